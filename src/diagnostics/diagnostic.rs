@@ -1,0 +1,113 @@
+use crate::model::{Origin, PathSeg, Site};
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Severity {
+    Error,
+    Warning,
+}
+
+/// Which token of a located argument a label points at.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Target {
+    /// The key of a map entry: `instance_clas` in `#{ instance_clas: "db.t3.micro" }`.
+    Key,
+    /// The value of a map entry or list item.
+    Value,
+    /// The whole call (its name token).
+    Call,
+}
+
+/// Where a diagnostic points, in model terms.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Locus {
+    /// The token at this exact site.
+    Site(Site),
+    /// A key or value inside the literal arguments of a call. `origin` is the
+    /// call chain; rendering searches the innermost call the operator wrote
+    /// for `path` and falls back to that call when the value was built
+    /// elsewhere.
+    InCall { origin: Origin, path: Vec<PathSeg>, target: Target },
+}
+
+/// One problem, built in a chain:
+/// `Diagnostic::error("tsdsl::schema::unknown_attribute", "...").at(locus).help("...")`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Diagnostic {
+    pub severity: Severity,
+    /// Stable, documented code: `tsdsl::<phase>::<what>`.
+    pub code: String,
+    /// Lowercase, no final period, names in backticks.
+    pub message: String,
+    pub primary: Option<Locus>,
+    /// Text of the primary label ("unknown attribute", "expected a string").
+    pub label: Option<String>,
+    /// Further places worth showing (the declaration a value violated...).
+    pub secondary: Vec<(Locus, String)>,
+    /// Free-standing notes, such as where inside the stdlib it happened.
+    pub notes: Vec<String>,
+    pub help: Option<String>,
+}
+
+impl Diagnostic {
+    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic {
+            severity: Severity::Error,
+            code: code.into(),
+            message: message.into(),
+            primary: None,
+            label: None,
+            secondary: Vec::new(),
+            notes: Vec::new(),
+            help: None,
+        }
+    }
+
+    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+        Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
+    }
+
+    pub fn at(mut self, locus: Locus) -> Self {
+        self.primary = Some(locus);
+        self
+    }
+
+    pub fn at_site(self, site: Site) -> Self {
+        self.at(Locus::Site(site))
+    }
+
+    /// Point at a key or value inside the arguments of the call `origin`.
+    pub fn at_path(self, origin: &Origin, path: Vec<PathSeg>, target: Target) -> Self {
+        self.at(Locus::InCall { origin: origin.clone(), path, target })
+    }
+
+    pub fn label(mut self, text: impl Into<String>) -> Self {
+        self.label = Some(text.into());
+        self
+    }
+
+    pub fn secondary(mut self, locus: Locus, text: impl Into<String>) -> Self {
+        self.secondary.push((locus, text.into()));
+        self
+    }
+
+    pub fn note(mut self, text: impl Into<String>) -> Self {
+        self.notes.push(text.into());
+        self
+    }
+
+    pub fn help(mut self, text: impl Into<String>) -> Self {
+        self.help = Some(text.into());
+        self
+    }
+
+    pub fn help_opt(mut self, text: Option<String>) -> Self {
+        if text.is_some() {
+            self.help = text;
+        }
+        self
+    }
+
+    pub fn is_error(&self) -> bool {
+        self.severity == Severity::Error
+    }
+}

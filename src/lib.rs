@@ -1,0 +1,11 @@
+//! tsdsl: Rhai scripts evaluated into typed, Terraform-valid HCL.
+//!
+//! One direction of flow: script → [`engine`] → [`model`] → [`schema`]
+//! (checks) → [`emit`]. [`diagnostics`] is the one error type every phase
+//! reports with; [`cli`] is the thin clap front end.
+
+pub mod cli;
+pub mod diagnostics;
+pub mod model;
+pub mod schema;
+pub mod emit;

@@ -1,0 +1,22 @@
+//! The infrastructure model: what a script declared, independent of Rhai and of HCL.
+//!
+//! The engine fills a [`Stack`]; the schema phase checks it and shapes every
+//! block body; the emitter lays the shaped stack out as files. Nothing here
+//! imports `rhai` or `hcl`, so each phase can be tested on plain values.
+
+mod body;
+mod origin;
+mod reference;
+mod stack;
+mod shaped;
+mod value;
+
+pub use body::{Block, Body, Item};
+pub use origin::{Origin, PathSeg, Site};
+pub use reference::{Reference, Step};
+pub use stack::{
+    Backend, BlockKind, Lifecycle, Local, Meta, ModuleCall, Output, Provider, ProviderRequirement,
+    Resource, Stack, Terraform, Validation, Variable,
+};
+pub use shaped::Shaped;
+pub use value::{TemplatePart, Value};
