@@ -6,5 +6,13 @@
 //! [`SourceMap`] of files the engine loaded.
 
 mod diagnostic;
+mod error;
+mod locate;
+mod render;
+mod resolve;
+mod source_map;
 
 pub use diagnostic::{Diagnostic, Locus, Severity, Target};
+pub use error::Error;
+pub use render::{render, MessageFormat, RenderOptions, MAX_SHOWN};
+pub use source_map::{line_col_of, offset_of, SourceMap, STDLIB_PREFIX};

@@ -1,0 +1,43 @@
+use std::path::PathBuf;
+
+use super::{Diagnostic, SourceMap};
+
+/// The program's one error type. Script problems carry diagnostics and the
+/// sources to render them against; the rest are the operator's set-up.
+#[derive(Debug)]
+pub enum Error {
+    /// The script has errors: exit code 1.
+    Script { diagnostics: Vec<Diagnostic>, sources: SourceMap },
+    /// A file could not be read or written: exit code 2.
+    Io { path: PathBuf, action: &'static str, source: std::io::Error },
+    /// A bad command line or configuration: exit code 2.
+    Usage(String),
+}
+
+impl Error {
+    pub fn exit_code(&self) -> u8 {
+        match self {
+            Error::Script { .. } => 1,
+            Error::Io { .. } | Error::Usage(_) => 2,
+        }
+    }
+
+    pub fn io(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Self {
+        Error::Io { path: path.into(), action, source }
+    }
+}
+
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Error::Script { diagnostics, .. } => {
+                let n = diagnostics.iter().filter(|d| d.is_error()).count();
+                write!(f, "the script has {n} error(s)")
+            }
+            Error::Io { path, action, source } => write!(f, "cannot {action} `{}`: {source}", path.display()),
+            Error::Usage(msg) => f.write_str(msg),
+        }
+    }
+}
+
+impl std::error::Error for Error {}

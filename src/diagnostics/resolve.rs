@@ -1,0 +1,80 @@
+//! Turning a [`Locus`] into a file and byte span: the one choke point where
+//! model positions become places in the operator's text.
+
+use std::ops::Range;
+
+use crate::model::Site;
+
+use super::locate::{call_span, find_in_call, token_at};
+use super::source_map::{offset_of, SourceMap};
+use super::{Locus, Target};
+
+/// A resolved place: file name, byte span, and the stdlib frames that led
+/// there (shown as notes, never as labels).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Place {
+    pub file: String,
+    pub span: Range<usize>,
+    pub inner_stdlib: Vec<Site>,
+}
+
+pub fn resolve(locus: &Locus, sources: &SourceMap) -> Option<Place> {
+    match locus {
+        Locus::Site(site) => {
+            let text = sources.get(&site.file)?;
+            let off = offset_of(text, site.line, site.col)?;
+            Some(place(site, token_at(text, off), Vec::new()))
+        }
+        Locus::InCall { origin, path, target } => {
+            // Frames the operator can open, innermost first. A stdlib frame
+            // deeper than the chosen one becomes a note.
+            let frames = &origin.frames;
+            let operator: Vec<(usize, &Site)> = frames
+                .iter()
+                .enumerate()
+                .rev()
+                .filter(|(_, s)| SourceMap::is_operator_file(&s.file) && sources.get(&s.file).is_some())
+                .collect();
+            let notes_from = |idx: usize| -> Vec<Site> {
+                frames.iter().skip(idx + 1).filter(|s| !SourceMap::is_operator_file(&s.file)).cloned().collect()
+            };
+            if !path.is_empty() {
+                let mut partial = None;
+                for (idx, site) in &operator {
+                    let Some(text) = sources.get(&site.file) else { continue };
+                    let Some(off) = offset_of(text, site.line, site.col) else { continue };
+                    match find_in_call(text, off, path, *target) {
+                        Some(found) if found.complete => {
+                            return Some(place(site, found.span, notes_from(*idx)));
+                        }
+                        Some(found) if partial.is_none() => {
+                            partial = Some(place(site, found.span, notes_from(*idx)));
+                        }
+                        _ => {}
+                    }
+                }
+                if partial.is_some() {
+                    return partial;
+                }
+            }
+            if let Some((idx, site)) = operator.first() {
+                let text = sources.get(&site.file)?;
+                let off = offset_of(text, site.line, site.col)?;
+                return Some(place(site, call_span(text, off), notes_from(*idx)));
+            }
+            // Nothing the operator wrote: fall back to the innermost frame.
+            let site = frames.last()?;
+            let text = sources.get(&site.file)?;
+            let off = offset_of(text, site.line, site.col)?;
+            let span = match target {
+                Target::Call => call_span(text, off),
+                _ => token_at(text, off),
+            };
+            Some(place(site, span, Vec::new()))
+        }
+    }
+}
+
+fn place(site: &Site, span: Range<usize>, inner_stdlib: Vec<Site>) -> Place {
+    Place { file: site.file.clone(), span, inner_stdlib }
+}

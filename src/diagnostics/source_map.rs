@@ -1,0 +1,80 @@
+use std::sync::Arc;
+
+use indexmap::IndexMap;
+
+/// Every file the engine read during one run, under the name the engine gave
+/// it (`scripts/prod.rhai`, `@stdlib/aws/network.rhai`). Diagnostics are
+/// rendered against these texts, so a label always shows the code that ran.
+#[derive(Debug, Clone, Default)]
+pub struct SourceMap {
+    files: IndexMap<String, Arc<str>>,
+}
+
+/// Prefix of the names of modules embedded in the binary.
+pub const STDLIB_PREFIX: &str = "@stdlib/";
+
+impl SourceMap {
+    pub fn new() -> Self {
+        SourceMap::default()
+    }
+
+    pub fn insert(&mut self, name: impl Into<String>, text: Arc<str>) {
+        self.files.insert(name.into(), text);
+    }
+
+    pub fn get(&self, name: &str) -> Option<&Arc<str>> {
+        self.files.get(name)
+    }
+
+    pub fn names(&self) -> impl Iterator<Item = &str> {
+        self.files.keys().map(String::as_str)
+    }
+
+    /// An operator file is one they wrote and can open: anything but the
+    /// embedded stdlib. Labels go there; stdlib frames become notes.
+    pub fn is_operator_file(name: &str) -> bool {
+        !name.starts_with(STDLIB_PREFIX)
+    }
+}
+
+/// Byte offset of a 1-based line and column (columns count characters, as
+/// Rhai's positions do). `None` when the position lies outside the text.
+pub fn offset_of(text: &str, line: u32, col: u32) -> Option<usize> {
+    if line == 0 {
+        return None;
+    }
+    let mut start = 0usize;
+    for _ in 1..line {
+        start += text.get(start..)?.find('\n')? + 1;
+    }
+    let line_text = text.get(start..)?.split('\n').next().unwrap_or("");
+    let col = col.max(1) as usize - 1;
+    match line_text.char_indices().nth(col) {
+        Some((i, _)) => Some(start + i),
+        None if col == line_text.chars().count() => Some(start + line_text.len()),
+        None => None,
+    }
+}
+
+/// 1-based line and column of a byte offset.
+pub fn line_col_of(text: &str, offset: usize) -> (u32, u32) {
+    let before = text.get(..offset).unwrap_or(text);
+    let line = before.matches('\n').count() as u32 + 1;
+    let col = before.rsplit('\n').next().map_or(0, |l| l.chars().count()) as u32 + 1;
+    (line, col)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn offsets_round_trip() {
+        let t = "ab\ncdé f\n";
+        assert_eq!(offset_of(t, 1, 1), Some(0));
+        assert_eq!(offset_of(t, 2, 1), Some(3));
+        assert_eq!(offset_of(t, 2, 5), Some(8));
+        assert_eq!(line_col_of(t, 8), (2, 5));
+        assert_eq!(offset_of(t, 9, 1), None);
+    }
+}
