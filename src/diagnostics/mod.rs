@@ -11,8 +11,10 @@ mod locate;
 mod render;
 mod resolve;
 mod source_map;
+mod suggest;
 
 pub use diagnostic::{Diagnostic, Locus, Severity, Target};
 pub use error::Error;
 pub use render::{render, MessageFormat, RenderOptions, MAX_SHOWN};
+pub use suggest::{closest, did_you_mean};
 pub use source_map::{line_col_of, offset_of, SourceMap, STDLIB_PREFIX};
