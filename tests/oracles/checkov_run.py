@@ -7,7 +7,8 @@ clashes with python-hcl2, so tools/test-all.sh gives it a venv of its own at
 .venv/checkov/). Which interpreter: $TSDSL_CHECKOV_PYTHON, else <this venv>/checkov/bin/python,
 else this python if it can import checkov. No API key is passed (BC_API_KEY and the like are
 removed from the environment), nothing is downloaded or uploaded, and external modules are
-not fetched; each run has a time limit ($TSDSL_CHECKOV_TIMEOUT seconds, default 300).
+not fetched; each run has a time limit ($TSDSL_CHECKOV_TIMEOUT seconds, default 300). DIRs
+are scanned in parallel, one process each, up to $TSDSL_CHECKOV_JOBS (default: the core count).
 
 Per DIR prints "DIR: N passed, N failed, N skipped (N resources)", then each failed check
 as "  FAILED CKV_ID resource (file:lines) name" and each skipped one with its reason.
@@ -18,6 +19,7 @@ parse), 2 usage or set-up problem.
 """
 import json
 import os
+from concurrent.futures import ThreadPoolExecutor
 import subprocess
 import sys
 
@@ -106,12 +108,16 @@ def main(argv):
     py = checkov_python()
     ok = True
     docs = []
+    scannable = [d for d in dirs if tf_files(d)]
+    jobs = int(os.environ.get("TSDSL_CHECKOV_JOBS", "0")) or min(len(scannable), os.cpu_count() or 1) or 1
+    with ThreadPoolExecutor(max_workers=jobs) as pool:   # one checkov process per DIR
+        reports = dict(zip(scannable, pool.map(lambda d: run_checkov(py, os.path.abspath(d)), scannable)))
     for d in dirs:
-        if not tf_files(d):
+        if d not in reports:
             print(f"{d}: error: no .tf or .tf.json files")
             ok = False
             continue
-        doc, err = run_checkov(py, os.path.abspath(d))
+        doc, err = reports[d]
         if err:
             print(f"{d}: error: {err}")
             ok = False
