@@ -157,11 +157,12 @@ fn lex(src: &str) -> Vec<Token> {
             _ => {
                 let w = src.get(i..).and_then(|s| s.chars().next()).map_or(1, char::len_utf8);
                 i += w;
-                if matches!(c, b'=' | b'>' | b'!' | b'<') {
-                    // two-char operators like `==`, `=>`: swallow the second char
-                    if matches!(bytes.get(i), Some(b'=') | Some(b'>')) {
-                        i += 1;
-                    }
+                // Two-character operators (`+=`, `==`, `&&`, `..`) are one token.
+                let pair = (c, bytes.get(i).copied().unwrap_or(0));
+                let two = matches!(pair, (b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'<' | b'>' | b'!' | b'=', b'='))
+                    || matches!(pair, (b'&', b'&') | (b'|', b'|') | (b'*', b'*') | (b'.', b'.') | (b'=', b'>') | (b'-', b'>'));
+                if two {
+                    i += 1;
                 }
                 out.push(Token { tok: Tok::Other, span: start..i });
             }
@@ -298,6 +299,19 @@ pub fn call_span(src: &str, offset: usize) -> Range<usize> {
     let Some(i) = toks.iter().position(|t| t.span.end > offset) else {
         return offset..offset;
     };
+    // A property access is reported at its `.`: label the name after it.
+    let i = match (src.get(toks[i].span.clone()), toks.get(i + 1)) {
+        (Some("."), Some(Token { tok: Tok::Ident(_), .. })) => i + 1,
+        _ => i,
+    };
+    // A namespaced call is reported at its function name: take in `ns::`.
+    let mut first = i;
+    while first >= 2
+        && matches!(toks[first - 1].tok, Tok::PathSep)
+        && matches!(toks[first - 2].tok, Tok::Ident(_))
+    {
+        first -= 2;
+    }
     let mut end = toks[i].span.end;
     let mut j = i + 1;
     while let (Some(Token { tok: Tok::PathSep, .. }), Some(Token { tok: Tok::Ident(_), span })) =
@@ -306,7 +320,7 @@ pub fn call_span(src: &str, offset: usize) -> Range<usize> {
         end = span.end;
         j += 2;
     }
-    toks[i].span.start..end
+    toks[first].span.start..end
 }
 
 /// Width of the token that starts at `offset`, for labels on plain sites.

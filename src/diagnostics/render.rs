@@ -119,8 +119,9 @@ fn json(out: &mut String, r: &Resolved, sources: &SourceMap) {
     let d = r.diag;
     let place = |p: &Place| {
         let (line, col) = location(p, sources);
+        let (end_line, end_col) = sources.get(&p.file).map_or((0, 0), |t| line_col_of(t, p.span.end));
         serde_json::json!({ "file": p.file, "line": line, "column": col,
-            "start": p.span.start, "end": p.span.end })
+            "end_line": end_line, "end_column": end_col, "start": p.span.start, "end": p.span.end })
     };
     let v = serde_json::json!({
         "severity": severity_word(d.severity),

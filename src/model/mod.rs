@@ -6,12 +6,14 @@
 
 mod body;
 mod origin;
+mod providers;
 mod reference;
 mod stack;
 mod shaped;
 mod value;
 
 pub use body::{Block, Body, Item};
+pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use origin::{Origin, PathSeg, Site};
 pub use reference::{Reference, Step};
 pub use stack::{

@@ -1,0 +1,45 @@
+use std::cell::RefCell;
+use std::collections::HashSet;
+use std::rc::Rc;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::{Stack, Value};
+use crate::schema::Schemas;
+
+use super::remote::RemoteStacks;
+
+/// What one evaluation builds up. Primitives reach it through a shared
+/// handle captured by their closures; nothing global, so two evaluations
+/// (watch mode, a remote stack) never see each other's state.
+pub(crate) struct Ctx {
+    pub stack: Stack,
+    /// Problems that do not stop evaluation (a duplicate name, an unknown
+    /// attribute on a handle): reported together at the end.
+    pub diagnostics: Vec<Diagnostic>,
+    /// Values embedded in strings by interpolation, by token number.
+    pub tokens: Vec<Value>,
+    /// `resource aws_vpc.main`, `variable region`...: names already taken.
+    pub declared: HashSet<String>,
+    pub schemas: Rc<Schemas>,
+    pub remotes: RemoteStacks,
+}
+
+pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
+
+impl Ctx {
+    pub fn new(stack_name: &str, schemas: Rc<Schemas>, remotes: RemoteStacks) -> Self {
+        Ctx {
+            stack: Stack::new(stack_name),
+            diagnostics: Vec::new(),
+            tokens: Vec::new(),
+            declared: HashSet::new(),
+            schemas,
+            remotes,
+        }
+    }
+
+    /// Records `key` as declared; false when it already was.
+    pub fn declare(&mut self, key: String) -> bool {
+        self.declared.insert(key)
+    }
+}

@@ -1,0 +1,156 @@
+//! `resource`, `data`, `module`, `provider`, `checkov_skip`.
+
+use rhai::{Dynamic, Engine, NativeCallContext};
+
+use crate::diagnostics::{Diagnostic, Target};
+use crate::model::{BlockKind, ModuleCall, Origin, Provider, Reference, Resource};
+
+use super::super::context::CtxRef;
+use super::super::errors::raise;
+use super::super::handle::{Handle, HandleKind};
+use super::meta::take_meta;
+use super::{identifier_arg, map_arg, name_arg, origin_of, report, values_of, Res};
+
+pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
+    for (fname, kind) in [("resource", BlockKind::Resource), ("data", BlockKind::Data)] {
+        let c = ctx.clone();
+        engine.register_fn(fname, move |nc: NativeCallContext, t: Dynamic, n: Dynamic, attrs: Dynamic| {
+            block(&c, &nc, kind, t, n, attrs)
+        });
+        let c = ctx.clone();
+        engine.register_fn(fname, move |nc: NativeCallContext, t: Dynamic, n: Dynamic| {
+            block(&c, &nc, kind, t, n, Dynamic::UNIT)
+        });
+    }
+    let c = ctx.clone();
+    engine.register_fn("module", move |nc: NativeCallContext, n: Dynamic, args: Dynamic| module(&c, &nc, n, args));
+    let c = ctx.clone();
+    engine.register_fn("provider", move |nc: NativeCallContext, n: Dynamic, cfg: Dynamic| provider(&c, &nc, n, cfg));
+    let c = ctx.clone();
+    engine.register_fn("provider", move |nc: NativeCallContext, n: Dynamic| provider(&c, &nc, n, Dynamic::UNIT));
+    let c = ctx.clone();
+    engine.register_fn("checkov_skip", move |nc: NativeCallContext, h: Handle, id: Dynamic, reason: Dynamic| {
+        checkov_skip(&c, &nc, h, id, reason)
+    });
+}
+
+fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, address: &str) {
+    report(
+        ctx,
+        Diagnostic::error("tsdsl::model::duplicate_name", format!("{what} `{address}` is declared twice"))
+            .at_path(origin, Vec::new(), Target::Call)
+            .label("declared again here")
+            .help("give each one its own name"),
+    );
+}
+
+fn block(ctx: &CtxRef, nc: &NativeCallContext, kind: BlockKind, t: Dynamic, n: Dynamic, attrs: Dynamic) -> Res<Handle> {
+    let origin = origin_of(nc);
+    let type_name = identifier_arg(&origin, &t, "a type")?;
+    let name = identifier_arg(&origin, &n, "a block name")?;
+    let mut map = map_arg(&origin, &attrs, "the arguments")?;
+    let (meta, attrs) = {
+        let c = ctx.borrow();
+        let meta = take_meta(&c, &origin, &mut map)?;
+        (meta, values_of(&c, &origin, &map)?)
+    };
+    let resource = Resource {
+        kind,
+        type_name: type_name.clone(),
+        name,
+        attrs,
+        meta,
+        checkov_skips: Vec::new(),
+        origin: origin.clone(),
+    };
+    let handle = Handle::block(kind, &type_name, resource.reference());
+    let address = resource.address();
+    let fresh = ctx.borrow_mut().declare(format!("block {address}"));
+    if fresh {
+        ctx.borrow_mut().stack.resources.push(resource);
+    } else {
+        duplicate(ctx, &origin, if kind == BlockKind::Data { "data source" } else { "resource" }, &address);
+    }
+    Ok(handle)
+}
+
+fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Res<Handle> {
+    let origin = origin_of(nc);
+    let name = identifier_arg(&origin, &n, "a module name")?;
+    let mut map = map_arg(&origin, &args, "the module arguments")?;
+    let c = ctx.borrow();
+    let source = map.remove("source").ok_or_else(|| {
+        raise(
+            Diagnostic::error("tsdsl::model::missing_argument", format!("module `{name}` needs a `source`"))
+                .at_path(&origin, Vec::new(), Target::Call)
+                .help("e.g. `source: \"./modules/vpc\"` or a registry address"),
+        )
+    })?;
+    let source = name_arg(&origin, &source, "`source`")?;
+    let version = match map.remove("version") {
+        Some(v) => Some(name_arg(&origin, &v, "`version`")?),
+        None => None,
+    };
+    let meta = take_meta(&c, &origin, &mut map)?;
+    let inputs = values_of(&c, &origin, &map)?;
+    drop(c);
+    let reference = Reference::new("module").attr(&name);
+    if !ctx.borrow_mut().declare(format!("module {name}")) {
+        duplicate(ctx, &origin, "module", &name);
+    } else {
+        ctx.borrow_mut().stack.modules.push(ModuleCall { name, source, version, inputs, meta, origin });
+    }
+    Ok(Handle { kind: HandleKind::Module, reference })
+}
+
+fn provider(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, cfg: Dynamic) -> Res<Handle> {
+    let origin = origin_of(nc);
+    let name = identifier_arg(&origin, &n, "a provider name")?;
+    let mut map = map_arg(&origin, &cfg, "the provider configuration")?;
+    let alias = match map.remove("alias") {
+        Some(a) => Some(identifier_arg(&origin, &a, "a provider alias")?),
+        None => None,
+    };
+    let config = values_of(&ctx.borrow(), &origin, &map)?;
+    let p = Provider { name: name.clone(), alias, config, origin: origin.clone() };
+    let address = p.address();
+    let reference = match &p.alias {
+        Some(a) => Reference::new(&name).attr(a),
+        None => Reference::new(&name),
+    };
+    if !ctx.borrow_mut().declare(format!("provider {address}")) {
+        duplicate(ctx, &origin, "provider", &address);
+    } else {
+        ctx.borrow_mut().stack.providers.push(p);
+    }
+    Ok(Handle { kind: HandleKind::Provider, reference })
+}
+
+/// `checkov_skip(bucket, "CKV_AWS_144", "replication is not wanted for logs")`:
+/// a stated, reasoned exception, written into the block for checkov to read.
+fn checkov_skip(ctx: &CtxRef, nc: &NativeCallContext, h: Handle, id: Dynamic, reason: Dynamic) -> Res<()> {
+    let origin = origin_of(nc);
+    let id = name_arg(&origin, &id, "a checkov check id")?;
+    let reason = name_arg(&origin, &reason, "the reason")?;
+    let well_formed = id.starts_with("CKV") && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    if !well_formed || reason.trim().is_empty() || reason.contains('\n') {
+        return Err(raise(
+            Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"))
+                .at_path(&origin, Vec::new(), Target::Call)
+                .help("say why the check does not apply, e.g. checkov_skip(bucket, \"CKV_AWS_144\", \"single-region shop\")"),
+        ));
+    }
+    let address = h.reference.object_address();
+    let mut c = ctx.borrow_mut();
+    let Some(r) = c.stack.resources.iter_mut().find(|r| r.address() == address) else {
+        drop(c);
+        return Err(raise(
+            Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("{} is not a resource of this stack", h.describe()))
+                .at_path(&origin, Vec::new(), Target::Call),
+        ));
+    };
+    if !r.checkov_skips.iter().any(|(i, _)| *i == id) {
+        r.checkov_skips.push((id, reason));
+    }
+    Ok(())
+}

@@ -1,0 +1,134 @@
+//! Handles and expressions in scripts: `vpc.id` is a checked reference,
+//! `subnets[0]` an instance, and either can be interpolated into a string.
+
+use rhai::{Dynamic, Engine, ImmutableString, NativeCallContext, INT};
+
+use crate::diagnostics::{Diagnostic, Target};
+use crate::model::{BlockKind, Reference, Step, Value};
+use crate::schema::AttrLookup;
+
+use super::super::context::CtxRef;
+use super::super::convert::token_for;
+use super::super::errors::raise;
+use super::super::handle::{Handle, HandleKind, TfExpr};
+use super::{origin_of, report, Res};
+
+pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
+    engine.register_type_with_name::<Handle>("Handle");
+    engine.register_type_with_name::<TfExpr>("Expr");
+
+    let c = ctx.clone();
+    engine.register_indexer_get(move |nc: NativeCallContext, h: &mut Handle, attr: ImmutableString| -> Res<Dynamic> {
+        attribute(&c, &nc, h, &attr)
+    });
+    engine.register_indexer_get(|nc: NativeCallContext, h: &mut Handle, i: INT| -> Res<Handle> {
+        instance(&nc, h, Step::Index(i))
+    });
+    engine.register_fn("at", |nc: NativeCallContext, h: &mut Handle, i: INT| instance(&nc, h, Step::Index(i)));
+    engine.register_fn("at", |nc: NativeCallContext, h: &mut Handle, k: ImmutableString| {
+        instance(&nc, h, Step::Key(k.to_string()))
+    });
+
+    engine.register_indexer_get(|nc: NativeCallContext, e: &mut TfExpr, attr: ImmutableString| -> Res<TfExpr> {
+        extend(&nc, e, Step::Attr(attr.to_string()))
+    });
+    engine.register_indexer_get(|nc: NativeCallContext, e: &mut TfExpr, i: INT| -> Res<TfExpr> {
+        extend(&nc, e, Step::Index(i))
+    });
+
+    // Interpolation and `+` leave a token that string conversion turns back
+    // into a template part.
+    let c = ctx.clone();
+    engine.register_fn("to_string", move |e: &mut TfExpr| token_for(&mut c.borrow_mut(), e.0.clone()));
+    let c = ctx.clone();
+    engine.register_fn("to_string", move |h: &mut Handle| token_for(&mut c.borrow_mut(), Value::Ref(h.reference.clone())));
+    engine.register_fn("to_debug", |e: &mut TfExpr| describe(&e.0));
+    engine.register_fn("to_debug", |h: &mut Handle| h.reference.to_string());
+    let c = ctx.clone();
+    engine.register_fn("+", move |s: ImmutableString, e: TfExpr| format!("{s}{}", token_for(&mut c.borrow_mut(), e.0)));
+    let c = ctx.clone();
+    engine.register_fn("+", move |e: TfExpr, s: ImmutableString| format!("{}{s}", token_for(&mut c.borrow_mut(), e.0)));
+    engine.register_fn("address", |h: &mut Handle| h.reference.to_string());
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Ref(r) => r.to_string(),
+        Value::Call { name, .. } => format!("{name}(...)"),
+        Value::Expr(e) => e.clone(),
+        other => other.kind_name().to_owned(),
+    }
+}
+
+/// `vpc.id`: a reference, checked against the type's schema so that a typo
+/// fails at the operator's line instead of at `terraform plan`.
+fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Res<Dynamic> {
+    let reference = h.reference.clone().attr(attr);
+    match &h.kind {
+        HandleKind::Block { kind, type_name } => {
+            let lookup = ctx.borrow().schemas.lookup_attribute(*kind, type_name, attr);
+            if let AttrLookup::Unknown { suggestion } = lookup {
+                let noun = if *kind == BlockKind::Data { "data source" } else { "resource type" };
+                report(
+                    ctx,
+                    Diagnostic::error(
+                        "tsdsl::model::unknown_reference",
+                        format!("{noun} `{type_name}` has no attribute `{attr}`"),
+                    )
+                    .at_path(&origin_of(nc), Vec::new(), Target::Call)
+                    .label(format!("not an attribute of `{type_name}`"))
+                    .help_opt(suggestion.map(|s| format!("did you mean `{s}`?"))),
+                );
+            }
+        }
+        HandleKind::Remote { stack, outputs } => {
+            if !outputs.iter().any(|o| o == attr) {
+                let help = crate::diagnostics::did_you_mean(attr, outputs.iter().map(String::as_str))
+                    .unwrap_or_else(|| format!("`{stack}` exports: {}", outputs.join(", ")));
+                return Err(raise(
+                    Diagnostic::error(
+                        "tsdsl::model::unknown_stack_output",
+                        format!("stack `{stack}` does not export `{attr}`"),
+                    )
+                    .at_path(&origin_of(nc), Vec::new(), Target::Call)
+                    .label("not an output of that stack")
+                    .help(format!("{help}; add `output(\"{attr}\", ...)` to {stack}.rhai to export it")),
+                ));
+            }
+            let r = Reference::new("data").attr("terraform_remote_state").attr(stack).attr("outputs").attr(attr);
+            return Ok(Dynamic::from(TfExpr(Value::Ref(r))));
+        }
+        HandleKind::Module | HandleKind::Provider => {}
+    }
+    Ok(Dynamic::from(TfExpr(Value::Ref(reference))))
+}
+
+fn instance(nc: &NativeCallContext, h: &Handle, step: Step) -> Res<Handle> {
+    if !matches!(h.kind, HandleKind::Block { .. } | HandleKind::Module) {
+        return Err(raise(
+            Diagnostic::error("tsdsl::script::not_indexable", format!("{} has no instances to index", h.describe()))
+                .at_path(&origin_of(nc), Vec::new(), Target::Call),
+        ));
+    }
+    let mut out = h.clone();
+    out.reference.steps.push(step);
+    Ok(out)
+}
+
+fn extend(nc: &NativeCallContext, e: &TfExpr, step: Step) -> Res<TfExpr> {
+    match &e.0 {
+        Value::Ref(r) => {
+            let mut r = r.clone();
+            r.steps.push(step);
+            Ok(TfExpr(Value::Ref(r)))
+        }
+        other => Err(raise(
+            Diagnostic::error(
+                "tsdsl::script::not_indexable",
+                format!("cannot take an attribute of a {}", other.kind_name()),
+            )
+            .at_path(&origin_of(nc), Vec::new(), Target::Call)
+            .help("wrap the whole expression with `tf::expr(\"...\")` instead"),
+        )),
+    }
+}

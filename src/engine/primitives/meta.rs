@@ -1,0 +1,138 @@
+//! Terraform's meta-arguments, given in the same map as a block's arguments
+//! (as in HCL): `count`, `for_each`, `depends_on`, `provider`, `lifecycle`.
+
+use rhai::Dynamic;
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::model::{Lifecycle, Meta, Origin, PathSeg, Reference, Value};
+
+use super::super::context::Ctx;
+use super::super::errors::raise;
+use super::super::handle::{Handle, HandleKind, TfExpr};
+use super::{value_at, Res};
+
+const LIFECYCLE_KEYS: &[&str] = &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"];
+
+/// Takes the meta-arguments out of `attrs`, leaving the block's own arguments.
+pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Res<Meta> {
+    let mut meta = Meta::default();
+    if let Some(c) = attrs.remove("count") {
+        meta.count = Some(value_at(ctx, origin, &[key("count")], &c)?);
+    }
+    if let Some(f) = attrs.remove("for_each") {
+        let v = value_at(ctx, origin, &[key("for_each")], &f)?;
+        // Terraform iterates maps and sets only; an array means a set.
+        meta.for_each = Some(match v {
+            Value::List(_) => Value::Call { name: "toset".into(), args: vec![v] },
+            other => other,
+        });
+    }
+    if meta.count.is_some() && meta.for_each.is_some() {
+        return Err(raise(
+            Diagnostic::error("tsdsl::model::count_and_for_each", "`count` and `for_each` cannot both be set")
+                .at_path(origin, vec![key("for_each")], Target::Key)
+                .help("keep one of them"),
+        ));
+    }
+    if let Some(d) = attrs.remove("depends_on") {
+        meta.depends_on = references(origin, &[key("depends_on")], &d)?;
+    }
+    if let Some(p) = attrs.remove("provider") {
+        meta.provider = Some(provider_ref(origin, &p)?);
+    }
+    if let Some(l) = attrs.remove("lifecycle") {
+        meta.lifecycle = Some(lifecycle(origin, &l)?);
+    }
+    Ok(meta)
+}
+
+fn key(k: &str) -> PathSeg {
+    PathSeg::Key(k.to_owned())
+}
+
+fn bad(origin: &Origin, path: Vec<PathSeg>, msg: String, help: &str) -> Box<rhai::EvalAltResult> {
+    raise(Diagnostic::error("tsdsl::model::bad_meta_argument", msg).at_path(origin, path, Target::Value).help(help))
+}
+
+/// `depends_on: [vpc, role]`: handles (or references) to whole blocks.
+pub(crate) fn references(origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<Vec<Reference>> {
+    let items = d.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![d.clone()]);
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let mut p = path.to_vec();
+        p.push(PathSeg::Index(i));
+        if let Some(h) = item.read_lock::<Handle>() {
+            if matches!(h.kind, HandleKind::Block { .. } | HandleKind::Module) {
+                out.push(h.reference.clone());
+                continue;
+            }
+        }
+        if let Some(e) = item.read_lock::<TfExpr>() {
+            if let Value::Ref(r) = &e.0 {
+                out.push(r.clone());
+                continue;
+            }
+        }
+        return Err(bad(origin, p, "expected a resource, data source or module handle".into(), "pass the value returned by `resource(...)`"));
+    }
+    Ok(out)
+}
+
+fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {
+    if let Some(h) = d.read_lock::<Handle>() {
+        if matches!(h.kind, HandleKind::Provider) {
+            return Ok(h.reference.clone());
+        }
+    }
+    if let Ok(s) = d.clone().into_immutable_string() {
+        let mut parts = s.split('.');
+        if let (Some(name), alias, None) = (parts.next(), parts.next(), parts.next()) {
+            let r = Reference::new(name);
+            return Ok(match alias {
+                Some(a) => r.attr(a),
+                None => r,
+            });
+        }
+    }
+    Err(bad(origin, vec![key("provider")], "expected a provider".into(), "pass the value returned by `provider(\"aws\", #{ alias: ... })`"))
+}
+
+fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
+    let here = vec![key("lifecycle")];
+    let map = d.read_lock::<rhai::Map>().map(|m| m.clone()).ok_or_else(|| {
+        bad(origin, here.clone(), "`lifecycle` must be a map".into(), "e.g. `lifecycle: #{ prevent_destroy: true }`")
+    })?;
+    let mut out = Lifecycle::default();
+    for (k, v) in &map {
+        let mut p = here.clone();
+        p.push(key(k));
+        match k.as_str() {
+            "create_before_destroy" | "prevent_destroy" => {
+                let b = v.as_bool().map_err(|_| bad(origin, p.clone(), format!("`{k}` must be true or false"), "write `true` or `false`"))?;
+                if k == "prevent_destroy" {
+                    out.prevent_destroy = Some(b);
+                } else {
+                    out.create_before_destroy = Some(b);
+                }
+            }
+            "ignore_changes" => {
+                let items = v.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![v.clone()]);
+                for item in items {
+                    let s = item.into_immutable_string().map_err(|_| {
+                        bad(origin, p.clone(), "`ignore_changes` lists attribute names".into(), "e.g. `ignore_changes: [\"tags\"]` or `\"all\"`")
+                    })?;
+                    out.ignore_changes.push(s.to_string());
+                }
+            }
+            "replace_triggered_by" => out.replace_triggered_by = references(origin, &p, v)?,
+            other => {
+                return Err(raise(
+                    Diagnostic::error("tsdsl::model::bad_meta_argument", format!("unknown lifecycle option `{other}`"))
+                        .at_path(origin, p, Target::Key)
+                        .help_opt(did_you_mean(other, LIFECYCLE_KEYS.iter().copied())),
+                ))
+            }
+        }
+    }
+    Ok(out)
+}

@@ -1,0 +1,168 @@
+//! The `tf::` namespace: Terraform expressions a script cannot write as
+//! plain values. `tf::cidrsubnet(cidr, 8, 1)` and every other Terraform
+//! function, `tf::var("x")`, `tf::each_value()`, and the escape hatch
+//! `tf::expr("...")`, checked to parse.
+
+use rhai::{Dynamic, Engine, Module, NativeCallContext};
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::model::{PathSeg, Reference, Step, Value};
+
+use super::super::context::CtxRef;
+use super::super::errors::raise;
+use super::super::handle::TfExpr;
+use super::{name_arg, origin_of, value_at, Res};
+
+/// Terraform 1.15's built-in functions.
+pub(crate) const FUNCTIONS: &[&str] = &[
+    "abs", "ceil", "floor", "log", "max", "min", "parseint", "pow", "signum", "chomp", "endswith", "format",
+    "formatlist", "indent", "join", "lower", "regex", "regexall", "replace", "split", "startswith", "strcontains",
+    "strrev", "substr", "templatestring", "title", "trim", "trimprefix", "trimspace", "trimsuffix", "upper",
+    "alltrue", "anytrue", "chunklist", "coalesce", "coalescelist", "compact", "concat", "contains", "distinct",
+    "element", "flatten", "index", "keys", "length", "lookup", "matchkeys", "merge", "one", "range", "reverse",
+    "setintersection", "setproduct", "setsubtract", "setunion", "slice", "sort", "sum", "transpose", "values",
+    "zipmap", "base64decode", "base64encode", "base64gzip", "csvdecode", "jsondecode", "jsonencode",
+    "textdecodebase64", "textencodebase64", "urlencode", "yamldecode", "yamlencode", "abspath", "dirname",
+    "pathexpand", "basename", "file", "fileexists", "fileset", "filebase64", "templatefile", "formatdate",
+    "plantimestamp", "timeadd", "timecmp", "timestamp", "base64sha256", "base64sha512", "bcrypt",
+    "filebase64sha256", "filebase64sha512", "filemd5", "filesha1", "filesha256", "filesha512", "md5",
+    "rsadecrypt", "sha1", "sha256", "sha512", "uuid", "uuidv5", "cidrhost", "cidrnetmask", "cidrsubnet",
+    "cidrsubnets", "can", "issensitive", "nonsensitive", "sensitive", "tobool", "tolist", "tomap", "tonumber",
+    "toset", "tostring", "try", "ephemeralasnull",
+];
+
+/// Checks that `text` parses as one HCL expression.
+pub(crate) fn check_expression(text: &str) -> Result<(), String> {
+    match hcl::parse(&format!("x = {text}\n")) {
+        Ok(body) if body.attributes().count() == 1 && body.blocks().count() == 0 => Ok(()),
+        Ok(_) => Err("it is more than one expression".into()),
+        Err(e) => Err(e.to_string().lines().last().unwrap_or("syntax error").trim().to_owned()),
+    }
+}
+
+fn expr(v: Value) -> Dynamic {
+    Dynamic::from(TfExpr(v))
+}
+
+pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
+    let mut m = Module::new();
+    for &name in FUNCTIONS {
+        register_function(&mut m, ctx, name);
+    }
+    let c = ctx.clone();
+    m.set_native_fn("call", move |nc: NativeCallContext, name: Dynamic, args: rhai::Array| {
+        let origin = origin_of(&nc);
+        let name = name_arg(&origin, &name, "a function name")?;
+        if !FUNCTIONS.contains(&name.as_str()) {
+            return Err(raise(
+                Diagnostic::error("tsdsl::model::unknown_function", format!("Terraform has no function `{name}`"))
+                    .at_path(&origin, Vec::new(), Target::Call)
+                    .help_opt(did_you_mean(&name, FUNCTIONS.iter().copied())),
+            ));
+        }
+        call(&c, &nc, &name, &args)
+    });
+    m.set_native_fn("expr", |nc: NativeCallContext, text: Dynamic| {
+        let origin = origin_of(&nc);
+        let text = name_arg(&origin, &text, "an expression")?;
+        check_expression(&text).map_err(|e| {
+            raise(
+                Diagnostic::error("tsdsl::model::bad_expression", format!("`{text}` is not a valid Terraform expression: {e}"))
+                    .at_path(&origin, Vec::new(), Target::Call)
+                    .label("passed here"),
+            )
+        })?;
+        Ok(expr(Value::Expr(text)))
+    });
+    for (fname, root) in [("var", "var"), ("local", "local")] {
+        let c = ctx.clone();
+        m.set_native_fn(fname, move |nc: NativeCallContext, name: Dynamic| {
+            let origin = origin_of(&nc);
+            let name = name_arg(&origin, &name, "a name")?;
+            let kind = if root == "var" { "variable" } else { "local" };
+            let known: Vec<String> = c
+                .borrow()
+                .declared
+                .iter()
+                .filter_map(|d| d.strip_prefix(&format!("{kind} ")).map(str::to_owned))
+                .collect();
+            if !known.iter().any(|k| *k == name) {
+                return Err(raise(
+                    Diagnostic::error("tsdsl::model::undefined_reference", format!("no {kind} `{name}` is declared"))
+                        .at_path(&origin, Vec::new(), Target::Call)
+                        .help(did_you_mean(&name, known.iter().map(String::as_str)).unwrap_or_else(|| {
+                            format!("declare it before use with `{kind}(\"{name}\", ...)`")
+                        })),
+                ));
+            }
+            Ok(expr(Value::Ref(Reference::new(root).attr(name))))
+        });
+    }
+    m.set_native_fn("each_key", || Ok(expr(Value::Ref(Reference::new("each").attr("key")))));
+    m.set_native_fn("each_value", || Ok(expr(Value::Ref(Reference::new("each").attr("value")))));
+    m.set_native_fn("count_index", || Ok(expr(Value::Ref(Reference::new("count").attr("index")))));
+    m.set_native_fn("path_module", || Ok(expr(Value::Ref(Reference::new("path").attr("module")))));
+    m.set_native_fn("ref", |nc: NativeCallContext, text: Dynamic| {
+        let origin = origin_of(&nc);
+        let text = name_arg(&origin, &text, "a reference")?;
+        parse_reference(&text).map(|r| expr(Value::Ref(r))).ok_or_else(|| {
+            raise(
+                Diagnostic::error("tsdsl::model::bad_expression", format!("`{text}` is not a Terraform reference"))
+                    .at_path(&origin, Vec::new(), Target::Call)
+                    .help("a reference looks like `aws_vpc.main.id` or `var.region`"),
+            )
+        })
+    });
+    engine.register_static_module("tf", m.into());
+}
+
+/// `tf::<function>(args...)` for 0 to 4 arguments.
+fn register_function(m: &mut Module, ctx: &CtxRef, name: &'static str) {
+    let c = ctx.clone();
+    m.set_native_fn(name, move |nc: NativeCallContext| call(&c, &nc, name, &[]));
+    let c = ctx.clone();
+    m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic| call(&c, &nc, name, &[a]));
+    let c = ctx.clone();
+    m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic, b: Dynamic| call(&c, &nc, name, &[a, b]));
+    let c = ctx.clone();
+    m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic, b: Dynamic, d: Dynamic| {
+        call(&c, &nc, name, &[a, b, d])
+    });
+    let c = ctx.clone();
+    m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic, b: Dynamic, d: Dynamic, e: Dynamic| {
+        call(&c, &nc, name, &[a, b, d, e])
+    });
+}
+
+fn call(ctx: &CtxRef, nc: &NativeCallContext, name: &str, args: &[Dynamic]) -> Res<Dynamic> {
+    let origin = origin_of(nc);
+    let c = ctx.borrow();
+    let args = args
+        .iter()
+        .enumerate()
+        .map(|(i, a)| value_at(&c, &origin, &[PathSeg::Index(i)], a))
+        .collect::<Res<Vec<_>>>()?;
+    Ok(expr(Value::Call { name: name.to_owned(), args }))
+}
+
+/// `aws_vpc.main.id`, `aws_subnet.x[0].id`, `var.region`.
+pub(crate) fn parse_reference(text: &str) -> Option<Reference> {
+    let mut parts = text.split('.');
+    let root = parts.next().filter(|r| super::is_identifier(r))?;
+    let mut r = Reference::new(root);
+    for part in parts {
+        let (name, rest) = part.split_once('[').map_or((part, None), |(n, rest)| (n, Some(rest)));
+        if !super::is_identifier(name) {
+            return None;
+        }
+        r.steps.push(Step::Attr(name.to_owned()));
+        if let Some(rest) = rest {
+            let idx = rest.strip_suffix(']')?;
+            r.steps.push(match idx {
+                "*" => Step::Splat,
+                n => Step::Index(n.parse().ok()?),
+            });
+        }
+    }
+    Some(r)
+}

@@ -1,0 +1,128 @@
+//! `variable(...)` and `local(...)`: both return the expression that reads them.
+
+use rhai::{Dynamic, Engine, NativeCallContext};
+
+use crate::diagnostics::{Diagnostic, Target};
+use crate::model::{Local, Origin, PathSeg, Reference, Validation, Value, Variable};
+
+use super::super::context::CtxRef;
+use super::super::errors::raise;
+use super::super::handle::TfExpr;
+use super::tf::check_expression;
+use super::{check_keys, identifier_arg, map_arg, name_arg, origin_of, report, value_at, Res};
+
+const VARIABLE_KEYS: &[&str] = &["type", "default", "description", "sensitive", "nullable", "validation"];
+
+pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
+    let c = ctx.clone();
+    engine.register_fn("variable", move |nc: NativeCallContext, n: Dynamic, o: Dynamic| variable(&c, &nc, n, o));
+    let c = ctx.clone();
+    engine.register_fn("variable", move |nc: NativeCallContext, n: Dynamic| variable(&c, &nc, n, Dynamic::UNIT));
+    let c = ctx.clone();
+    engine.register_fn("local", move |nc: NativeCallContext, n: Dynamic, v: Dynamic| local(&c, &nc, n, v));
+}
+
+fn key(k: &str) -> PathSeg {
+    PathSeg::Key(k.to_owned())
+}
+
+fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res<TfExpr> {
+    let origin = origin_of(nc);
+    let name = identifier_arg(&origin, &n, "a variable name")?;
+    let map = map_arg(&origin, &o, "the variable options")?;
+    check_keys(&origin, &map, VARIABLE_KEYS, "`variable`")?;
+    let c = ctx.borrow();
+    let type_expr = match map.get("type") {
+        Some(t) => {
+            let t = name_arg(&origin, t, "`type`")?;
+            check_expression(&t).map_err(|e| {
+                raise(
+                    Diagnostic::error("tsdsl::model::bad_type", format!("`{t}` is not a Terraform type: {e}"))
+                        .at_path(&origin, vec![key("type")], Target::Value)
+                        .help("e.g. `string`, `number`, `list(string)`, `map(string)`, `object({ name = string })`"),
+                )
+            })?;
+            Some(t)
+        }
+        None => None,
+    };
+    let text = |k: &str| -> Res<Option<String>> { map.get(k).map(|v| name_arg(&origin, v, &format!("`{k}`"))).transpose() };
+    let flag = |k: &str| -> Res<Option<bool>> {
+        map.get(k)
+            .map(|v| {
+                v.as_bool().map_err(|_| {
+                    raise(
+                        Diagnostic::error("tsdsl::script::wrong_type", format!("`{k}` must be true or false"))
+                            .at_path(&origin, vec![key(k)], Target::Value),
+                    )
+                })
+            })
+            .transpose()
+    };
+    let default = map.get("default").map(|d| value_at(&c, &origin, &[key("default")], d)).transpose()?;
+    let validations = match map.get("validation") {
+        Some(v) => validations(&origin, v, &c)?,
+        None => Vec::new(),
+    };
+    let variable = Variable {
+        name: name.clone(),
+        type_expr,
+        default,
+        description: text("description")?,
+        sensitive: flag("sensitive")?.unwrap_or(false),
+        nullable: flag("nullable")?,
+        validations,
+        origin: origin.clone(),
+    };
+    drop(c);
+    if ctx.borrow_mut().declare(format!("variable {name}")) {
+        ctx.borrow_mut().stack.variables.push(variable);
+    } else {
+        report(
+            ctx,
+            Diagnostic::error("tsdsl::model::duplicate_name", format!("variable `{name}` is declared twice"))
+                .at_path(&origin, Vec::new(), Target::Call),
+        );
+    }
+    Ok(TfExpr(Value::Ref(Reference::new("var").attr(name))))
+}
+
+/// `validation: #{ condition: tf::expr("..."), error_message: "..." }` or a list of them.
+fn validations(origin: &Origin, v: &Dynamic, ctx: &super::super::context::Ctx) -> Res<Vec<Validation>> {
+    let items = v.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![v.clone()]);
+    let mut out = Vec::new();
+    for (i, item) in items.iter().enumerate() {
+        let path = if v.is_array() { vec![key("validation"), PathSeg::Index(i)] } else { vec![key("validation")] };
+        let m = map_arg(origin, item, "a validation")?;
+        check_keys(origin, &m, &["condition", "error_message"], "a validation")?;
+        let (Some(cond), Some(msg)) = (m.get("condition"), m.get("error_message")) else {
+            return Err(raise(
+                Diagnostic::error("tsdsl::model::missing_argument", "a validation needs `condition` and `error_message`")
+                    .at_path(origin, path, Target::Value),
+            ));
+        };
+        let mut cpath = path.clone();
+        cpath.push(key("condition"));
+        out.push(Validation {
+            condition: value_at(ctx, origin, &cpath, cond)?,
+            error_message: name_arg(origin, msg, "`error_message`")?,
+        });
+    }
+    Ok(out)
+}
+
+fn local(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, v: Dynamic) -> Res<TfExpr> {
+    let origin = origin_of(nc);
+    let name = identifier_arg(&origin, &n, "a local name")?;
+    let value = value_at(&ctx.borrow(), &origin, &[], &v)?;
+    if ctx.borrow_mut().declare(format!("local {name}")) {
+        ctx.borrow_mut().stack.locals.push(Local { name: name.clone(), value, origin });
+    } else {
+        report(
+            ctx,
+            Diagnostic::error("tsdsl::model::duplicate_name", format!("local `{name}` is declared twice"))
+                .at_path(&origin, Vec::new(), Target::Call),
+        );
+    }
+    Ok(TfExpr(Value::Ref(Reference::new("local").attr(name))))
+}

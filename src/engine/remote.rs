@@ -1,0 +1,27 @@
+//! Other stacks of the same estate: `let shared = stack("shared");` reads
+//! `shared.rhai` beside the script, learns its backend and its outputs, and
+//! wires a `terraform_remote_state` data source to them.
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+
+use crate::diagnostics::Diagnostic;
+use crate::model::Backend;
+
+/// What a script may know of another stack.
+#[derive(Debug, Clone)]
+pub(crate) struct RemoteInfo {
+    pub backend: Option<Backend>,
+    pub outputs: Rc<Vec<String>>,
+    pub file: PathBuf,
+}
+
+/// Stacks read so far in this run, and the chain being read (to refuse cycles).
+#[derive(Debug, Clone, Default)]
+pub(crate) struct RemoteStacks {
+    pub base: PathBuf,
+    pub chain: Vec<String>,
+    pub cache: Rc<RefCell<HashMap<String, Result<Rc<RemoteInfo>, Vec<Diagnostic>>>>>,
+}

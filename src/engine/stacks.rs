@@ -1,0 +1,104 @@
+//! `stack("shared")`: read another stack of the estate and wire its outputs.
+
+use std::cell::RefCell;
+use std::path::{Path, PathBuf};
+use std::rc::Rc;
+
+use indexmap::IndexMap;
+use rhai::{Dynamic, Engine, NativeCallContext};
+
+use crate::diagnostics::{Diagnostic, Error, Target};
+use crate::model::{BlockKind, Meta, Origin, Reference, Resource, Value};
+
+use super::context::CtxRef;
+use super::errors::raise;
+use super::handle::{Handle, HandleKind};
+use super::primitives::{identifier_arg, origin_of, Res};
+use super::remote::{RemoteInfo, RemoteStacks};
+use super::{EvalOptions, Evaluation};
+
+type Evaluate = fn(&Path, &EvalOptions, RemoteStacks) -> Result<Evaluation, Error>;
+
+pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef, opts: &EvalOptions, deps: Rc<RefCell<Vec<PathBuf>>>, eval: Evaluate) {
+    let c = ctx.clone();
+    let opts = opts.clone();
+    engine.register_fn("stack", move |nc: NativeCallContext, name: Dynamic| stack(&c, &nc, &opts, &deps, eval, name));
+    let c = ctx.clone();
+    engine.register_fn("stack_name", move || c.borrow().stack.name.clone());
+}
+
+fn stack(ctx: &CtxRef, nc: &NativeCallContext, opts: &EvalOptions, deps: &Rc<RefCell<Vec<PathBuf>>>, eval: Evaluate, name: Dynamic) -> Res<Handle> {
+    let origin = origin_of(nc);
+    let name = identifier_arg(&origin, &name, "a stack name")?;
+    let remotes = ctx.borrow().remotes.clone();
+    if remotes.chain.contains(&name) {
+        return Err(raise(
+            Diagnostic::error("tsdsl::model::stack_cycle", format!("stacks read each other in a circle: {} -> {name}", remotes.chain.join(" -> ")))
+                .at_path(&origin, Vec::new(), Target::Call)
+                .help("a stack may read the outputs of stacks it does not feed"),
+        ));
+    }
+    let info = load(&remotes, opts, eval, &name, &origin)?;
+    deps.borrow_mut().push(info.file.clone());
+    let Some(backend) = info.backend.clone() else {
+        return Err(raise(
+            Diagnostic::error("tsdsl::model::remote_without_backend", format!("stack `{name}` declares no backend, so its outputs cannot be read"))
+                .at_path(&origin, Vec::new(), Target::Call)
+                .help(format!("add `backend(\"s3\", #{{ ... }})` to {name}.rhai")),
+        ));
+    };
+    let address = format!("block data.terraform_remote_state.{name}");
+    if ctx.borrow_mut().declare(address) {
+        let mut attrs = IndexMap::new();
+        attrs.insert("backend".to_owned(), Value::String(backend.kind.clone()));
+        attrs.insert("config".to_owned(), Value::Map(backend.config.clone()));
+        ctx.borrow_mut().stack.resources.push(Resource {
+            kind: BlockKind::Data,
+            type_name: "terraform_remote_state".into(),
+            name: name.clone(),
+            attrs,
+            meta: Meta::default(),
+            checkov_skips: Vec::new(),
+            origin: origin.clone(),
+        });
+    }
+    Ok(Handle {
+        kind: HandleKind::Remote { stack: name.clone(), outputs: info.outputs.clone() },
+        reference: Reference::new("data").attr("terraform_remote_state").attr(&name),
+    })
+}
+
+fn load(remotes: &RemoteStacks, opts: &EvalOptions, eval: Evaluate, name: &str, origin: &Origin) -> Res<Rc<RemoteInfo>> {
+    if let Some(cached) = remotes.cache.borrow().get(name) {
+        return cached.clone().map_err(|d| failed(name, origin, &d));
+    }
+    let file = remotes.base.join(format!("{name}.rhai"));
+    let result = match eval(&file, opts, remotes.clone()) {
+        Err(Error::Io { source, .. }) => {
+            return Err(raise(
+                Diagnostic::error("tsdsl::model::unknown_stack", format!("cannot read stack `{name}` from `{}`: {source}", file.display()))
+                    .at_path(origin, Vec::new(), Target::Call)
+                    .help("a stack is a .rhai script beside this one"),
+            ))
+        }
+        Err(other) => return Err(raise(Diagnostic::error("tsdsl::model::unknown_stack", other.to_string()).at_path(origin, Vec::new(), Target::Call))),
+        Ok(ev) if ev.has_errors() => Err(ev.diagnostics),
+        Ok(ev) => Ok(Rc::new(RemoteInfo {
+            backend: ev.stack.terraform.backend.clone(),
+            outputs: Rc::new(ev.stack.outputs.iter().map(|o| o.name.clone()).collect()),
+            file,
+        })),
+    };
+    remotes.cache.borrow_mut().insert(name.to_owned(), result.clone());
+    result.map_err(|d| failed(name, origin, &d))
+}
+
+fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {
+    let mut d = Diagnostic::error("tsdsl::model::stack_has_errors", format!("stack `{name}` has errors, so its outputs are unknown"))
+        .at_path(origin, Vec::new(), Target::Call)
+        .help(format!("run `tsdsl check {name}.rhai` to see them"));
+    for i in inner.iter().filter(|d| d.is_error()).take(3) {
+        d = d.note(format!("{}: {}", i.code, i.message));
+    }
+    raise(d)
+}

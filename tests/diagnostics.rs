@@ -1,0 +1,104 @@
+//! Every fixture under `tests/fixtures/errors/` states the diagnostics it
+//! must produce, as `// error: LINE:COL-LINE:COL code` comments (after
+//! typst's test notes). The test fails on a missing, extra or misplaced
+//! diagnostic, so "points at the exact token" is checked, not hoped for.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn fixtures() -> Vec<PathBuf> {
+    let dir = support::root().join("tests/fixtures/errors");
+    let mut v: Vec<PathBuf> = fs::read_dir(&dir)
+        .expect("tests/fixtures/errors")
+        .filter_map(|e| e.ok().map(|e| e.path()))
+        .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+        .collect();
+    v.sort();
+    v
+}
+
+/// `(code, "L:C-L:C")` expected by the fixture, and extra CLI arguments.
+fn expectations(src: &str) -> (Vec<(String, String)>, Vec<String>) {
+    let mut want = Vec::new();
+    let mut args = Vec::new();
+    for line in src.lines() {
+        let line = line.trim();
+        if let Some(rest) = line.strip_prefix("// error: ") {
+            let mut parts = rest.split_whitespace();
+            let range = parts.next().unwrap_or_default().to_owned();
+            let code = parts.next().unwrap_or_default().to_owned();
+            want.push((code, range));
+        } else if let Some(rest) = line.strip_prefix("// args: ") {
+            args.extend(rest.split_whitespace().map(str::to_owned));
+        }
+    }
+    want.sort();
+    (want, args)
+}
+
+fn run(fixture: &Path, args: &[String]) -> (Option<i32>, String, String) {
+    let dir = fixture.parent().unwrap();
+    let name = fixture.file_name().unwrap();
+    let out = Command::new(support::bin())
+        .arg("check")
+        .arg(name)
+        .args(["--message-format", "json"])
+        .args(args)
+        .current_dir(dir)
+        .env("NO_COLOR", "1")
+        .output()
+        .expect("running tsdsl");
+    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+}
+
+#[test]
+fn every_error_fixture_reports_exactly_its_annotated_diagnostics() {
+    let mut failures = Vec::new();
+    for fixture in fixtures() {
+        let src = fs::read_to_string(&fixture).unwrap();
+        let (want, args) = expectations(&src);
+        assert!(!want.is_empty(), "{} has no `// error:` annotation", fixture.display());
+        let (status, _, stderr) = run(&fixture, &args);
+        let mut got = Vec::new();
+        for line in stderr.lines().filter(|l| l.starts_with('{')) {
+            let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("bad JSON {line}: {e}"));
+            let loc = &v["location"];
+            let range = format!("{}:{}-{}:{}", loc["line"], loc["column"], loc["end_line"], loc["end_column"]);
+            got.push((v["code"].as_str().unwrap_or_default().to_owned(), range));
+        }
+        got.sort();
+        // `L:*` matches any place on line L (a time-out stops wherever it is).
+        for (w, g) in want.iter().zip(got.iter_mut()) {
+            if let Some(line) = w.1.strip_suffix(":*") {
+                if w.0 == g.0 && g.1.starts_with(&format!("{line}:")) {
+                    g.1 = w.1.clone();
+                }
+            }
+        }
+        if status != Some(1) || got != want {
+            failures.push(format!(
+                "{}: exit {status:?}\n  want {want:?}\n  got  {got:?}\n  stderr: {stderr}",
+                fixture.file_name().unwrap().to_string_lossy()
+            ));
+        }
+    }
+    assert!(failures.is_empty(), "{}", failures.join("\n"));
+}
+
+/// The human rendering of a few fixtures, reviewed with `cargo insta review`.
+#[test]
+fn human_rendering_snapshots() {
+    for name in ["unknown_reference", "undefined_variable", "unknown_lifecycle_option"] {
+        let fixture = support::root().join(format!("tests/fixtures/errors/{name}.rhai"));
+        let out = Command::new(support::bin())
+            .args(["check", &format!("{name}.rhai"), "--color", "never"])
+            .current_dir(fixture.parent().unwrap())
+            .output()
+            .unwrap();
+        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
+        insta::assert_snapshot!(name, stderr);
+    }
+}
