@@ -7,5 +7,7 @@
 pub mod cli;
 pub mod diagnostics;
 pub mod model;
+pub mod pipeline;
 pub mod schema;
 pub mod emit;
+pub mod engine;

@@ -1,1 +1,38 @@
-pub fn main() -> std::process::ExitCode { std::process::ExitCode::SUCCESS }
+//! The command line: clap parses, the library works, this module prints
+//! and maps errors to exit codes (0 ok, 1 script errors, 2 usage or I/O).
+
+mod args;
+mod config;
+mod report;
+mod run;
+mod stdlib;
+mod watch;
+
+use std::process::ExitCode;
+
+use clap::Parser;
+
+pub use args::Cli;
+
+pub fn main() -> ExitCode {
+    let cli = match Cli::try_parse() {
+        Ok(cli) => cli,
+        Err(e) => {
+            let _ = e.print();
+            return if e.use_stderr() { ExitCode::from(2) } else { ExitCode::SUCCESS };
+        }
+    };
+    let (result, render) = match &cli.command {
+        args::Command::Run(a) => (run::run(a), config::render_options(&a.common)),
+        args::Command::Check(a) => (run::check(a), config::render_options(a)),
+        args::Command::Watch(a) => (watch::watch(a), config::render_options(&a.common)),
+        args::Command::Stdlib(a) => (stdlib::stdlib(a), Default::default()),
+    };
+    match result {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            report::error(&e, render);
+            ExitCode::from(e.exit_code())
+        }
+    }
+}

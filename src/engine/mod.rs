@@ -2,6 +2,7 @@
 //! `stdlib/`, then the script's own folder), and the primitives the stdlib
 //! is built on. Evaluating a script yields a [`model::Stack`](crate::model::Stack).
 
+mod checks;
 mod context;
 mod convert;
 mod errors;
@@ -80,6 +81,8 @@ fn evaluate_in(script: &Path, opts: &EvalOptions, mut remotes: RemoteStacks) -> 
 
     let ctx = Rc::new(RefCell::new(Ctx::new(&stack_name, opts.schemas.clone(), remotes)));
     let mut engine = sandbox::engine(&opts.limits);
+    // Primitives read the entry script's name from the tag to place frames.
+    engine.set_default_tag(rhai::Dynamic::from(name.clone()));
     let print_ctx = ctx.clone();
     engine.on_print(move |s| eprintln!("[{}] {}", print_ctx.borrow().stack.name, s));
     engine.on_debug(|s, src, pos| eprintln!("[debug] {}:{}: {s}", src.unwrap_or(""), pos.line().unwrap_or(0)));

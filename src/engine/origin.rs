@@ -8,21 +8,24 @@ pub(crate) fn site(file: &str, pos: Position) -> Option<Site> {
 
 /// The chain of calls that led to this primitive call, outermost first.
 ///
-/// Rhai's debugger keeps a frame per call (caller's source, call position);
-/// that is what lets a resource made inside the stdlib be reported at the
-/// operator's line that asked for it.
+/// Rhai's debugger keeps a frame per call: the call's position, and for a
+/// script function the *callee's* source. So the file a frame's position
+/// lies in is the previous frame's callee, starting from the entry script
+/// (the engine's tag). The innermost call, this primitive's, is exact.
 pub(crate) fn origin(ctx: &NativeCallContext) -> Origin {
     let mut frames: Vec<Site> = Vec::new();
+    let mut file = ctx.tag().and_then(|t| t.clone().into_immutable_string().ok()).map(|s| s.to_string()).unwrap_or_default();
     if let Some(dbg) = ctx.debugger() {
-        for f in dbg.call_stack() {
-            if let Some(s) = site(f.source.as_deref().unwrap_or(""), f.pos) {
-                if frames.last() != Some(&s) {
-                    frames.push(s);
-                }
+        let stack = dbg.call_stack();
+        // The last frame is this native call itself: placed exactly below.
+        for f in stack.iter().take(stack.len().saturating_sub(1)) {
+            frames.extend(site(&file, f.pos));
+            if let Some(src) = f.source.as_deref().filter(|s| !s.is_empty()) {
+                file = src.to_owned();
             }
         }
     }
-    if let Some(here) = site(ctx.call_source().unwrap_or(""), ctx.call_position()) {
+    if let Some(here) = site(ctx.call_source().unwrap_or(&file), ctx.call_position()) {
         if frames.last() != Some(&here) {
             frames.push(here);
         }

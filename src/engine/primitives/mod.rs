@@ -3,8 +3,10 @@
 //! operator's own line.
 
 mod blocks;
+mod cidr_fns;
 mod handles;
 mod meta;
+mod options;
 mod outputs;
 mod settings;
 mod tf;
@@ -27,7 +29,7 @@ pub(crate) type Res<T> = Result<T, Box<EvalAltResult>>;
 /// Every primitive name, for did-you-mean on unknown functions.
 pub(crate) const NAMES: &[&str] = &[
     "terraform", "backend", "provider", "resource", "data", "variable", "local", "output", "module",
-    "checkov_skip", "stack", "stack_name", "at",
+    "checkov_skip", "stack", "stack_name", "at", "options", "reject",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -37,6 +39,8 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     variables::register(engine, ctx);
     outputs::register(engine, ctx);
     tf::register(engine, ctx);
+    options::register(engine, ctx);
+    cidr_fns::register(engine);
 }
 
 /// A string argument; a reference where a name is needed is an error.

@@ -1,0 +1,51 @@
+//! Value checks the stdlib's option declarations name (`check: "cidr"`).
+//! They know nothing of positions: the `options` primitive that calls them
+//! attaches the operator's key.
+
+pub mod catalog;
+pub mod cidr;
+pub mod names;
+
+/// Every check a declaration may name, with the line its documentation shows.
+pub const CHECKS: &[(&str, &str)] = &[
+    ("cidr", "an IPv4 CIDR block such as `10.0.0.0/16`"),
+    ("ec2_instance_type", "an EC2 instance type that exists, such as `c5.large`"),
+    ("rds_instance_class", "an RDS for MySQL instance class, such as `db.t3.micro`"),
+    ("s3_bucket_name", "an S3 bucket name: 3-63 lowercase letters, digits, `.` and `-`"),
+    ("rds_identifier", "an RDS identifier: 1-63 letters, digits and `-`, starting with a letter"),
+    ("ecr_repository_name", "an ECR repository name: lowercase, `/`-separated parts of letters, digits, `.`, `_`, `-`"),
+    ("dns_name", "a DNS name such as `tickets.example.com`"),
+    ("aws_region", "an AWS region such as `eu-west-1`"),
+    ("k8s_name", "a Kubernetes name: lowercase letters, digits and `-`, at most 63"),
+    ("name", "a resource name prefix: lowercase letters, digits and `-`, at most 32"),
+];
+
+/// Runs the check called `name` on `value`: `Err` says what is wrong, and
+/// may carry a suggestion.
+pub fn run(name: &str, value: &str) -> Result<(), Failure> {
+    match name {
+        "cidr" => cidr::parse(value).map(|_| ()).map_err(Failure::plain),
+        "ec2_instance_type" => catalog::ec2_instance_type(value),
+        "rds_instance_class" => catalog::rds_instance_class(value),
+        "s3_bucket_name" => names::s3_bucket(value).map_err(Failure::plain),
+        "rds_identifier" => names::rds_identifier(value).map_err(Failure::plain),
+        "ecr_repository_name" => names::ecr_repository(value).map_err(Failure::plain),
+        "dns_name" => names::dns_name(value).map_err(Failure::plain),
+        "aws_region" => names::aws_region(value).map_err(Failure::plain),
+        "k8s_name" => names::k8s_name(value).map_err(Failure::plain),
+        "name" => names::prefix(value).map_err(Failure::plain),
+        other => Err(Failure::plain(format!("the stdlib names an unknown check `{other}`"))),
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Failure {
+    pub message: String,
+    pub suggestion: Option<String>,
+}
+
+impl Failure {
+    pub fn plain(message: String) -> Self {
+        Failure { message, suggestion: None }
+    }
+}

@@ -1,0 +1,341 @@
+//! `options(SPEC, opts)`: the one mechanism every stdlib block declares its
+//! options with. A declaration says name, type, default, doc line and
+//! constraint; this checks the operator's map against it and reports each
+//! problem at the operator's own key or value, with did-you-mean.
+//!
+//! ```rhai
+//! export const VPC = #{ block: "network::vpc", doc: "...", options: [
+//!     #{ name: "cidr", type: "string", default: "10.0.0.0/16", check: "cidr", doc: "..." },
+//!     #{ name: "az_count", type: "int", default: 3, min: 1, max: 6, doc: "..." },
+//! ], rules: [ #{ ordered: ["min", "desired", "max"] } ] };
+//! fn vpc(opts) { let o = options(global::VPC, opts); ... }
+//! ```
+
+use rhai::{Dynamic, Engine, Map, NativeCallContext, INT};
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::model::{Origin, PathSeg};
+
+use super::super::checks::{self, cidr};
+use super::super::context::CtxRef;
+use super::super::errors::raise;
+use super::super::handle::{Handle, TfExpr};
+use super::{origin_of, report, Res};
+
+pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
+    let c = ctx.clone();
+    engine.register_fn("options", move |nc: NativeCallContext, spec: Map, given: Dynamic| options(&c, &nc, &spec, &given));
+    engine.register_fn("reject", |nc: NativeCallContext, key: Dynamic, message: &str, help: &str| -> Res<()> {
+        Err(raise(rejection(&origin_of(&nc), &key, message, help)))
+    });
+    engine.register_fn("reject", |nc: NativeCallContext, key: Dynamic, message: &str| -> Res<()> {
+        Err(raise(rejection(&origin_of(&nc), &key, message, "")))
+    });
+}
+
+/// `reject("cidr", "...")` or `reject(["subnets", 2], "...")`: a stdlib
+/// block's own constraint, reported at the operator's option.
+fn rejection(origin: &Origin, key: &Dynamic, message: &str, help: &str) -> Diagnostic {
+    let mut path = Vec::new();
+    let items = key.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![key.clone()]);
+    for item in items {
+        if let Ok(i) = item.as_int() {
+            path.push(PathSeg::Index(i.max(0) as usize));
+        } else if let Ok(s) = item.into_immutable_string() {
+            path.push(PathSeg::Key(s.to_string()));
+        }
+    }
+    let d = Diagnostic::error("tsdsl::stdlib::invalid_option", message.to_owned()).at_path(origin, path, Target::Value);
+    if help.is_empty() { d } else { d.help(help) }
+}
+
+struct Decl {
+    name: String,
+    ty: String,
+    default: Option<Dynamic>,
+    optional: bool,
+    doc: String,
+    min: Option<f64>,
+    max: Option<f64>,
+    one_of: Vec<Dynamic>,
+    check: Option<String>,
+    items_check: Option<String>,
+}
+
+fn text(m: &Map, k: &str) -> Option<String> {
+    m.get(k).and_then(|v| v.clone().into_immutable_string().ok()).map(|s| s.to_string())
+}
+
+fn number(v: &Dynamic) -> Option<f64> {
+    v.as_int().map(|i| i as f64).ok().or_else(|| v.as_float().ok())
+}
+
+fn decls(spec: &Map) -> Vec<Decl> {
+    let list = spec.get("options").and_then(|o| o.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default();
+    list.iter()
+        .filter_map(|d| d.read_lock::<Map>().map(|m| m.clone()))
+        .filter_map(|m| {
+            Some(Decl {
+                name: text(&m, "name")?,
+                ty: text(&m, "type").unwrap_or_else(|| "any".into()),
+                default: m.get("default").cloned(),
+                optional: m.get("optional").and_then(|v| v.as_bool().ok()).unwrap_or(false),
+                doc: text(&m, "doc").unwrap_or_default(),
+                min: m.get("min").and_then(number),
+                max: m.get("max").and_then(number),
+                one_of: m.get("one_of").and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default(),
+                check: text(&m, "check"),
+                items_check: text(&m, "items_check"),
+            })
+        })
+        .collect()
+}
+
+fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) -> Res<Map> {
+    let origin = origin_of(nc);
+    let block = text(spec, "block").unwrap_or_else(|| nc.fn_name().to_owned());
+    let decls = decls(spec);
+    let given = if given.is_unit() {
+        Map::new()
+    } else {
+        given.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
+            raise(
+                Diagnostic::error("tsdsl::stdlib::wrong_type", format!("`{block}` takes a map of options `#{{ ... }}`, found {}", given.type_name()))
+                    .at_path(&origin, Vec::new(), Target::Call),
+            )
+        })?
+    };
+    let mut problems = Vec::new();
+    let names: Vec<&str> = decls.iter().map(|d| d.name.as_str()).collect();
+    for key in given.keys() {
+        if !names.contains(&key.as_str()) {
+            let help = did_you_mean(key, names.iter().copied()).unwrap_or_else(|| format!("`{block}` takes: {}", names.join(", ")));
+            problems.push(
+                Diagnostic::error("tsdsl::stdlib::unknown_option", format!("`{block}` has no option `{key}`"))
+                    .at_path(&origin, vec![PathSeg::Key(key.to_string())], Target::Key)
+                    .label("unknown option")
+                    .help(help),
+            );
+        }
+    }
+    let mut out = Map::new();
+    for d in &decls {
+        let path = vec![PathSeg::Key(d.name.clone())];
+        match given.get(d.name.as_str()) {
+            Some(v) => {
+                if let Err(p) = check_value(&block, d, v) {
+                    problems.push(p.at_path(&origin, path.clone(), Target::Value));
+                }
+                out.insert(d.name.as_str().into(), v.clone());
+            }
+            None => match &d.default {
+                Some(v) => {
+                    out.insert(d.name.as_str().into(), v.clone());
+                }
+                None if d.optional => {
+                    out.insert(d.name.as_str().into(), Dynamic::UNIT);
+                }
+                None => problems.push(
+                    Diagnostic::error("tsdsl::stdlib::missing_option", format!("`{block}` needs the option `{}`", d.name))
+                        .at_path(&origin, Vec::new(), Target::Call)
+                        .label(format!("`{}` is missing", d.name))
+                        .help(format!("add `{}: ...` ({})", d.name, d.doc)),
+                ),
+            },
+        }
+    }
+    if problems.is_empty() {
+        rules(&block, spec, &out, &origin, &mut problems);
+    }
+    if problems.is_empty() {
+        return Ok(out);
+    }
+    let first = problems.remove(0);
+    for p in problems {
+        report(ctx, p);
+    }
+    Err(raise(first))
+}
+
+fn type_word(ty: &str) -> String {
+    match ty {
+        "string" => "a string".into(),
+        "int" => "a whole number".into(),
+        "number" => "a number".into(),
+        "bool" => "`true` or `false`".into(),
+        "map" | "map(string)" => "a map `#{ ... }`".into(),
+        "handle" => "a resource handle".into(),
+        "list(string)" => "an array of strings".into(),
+        "list(int)" => "an array of whole numbers".into(),
+        "list(handle)" => "an array of resource handles".into(),
+        "list" => "an array".into(),
+        other => format!("`{other}`"),
+    }
+}
+
+fn found_word(v: &Dynamic) -> String {
+    if let Ok(s) = v.clone().into_immutable_string() {
+        return format!("the string \"{s}\"");
+    }
+    if v.is::<TfExpr>() {
+        return "a Terraform expression".into();
+    }
+    if v.is::<Handle>() {
+        return "a resource handle".into();
+    }
+    match v.type_name() {
+        "i64" => format!("the number {v}"),
+        "f64" => format!("the number {v}"),
+        "bool" => format!("`{v}`"),
+        "()" => "nothing `()`".into(),
+        "array" => "an array".into(),
+        "map" => "a map".into(),
+        other => format!("a value of type `{other}`"),
+    }
+}
+
+fn is_type(ty: &str, v: &Dynamic) -> bool {
+    let dynamic = v.is::<TfExpr>();
+    match ty {
+        "any" => true,
+        "string" => v.is_string() || dynamic,
+        "int" => v.is_int() || dynamic,
+        "number" => v.is_int() || v.is_float() || dynamic,
+        "bool" => v.is_bool() || dynamic,
+        "map" => v.is_map() || dynamic,
+        "map(string)" => v.read_lock::<Map>().is_some_and(|m| m.values().all(|x| x.is_string() || x.is::<TfExpr>())) || dynamic,
+        "handle" => v.is::<Handle>() || dynamic,
+        "list" => v.is_array() || dynamic,
+        t if t.starts_with("list(") => {
+            let inner = &t[5..t.len() - 1];
+            v.read_lock::<rhai::Array>().is_some_and(|a| a.iter().all(|x| is_type(inner, x))) || dynamic
+        }
+        _ => false,
+    }
+}
+
+/// Checks one value against its declaration; the caller adds the locus.
+fn check_value(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Diagnostic> {
+    let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
+    if !is_type(&d.ty, v) {
+        return Err(Diagnostic::error(
+            "tsdsl::stdlib::wrong_type",
+            format!("option `{}` of `{block}` expects {}, found {}", d.name, type_word(&d.ty), found_word(v)),
+        )
+        .label(format!("expected {}", type_word(&d.ty)))
+        .help(doc));
+    }
+    if v.is::<TfExpr>() {
+        return Ok(()); // known only at plan time
+    }
+    if let Some(n) = number(v) {
+        let below = d.min.is_some_and(|m| n < m);
+        let above = d.max.is_some_and(|m| n > m);
+        if below || above {
+            let range = match (d.min, d.max) {
+                (Some(a), Some(b)) => format!("from {a} to {b}"),
+                (Some(a), None) => format!("at least {a}"),
+                (None, Some(b)) => format!("at most {b}"),
+                (None, None) => String::new(),
+            };
+            return Err(Diagnostic::error(
+                "tsdsl::stdlib::out_of_range",
+                format!("option `{}` of `{block}` must be {range}, found {v}", d.name),
+            )
+            .label(format!("allowed: {range}"))
+            .help(doc));
+        }
+    }
+    if !d.one_of.is_empty() && !d.one_of.iter().any(|a| a.to_string() == v.to_string() && a.type_name() == v.type_name()) {
+        let allowed: Vec<String> = d.one_of.iter().map(|a| format!("`{a}`")).collect();
+        let vs = v.to_string();
+        let suggestion = did_you_mean(&vs, d.one_of.iter().map(|a| a.to_string()).collect::<Vec<_>>().iter().map(String::as_str));
+        return Err(Diagnostic::error(
+            "tsdsl::stdlib::invalid_option",
+            format!("option `{}` of `{block}` must be one of {}, found `{vs}`", d.name, allowed.join(", ")),
+        )
+        .label("not an allowed value")
+        .help(suggestion.unwrap_or(doc)));
+    }
+    if let Some(check) = &d.check {
+        if let Ok(s) = v.clone().into_immutable_string() {
+            if let Err(f) = checks::run(check, &s) {
+                return Err(Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
+                    .label("invalid")
+                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc)));
+            }
+        }
+    }
+    if let (Some(check), Some(items)) = (&d.items_check, v.read_lock::<rhai::Array>()) {
+        for item in items.iter() {
+            if let Ok(s) = item.clone().into_immutable_string() {
+                if let Err(f) = checks::run(check, &s) {
+                    return Err(Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
+                        .label("invalid item")
+                        .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc)));
+                }
+            }
+        }
+    }
+    Ok(())
+}
+
+/// Rules across options: `ordered` (min ≤ desired ≤ max) and `within`
+/// (subnet lists inside a block and not overlapping each other).
+fn rules(block: &str, spec: &Map, out: &Map, origin: &Origin, problems: &mut Vec<Diagnostic>) {
+    let rules = spec.get("rules").and_then(|r| r.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default();
+    for rule in rules.iter().filter_map(|r| r.read_lock::<Map>().map(|m| m.clone())) {
+        if let Some(order) = rule.get("ordered").and_then(|o| o.read_lock::<rhai::Array>().map(|a| a.clone())) {
+            let names: Vec<String> = order.iter().map(|n| n.to_string()).collect();
+            let values: Vec<Option<INT>> = names.iter().map(|n| out.get(n.as_str()).and_then(|v| v.as_int().ok())).collect();
+            for i in 1..names.len() {
+                if let (Some(a), Some(b)) = (values[i - 1], values[i]) {
+                    if a > b {
+                        problems.push(
+                            Diagnostic::error(
+                                "tsdsl::stdlib::out_of_order",
+                                format!("`{block}` needs {}, but `{}` is {a} and `{}` is {b}", names.join(" ≤ "), names[i - 1], names[i]),
+                            )
+                            .at_path(origin, vec![PathSeg::Key(names[i].clone())], Target::Value)
+                            .label(format!("smaller than `{}`", names[i - 1]))
+                            .help(format!("raise `{}` to at least {a}, or lower `{}`", names[i], names[i - 1])),
+                        );
+                        return;
+                    }
+                }
+            }
+        }
+        if let (Some(within), Some(lists)) = (text(&rule, "within"), rule.get("lists").and_then(|l| l.read_lock::<rhai::Array>().map(|a| a.clone()))) {
+            let Some(outer) = out.get(within.as_str()).and_then(|v| v.clone().into_immutable_string().ok()).and_then(|s| cidr::parse(&s).ok()) else {
+                continue;
+            };
+            let mut seen: Vec<(cidr::Cidr, String, usize)> = Vec::new();
+            for list in lists.iter().map(|l| l.to_string()) {
+                let items = out.get(list.as_str()).and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default();
+                for (i, item) in items.iter().enumerate() {
+                    let Some(c) = item.clone().into_immutable_string().ok().and_then(|s| cidr::parse(&s).ok()) else { continue };
+                    let path = vec![PathSeg::Key(list.clone()), PathSeg::Index(i)];
+                    if !outer.contains(c) {
+                        problems.push(
+                            Diagnostic::error("tsdsl::stdlib::subnet_outside", format!("subnet `{c}` lies outside `{within}` = `{outer}`"))
+                                .at_path(origin, path, Target::Value)
+                                .label("not inside the VPC")
+                                .help(format!("pick a block inside `{outer}`")),
+                        );
+                        return;
+                    }
+                    if let Some((other, olist, oi)) = seen.iter().find(|(o, _, _)| o.overlaps(c)) {
+                        problems.push(
+                            Diagnostic::error("tsdsl::stdlib::subnet_overlap", format!("subnet `{c}` overlaps `{other}` ({olist}[{oi}])"))
+                                .at_path(origin, path, Target::Value)
+                                .label("overlaps another subnet")
+                                .help("subnets of one VPC must not share addresses"),
+                        );
+                        return;
+                    }
+                    seen.push((c, list.clone(), i));
+                }
+            }
+        }
+    }
+}
