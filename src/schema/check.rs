@@ -1,0 +1,89 @@
+//! The schema phase's entry point: shape every resource, data source and
+//! provider body of a stack, collecting every problem.
+
+use indexmap::IndexMap;
+
+use super::shape::Shaper;
+use super::Schemas;
+use crate::diagnostics::{Diagnostic, Target};
+use crate::model::{BlockKind, Body, Item, Shaped, Stack, Value};
+
+pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
+    let mut diags = Vec::new();
+    let mut shaped = Shaped::default();
+    for r in &stack.resources {
+        let body = match schemas.block(r.kind, &r.type_name) {
+            Some(block) => {
+                let provider = schemas.provider_name(&r.type_name).unwrap_or("");
+                let mut s = Shaper {
+                    origin: &r.origin,
+                    subject: format!("{} `{}`", r.kind.noun(), r.type_name),
+                    computed_by: computed_by(provider),
+                    diags: &mut diags,
+                };
+                s.body(&block, &r.attrs, &[])
+            }
+            None => {
+                let (code, what) = match r.kind {
+                    BlockKind::Data => ("tsdsl::schema::unknown_data_source", "data source"),
+                    _ => ("tsdsl::schema::unknown_resource_type", "resource type"),
+                };
+                let help = match schemas.suggest_type(r.kind, &r.type_name) {
+                    Some(s) => Some(format!("did you mean `{s}`?")),
+                    None if schemas.provider_name(&r.type_name).is_none() => Some(
+                        "no known provider has types with this prefix; load its schema with `--schema FILE`".to_owned(),
+                    ),
+                    None => None,
+                };
+                diags.push(
+                    Diagnostic::error(code, format!("unknown {what} `{}`", r.type_name))
+                        .at_path(&r.origin, Vec::new(), Target::Call)
+                        .label(format!("unknown {what}"))
+                        .help_opt(help),
+                );
+                unshaped(&r.attrs)
+            }
+        };
+        shaped.resources.push(body);
+    }
+    for p in &stack.providers {
+        let body = match schemas.block(BlockKind::Provider, &p.name) {
+            Some(block) => {
+                let mut s = Shaper {
+                    origin: &p.origin,
+                    subject: format!("provider `{}`", p.name),
+                    computed_by: computed_by(&p.name),
+                    diags: &mut diags,
+                };
+                s.body(&block, &p.config, &[])
+            }
+            // a provider we hold no schema for: pass its arguments through
+            None => unshaped(&p.config),
+        };
+        shaped.providers.push(body);
+    }
+    (shaped, diags)
+}
+
+/// Without a schema every key stays an attribute, so the output still says
+/// what the script said.
+fn unshaped(args: &IndexMap<String, Value>) -> Body {
+    let mut body = Body::new();
+    body.items = args
+        .iter()
+        .map(|(k, v)| Item::Attr(k.clone(), v.clone()))
+        .collect();
+    body
+}
+
+/// Who sets an output-only attribute, in an operator's words.
+fn computed_by(provider: &str) -> String {
+    match provider {
+        "aws" => "AWS".to_owned(),
+        "kubernetes" => "Kubernetes".to_owned(),
+        "helm" => "Helm".to_owned(),
+        "terraform" => "Terraform".to_owned(),
+        "" => "the provider".to_owned(),
+        other => format!("the `{other}` provider"),
+    }
+}

@@ -1,0 +1,297 @@
+//! The set of provider schemas a run checks against: the embedded ones,
+//! possibly replaced or extended by `--schema FILE`.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Arc, Mutex};
+
+use serde_json::Value as Json;
+
+use super::builtin;
+use super::embedded::{EmbeddedProvider, EMBEDDED};
+use super::suggest;
+use super::types::Block;
+use crate::diagnostics::Diagnostic;
+use crate::model::BlockKind;
+
+/// Answer of [`Schemas::lookup_attribute`], for handles checking references
+/// such as `aws_vpc.main.arn`.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AttrLookup {
+    Found,
+    UnknownType,
+    Unknown { suggestion: Option<String> },
+}
+
+pub struct Schemas {
+    /// Searched by type prefix; a loaded provider replaces an embedded one of the same name.
+    providers: Vec<Source>,
+    /// Types parsed so far. Parsing is per type so a run pays only for the
+    /// types its script uses, not for the 2,400 of the aws provider.
+    cache: Mutex<Cache>,
+    parsed: AtomicUsize,
+}
+
+/// `None` remembers a type that does not exist, so suggestions stay cheap.
+type Cache = HashMap<(BlockKind, String), Option<Arc<Block>>>;
+
+enum Source {
+    Embedded(&'static EmbeddedProvider),
+    Loaded(Loaded),
+}
+
+struct Loaded {
+    name: String,
+    address: String,
+    provider: Option<Arc<Block>>,
+    resources: HashMap<String, Arc<Block>>,
+    data_sources: HashMap<String, Arc<Block>>,
+}
+
+impl Source {
+    fn name(&self) -> &str {
+        match self {
+            Source::Embedded(e) => e.name,
+            Source::Loaded(l) => &l.name,
+        }
+    }
+}
+
+const BAD_FILE: &str = "tsdsl::schema::bad_schema_file";
+
+impl Schemas {
+    /// The schemas compiled into the binary. Cheap: nothing is decompressed
+    /// or parsed until a type is looked up.
+    pub fn embedded() -> Schemas {
+        Schemas {
+            providers: EMBEDDED.iter().map(Source::Embedded).collect(),
+            cache: Mutex::new(HashMap::new()),
+            parsed: AtomicUsize::new(0),
+        }
+    }
+
+    /// No provider at all, only Terraform's built-in types; for tests and
+    /// for runs that bring every schema with `--schema`.
+    pub fn empty() -> Schemas {
+        Schemas {
+            providers: Vec::new(),
+            cache: Mutex::new(HashMap::new()),
+            parsed: AtomicUsize::new(0),
+        }
+    }
+
+    /// Adds the providers of a `terraform providers schema -json` file,
+    /// replacing embedded or earlier ones with the same name.
+    pub fn load_file(&mut self, path: &Path) -> Result<(), Diagnostic> {
+        let bad = |detail: String| {
+            Diagnostic::error(BAD_FILE, format!("cannot use `{}` as a provider schema file: {detail}", path.display()))
+                .help("produce it with `terraform providers schema -json > FILE` in an initialised root module")
+        };
+        let text = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+        let doc: Json = serde_json::from_slice(&text).map_err(|e| bad(e.to_string()))?;
+        self.load_json(&doc).map_err(bad)
+    }
+
+    /// The same as [`Schemas::load_file`] on an already parsed document.
+    pub fn load_json(&mut self, doc: &Json) -> Result<(), String> {
+        let Some(providers) = doc.get("provider_schemas").and_then(Json::as_object) else {
+            return Err("no `provider_schemas` object".to_owned());
+        };
+        let mut loaded = Vec::new();
+        for (address, s) in providers {
+            // `registry.terraform.io/hashicorp/aws` -> `aws`, the prefix of its types
+            let name = address.rsplit('/').next().unwrap_or(address).to_owned();
+            let parse = |j: &Json| Block::from_schema_json(j).map(Arc::new);
+            let provider = match s.get("provider") {
+                Some(p) if !p.is_null() => {
+                    Some(parse(p).map_err(|e| format!("{address} provider: {}", e.0))?)
+                }
+                _ => None,
+            };
+            let mut maps = [HashMap::new(), HashMap::new()];
+            for (i, key) in ["resource_schemas", "data_source_schemas"]
+                .iter()
+                .enumerate()
+            {
+                if let Some(types) = s.get(*key).and_then(Json::as_object) {
+                    for (t, j) in types {
+                        let b = parse(j).map_err(|e| format!("{t}: {}", e.0))?;
+                        if let Some(m) = maps.get_mut(i) {
+                            m.insert(t.clone(), b);
+                        }
+                    }
+                }
+            }
+            let [resources, data_sources] = maps;
+            loaded.push(Loaded {
+                name,
+                address: address.clone(),
+                provider,
+                resources,
+                data_sources,
+            });
+        }
+        for l in loaded {
+            self.providers.retain(|p| p.name() != l.name);
+            self.providers.push(Source::Loaded(l));
+        }
+        if let Ok(mut c) = self.cache.lock() {
+            c.clear();
+        }
+        Ok(())
+    }
+
+    /// The schema of a type (`Resource`/`Data`) or of a provider's
+    /// configuration (`Provider`, by local name).
+    pub fn block(&self, kind: BlockKind, type_name: &str) -> Option<Arc<Block>> {
+        let key = (kind, type_name.to_owned());
+        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+            return hit;
+        }
+        let found = self.find(kind, type_name);
+        if let Ok(mut c) = self.cache.lock() {
+            c.insert(key, found.clone());
+        }
+        found
+    }
+
+    fn find(&self, kind: BlockKind, type_name: &str) -> Option<Arc<Block>> {
+        match (kind, type_name) {
+            (BlockKind::Data, "terraform_remote_state") => {
+                return Some(Arc::new(builtin::remote_state()))
+            }
+            (BlockKind::Resource, "terraform_data") => {
+                return Some(Arc::new(builtin::terraform_data()))
+            }
+            _ => {}
+        }
+        let source = match kind {
+            BlockKind::Provider => self
+                .providers
+                .iter()
+                .rev()
+                .find(|p| p.name() == type_name)?,
+            _ => self.provider_of(type_name)?,
+        };
+        match source {
+            Source::Loaded(l) => match kind {
+                BlockKind::Provider => l.provider.clone(),
+                BlockKind::Resource => l.resources.get(type_name).cloned(),
+                BlockKind::Data => l.data_sources.get(type_name).cloned(),
+            },
+            Source::Embedded(e) => {
+                let range = match kind {
+                    BlockKind::Provider => Some(e.provider),
+                    BlockKind::Resource => EmbeddedProvider::find(e.resources, type_name),
+                    BlockKind::Data => EmbeddedProvider::find(e.data_sources, type_name),
+                }?;
+                let json: Json = serde_json::from_slice(&e.json(range)?).ok()?;
+                self.parsed.fetch_add(1, Ordering::Relaxed);
+                Block::from_schema_json(&json).ok().map(Arc::new)
+            }
+        }
+    }
+
+    /// The provider a type belongs to, by the longest matching name prefix
+    /// (`aws_vpc` -> `aws`), as Terraform infers it.
+    fn provider_of(&self, type_name: &str) -> Option<&Source> {
+        self.providers
+            .iter()
+            .rev()
+            .filter(|p| {
+                type_name == p.name()
+                    || type_name
+                        .strip_prefix(p.name())
+                        .is_some_and(|rest| rest.starts_with('_'))
+            })
+            .max_by_key(|p| p.name().len())
+    }
+
+    /// `registry.terraform.io/hashicorp/aws` for `aws`: the source address
+    /// of the schema in use, for `required_providers`.
+    pub fn provider_address(&self, name: &str) -> Option<&str> {
+        self.providers
+            .iter()
+            .rev()
+            .find(|p| p.name() == name)
+            .map(|p| match p {
+                Source::Embedded(e) => e.address,
+                Source::Loaded(l) => l.address.as_str(),
+            })
+    }
+
+    /// The local name of the provider that serves `type_name`, if any.
+    pub fn provider_name(&self, type_name: &str) -> Option<&str> {
+        if type_name.starts_with("terraform_") {
+            return Some("terraform");
+        }
+        self.provider_of(type_name).map(Source::name)
+    }
+
+    pub fn has_type(&self, kind: BlockKind, type_name: &str) -> bool {
+        self.block(kind, type_name).is_some()
+    }
+
+    pub fn lookup_attribute(&self, kind: BlockKind, type_name: &str, attr: &str) -> AttrLookup {
+        let Some(b) = self.block(kind, type_name) else {
+            return AttrLookup::UnknownType;
+        };
+        if b.attributes.contains_key(attr) || b.block_types.contains_key(attr) {
+            return AttrLookup::Found;
+        }
+        let names = b
+            .attributes
+            .keys()
+            .chain(b.block_types.keys())
+            .map(String::as_str);
+        AttrLookup::Unknown {
+            suggestion: suggest::closest(attr, names),
+        }
+    }
+
+    /// The known type (or provider name) closest to a misspelt one.
+    pub fn suggest_type(&self, kind: BlockKind, type_name: &str) -> Option<String> {
+        suggest::closest(type_name, self.type_names(kind))
+    }
+
+    /// Every known name of that kind, across providers.
+    pub fn type_names(&self, kind: BlockKind) -> Vec<&str> {
+        let mut out: Vec<&str> = match kind {
+            BlockKind::Resource => vec!["terraform_data"],
+            BlockKind::Data => vec!["terraform_remote_state"],
+            BlockKind::Provider => Vec::new(),
+        };
+        for p in &self.providers {
+            match (p, kind) {
+                (_, BlockKind::Provider) => out.push(p.name()),
+                (Source::Embedded(e), BlockKind::Resource) => {
+                    out.extend(e.resources.iter().map(|t| t.0))
+                }
+                (Source::Embedded(e), BlockKind::Data) => {
+                    out.extend(e.data_sources.iter().map(|t| t.0))
+                }
+                (Source::Loaded(l), BlockKind::Resource) => {
+                    out.extend(l.resources.keys().map(String::as_str))
+                }
+                (Source::Loaded(l), BlockKind::Data) => {
+                    out.extend(l.data_sources.keys().map(String::as_str))
+                }
+            }
+        }
+        out
+    }
+
+    /// How many types were decompressed and parsed so far (embedded ones).
+    pub fn parsed_types(&self) -> usize {
+        self.parsed.load(Ordering::Relaxed)
+    }
+}
+
+impl std::fmt::Debug for Schemas {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_list()
+            .entries(self.providers.iter().map(Source::name))
+            .finish()
+    }
+}

@@ -1,0 +1,399 @@
+//! Turns the plain maps an operator wrote into shaped bodies, deciding for
+//! each key whether Terraform wants `key = value` or `key { ... }`, and
+//! reports every key and value the schema rejects.
+
+use indexmap::IndexMap;
+
+use super::suggest;
+use super::types::{AttrType, Attribute, Block, BlockType, Nesting};
+use super::value_check::{self, Mismatch};
+use crate::diagnostics::{Diagnostic, Target};
+use crate::model::{self, Body, Item, Origin, PathSeg, Value};
+
+/// What one body is checked for: the call that declared it, how to name it
+/// in messages, and where problems go.
+pub(crate) struct Shaper<'a> {
+    pub origin: &'a Origin,
+    /// "resource type `aws_vpc`", "provider `aws`"
+    pub subject: String,
+    /// Who computes output-only attributes: "AWS".
+    pub computed_by: String,
+    pub diags: &'a mut Vec<Diagnostic>,
+}
+
+fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
+    let mut p = path.to_vec();
+    p.push(seg);
+    p
+}
+
+impl Shaper<'_> {
+    fn diag(
+        &self,
+        code: &str,
+        message: String,
+        path: Vec<PathSeg>,
+        target: Target,
+        label: &str,
+    ) -> Diagnostic {
+        Diagnostic::error(format!("tsdsl::schema::{code}"), message)
+            .at_path(self.origin, path, target)
+            .label(label)
+    }
+
+    fn error(
+        &mut self,
+        code: &str,
+        message: String,
+        path: Vec<PathSeg>,
+        target: Target,
+        label: &str,
+    ) {
+        let d = self.diag(code, message, path, target, label);
+        self.diags.push(d);
+    }
+
+    /// Shapes one body; `path` leads from the call's arguments to it.
+    pub fn body(
+        &mut self,
+        block: &Block,
+        args: &IndexMap<String, Value>,
+        path: &[PathSeg],
+    ) -> Body {
+        let mut attrs = Vec::new();
+        let mut blocks = Vec::new();
+        for (key, value) in args {
+            let kpath = with(path, PathSeg::Key(key.clone()));
+            if let Some(a) = block.attributes.get(key) {
+                if let Some(v) = self.attribute(key, a, value, &kpath) {
+                    attrs.push(Item::Attr(key.clone(), v));
+                }
+            } else if let Some(bt) = block.block_types.get(key) {
+                self.blocks(key, bt, value, &kpath, &mut blocks);
+            } else {
+                let help = suggest::closest(key, block.argument_names())
+                    .map(|s| format!("did you mean `{s}`?"));
+                let msg = format!("unknown attribute `{key}` for {}", self.subject);
+                let d = self.diag(
+                    "unknown_attribute",
+                    msg,
+                    kpath,
+                    Target::Key,
+                    "unknown attribute",
+                );
+                self.diags.push(d.help_opt(help));
+            }
+        }
+        self.missing(block, args, path);
+        let mut body = Body::new();
+        body.items = attrs;
+        body.items.extend(blocks);
+        body
+    }
+
+    /// Required arguments and blocks the body lacks, named in one diagnostic.
+    fn missing(&mut self, block: &Block, args: &IndexMap<String, Value>, path: &[PathSeg]) {
+        let given = |k: &str| args.get(k).is_some_and(|v| *v != Value::Null);
+        let mut names: Vec<&str> = block
+            .attributes
+            .iter()
+            .filter(|(k, a)| a.required && !given(k))
+            .map(|(k, _)| k.as_str())
+            .collect();
+        names.extend(
+            block
+                .block_types
+                .iter()
+                .filter(|(k, bt)| bt.min_items > 0 && !given(k))
+                .map(|(k, _)| k.as_str()),
+        );
+        if names.is_empty() {
+            return;
+        }
+        let list = names
+            .iter()
+            .map(|n| format!("`{n}`"))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let (noun, label) = if names.len() == 1 {
+            ("argument", "missing argument")
+        } else {
+            ("arguments", "missing arguments")
+        };
+        let within = match path.last() {
+            None => self.subject.clone(),
+            Some(_) => format!("block `{}` of {}", path_text(path), self.subject),
+        };
+        let msg = format!("missing required {noun} {list} in {within}");
+        let target = if path.is_empty() {
+            Target::Call
+        } else {
+            Target::Key
+        };
+        self.error("missing_required", msg, path.to_vec(), target, label);
+    }
+
+    /// Checks one attribute's value; returns the value to emit.
+    fn attribute(
+        &mut self,
+        key: &str,
+        a: &Attribute,
+        value: &Value,
+        path: &[PathSeg],
+    ) -> Option<Value> {
+        if a.is_output_only() {
+            let msg = format!("`{key}` is set by {}, it cannot be given", self.computed_by);
+            let help = format!(
+                "read it instead, as a reference to this {}'s `{key}`",
+                short_subject(&self.subject)
+            );
+            let d = self.diag(
+                "computed_only",
+                msg,
+                path.to_vec(),
+                Target::Key,
+                "computed attribute",
+            );
+            self.diags.push(d.help(help));
+            return None;
+        }
+        if value_looks_like_blocks(value) && (a.ty.is_primitive() || is_list_of_primitives(&a.ty)) {
+            let msg = format!("`{key}` is an attribute of type {}, not a block", a.ty);
+            self.error(
+                "attribute_as_block",
+                msg,
+                path.to_vec(),
+                Target::Value,
+                &format!("expected {}", a.ty),
+            );
+            return Some(value.clone());
+        }
+        let value = wrap_single_object(&a.ty, value);
+        let mut mismatches = Vec::new();
+        value_check::check(&a.ty, &value, path, &mut mismatches);
+        for m in mismatches {
+            self.mismatch(key, m);
+        }
+        Some(value)
+    }
+
+    fn mismatch(&mut self, key: &str, m: Mismatch) {
+        match m {
+            Mismatch::Type {
+                path,
+                expected,
+                found,
+            } => {
+                let msg = format!(
+                    "wrong type for `{}`: expected {expected}, found {found}",
+                    path_text_or(&path, key)
+                );
+                self.error(
+                    "wrong_type",
+                    msg,
+                    path,
+                    Target::Value,
+                    &format!("expected {expected}"),
+                );
+            }
+            Mismatch::UnknownKey {
+                path,
+                key: k,
+                suggestion,
+            } => {
+                let msg = format!(
+                    "unknown attribute `{k}` in `{}` of {}",
+                    path_text_or(&path[..path.len().saturating_sub(1)], key),
+                    self.subject
+                );
+                let d = self.diag(
+                    "unknown_attribute",
+                    msg,
+                    path,
+                    Target::Key,
+                    "unknown attribute",
+                );
+                self.diags
+                    .push(d.help_opt(suggestion.map(|s| format!("did you mean `{s}`?"))));
+            }
+            Mismatch::Missing { path, names } => {
+                let list = names
+                    .iter()
+                    .map(|n| format!("`{n}`"))
+                    .collect::<Vec<_>>()
+                    .join(", ");
+                let noun = if names.len() == 1 {
+                    "argument"
+                } else {
+                    "arguments"
+                };
+                let msg = format!(
+                    "missing required {noun} {list} in `{}` of {}",
+                    path_text_or(&path, key),
+                    self.subject
+                );
+                self.error(
+                    "missing_required",
+                    msg,
+                    path,
+                    Target::Key,
+                    "missing arguments",
+                );
+            }
+            Mismatch::Computed { path, key: k } => {
+                let msg = format!("`{k}` is set by {}, it cannot be given", self.computed_by);
+                self.error(
+                    "computed_only",
+                    msg,
+                    path,
+                    Target::Key,
+                    "computed attribute",
+                );
+            }
+        }
+    }
+
+    /// Zero or more blocks from the value given for a block type: a map for
+    /// one block, a list of maps for several, label → map for `map` nesting.
+    fn blocks(
+        &mut self,
+        key: &str,
+        bt: &BlockType,
+        value: &Value,
+        path: &[PathSeg],
+        out: &mut Vec<Item>,
+    ) {
+        let mut made: Vec<(Vec<String>, Body, Vec<PathSeg>)> = Vec::new();
+        let diags_before = self.diags.len();
+        match (bt.nesting, value) {
+            (_, Value::Null) => return,
+            (Nesting::Map, Value::Map(m)) => {
+                for (label, v) in m {
+                    let p = with(path, PathSeg::Key(label.clone()));
+                    match v {
+                        Value::Map(inner) => {
+                            let body = self.body(&bt.block, inner, &p);
+                            made.push((vec![label.clone()], body, p));
+                        }
+                        other => self.not_a_block(key, other, p),
+                    }
+                }
+            }
+            (_, Value::Map(m)) => {
+                let body = self.body(&bt.block, m, path);
+                made.push((Vec::new(), body, path.to_vec()));
+            }
+            (Nesting::Map, other) => self.not_a_block(key, other, path.to_vec()),
+            (_, Value::List(items)) => {
+                for (i, v) in items.iter().enumerate() {
+                    let p = with(path, PathSeg::Index(i));
+                    match v {
+                        Value::Map(inner) => {
+                            let body = self.body(&bt.block, inner, &p);
+                            made.push((Vec::new(), body, p));
+                        }
+                        other => self.not_a_block(key, other, p),
+                    }
+                }
+            }
+            (_, other) => self.not_a_block(key, other, path.to_vec()),
+        }
+        let n = made.len() as u64;
+        let had_errors = self.diags.len() > diags_before;
+        let max = if matches!(bt.nesting, Nesting::Single | Nesting::Group) {
+            1
+        } else {
+            bt.max_items
+        };
+        if max > 0 && n > max {
+            let msg = format!("too many `{key}` blocks: at most {max} allowed, found {n}");
+            let label = format!("at most {max}");
+            self.error("too_many_blocks", msg, path.to_vec(), Target::Value, &label);
+        }
+        // a count is noise next to items that were not blocks at all
+        if n < bt.min_items && !matches!(value, Value::Null) && !had_errors {
+            let msg = format!(
+                "too few `{key}` blocks: at least {} required, found {n}",
+                bt.min_items
+            );
+            let label = format!("at least {}", bt.min_items);
+            self.error("too_few_blocks", msg, path.to_vec(), Target::Value, &label);
+        }
+        out.extend(
+            made.into_iter()
+                .map(|(labels, body, _)| Item::Block(model::Block::new(key, labels, body))),
+        );
+    }
+
+    fn not_a_block(&mut self, key: &str, value: &Value, path: Vec<PathSeg>) {
+        let what = if value.is_dynamic() {
+            format!("a {} cannot produce a block", value.kind_name())
+        } else {
+            format!("found {}", value.kind_name())
+        };
+        let msg = format!("`{key}` is a block: write it as a map of its arguments, {what}");
+        let help = format!(
+            "write `{key}: #{{ ... }}` for one block or `{key}: [#{{ ... }}, ...]` for several"
+        );
+        let d = self.diag(
+            "block_as_attribute",
+            msg,
+            path,
+            Target::Value,
+            "expected a map",
+        );
+        self.diags.push(d.help(help));
+    }
+}
+
+/// `#{...}` or `[#{...}]`: what an operator writes for blocks.
+fn value_looks_like_blocks(v: &Value) -> bool {
+    match v {
+        Value::Map(_) => true,
+        Value::List(items) => !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_))),
+        _ => false,
+    }
+}
+
+fn is_list_of_primitives(t: &AttrType) -> bool {
+    matches!(t, AttrType::List(e) | AttrType::Set(e) if e.is_primitive())
+}
+
+/// One object given where a list or set of objects is expected is taken as
+/// a list of one, the way a single map makes a single block.
+fn wrap_single_object(ty: &AttrType, v: &Value) -> Value {
+    let list_of_objects = match ty {
+        AttrType::List(e) | AttrType::Set(e) => matches!(**e, AttrType::Object(_)),
+        AttrType::Nested { mode, .. } => matches!(mode, Nesting::List | Nesting::Set),
+        _ => false,
+    };
+    match v {
+        Value::Map(_) if list_of_objects => Value::List(vec![v.clone()]),
+        _ => v.clone(),
+    }
+}
+
+pub(crate) fn path_text(path: &[PathSeg]) -> String {
+    let mut s = String::new();
+    for seg in path {
+        match seg {
+            PathSeg::Key(k) if s.is_empty() => s.push_str(k),
+            other => s.push_str(&other.to_string()),
+        }
+    }
+    s
+}
+
+fn path_text_or(path: &[PathSeg], key: &str) -> String {
+    let s = path_text(path);
+    if s.is_empty() {
+        key.to_owned()
+    } else {
+        s
+    }
+}
+
+/// "resource type `aws_vpc`" -> "resource"
+fn short_subject(subject: &str) -> &str {
+    subject.split(' ').next().unwrap_or(subject)
+}

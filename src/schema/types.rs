@@ -1,0 +1,323 @@
+//! A provider schema in memory, parsed from Terraform's own JSON shape
+//! (`terraform providers schema -json`), one type at a time.
+
+use std::fmt;
+
+use indexmap::IndexMap;
+use serde_json::Value as Json;
+
+/// The body of a resource, data source or provider block, or of a nested block.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Block {
+    pub attributes: IndexMap<String, Attribute>,
+    pub block_types: IndexMap<String, BlockType>,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct Attribute {
+    pub ty: AttrType,
+    pub required: bool,
+    pub optional: bool,
+    pub computed: bool,
+}
+
+impl Attribute {
+    /// Terraform computes it and refuses it as an argument (`arn`, `id` of most resources).
+    pub fn is_output_only(&self) -> bool {
+        self.computed && !self.optional && !self.required
+    }
+}
+
+/// A cty type, or a nested attribute (plugin framework), which takes the
+/// same values as the object type it describes but knows which of its
+/// attributes are required.
+#[derive(Debug, Clone, PartialEq)]
+pub enum AttrType {
+    String,
+    Number,
+    Bool,
+    /// `dynamic`: any value.
+    Dynamic,
+    List(Box<AttrType>),
+    Set(Box<AttrType>),
+    Map(Box<AttrType>),
+    Object(IndexMap<String, AttrType>),
+    Tuple(Vec<AttrType>),
+    Nested {
+        mode: Nesting,
+        attributes: IndexMap<String, Attribute>,
+    },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Nesting {
+    Single,
+    Group,
+    List,
+    Set,
+    Map,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub struct BlockType {
+    pub nesting: Nesting,
+    pub block: Block,
+    pub min_items: u64,
+    /// 0: unlimited.
+    pub max_items: u64,
+}
+
+/// The JSON did not have the shape of a Terraform schema.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ParseError(pub String);
+
+type Result<T> = std::result::Result<T, ParseError>;
+
+fn err<T>(msg: impl Into<String>) -> Result<T> {
+    Err(ParseError(msg.into()))
+}
+
+impl Block {
+    /// From `{"attributes": {...}, "block_types": {...}}`.
+    pub fn from_json(j: &Json) -> Result<Block> {
+        let mut b = Block::default();
+        if let Some(attrs) = j.get("attributes") {
+            let Some(attrs) = attrs.as_object() else {
+                return err("`attributes` is not an object");
+            };
+            for (name, a) in attrs {
+                b.attributes.insert(
+                    name.clone(),
+                    Attribute::from_json(a).map_err(|e| within(name, e))?,
+                );
+            }
+        }
+        if let Some(bts) = j.get("block_types") {
+            let Some(bts) = bts.as_object() else {
+                return err("`block_types` is not an object");
+            };
+            for (name, bt) in bts {
+                b.block_types.insert(
+                    name.clone(),
+                    BlockType::from_json(bt).map_err(|e| within(name, e))?,
+                );
+            }
+        }
+        Ok(b)
+    }
+
+    /// From a type's entry, `{"version": 0, "block": {...}}`.
+    pub fn from_schema_json(j: &Json) -> Result<Block> {
+        match j.get("block") {
+            Some(b) => Block::from_json(b),
+            None => err("no `block`"),
+        }
+    }
+
+    /// Every name an operator may write in this body, for suggestions.
+    pub fn argument_names(&self) -> impl Iterator<Item = &str> {
+        let attrs = self
+            .attributes
+            .iter()
+            .filter(|(_, a)| !a.is_output_only())
+            .map(|(k, _)| k.as_str());
+        attrs.chain(self.block_types.keys().map(String::as_str))
+    }
+}
+
+fn within(name: &str, e: ParseError) -> ParseError {
+    ParseError(format!("{name}: {}", e.0))
+}
+
+impl Attribute {
+    fn from_json(j: &Json) -> Result<Attribute> {
+        let flag = |k: &str| j.get(k).and_then(Json::as_bool).unwrap_or(false);
+        let ty = if let Some(t) = j.get("type") {
+            AttrType::from_json(t)?
+        } else if let Some(nt) = j.get("nested_type") {
+            let mode = Nesting::from_json(nt.get("nesting_mode"))?;
+            let mut attributes = IndexMap::new();
+            if let Some(attrs) = nt.get("attributes").and_then(Json::as_object) {
+                for (name, a) in attrs {
+                    attributes.insert(
+                        name.clone(),
+                        Attribute::from_json(a).map_err(|e| within(name, e))?,
+                    );
+                }
+            }
+            AttrType::Nested { mode, attributes }
+        } else {
+            return err("attribute without `type` or `nested_type`");
+        };
+        Ok(Attribute {
+            ty,
+            required: flag("required"),
+            optional: flag("optional"),
+            computed: flag("computed"),
+        })
+    }
+}
+
+impl AttrType {
+    /// From cty's JSON type notation: `"string"`, `["list","string"]`,
+    /// `["object",{"a":"number"}]`.
+    pub fn from_json(j: &Json) -> Result<AttrType> {
+        match j {
+            Json::String(s) => match s.as_str() {
+                "string" => Ok(AttrType::String),
+                "number" => Ok(AttrType::Number),
+                "bool" => Ok(AttrType::Bool),
+                "dynamic" => Ok(AttrType::Dynamic),
+                other => err(format!("unknown type `{other}`")),
+            },
+            Json::Array(parts) => {
+                let (Some(kind), Some(arg)) = (parts.first().and_then(Json::as_str), parts.get(1))
+                else {
+                    return err("malformed type");
+                };
+                match kind {
+                    "list" => Ok(AttrType::List(Box::new(AttrType::from_json(arg)?))),
+                    "set" => Ok(AttrType::Set(Box::new(AttrType::from_json(arg)?))),
+                    "map" => Ok(AttrType::Map(Box::new(AttrType::from_json(arg)?))),
+                    "object" => {
+                        let Some(fields) = arg.as_object() else {
+                            return err("object type without fields");
+                        };
+                        let mut out = IndexMap::new();
+                        for (k, v) in fields {
+                            out.insert(k.clone(), AttrType::from_json(v)?);
+                        }
+                        Ok(AttrType::Object(out))
+                    }
+                    "tuple" => {
+                        let Some(items) = arg.as_array() else {
+                            return err("tuple type without items");
+                        };
+                        Ok(AttrType::Tuple(
+                            items
+                                .iter()
+                                .map(AttrType::from_json)
+                                .collect::<Result<_>>()?,
+                        ))
+                    }
+                    other => err(format!("unknown type `{other}`")),
+                }
+            }
+            _ => err("malformed type"),
+        }
+    }
+
+    pub fn is_primitive(&self) -> bool {
+        matches!(self, AttrType::String | AttrType::Number | AttrType::Bool)
+    }
+
+    /// The object type of the elements, for list/set/map of objects and
+    /// nested attributes: those take maps the way blocks do.
+    pub fn takes_objects(&self) -> bool {
+        match self {
+            AttrType::Object(_) | AttrType::Nested { .. } => true,
+            AttrType::List(e) | AttrType::Set(e) | AttrType::Map(e) => {
+                matches!(**e, AttrType::Object(_))
+            }
+            _ => false,
+        }
+    }
+}
+
+impl Nesting {
+    fn from_json(j: Option<&Json>) -> Result<Nesting> {
+        match j.and_then(Json::as_str) {
+            Some("single") => Ok(Nesting::Single),
+            Some("group") => Ok(Nesting::Group),
+            Some("list") => Ok(Nesting::List),
+            Some("set") => Ok(Nesting::Set),
+            Some("map") => Ok(Nesting::Map),
+            Some(other) => err(format!("unknown nesting mode `{other}`")),
+            None => err("no nesting mode"),
+        }
+    }
+}
+
+impl BlockType {
+    fn from_json(j: &Json) -> Result<BlockType> {
+        let nesting = Nesting::from_json(j.get("nesting_mode"))?;
+        let block = match j.get("block") {
+            Some(b) => Block::from_json(b)?,
+            None => Block::default(),
+        };
+        let num = |k: &str| j.get(k).and_then(Json::as_u64).unwrap_or(0);
+        Ok(BlockType {
+            nesting,
+            block,
+            min_items: num("min_items"),
+            max_items: num("max_items"),
+        })
+    }
+
+    /// At most one block: a single map is the natural way to write it.
+    pub fn is_single(&self) -> bool {
+        matches!(self.nesting, Nesting::Single | Nesting::Group) || self.max_items == 1
+    }
+}
+
+/// Types in Terraform's words: `list of string`, `map of number`, `object`.
+impl fmt::Display for AttrType {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            AttrType::String => f.write_str("string"),
+            AttrType::Number => f.write_str("number"),
+            AttrType::Bool => f.write_str("bool"),
+            AttrType::Dynamic => f.write_str("any value"),
+            AttrType::List(e) => write!(f, "list of {e}"),
+            AttrType::Set(e) => write!(f, "set of {e}"),
+            AttrType::Map(e) => write!(f, "map of {e}"),
+            AttrType::Object(_) => f.write_str("object"),
+            AttrType::Tuple(_) => f.write_str("tuple"),
+            AttrType::Nested { mode, .. } => match mode {
+                Nesting::Single | Nesting::Group => f.write_str("object"),
+                Nesting::List => f.write_str("list of object"),
+                Nesting::Set => f.write_str("set of object"),
+                Nesting::Map => f.write_str("map of object"),
+            },
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn parses_types_and_nested_attributes() {
+        let j: Json = serde_json::json!({
+            "attributes": {
+                "tags": {"type": ["map", "string"], "optional": true},
+                "arn": {"type": "string", "computed": true},
+                "set": {"nested_type": {"nesting_mode": "list", "attributes": {
+                    "name": {"type": "string", "required": true}}}, "optional": true}
+            },
+            "block_types": {"timeouts": {"nesting_mode": "single", "block": {}}}
+        });
+        let b = Block::from_json(&j).unwrap();
+        assert_eq!(b.attributes["tags"].ty.to_string(), "map of string");
+        assert!(b.attributes["arn"].is_output_only());
+        assert!(matches!(
+            b.attributes["set"].ty,
+            AttrType::Nested {
+                mode: Nesting::List,
+                ..
+            }
+        ));
+        assert!(b.block_types["timeouts"].is_single());
+        assert_eq!(
+            b.argument_names().collect::<Vec<_>>(),
+            vec!["tags", "set", "timeouts"]
+        );
+    }
+
+    #[test]
+    fn rejects_unknown_types() {
+        assert!(AttrType::from_json(&serde_json::json!("strng")).is_err());
+        assert!(AttrType::from_json(&serde_json::json!(["list"])).is_err());
+    }
+}
