@@ -62,6 +62,10 @@ pub struct RunArgs {
 pub struct StdlibArgs {
     /// A module to print, e.g. aws/network
     pub module: Option<String>,
+
+    /// Print the reference of every block's options as Markdown (the book's stdlib chapter)
+    #[arg(long, conflicts_with = "module")]
+    pub markdown: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -1,11 +1,15 @@
 use crate::diagnostics::Error;
-use crate::engine::{stdlib_modules, stdlib_source};
+use crate::engine::{stdlib_modules, stdlib_reference, stdlib_source};
 
 use super::args::StdlibArgs;
 
 /// `tsdsl stdlib` lists modules; `tsdsl stdlib aws/network` prints one, so
 /// operators can read (and copy) the blocks they build on.
 pub fn stdlib(args: &StdlibArgs) -> Result<(), Error> {
+    if args.markdown {
+        print!("{}", stdlib_reference()?);
+        return Ok(());
+    }
     match &args.module {
         None => {
             for m in stdlib_modules() {

@@ -5,6 +5,7 @@
 mod checks;
 mod context;
 mod convert;
+mod docs;
 mod errors;
 mod handle;
 mod origin;
@@ -19,6 +20,7 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
+pub use docs::stdlib_reference;
 pub use handle::{Handle, TfExpr};
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::Limits;
