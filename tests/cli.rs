@@ -1,0 +1,177 @@
+//! The command line as operators use it: exit codes, what is written, what
+//! is left alone when something goes wrong, and `watch`.
+
+mod support;
+
+use std::fs;
+use std::io::Read;
+use std::path::Path;
+use std::process::{Command, Stdio};
+use std::time::{Duration, Instant};
+
+use support::Tsdsl;
+
+const VPC: &str = r#"terraform(#{ required_providers: #{ aws: "~> 6.0" } });
+provider("aws", #{ region: "eu-west-1" });
+let vpc = resource("aws_vpc", "main", #{ cidr_block: "10.0.0.0/16" });
+output("vpc_id", vpc.id);
+"#;
+
+#[test]
+fn run_writes_the_stack_and_prints_a_summary() {
+    let out = Tsdsl::new().script("net.rhai", VPC).args(["run", "net.rhai", "-o", "out"]).run();
+    out.assert_success();
+    assert!(out.stdout.starts_with("net: 1 resource, 0 data sources, 0 variables, 1 output -> out ("), "{out}");
+    let main = out.read("out/main.tf");
+    assert!(main.contains("resource \"aws_vpc\" \"main\" {"), "{main}");
+    assert!(out.read("out/versions.tf").contains("source  = \"hashicorp/aws\""));
+    assert!(out.read("out/outputs.tf").contains("value = aws_vpc.main.id"));
+}
+
+#[test]
+fn run_defaults_to_out_slash_script_name() {
+    let out = Tsdsl::new().script("scripts/net.rhai", VPC).args(["run", "scripts/net.rhai"]).run();
+    out.assert_success();
+    assert!(out.path().join("out/net/main.tf").is_file(), "{out}");
+}
+
+#[test]
+fn check_writes_nothing() {
+    let out = Tsdsl::new().script("net.rhai", VPC).args(["check", "net.rhai"]).run();
+    out.assert_success();
+    assert!(!out.path().join("out").exists());
+}
+
+#[test]
+fn json_format_writes_tf_json_and_removes_stale_generated_files() {
+    let t = Tsdsl::new().script("net.rhai", VPC);
+    let dir = t.path().to_owned();
+    let first = t.args(["run", "net.rhai", "-o", "out"]).run();
+    first.assert_success();
+    fs::write(dir.join("out/hand-written.tf"), "# mine\n").unwrap();
+    let out = Command::new(support::bin())
+        .args(["run", "net.rhai", "-o", "out", "--format", "json"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
+    assert!(out.status.success());
+    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("out/main.tf.json")).unwrap()).unwrap();
+    assert!(v["resource"]["aws_vpc"]["main"].is_object(), "{v}");
+    assert!(!dir.join("out/main.tf").exists(), "the generated main.tf is stale and must go");
+    assert!(dir.join("out/hand-written.tf").exists(), "files tsdsl did not write are not touched");
+}
+
+#[test]
+fn missing_script_is_exit_2() {
+    let out = Tsdsl::new().args(["run", "nope.rhai"]).run();
+    out.assert_status(2).assert_stderr_contains("nope.rhai");
+}
+
+#[test]
+fn unknown_flag_is_exit_2() {
+    Tsdsl::new().args(["run", "--frobnicate", "x.rhai"]).run().assert_status(2);
+}
+
+#[test]
+fn unwritable_output_folder_is_exit_2() {
+    // A regular file where a folder should be: no permission games (tests may run as root).
+    let out = Tsdsl::new()
+        .script("net.rhai", VPC)
+        .file("blocker", "not a folder")
+        .args(["run", "net.rhai", "-o", "blocker/out"])
+        .run();
+    out.assert_status(2).assert_stderr_contains("blocker/out");
+}
+
+#[test]
+fn a_failed_run_leaves_the_previous_output_untouched() {
+    let t = Tsdsl::new().script("net.rhai", VPC);
+    let dir = t.path().to_owned();
+    let first = t.args(["run", "net.rhai", "-o", "out"]).run();
+    first.assert_success();
+    let before = support::read_tree(&dir.join("out"));
+    fs::write(dir.join("net.rhai"), VPC.replace("cidr_block", "cidr_blok")).unwrap();
+    let out = Command::new(support::bin()).args(["run", "net.rhai", "-o", "out"]).current_dir(&dir).output().unwrap();
+    assert_eq!(out.status.code(), Some(1));
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert!(stderr.contains("tsdsl::schema::unknown_attribute") && stderr.contains("cidr_block"), "{stderr}");
+    assert_eq!(support::read_tree(&dir.join("out")), before, "output changed after a failed run");
+    let leftovers: Vec<_> = fs::read_dir(dir.join("out")).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tsdsl-")).collect();
+    assert!(leftovers.is_empty(), "temporary files left behind");
+}
+
+#[test]
+fn diagnostics_name_the_operators_file_line_and_column() {
+    let out = Tsdsl::new()
+        .script("net.rhai", &VPC.replace("cidr_block", "cidr_blok"))
+        .args(["check", "net.rhai", "--message-format", "short"])
+        .run();
+    out.assert_status(1);
+    assert!(
+        out.stderr.contains("net.rhai:3:42: error[tsdsl::schema::unknown_attribute]: unknown attribute `cidr_blok`"),
+        "{out}"
+    );
+    assert!(out.stderr.contains("did you mean `cidr_block`?"), "{out}");
+}
+
+#[test]
+fn schema_errors_are_all_reported_together() {
+    let src = r#"resource("aws_vpc", "a", #{ cidr_blok: "10.0.0.0/16" });
+resource("aws_vpc", "b", #{ cidr_block: "10.1.0.0/16", enable_dns_hostnames: "maybe", arn: "x" });
+resource("aws_subnet", "c", #{ cidr_block: "10.0.1.0/24" });
+"#;
+    let out = Tsdsl::new().script("many.rhai", src).args(["check", "many.rhai", "--message-format", "short"]).run();
+    out.assert_status(1);
+    for code in ["unknown_attribute", "wrong_type", "computed_only", "missing_required"] {
+        assert!(out.stderr.contains(&format!("tsdsl::schema::{code}")), "no {code}\n{out}");
+    }
+}
+
+fn wait_for(what: &str, limit: Duration, mut ok: impl FnMut() -> bool) {
+    let start = Instant::now();
+    while !ok() {
+        assert!(start.elapsed() < limit, "gave up waiting for {what}");
+        std::thread::sleep(Duration::from_millis(50));
+    }
+}
+
+fn read(p: &Path) -> String {
+    fs::read_to_string(p).unwrap_or_default()
+}
+
+#[test]
+fn watch_rebuilds_on_save_and_keeps_good_output_on_a_broken_save() {
+    let t = Tsdsl::new().script("net.rhai", VPC);
+    let dir = t.path().to_owned();
+    let mut child = Command::new(support::bin())
+        .args(["watch", "net.rhai", "-o", "out"])
+        .current_dir(&dir)
+        .env("NO_COLOR", "1")
+        .stdout(Stdio::null())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let main = dir.join("out/main.tf");
+    let limit = Duration::from_secs(20);
+    wait_for("the first build", limit, || read(&main).contains("10.0.0.0/16"));
+
+    fs::write(dir.join("net.rhai"), VPC.replace("10.0.0.0/16", "10.9.0.0/16")).unwrap();
+    wait_for("the rebuild after a save", limit, || read(&main).contains("10.9.0.0/16"));
+
+    // A broken save: diagnostics, and the last good output stays.
+    fs::write(dir.join("net.rhai"), VPC.replace("10.0.0.0/16", "10.7.0.0/16").replace("cidr_block", "cidr_blok")).unwrap();
+    std::thread::sleep(Duration::from_millis(1500));
+    assert!(read(&main).contains("10.9.0.0/16"));
+
+    // An atomic save (write elsewhere, rename over) is seen too.
+    fs::write(dir.join("tmp.rhai.swp"), VPC.replace("10.0.0.0/16", "10.5.0.0/16")).unwrap();
+    fs::rename(dir.join("tmp.rhai.swp"), dir.join("net.rhai")).unwrap();
+    wait_for("the rebuild after an atomic save", limit, || read(&main).contains("10.5.0.0/16"));
+
+    child.kill().unwrap();
+    let mut stderr = String::new();
+    child.stderr.take().unwrap().read_to_string(&mut stderr).unwrap();
+    let _ = child.wait();
+    assert!(stderr.contains("tsdsl::schema::unknown_attribute"), "{stderr}");
+    assert!(stderr.contains("the last good output"), "{stderr}");
+}
