@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use super::builtin;
 use super::embedded::{EmbeddedProvider, EMBEDDED};
-use super::suggest;
+use crate::diagnostics::closest;
 use super::types::Block;
 use crate::diagnostics::Diagnostic;
 use crate::model::BlockKind;
@@ -83,6 +83,8 @@ impl Schemas {
 
     /// Adds the providers of a `terraform providers schema -json` file,
     /// replacing embedded or earlier ones with the same name.
+    // the signature the CLI relies on; a bad file is one diagnostic, rarely built
+    #[allow(clippy::result_large_err)]
     pub fn load_file(&mut self, path: &Path) -> Result<(), Diagnostic> {
         let bad = |detail: String| {
             Diagnostic::error(BAD_FILE, format!("cannot use `{}` as a provider schema file: {detail}", path.display()))
@@ -246,13 +248,13 @@ impl Schemas {
             .chain(b.block_types.keys())
             .map(String::as_str);
         AttrLookup::Unknown {
-            suggestion: suggest::closest(attr, names),
+            suggestion: closest(attr, names).map(str::to_owned),
         }
     }
 
     /// The known type (or provider name) closest to a misspelt one.
     pub fn suggest_type(&self, kind: BlockKind, type_name: &str) -> Option<String> {
-        suggest::closest(type_name, self.type_names(kind))
+        closest(type_name, self.type_names(kind)).map(str::to_owned)
     }
 
     /// Every known name of that kind, across providers.
