@@ -11,7 +11,6 @@ mod check;
 mod embedded;
 mod schemas;
 mod shape;
-mod suggest;
 pub mod types;
 mod value_check;
 

@@ -2,7 +2,7 @@
 //! conversions: numbers and bools convert to strings and back, and anything
 //! only known at plan time (references, calls, expressions) is accepted.
 
-use super::suggest;
+use crate::diagnostics::closest;
 use super::types::{AttrType, Attribute, Nesting};
 use crate::model::{PathSeg, TemplatePart, Value};
 
@@ -135,7 +135,7 @@ pub(crate) fn check(ty: &AttrType, v: &Value, path: &[PathSeg], out: &mut Vec<Mi
                         None => out.push(Mismatch::UnknownKey {
                             path: p,
                             key: k.clone(),
-                            suggestion: suggest::closest(k, fields.keys().map(String::as_str)),
+                            suggestion: closest(k, fields.keys().map(String::as_str)).map(str::to_owned),
                         }),
                     }
                 }
@@ -203,7 +203,7 @@ fn check_object(
                 out.push(Mismatch::UnknownKey {
                     path: p,
                     key: k.clone(),
-                    suggestion: suggest::closest(k, names),
+                    suggestion: closest(k, names).map(str::to_owned),
                 })
             }
         }

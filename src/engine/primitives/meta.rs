@@ -127,7 +127,7 @@ fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
             "replace_triggered_by" => out.replace_triggered_by = references(origin, &p, v)?,
             other => {
                 return Err(raise(
-                    Diagnostic::error("tsdsl::model::bad_meta_argument", format!("unknown lifecycle option `{other}`"))
+                    Diagnostic::error("tsdsl::model::bad_meta_argument", format!("unknown lifecycle option `{other}`")).label("unknown option")
                         .at_path(origin, p, Target::Key)
                         .help_opt(did_you_mean(other, LIFECYCLE_KEYS.iter().copied())),
                 ))
