@@ -55,7 +55,12 @@ impl From<Error> for Failure {
 pub fn load_schemas(files: &[PathBuf]) -> Result<Schemas, Error> {
     let mut schemas = Schemas::embedded();
     for f in files {
-        schemas.load_file(f).map_err(|d| Error::Script { diagnostics: vec![d], sources: SourceMap::new() })?;
+        // A bad `--schema` file is the command line's problem, not the script's.
+        std::fs::metadata(f).map_err(|e| Error::io(f, "read the schema file", e))?;
+        schemas.load_file(f).map_err(|d| {
+            let help = d.help.map(|h| format!(" ({h})")).unwrap_or_default();
+            Error::Usage(format!("{} [{}]{help}", d.message, d.code))
+        })?;
     }
     Ok(schemas)
 }

@@ -175,3 +175,39 @@ fn watch_rebuilds_on_save_and_keeps_good_output_on_a_broken_save() {
     assert!(stderr.contains("tsdsl::schema::unknown_attribute"), "{stderr}");
     assert!(stderr.contains("the last good output"), "{stderr}");
 }
+
+#[test]
+fn a_schema_file_adds_a_provider() {
+    let schema = r#"{"format_version":"1.0","provider_schemas":{"registry.terraform.io/acme/acme":{
+        "provider":{"version":0,"block":{"attributes":{"endpoint":{"type":"string","optional":true}}}},
+        "resource_schemas":{"acme_widget":{"version":0,"block":{"attributes":{
+            "id":{"type":"string","computed":true},
+            "size":{"type":"number","required":true}}}}}}}}"#;
+    let src = r#"terraform(#{ required_providers: #{ acme: #{ source: "acme/acme", version: "1.0.0" } } });
+provider("acme", #{ endpoint: "https://acme.example" });
+let w = resource("acme_widget", "w", #{ size: 3 });
+output("widget", w.id);
+"#;
+    let out = Tsdsl::new()
+        .script("w.rhai", src)
+        .file("acme.json", schema)
+        .args(["run", "w.rhai", "-o", "out", "--schema", "acme.json"])
+        .run();
+    out.assert_success();
+    assert!(out.read("out/main.tf").contains("size = 3"));
+
+    let typo = Tsdsl::new()
+        .script("w.rhai", &src.replace("size: 3", "sise: 3"))
+        .file("acme.json", schema)
+        .args(["check", "w.rhai", "--schema", "acme.json", "--message-format", "short"])
+        .run();
+    typo.assert_status(1).assert_stderr_contains("did you mean `size`?");
+
+    let without = Tsdsl::new().script("w.rhai", src).args(["check", "w.rhai"]).run();
+    without.assert_status(1).assert_stderr_contains("tsdsl::schema::unknown_resource_type");
+
+    let broken = Tsdsl::new().script("w.rhai", src).file("acme.json", "{ nope").args(["check", "w.rhai", "--schema", "acme.json"]).run();
+    broken.assert_status(2).assert_stderr_contains("tsdsl::schema::bad_schema_file");
+    let missing = Tsdsl::new().script("w.rhai", src).args(["check", "w.rhai", "--schema", "nope.json"]).run();
+    missing.assert_status(2).assert_stderr_contains("nope.json");
+}

@@ -78,3 +78,42 @@ pub fn resolve(locus: &Locus, sources: &SourceMap) -> Option<Place> {
 fn place(site: &Site, span: Range<usize>, inner_stdlib: Vec<Site>) -> Place {
     Place { file: site.file.clone(), span, inner_stdlib }
 }
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use super::*;
+    use crate::model::{Origin, PathSeg};
+
+    fn sources() -> SourceMap {
+        let mut s = SourceMap::new();
+        s.insert("main.rhai", Arc::from("import \"aws/x\" as x;\nlet a = x::thing(#{\n    nme: \"shop\",\n});\n"));
+        s.insert("@stdlib/aws/x.rhai", Arc::from("fn thing(o) {\n    resource(\"aws_vpc\", o.name, #{ bad: 1 })\n}\n"));
+        s
+    }
+
+    fn site(file: &str, line: u32, col: u32) -> Site {
+        Site { file: file.into(), line, col }
+    }
+
+    #[test]
+    fn a_stdlib_failure_is_placed_at_the_operators_call_with_a_note() {
+        let origin = Origin::new(vec![site("main.rhai", 2, 9), site("@stdlib/aws/x.rhai", 2, 5)]);
+        let locus = Locus::InCall { origin, path: vec![PathSeg::Key("bad".into())], target: Target::Key };
+        let s = sources();
+        let p = resolve(&locus, &s).unwrap();
+        assert_eq!(p.file, "main.rhai");
+        assert_eq!(&s.get("main.rhai").unwrap()[p.span.clone()], "x::thing");
+        assert_eq!(p.inner_stdlib, vec![site("@stdlib/aws/x.rhai", 2, 5)]);
+    }
+
+    #[test]
+    fn an_option_key_is_found_in_the_operators_literal() {
+        let origin = Origin::new(vec![site("main.rhai", 2, 9), site("@stdlib/aws/x.rhai", 2, 5)]);
+        let locus = Locus::InCall { origin, path: vec![PathSeg::Key("nme".into())], target: Target::Key };
+        let s = sources();
+        let p = resolve(&locus, &s).unwrap();
+        assert_eq!(&s.get("main.rhai").unwrap()[p.span.clone()], "nme");
+    }
+}

@@ -57,6 +57,7 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
 
     // Words Rhai reserves for future use but Terraform uses as names
     // (`default` of a variable, `module(...)`): plain identifiers here.
+    #[allow(deprecated)] // volatile, not deprecated: Rhai marks it so
     engine.on_parse_token(|token, _, _| match token {
         rhai::Token::Reserved(word) if UNRESERVED.contains(&word.as_str()) => rhai::Token::Identifier(word),
         other => other,
