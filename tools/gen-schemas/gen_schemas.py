@@ -410,6 +410,38 @@ def nested_to_type(a):
     return obj if nt["nesting_mode"] == "single" else [nt["nesting_mode"], obj]
 
 
+def prune_statements(block, levels):
+    """Drops the logical statements (and/or/not) below `levels` nested
+    `statement` blocks, as the SDKv2 WAFv2 resources do at 3."""
+    out = {k: v for k, v in block.items() if k != "block_types"}
+    bts = {}
+    for name, bt in block.get("block_types", {}).items():
+        if levels <= 1 and name in ("and_statement", "or_statement", "not_statement"):
+            continue
+        inner = levels - 1 if name == "statement" else levels
+        bts[name] = dict(bt, block=prune_statements(bt["block"], inner))
+    if bts:
+        out["block_types"] = bts
+    return out
+
+
+def graft_wafv2_statements(sch):
+    """The package types the rule `statement` of aws_wafv2_web_acl and
+    aws_wafv2_rule_group as `any`, yet Terraform wants blocks there. The
+    same statement is typed in aws_wafv2_web_acl_rule: graft it, three
+    levels deep like the provider's own schema, one block per rule."""
+    donor = sch["resource_schemas"].get("aws_wafv2_web_acl_rule", {}).get("block", {}).get("block_types", {}).get("statement")
+    if donor is None:
+        return
+    for t in ("aws_wafv2_web_acl", "aws_wafv2_rule_group"):
+        rule = sch["resource_schemas"].get(t, {}).get("block", {}).get("block_types", {}).get("rule")
+        if rule is None or rule["block"].get("attributes", {}).get("statement", {}).get("type") != "dynamic":
+            continue
+        del rule["block"]["attributes"]["statement"]
+        bt = {"nesting_mode": "list", "min_items": 1, "max_items": 1, "block": prune_statements(donor["block"], 3)}
+        rule["block"].setdefault("block_types", {})["statement"] = bt
+
+
 def flag_dict(f):
     if f["required"]:
         return {"required": True}
@@ -445,6 +477,8 @@ def main():
             address = meta["cdktf"]["provider"]["name"]
             pkg = Package(root, cfg["nested_attributes"], cfg.get("single_is_object", False))
             sch = pkg.schema()
+            if name == "aws":
+                graft_wafv2_statements(sch)
             for w in pkg.warnings:
                 print("warning: " + w, file=sys.stderr)
             doc = {"format_version": "1.0", "provider_schemas": {address: sch}}
