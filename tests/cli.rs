@@ -211,3 +211,56 @@ output("widget", w.id);
     let missing = Tsdsl::new().script("w.rhai", src).args(["check", "w.rhai", "--schema", "nope.json"]).run();
     missing.assert_status(2).assert_stderr_contains("nope.json");
 }
+
+const SHARED: &str = r#"terraform(#{ required_providers: #{ aws: "~> 6.0" } });
+backend("s3", #{ bucket: "shop-tfstate", key: "shared/terraform.tfstate", region: "eu-west-1",
+                 dynamodb_table: "shop-tflock", encrypt: true });
+provider("aws", #{ region: "eu-west-1" });
+let zone = resource("aws_route53_zone", "main", #{ name: "example.com" });
+output("zone_id", zone.zone_id);
+"#;
+
+#[test]
+fn another_stacks_outputs_are_read_through_remote_state() {
+    let env = r#"provider("aws", #{ region: "eu-west-1" });
+let shared = stack("shared");
+resource("aws_route53_record", "www", #{
+    zone_id: shared.zone_id, name: "www.example.com", type: "CNAME", ttl: 300, records: ["example.com"],
+});
+"#;
+    let out = Tsdsl::new().script("shared.rhai", SHARED).script("staging.rhai", env).args(["run", "staging.rhai", "-o", "out"]).run();
+    out.assert_success();
+    let main = out.read("out/main.tf");
+    assert!(main.contains("data \"terraform_remote_state\" \"shared\" {"), "{main}");
+    assert!(main.contains("bucket         = \"shop-tfstate\""), "{main}");
+    assert!(main.contains("zone_id = data.terraform_remote_state.shared.outputs.zone_id"), "{main}");
+}
+
+#[test]
+fn an_output_the_other_stack_does_not_export_is_an_error_at_the_operators_line() {
+    let env = r#"provider("aws", #{ region: "eu-west-1" });
+let shared = stack("shared");
+output("zone", shared.zone_idd);
+"#;
+    let out = Tsdsl::new()
+        .script("shared.rhai", SHARED)
+        .script("staging.rhai", env)
+        .args(["check", "staging.rhai", "--message-format", "short"])
+        .run();
+    out.assert_status(1);
+    assert!(out.stderr.contains("staging.rhai:3:23: error[tsdsl::model::unknown_stack_output]"), "{out}");
+    assert!(out.stderr.contains("did you mean `zone_id`?"), "{out}");
+}
+
+#[test]
+fn a_broken_or_missing_stack_is_reported_where_it_is_read() {
+    let env = "let shared = stack(\"shared\");\n";
+    let broken = Tsdsl::new()
+        .script("shared.rhai", &SHARED.replace("zone_id", "zone_idd"))
+        .script("staging.rhai", env)
+        .args(["check", "staging.rhai", "--message-format", "short"])
+        .run();
+    broken.assert_status(1).assert_stderr_contains("staging.rhai:1:14: error[tsdsl::model::stack_has_errors]");
+    let missing = Tsdsl::new().script("staging.rhai", env).args(["check", "staging.rhai"]).run();
+    missing.assert_status(1).assert_stderr_contains("tsdsl::model::unknown_stack");
+}

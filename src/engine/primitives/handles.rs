@@ -83,8 +83,9 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
         }
         HandleKind::Remote { stack, outputs } => {
             if !outputs.iter().any(|o| o == attr) {
-                let help = crate::diagnostics::did_you_mean(attr, outputs.iter().map(String::as_str))
-                    .unwrap_or_else(|| format!("`{stack}` exports: {}", outputs.join(", ")));
+                let help = crate::diagnostics::did_you_mean(attr, outputs.iter().map(String::as_str)).unwrap_or_else(|| {
+                    format!("`{stack}` exports {}; add `output(\"{attr}\", ...)` to {stack}.rhai to export it", outputs.join(", "))
+                });
                 return Err(raise(
                     Diagnostic::error(
                         "tsdsl::model::unknown_stack_output",
@@ -92,7 +93,7 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
                     )
                     .at_path(&origin_of(nc), Vec::new(), Target::Call)
                     .label("not an output of that stack")
-                    .help(format!("{help}; add `output(\"{attr}\", ...)` to {stack}.rhai to export it")),
+                    .help(help),
                 ));
             }
             let r = Reference::new("data").attr("terraform_remote_state").attr(stack).attr("outputs").attr(attr);
