@@ -212,9 +212,8 @@ pub fn environment_scripts() -> Vec<PathBuf> {
 }
 
 /// `tsdsl run SCRIPT -o OUT` from the crate root (so imports and `scripts/`
-/// paths resolve as an operator's would). Panics with the diagnostics unless it exits 0.
-#[track_caller]
-pub fn run_script(script: &Path, out: &Path) {
+/// paths resolve as an operator's would). `Err` holds the command and its output.
+pub fn try_run_script(script: &Path, out: &Path) -> Result<(), String> {
     let o = Command::new(bin())
         .arg("run")
         .arg(script)
@@ -226,14 +225,26 @@ pub fn run_script(script: &Path, out: &Path) {
         .output()
         .unwrap_or_else(|e| panic!("spawning {}: {e}", bin().display()));
     if !o.status.success() {
-        panic!(
+        return Err(format!(
             "`tsdsl run {} -o {}` exited {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
             script.display(),
             out.display(),
             o.status.code(),
-            String::from_utf8_lossy(&o.stdout),
-            String::from_utf8_lossy(&o.stderr)
-        );
+            String::from_utf8_lossy(&o.stdout).trim_end(),
+            String::from_utf8_lossy(&o.stderr).trim_end()
+        ));
+    }
+    if !out.join("main.tf").is_file() && !out.join("main.tf.json").is_file() {
+        return Err(format!("`tsdsl run {} -o {}` exited 0 but wrote no main.tf", script.display(), out.display()));
+    }
+    Ok(())
+}
+
+/// [`try_run_script`], panicking with the diagnostics unless it exits 0.
+#[track_caller]
+pub fn run_script(script: &Path, out: &Path) {
+    if let Err(e) = try_run_script(script, out) {
+        panic!("{e}");
     }
 }
 
