@@ -188,9 +188,9 @@ impl Schemas {
                     BlockKind::Resource => EmbeddedProvider::find(e.resources, type_name),
                     BlockKind::Data => EmbeddedProvider::find(e.data_sources, type_name),
                 }?;
-                let json: Json = serde_json::from_slice(&e.json(range)?).ok()?;
+                let text = e.json(range)?;
                 self.parsed.fetch_add(1, Ordering::Relaxed);
-                Block::from_schema_json(&json).ok().map(Arc::new)
+                Block::from_schema_slice(&text).ok().map(Arc::new)
             }
         }
     }

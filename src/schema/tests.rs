@@ -557,11 +557,62 @@ fn timing() {
     let s = Schemas::embedded();
     let built = t.elapsed();
     for ty in TYPES {
+        let t = std::time::Instant::now();
         assert!(s.has_type(BlockKind::Resource, ty), "{ty}");
+        if t.elapsed() > std::time::Duration::from_millis(1) {
+            println!("  {ty}: {:?}", t.elapsed());
+        }
     }
     let looked = t.elapsed();
     println!(
         "embedded(): {built:?}; + {} aws types: {looked:?}",
         TYPES.len()
     );
+}
+
+#[test]
+fn wafv2_rule_statements_are_blocks() {
+    let statement = map(vec![(
+        "managed_rule_group_statement",
+        map(vec![("name", s("AWSManagedRulesCommonRuleSet")), ("vendor_name", s("AWS"))]),
+    )]);
+    let rule = map(vec![
+        ("name", s("common")),
+        ("priority", Value::Int(1)),
+        ("override_action", map(vec![("none", map(vec![]))])),
+        ("statement", statement),
+        (
+            "visibility_config",
+            map(vec![
+                ("cloudwatch_metrics_enabled", Value::Bool(true)),
+                ("metric_name", s("common")),
+                ("sampled_requests_enabled", Value::Bool(true)),
+            ]),
+        ),
+    ]);
+    let (bodies, diags) = run(vec![resource(
+        BlockKind::Resource,
+        "aws_wafv2_web_acl",
+        vec![
+            ("name", s("acl")),
+            ("scope", s("REGIONAL")),
+            ("default_action", map(vec![("allow", map(vec![]))])),
+            ("rule", Value::List(vec![rule])),
+            (
+                "visibility_config",
+                map(vec![
+                    ("cloudwatch_metrics_enabled", Value::Bool(true)),
+                    ("metric_name", s("acl")),
+                    ("sampled_requests_enabled", Value::Bool(true)),
+                ]),
+            ),
+        ],
+    )]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let rule = bodies[0].items.iter().find_map(|i| match i {
+        Item::Block(b) if b.ident == "rule" => Some(b),
+        _ => None,
+    });
+    let rule = rule.expect("a rule block");
+    assert!(rule.body.items.iter().any(|i| matches!(i, Item::Block(b) if b.ident == "statement")));
 }

@@ -3,7 +3,10 @@
 
 use std::fmt;
 
+use std::collections::BTreeMap;
+
 use indexmap::IndexMap;
+use serde::Deserialize;
 use serde_json::Value as Json;
 
 /// The body of a resource, data source or provider block, or of a nested block.
@@ -114,6 +117,13 @@ impl Block {
         }
     }
 
+    /// The same from JSON text, without building a `serde_json::Value`
+    /// first: the embedded types are parsed this way, on the startup path.
+    pub fn from_schema_slice(text: &[u8]) -> Result<Block> {
+        let raw: RawSchema = serde_json::from_slice(text).map_err(|e| ParseError(e.to_string()))?;
+        raw.block.into_block()
+    }
+
     /// Every name an operator may write in this body, for suggestions.
     pub fn argument_names(&self) -> impl Iterator<Item = &str> {
         let attrs = self
@@ -122,6 +132,85 @@ impl Block {
             .filter(|(_, a)| !a.is_output_only())
             .map(|(k, _)| k.as_str());
         attrs.chain(self.block_types.keys().map(String::as_str))
+    }
+}
+
+#[derive(Deserialize)]
+struct RawSchema {
+    block: RawBlock,
+}
+
+#[derive(Deserialize, Default)]
+struct RawBlock {
+    #[serde(default)]
+    attributes: BTreeMap<String, RawAttr>,
+    #[serde(default)]
+    block_types: BTreeMap<String, RawBlockType>,
+}
+
+#[derive(Deserialize)]
+struct RawAttr {
+    #[serde(rename = "type")]
+    ty: Option<Json>,
+    nested_type: Option<RawNested>,
+    #[serde(default)]
+    required: bool,
+    #[serde(default)]
+    optional: bool,
+    #[serde(default)]
+    computed: bool,
+}
+
+#[derive(Deserialize)]
+struct RawNested {
+    #[serde(default)]
+    attributes: BTreeMap<String, RawAttr>,
+    nesting_mode: Json,
+}
+
+#[derive(Deserialize)]
+struct RawBlockType {
+    nesting_mode: Json,
+    #[serde(default)]
+    block: RawBlock,
+    #[serde(default)]
+    min_items: u64,
+    #[serde(default)]
+    max_items: u64,
+}
+
+impl RawBlock {
+    fn into_block(self) -> Result<Block> {
+        let mut b = Block::default();
+        for (name, a) in self.attributes {
+            let a = a.into_attribute().map_err(|e| within(&name, e))?;
+            b.attributes.insert(name, a);
+        }
+        for (name, bt) in self.block_types {
+            let nesting = Nesting::from_json(Some(&bt.nesting_mode)).map_err(|e| within(&name, e))?;
+            let block = bt.block.into_block().map_err(|e| within(&name, e))?;
+            b.block_types.insert(name, BlockType { nesting, block, min_items: bt.min_items, max_items: bt.max_items });
+        }
+        Ok(b)
+    }
+}
+
+impl RawAttr {
+    fn into_attribute(self) -> Result<Attribute> {
+        let ty = match (self.ty, self.nested_type) {
+            (Some(t), _) => AttrType::from_json(&t)?,
+            (None, Some(nt)) => {
+                let mode = Nesting::from_json(Some(&nt.nesting_mode))?;
+                let mut attributes = IndexMap::new();
+                for (name, a) in nt.attributes {
+                    let a = a.into_attribute().map_err(|e| within(&name, e))?;
+                    attributes.insert(name, a);
+                }
+                AttrType::Nested { mode, attributes }
+            }
+            (None, None) => return err("attribute without `type` or `nested_type`"),
+        };
+        Ok(Attribute { ty, required: self.required, optional: self.optional, computed: self.computed })
     }
 }
 
