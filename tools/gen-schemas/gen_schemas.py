@@ -410,16 +410,25 @@ def nested_to_type(a):
     return obj if nt["nesting_mode"] == "single" else [nt["nesting_mode"], obj]
 
 
-def prune_statements(block, levels):
+TOP_LEVEL_ONLY = ("managed_rule_group_statement", "rate_based_statement", "rule_group_reference_statement")
+
+
+def prune_statements(block, levels, nested=False):
     """Drops the logical statements (and/or/not) below `levels` nested
-    `statement` blocks, as the SDKv2 WAFv2 resources do at 3."""
+    `statement` blocks, as the SDKv2 WAFv2 resources do at 3; statements
+    inside and/or/not cannot be managed rule groups, rate-based or rule
+    group references."""
     out = {k: v for k, v in block.items() if k != "block_types"}
     bts = {}
     for name, bt in block.get("block_types", {}).items():
         if levels <= 1 and name in ("and_statement", "or_statement", "not_statement"):
             continue
-        inner = levels - 1 if name == "statement" else levels
-        bts[name] = dict(bt, block=prune_statements(bt["block"], inner))
+        if nested and name in TOP_LEVEL_ONLY:
+            continue
+        if name in ("statement", "scope_down_statement"):
+            bts[name] = dict(bt, block=prune_statements(bt["block"], levels - 1, nested=True))
+        else:
+            bts[name] = dict(bt, block=prune_statements(bt["block"], levels))
     if bts:
         out["block_types"] = bts
     return out
