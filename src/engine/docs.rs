@@ -6,7 +6,7 @@ use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
 
-use rhai::{Dynamic, Map, ModuleResolver, Position};
+use rhai::{Dynamic, Map, Position};
 
 use crate::diagnostics::{Error, SourceMap};
 use crate::schema::Schemas;
