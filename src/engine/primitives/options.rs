@@ -93,6 +93,10 @@ fn decls(spec: &Map) -> Vec<Decl> {
 
 fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) -> Res<Map> {
     let origin = origin_of(nc);
+    // Problems of the whole map (a missing option) belong to the block's
+    // call, one frame out from this `options(...)` inside the block.
+    let block_call = Origin::new(origin.frames[..origin.frames.len().saturating_sub(1)].to_vec());
+    let block_call = if block_call.frames.is_empty() { origin.clone() } else { block_call };
     let block = text(spec, "block").unwrap_or_else(|| nc.fn_name().to_owned());
     let decls = decls(spec);
     let given = if given.is_unit() {
@@ -101,7 +105,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         given.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
             raise(
                 Diagnostic::error("tsdsl::stdlib::wrong_type", format!("`{block}` takes a map of options `#{{ ... }}`, found {}", given.type_name()))
-                    .at_path(&origin, Vec::new(), Target::Call),
+                    .at_path(&block_call, Vec::new(), Target::Call),
             )
         })?
     };
@@ -137,7 +141,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                 }
                 None => problems.push(
                     Diagnostic::error("tsdsl::stdlib::missing_option", format!("`{block}` needs the option `{}`", d.name))
-                        .at_path(&origin, Vec::new(), Target::Call)
+                        .at_path(&block_call, Vec::new(), Target::Call)
                         .label(format!("`{}` is missing", d.name))
                         .help(format!("add `{}: ...` ({})", d.name, d.doc)),
                 ),
