@@ -72,4 +72,7 @@ fn main() {
     let path = Path::new(&out_dir).join("schema_index.rs");
     std::fs::write(&path, index).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     println!("cargo:rerun-if-changed=build.rs");
+    // The stdlib is embedded with include_dir, which cannot tell cargo to
+    // watch it: a changed or added module must rebuild the crate.
+    println!("cargo:rerun-if-changed=stdlib");
 }

@@ -7,8 +7,14 @@ mod support;
 use std::fs;
 use std::path::Path;
 
-/// Argument names that hold secrets.
-const SECRET_WORDS: &[&str] = &["password", "passwd", "secret_string", "token", "private_key", "secret_key", "access_key", "api_key"];
+/// Argument names that hold secrets, as `_`-separated words: `password`
+/// and `master_password` match, `http_tokens` (an IMDSv2 setting) does not.
+const SECRET_WORDS: &[&[&str]] = &[&["password"], &["passwd"], &["token"], &["secret", "string"], &["private", "key"], &["secret", "key"], &["access", "key"], &["api", "key"]];
+
+fn is_secret_name(name: &str) -> bool {
+    let words: Vec<&str> = name.split(|c: char| c == '_' || c == '-' || c == '.').collect();
+    SECRET_WORDS.iter().any(|w| words.windows(w.len()).any(|win| win == *w))
+}
 
 /// Literal values that are secrets whatever their argument is called.
 fn looks_like_a_credential(text: &str) -> Option<&'static str> {
@@ -33,7 +39,7 @@ fn literal_secrets(text: &str) -> Vec<String> {
         let Some((name, value)) = line.split_once('=') else { continue };
         let name = name.trim().trim_matches('"').to_lowercase();
         let value = value.trim();
-        let secret_name = SECRET_WORDS.iter().any(|w| name.contains(w));
+        let secret_name = is_secret_name(&name);
         let literal = value.starts_with('"') && !value.contains("${") && value.len() > 2;
         if secret_name && literal && !name.contains("arn") && !name.contains("_id") {
             found.push(format!("line {}: {}", n + 1, line.trim()));
@@ -62,6 +68,8 @@ fn the_scanner_finds_what_it_looks_for() {
     assert!(literal_secrets("  token = data.aws_eks_cluster_auth.cluster.token\n").is_empty());
     assert!(literal_secrets("  secret_arn = \"arn:aws:secretsmanager:...\"\n").is_empty());
     assert_eq!(literal_secrets("x = \"AKIAABCDEFGHIJKLMNOP\"").len(), 1);
+    assert!(literal_secrets("  http_tokens = \"required\"\n").is_empty());
+    assert_eq!(literal_secrets("  DB_PASSWD = \"x1\"\n").len(), 1);
 }
 
 #[test]

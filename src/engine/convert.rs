@@ -70,6 +70,15 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
         let map = d.read_lock::<rhai::Map>().map(|m| m.clone()).unwrap_or_default();
         let mut out = IndexMap::with_capacity(map.len());
         for (k, v) in map.iter() {
+            if has_tokens(k) {
+                // HCL object keys here are literal names; a reference in
+                // one would be written as garbage, so refuse it.
+                return Err(err(
+                    path,
+                    "a map key cannot hold a Terraform reference".into(),
+                    Some("build the map in Terraform instead: `tf::zipmap([key_expr], [value])` or `tf::merge(...)`".into()),
+                ));
+            }
             path.push(PathSeg::Key(k.to_string()));
             out.insert(k.to_string(), convert(ctx, v, path)?);
             path.pop();

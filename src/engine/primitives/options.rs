@@ -127,8 +127,10 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         let path = vec![PathSeg::Key(d.name.clone())];
         match given.get(d.name.as_str()) {
             Some(v) => {
-                if let Err(p) = check_value(&block, d, v) {
-                    problems.push(p.at_path(&origin, path.clone(), Target::Value));
+                if let Err((item, p)) = check_value(&block, d, v) {
+                    let mut at = path.clone();
+                    at.extend(item.map(PathSeg::Index));
+                    problems.push(p.at_path(&origin, at, Target::Value));
                 }
                 out.insert(d.name.as_str().into(), v.clone());
             }
@@ -218,8 +220,14 @@ fn is_type(ty: &str, v: &Dynamic) -> bool {
     }
 }
 
-/// Checks one value against its declaration; the caller adds the locus.
-fn check_value(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Diagnostic> {
+/// Checks one value against its declaration; the caller adds the locus
+/// (the option, or the index of the bad item within it).
+fn check_value(block: &str, d: &Decl, v: &Dynamic) -> Result<(), (Option<usize>, Diagnostic)> {
+    check_whole(block, d, v).map_err(|e| (None, e))?;
+    check_items(block, d, v)
+}
+
+fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Diagnostic> {
     let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if !is_type(&d.ty, v) {
         return Err(Diagnostic::error(
@@ -270,13 +278,21 @@ fn check_value(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Diagnostic> {
             }
         }
     }
+    Ok(())
+}
+
+fn check_items(block: &str, d: &Decl, v: &Dynamic) -> Result<(), (Option<usize>, Diagnostic)> {
+    let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if let (Some(check), Some(items)) = (&d.items_check, v.read_lock::<rhai::Array>()) {
-        for item in items.iter() {
+        for (i, item) in items.iter().enumerate() {
             if let Ok(s) = item.clone().into_immutable_string() {
                 if let Err(f) = checks::run(check, &s) {
-                    return Err(Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
-                        .label("invalid item")
-                        .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc)));
+                    return Err((
+                        Some(i),
+                        Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
+                            .label("invalid item")
+                            .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc.clone())),
+                    ));
                 }
             }
         }
