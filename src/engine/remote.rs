@@ -18,10 +18,13 @@ pub(crate) struct RemoteInfo {
     pub file: PathBuf,
 }
 
+/// What reading one stack gave: its facts, or the diagnostics that stopped it.
+pub(crate) type Loaded = Result<Rc<RemoteInfo>, Vec<Diagnostic>>;
+
 /// Stacks read so far in this run, and the chain being read (to refuse cycles).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RemoteStacks {
     pub base: PathBuf,
     pub chain: Vec<String>,
-    pub cache: Rc<RefCell<HashMap<String, Result<Rc<RemoteInfo>, Vec<Diagnostic>>>>>,
+    pub cache: Rc<RefCell<HashMap<String, Loaded>>>,
 }

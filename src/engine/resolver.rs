@@ -44,6 +44,9 @@ pub fn stdlib_source(module: &str) -> Option<&'static str> {
     STDLIB.get_file(format!("{module}.rhai")).and_then(|f| f.contents_utf8())
 }
 
+/// A module found: its name in diagnostics, its text, its file on disk (none for the stdlib).
+type Located = (String, Arc<str>, Option<PathBuf>);
+
 pub(crate) struct Resolver {
     /// The entry script's folder: user modules resolve below it.
     base: PathBuf,
@@ -65,8 +68,8 @@ impl Resolver {
         raise(d.at_path(&origin, Vec::new(), Target::Call))
     }
 
-    /// `(name shown in diagnostics, text, file on disk if any)`.
-    fn locate(&self, path: &str) -> Result<Option<(String, Arc<str>, Option<PathBuf>)>, String> {
+    /// The module at `path`, if any; `Err` for a path that leaves the folder.
+    fn locate(&self, path: &str) -> Result<Option<Located>, String> {
         let rel = Path::new(path);
         let clean = rel.components().all(|c| matches!(c, Component::Normal(_)));
         if path.is_empty() || !clean || path.contains('\\') {

@@ -127,7 +127,8 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         let path = vec![PathSeg::Key(d.name.clone())];
         match given.get(d.name.as_str()) {
             Some(v) => {
-                if let Err((item, p)) = check_value(&block, d, v) {
+                if let Err(e) = check_value(&block, d, v) {
+                    let (item, p) = *e;
                     let mut at = path.clone();
                     at.extend(item.map(PathSeg::Index));
                     problems.push(p.at_path(&origin, at, Target::Value));
@@ -222,20 +223,20 @@ fn is_type(ty: &str, v: &Dynamic) -> bool {
 
 /// Checks one value against its declaration; the caller adds the locus
 /// (the option, or the index of the bad item within it).
-fn check_value(block: &str, d: &Decl, v: &Dynamic) -> Result<(), (Option<usize>, Diagnostic)> {
-    check_whole(block, d, v).map_err(|e| (None, e))?;
+fn check_value(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<(Option<usize>, Diagnostic)>> {
+    check_whole(block, d, v).map_err(|e| Box::new((None, *e)))?;
     check_items(block, d, v)
 }
 
-fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Diagnostic> {
+fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<Diagnostic>> {
     let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if !is_type(&d.ty, v) {
-        return Err(Diagnostic::error(
+        return Err(Box::new(Diagnostic::error(
             "tsdsl::stdlib::wrong_type",
             format!("option `{}` of `{block}` expects {}, found {}", d.name, type_word(&d.ty), found_word(v)),
         )
         .label(format!("expected {}", type_word(&d.ty)))
-        .help(doc));
+        .help(doc)));
     }
     if v.is::<TfExpr>() {
         return Ok(()); // known only at plan time
@@ -250,49 +251,49 @@ fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Diagnostic> {
                 (None, Some(b)) => format!("at most {b}"),
                 (None, None) => String::new(),
             };
-            return Err(Diagnostic::error(
+            return Err(Box::new(Diagnostic::error(
                 "tsdsl::stdlib::out_of_range",
                 format!("option `{}` of `{block}` must be {range}, found {v}", d.name),
             )
             .label(format!("allowed: {range}"))
-            .help(doc));
+            .help(doc)));
         }
     }
     if !d.one_of.is_empty() && !d.one_of.iter().any(|a| a.to_string() == v.to_string() && a.type_name() == v.type_name()) {
         let allowed: Vec<String> = d.one_of.iter().map(|a| format!("`{a}`")).collect();
         let vs = v.to_string();
         let suggestion = did_you_mean(&vs, d.one_of.iter().map(|a| a.to_string()).collect::<Vec<_>>().iter().map(String::as_str));
-        return Err(Diagnostic::error(
+        return Err(Box::new(Diagnostic::error(
             "tsdsl::stdlib::invalid_option",
             format!("option `{}` of `{block}` must be one of {}, found `{vs}`", d.name, allowed.join(", ")),
         )
         .label("not an allowed value")
-        .help(suggestion.unwrap_or(doc)));
+        .help(suggestion.unwrap_or(doc))));
     }
     if let Some(check) = &d.check {
         if let Ok(s) = v.clone().into_immutable_string() {
             if let Err(f) = checks::run(check, &s) {
-                return Err(Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
+                return Err(Box::new(Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
                     .label("invalid")
-                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc)));
+                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc))));
             }
         }
     }
     Ok(())
 }
 
-fn check_items(block: &str, d: &Decl, v: &Dynamic) -> Result<(), (Option<usize>, Diagnostic)> {
+fn check_items(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<(Option<usize>, Diagnostic)>> {
     let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if let (Some(check), Some(items)) = (&d.items_check, v.read_lock::<rhai::Array>()) {
         for (i, item) in items.iter().enumerate() {
             if let Ok(s) = item.clone().into_immutable_string() {
                 if let Err(f) = checks::run(check, &s) {
-                    return Err((
+                    return Err(Box::new((
                         Some(i),
                         Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
                             .label("invalid item")
                             .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc.clone())),
-                    ));
+                    )));
                 }
             }
         }

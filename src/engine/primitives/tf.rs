@@ -86,7 +86,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
                 .iter()
                 .filter_map(|d| d.strip_prefix(&format!("{kind} ")).map(str::to_owned))
                 .collect();
-            if !known.iter().any(|k| *k == name) {
+            if !known.contains(&name) {
                 return Err(raise(
                     Diagnostic::error("tsdsl::model::undefined_reference", format!("no {kind} `{name}` is declared"))
                         .at_path(&origin, Vec::new(), Target::Call)
