@@ -53,9 +53,9 @@ pub(crate) fn providers(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Blo
         .enumerate()
         .map(|(i, p)| {
             let mut entries = Vec::new();
+            // `alias` leads the arguments' alignment run, as Terraform's docs write it.
             if let Some(a) = &p.alias {
                 entries.push(Entry::Attr("alias".into(), leaf_str(a)));
-                entries.push(Entry::Blank);
             }
             match shaped.providers.get(i) {
                 Some(body) => entries.extend(body_entries(body)),
