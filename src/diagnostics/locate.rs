@@ -333,45 +333,90 @@ pub fn token_at(src: &str, offset: usize) -> Range<usize> {
         .unwrap_or(offset..offset)
 }
 
+/// A file lexed once, so that many calls in it can be looked at cheaply
+/// (the engine asks for the key order of every block a script declares).
+pub struct Lexed {
+    toks: Vec<Token>,
+}
+
+impl Lexed {
+    pub fn new(src: &str) -> Self {
+        Lexed { toks: lex(src) }
+    }
+
+    /// The arguments of the call whose name starts at `offset`.
+    fn call_args(&self, src: &str, offset: usize) -> Option<Vec<Node>> {
+        let toks = &self.toks;
+        let mut i = toks.partition_point(|t| t.span.end <= offset);
+        // Skip the callee: `name`, `module::name`, `obj.method`.
+        while let Some(t) = toks.get(i) {
+            match t.tok {
+                Tok::Ident(_) | Tok::PathSep => i += 1,
+                Tok::Other if src.get(t.span.clone()) == Some(".") => i += 1,
+                _ => break,
+            }
+        }
+        if !matches!(toks.get(i).map(|t| &t.tok), Some(Tok::Open('('))) {
+            return None;
+        }
+        let mut p = Parser { toks, i: i + 1 };
+        let mut args = Vec::new();
+        while !matches!(p.peek(), None | Some(Tok::Close(_))) {
+            args.push(p.expr());
+            if p.peek() == Some(&Tok::Comma) {
+                p.i += 1;
+            } else {
+                break;
+            }
+        }
+        Some(args)
+    }
+
+    /// The order in which the call's map-literal arguments name their keys,
+    /// nested maps and lists included (following a `let` binding when an
+    /// argument is a variable). Rhai hands maps over sorted; this gives
+    /// the operator's own order back.
+    pub fn key_order(&self, src: &str, offset: usize) -> Vec<KeyOrder> {
+        let Some(args) = self.call_args(src, offset) else { return Vec::new() };
+        args.iter().map(|a| self.order_of(src, offset, a, 0)).collect()
+    }
+
+    fn order_of(&self, src: &str, before: usize, node: &Node, hops: u8) -> KeyOrder {
+        match node {
+            Node::Map { entries, .. } => KeyOrder::Map(
+                entries.iter().map(|(k, _, v)| (k.clone(), self.order_of(src, before, v, hops))).collect(),
+            ),
+            Node::Array { items, .. } => KeyOrder::List(items.iter().map(|i| self.order_of(src, before, i, hops)).collect()),
+            Node::Other { ident: Some(name), .. } if hops < 4 => match binding(src, &self.toks, before, name) {
+                Some((bound, at)) => self.order_of(src, at, &bound, hops + 1),
+                None => KeyOrder::Unknown,
+            },
+            Node::Other { .. } => KeyOrder::Unknown,
+        }
+    }
+}
+
+/// Key order of a literal as written: maps list their keys in order, lists
+/// their items; anything else is not a literal.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum KeyOrder {
+    Map(Vec<(String, KeyOrder)>),
+    List(Vec<KeyOrder>),
+    Unknown,
+}
+
 /// Follows `path` through the literal arguments of the call at `offset`.
 /// Returns `None` when the call has no literal argument containing the
 /// first step of the path.
 pub fn find_in_call(src: &str, offset: usize, path: &[PathSeg], target: Target) -> Option<Found> {
-    let toks = lex(src);
-    let mut i = toks.iter().position(|t| t.span.end > offset)?;
-    // Skip the callee: `name`, `module::name`, `obj.method`.
-    while let Some(t) = toks.get(i) {
-        match t.tok {
-            Tok::Ident(_) | Tok::PathSep => i += 1,
-            Tok::Other if src.get(t.span.clone()) == Some(".") => i += 1,
-            _ => break,
-        }
-    }
-    if !matches!(toks.get(i).map(|t| &t.tok), Some(Tok::Open('('))) {
-        return None;
-    }
-    let mut p = Parser { toks: &toks, i: i + 1 };
-    let mut args = Vec::new();
-    loop {
-        match p.peek() {
-            None => break,
-            Some(Tok::Close(_)) => break,
-            _ => {
-                args.push(p.expr());
-                if p.peek() == Some(&Tok::Comma) {
-                    p.i += 1;
-                } else {
-                    break;
-                }
-            }
-        }
-    }
+    let lexed = Lexed::new(src);
+    let args = lexed.call_args(src, offset)?;
     if path.is_empty() {
         return None;
     }
     let mut best: Option<Found> = None;
     for arg in &args {
-        if let Some(found) = follow(src, &toks, offset, arg, path, target, 0) {
+        if let Some(found) = follow(src, &lexed.toks, offset, arg, path, target, 0) {
             if found.complete {
                 return Some(found);
             }
@@ -499,6 +544,19 @@ mod tests {
         let p = find_in_call(src, 0, &[key("tags"), key("Name")], Target::Key).unwrap();
         assert!(!p.complete);
         assert_eq!(at(src, &p), "some_var");
+    }
+
+    #[test]
+    fn key_order_is_the_operators() {
+        let src = "let t = #{ Zed: 1, Alpha: 2 };\nresource(\"aws_vpc\", \"m\", #{ tags: t, cidr_block: \"x\", ingress: [#{ to: 1, from: 2 }] });";
+        let off = src.find("resource").unwrap();
+        let order = Lexed::new(src).key_order(src, off);
+        let KeyOrder::Map(keys) = &order[2] else { panic!("{order:?}") };
+        let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(names, ["tags", "cidr_block", "ingress"]);
+        assert_eq!(keys[0].1, KeyOrder::Map(vec![("Zed".into(), KeyOrder::Unknown), ("Alpha".into(), KeyOrder::Unknown)]));
+        let KeyOrder::List(items) = &keys[2].1 else { panic!() };
+        assert_eq!(items[0], KeyOrder::Map(vec![("to".into(), KeyOrder::Unknown), ("from".into(), KeyOrder::Unknown)]));
     }
 
     #[test]

@@ -7,7 +7,7 @@
 
 mod diagnostic;
 mod error;
-mod locate;
+pub mod locate;
 mod render;
 mod resolve;
 mod source_map;

@@ -2,10 +2,11 @@ use std::cell::RefCell;
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::model::{Stack, Value};
 use crate::schema::Schemas;
 
+use super::order::KeyOrders;
 use super::remote::RemoteStacks;
 
 /// What one evaluation builds up. Primitives reach it through a shared
@@ -22,12 +23,15 @@ pub(crate) struct Ctx {
     pub declared: HashSet<String>,
     pub schemas: Rc<Schemas>,
     pub remotes: RemoteStacks,
+    /// Every file read so far, shared with the module resolver.
+    pub sources: Rc<RefCell<SourceMap>>,
+    pub key_orders: KeyOrders,
 }
 
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
 
 impl Ctx {
-    pub fn new(stack_name: &str, schemas: Rc<Schemas>, remotes: RemoteStacks) -> Self {
+    pub fn new(stack_name: &str, schemas: Rc<Schemas>, remotes: RemoteStacks, sources: Rc<RefCell<SourceMap>>) -> Self {
         Ctx {
             stack: Stack::new(stack_name),
             diagnostics: Vec::new(),
@@ -35,7 +39,16 @@ impl Ctx {
             declared: HashSet::new(),
             schemas,
             remotes,
+            sources,
+            key_orders: KeyOrders::default(),
         }
+    }
+
+    /// The operator's key order for argument `arg` of the call `origin`,
+    /// applied to `map`.
+    pub fn in_written_order(&mut self, origin: &crate::model::Origin, arg: usize, map: indexmap::IndexMap<String, crate::model::Value>) -> indexmap::IndexMap<String, crate::model::Value> {
+        let order = self.key_orders.of(&self.sources.borrow(), origin, arg);
+        super::order::reorder(map, &order)
     }
 
     /// Records `key` as declared; false when it already was.

@@ -102,10 +102,10 @@ fn block_section(module: &str, spec: &Map, out: &mut String) {
 /// Markdown for every declared block of every stdlib module.
 pub fn stdlib_reference() -> Result<String, Error> {
     let limits = Limits::default();
-    let ctx = Rc::new(RefCell::new(Ctx::new("docs", Rc::new(Schemas::empty()), RemoteStacks::default())));
+    let sources = Rc::new(RefCell::new(SourceMap::new()));
+    let ctx = Rc::new(RefCell::new(Ctx::new("docs", Rc::new(Schemas::empty()), RemoteStacks::default(), sources.clone())));
     let mut engine = sandbox::engine(&limits);
     primitives::register(&mut engine, &ctx);
-    let sources = Rc::new(RefCell::new(SourceMap::new()));
     // Modules import each other (`util`): the engine resolves those imports.
     engine.set_module_resolver(Resolver::new(PathBuf::from("."), sources, Rc::new(RefCell::new(Vec::new()))));
     let mut out = String::from(

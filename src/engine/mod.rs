@@ -8,6 +8,7 @@ mod convert;
 mod docs;
 mod errors;
 mod handle;
+mod order;
 mod origin;
 mod primitives;
 mod remote;
@@ -81,7 +82,7 @@ fn evaluate_in(script: &Path, opts: &EvalOptions, mut remotes: RemoteStacks) -> 
     sources.borrow_mut().insert(&name, Arc::from(text.as_str()));
     let deps = Rc::new(RefCell::new(vec![script.to_path_buf()]));
 
-    let ctx = Rc::new(RefCell::new(Ctx::new(&stack_name, opts.schemas.clone(), remotes)));
+    let ctx = Rc::new(RefCell::new(Ctx::new(&stack_name, opts.schemas.clone(), remotes, sources.clone())));
     let mut engine = sandbox::engine(&opts.limits);
     // Primitives read the entry script's name from the tag to place frames.
     engine.set_default_tag(rhai::Dynamic::from(name.clone()));

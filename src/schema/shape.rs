@@ -85,13 +85,6 @@ impl Shaper<'_> {
             }
         }
         self.missing(block, args, path);
-        // Rhai hands maps over sorted by key. Keep that order, but put
-        // one-line arguments before multi-line ones and tags last, the way
-        // people write HCL: `=` alignment runs stay long and readable.
-        attrs.sort_by_key(|item| match item {
-            Item::Attr(k, v) => (is_tags(k), spans_lines(v)),
-            Item::Block(_) => (true, true),
-        });
         let mut body = Body::new();
         body.items = attrs;
         body.items.extend(blocks);
@@ -403,18 +396,4 @@ fn path_text_or(path: &[PathSeg], key: &str) -> String {
 /// "resource type `aws_vpc`" -> "resource"
 fn short_subject(subject: &str) -> &str {
     subject.split(' ').next().unwrap_or(subject)
-}
-
-fn is_tags(key: &str) -> bool {
-    key == "tags" || key == "tags_all" || key == "labels" || key == "annotations"
-}
-
-/// Whether the emitter will lay this value over several lines (a non-empty
-/// map, or a list holding maps).
-fn spans_lines(v: &Value) -> bool {
-    match v {
-        Value::Map(m) => !m.is_empty(),
-        Value::List(items) => items.iter().any(|i| matches!(i, Value::Map(m) if !m.is_empty())),
-        _ => false,
-    }
 }

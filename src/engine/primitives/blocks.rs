@@ -54,6 +54,7 @@ fn block(ctx: &CtxRef, nc: &NativeCallContext, kind: BlockKind, t: Dynamic, n: D
         let meta = take_meta(&c, &origin, &mut map)?;
         (meta, values_of(&c, &origin, &map)?)
     };
+    let attrs = ctx.borrow_mut().in_written_order(&origin, 2, attrs);
     let resource = Resource {
         kind,
         type_name: type_name.clone(),
@@ -94,6 +95,7 @@ fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Re
     let meta = take_meta(&c, &origin, &mut map)?;
     let inputs = values_of(&c, &origin, &map)?;
     drop(c);
+    let inputs = ctx.borrow_mut().in_written_order(&origin, 1, inputs);
     let reference = Reference::new("module").attr(&name);
     if !ctx.borrow_mut().declare(format!("module {name}")) {
         duplicate(ctx, &origin, "module", &name);
@@ -112,6 +114,7 @@ fn provider(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, cfg: Dynamic) -> R
         None => None,
     };
     let config = values_of(&ctx.borrow(), &origin, &map)?;
+    let config = ctx.borrow_mut().in_written_order(&origin, 1, config);
     let p = Provider { name: name.clone(), alias, config, origin: origin.clone() };
     let address = p.address();
     let reference = match &p.alias {
