@@ -35,6 +35,12 @@ impl Origin {
     }
 }
 
+impl PathSeg {
+    pub fn key(k: &str) -> Self {
+        PathSeg::Key(k.to_owned())
+    }
+}
+
 impl std::fmt::Display for PathSeg {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {

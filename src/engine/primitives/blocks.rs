@@ -3,13 +3,13 @@
 use rhai::{Dynamic, Engine, NativeCallContext};
 
 use crate::diagnostics::{Diagnostic, Target};
-use crate::model::{BlockKind, ModuleCall, Origin, Provider, Reference, Resource};
+use crate::model::{BlockKind, ModuleCall, Provider, Reference, Resource};
 
 use super::super::context::CtxRef;
 use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind};
 use super::meta::take_meta;
-use super::{identifier_arg, map_arg, name_arg, origin_of, report, values_of, Res};
+use super::{duplicate, identifier_arg, map_arg, name_arg, origin_of, values_of, Res};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     for (fname, kind) in [("resource", BlockKind::Resource), ("data", BlockKind::Data)] {
@@ -32,16 +32,6 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_fn("checkov_skip", move |nc: NativeCallContext, h: Handle, id: Dynamic, reason: Dynamic| {
         checkov_skip(&c, &nc, h, id, reason)
     });
-}
-
-fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, address: &str) {
-    report(
-        ctx,
-        Diagnostic::error("tsdsl::model::duplicate_name", format!("{what} `{address}` is declared twice"))
-            .at_path(origin, Vec::new(), Target::Call)
-            .label("declared again here")
-            .help("give each one its own name"),
-    );
 }
 
 fn block(ctx: &CtxRef, nc: &NativeCallContext, kind: BlockKind, t: Dynamic, n: Dynamic, attrs: Dynamic) -> Res<Handle> {

@@ -4,7 +4,7 @@
 use rhai::{Dynamic, Engine, ImmutableString, NativeCallContext, INT};
 
 use crate::diagnostics::{Diagnostic, Target};
-use crate::model::{BlockKind, Reference, Step, Value};
+use crate::model::{Reference, Step, Value};
 use crate::schema::AttrLookup;
 
 use super::super::context::CtxRef;
@@ -68,12 +68,11 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
         HandleKind::Block { kind, type_name } => {
             let lookup = ctx.borrow().schemas.lookup_attribute(*kind, type_name, attr);
             if let AttrLookup::Unknown { suggestion } = lookup {
-                let noun = if *kind == BlockKind::Data { "data source" } else { "resource type" };
                 report(
                     ctx,
                     Diagnostic::error(
                         "tsdsl::model::unknown_reference",
-                        format!("{noun} `{type_name}` has no attribute `{attr}`"),
+                        format!("{} `{type_name}` has no attribute `{attr}`", kind.noun()),
                     )
                     .at_path(&origin_of(nc), Vec::new(), Target::Call)
                     .label(format!("not an attribute of `{type_name}`"))

@@ -17,10 +17,10 @@ const LIFECYCLE_KEYS: &[&str] = &["create_before_destroy", "prevent_destroy", "i
 pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Res<Meta> {
     let mut meta = Meta::default();
     if let Some(c) = attrs.remove("count") {
-        meta.count = Some(value_at(ctx, origin, &[key("count")], &c)?);
+        meta.count = Some(value_at(ctx, origin, &[PathSeg::key("count")], &c)?);
     }
     if let Some(f) = attrs.remove("for_each") {
-        let v = value_at(ctx, origin, &[key("for_each")], &f)?;
+        let v = value_at(ctx, origin, &[PathSeg::key("for_each")], &f)?;
         // Terraform iterates maps and sets only; an array means a set.
         meta.for_each = Some(match v {
             Value::List(_) => Value::Call { name: "toset".into(), args: vec![v] },
@@ -30,12 +30,12 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
     if meta.count.is_some() && meta.for_each.is_some() {
         return Err(raise(
             Diagnostic::error("tsdsl::model::count_and_for_each", "`count` and `for_each` cannot both be set")
-                .at_path(origin, vec![key("for_each")], Target::Key)
+                .at_path(origin, vec![PathSeg::key("for_each")], Target::Key)
                 .help("keep one of them"),
         ));
     }
     if let Some(d) = attrs.remove("depends_on") {
-        meta.depends_on = references(origin, &[key("depends_on")], &d)?;
+        meta.depends_on = references(origin, &[PathSeg::key("depends_on")], &d)?;
     }
     if let Some(p) = attrs.remove("provider") {
         meta.provider = Some(provider_ref(origin, &p)?);
@@ -46,9 +46,6 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
     Ok(meta)
 }
 
-fn key(k: &str) -> PathSeg {
-    PathSeg::Key(k.to_owned())
-}
 
 fn bad(origin: &Origin, path: Vec<PathSeg>, msg: String, help: &str) -> Box<rhai::EvalAltResult> {
     raise(Diagnostic::error("tsdsl::model::bad_meta_argument", msg).at_path(origin, path, Target::Value).help(help))
@@ -94,18 +91,18 @@ fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {
             });
         }
     }
-    Err(bad(origin, vec![key("provider")], "expected a provider".into(), "pass the value returned by `provider(\"aws\", #{ alias: ... })`"))
+    Err(bad(origin, vec![PathSeg::key("provider")], "expected a provider".into(), "pass the value returned by `provider(\"aws\", #{ alias: ... })`"))
 }
 
 fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
-    let here = vec![key("lifecycle")];
+    let here = vec![PathSeg::key("lifecycle")];
     let map = d.read_lock::<rhai::Map>().map(|m| m.clone()).ok_or_else(|| {
         bad(origin, here.clone(), "`lifecycle` must be a map".into(), "e.g. `lifecycle: #{ prevent_destroy: true }`")
     })?;
     let mut out = Lifecycle::default();
     for (k, v) in &map {
         let mut p = here.clone();
-        p.push(key(k));
+        p.push(PathSeg::key(k));
         match k.as_str() {
             "create_before_destroy" | "prevent_destroy" => {
                 let b = v.as_bool().map_err(|_| bad(origin, p.clone(), format!("`{k}` must be true or false"), "write `true` or `false`"))?;

@@ -124,6 +124,17 @@ pub(crate) fn report(ctx: &CtxRef, d: Diagnostic) {
     ctx.borrow_mut().diagnostics.push(d);
 }
 
+/// Records a second declaration of `what` `name` (the first one stays).
+pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
+    report(
+        ctx,
+        Diagnostic::error("tsdsl::model::duplicate_name", format!("{what} `{name}` is declared twice"))
+            .at_path(origin, Vec::new(), Target::Call)
+            .label("declared again here")
+            .help("give each one its own name"),
+    );
+}
+
 /// Rejects keys outside `allowed` with did-you-mean, at the key itself.
 pub(crate) fn check_keys(origin: &Origin, map: &rhai::Map, allowed: &[&str], what: &str) -> Res<()> {
     for k in map.keys() {

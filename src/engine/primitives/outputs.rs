@@ -2,12 +2,11 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{Output, PathSeg};
 
 use super::super::context::CtxRef;
 use super::meta::references;
-use super::{check_keys, identifier_arg, map_arg, name_arg, origin_of, report, value_at, Res};
+use super::{check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, value_at, Res};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();
@@ -31,11 +30,7 @@ fn output(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, v: Dynamic, o: Dynam
     if ctx.borrow_mut().declare(format!("output {name}")) {
         ctx.borrow_mut().stack.outputs.push(Output { name, value, description, sensitive, depends_on, origin });
     } else {
-        report(
-            ctx,
-            Diagnostic::error("tsdsl::model::duplicate_name", format!("output `{name}` is declared twice"))
-                .at_path(&origin, Vec::new(), Target::Call),
-        );
+        duplicate(ctx, &origin, "output", &name);
     }
     Ok(())
 }

@@ -26,9 +26,6 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_fn("backend", move |nc: NativeCallContext, kind: Dynamic, cfg: Dynamic| backend(&c, &nc, kind, cfg));
 }
 
-fn key(k: &str) -> PathSeg {
-    PathSeg::Key(k.to_owned())
-}
 
 fn terraform(ctx: &CtxRef, nc: &NativeCallContext, cfg: Dynamic) -> Res<()> {
     let origin = origin_of(nc);
@@ -42,7 +39,7 @@ fn terraform(ctx: &CtxRef, nc: &NativeCallContext, cfg: Dynamic) -> Res<()> {
     if let Some(p) = map.get("required_providers") {
         let providers = map_arg(&origin, p, "`required_providers`")?;
         for (name, req) in &providers {
-            let path = vec![key("required_providers"), key(name)];
+            let path = vec![PathSeg::key("required_providers"), PathSeg::key(name)];
             let requirement = requirement(&origin, path, name, req)?;
             c.stack.terraform.required_providers.insert(name.to_string(), requirement);
         }
@@ -77,12 +74,12 @@ fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) ->
     {
         let c = ctx.borrow();
         for (k, v) in &map {
-            let value = value_at(&c, &origin, &[key(k)], v)?;
+            let value = value_at(&c, &origin, &[PathSeg::key(k)], v)?;
             // Terraform reads backend settings before anything else exists.
             if !value.references().is_empty() || matches!(value, Value::Call { .. } | Value::Expr(_)) {
                 return Err(raise(
                     Diagnostic::error("tsdsl::model::dynamic_backend", format!("backend setting `{k}` must be a literal value"))
-                        .at_path(&origin, vec![key(k)], Target::Value)
+                        .at_path(&origin, vec![PathSeg::key(k)], Target::Value)
                         .help("Terraform reads the backend before any resource or variable exists"),
                 ));
             }

@@ -9,7 +9,7 @@ use super::super::context::CtxRef;
 use super::super::errors::raise;
 use super::super::handle::TfExpr;
 use super::tf::check_expression;
-use super::{check_keys, identifier_arg, map_arg, name_arg, origin_of, report, value_at, Res};
+use super::{check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, value_at, Res};
 
 const VARIABLE_KEYS: &[&str] = &["type", "default", "description", "sensitive", "nullable", "validation"];
 
@@ -22,9 +22,6 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_fn("local", move |nc: NativeCallContext, n: Dynamic, v: Dynamic| local(&c, &nc, n, v));
 }
 
-fn key(k: &str) -> PathSeg {
-    PathSeg::Key(k.to_owned())
-}
 
 fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res<TfExpr> {
     let origin = origin_of(nc);
@@ -38,7 +35,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
             check_expression(&t).map_err(|e| {
                 raise(
                     Diagnostic::error("tsdsl::model::bad_type", format!("`{t}` is not a Terraform type: {e}"))
-                        .at_path(&origin, vec![key("type")], Target::Value)
+                        .at_path(&origin, vec![PathSeg::key("type")], Target::Value)
                         .help("e.g. `string`, `number`, `list(string)`, `map(string)`, `object({ name = string })`"),
                 )
             })?;
@@ -53,13 +50,13 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
                 v.as_bool().map_err(|_| {
                     raise(
                         Diagnostic::error("tsdsl::script::wrong_type", format!("`{k}` must be true or false"))
-                            .at_path(&origin, vec![key(k)], Target::Value),
+                            .at_path(&origin, vec![PathSeg::key(k)], Target::Value),
                     )
                 })
             })
             .transpose()
     };
-    let default = map.get("default").map(|d| value_at(&c, &origin, &[key("default")], d)).transpose()?;
+    let default = map.get("default").map(|d| value_at(&c, &origin, &[PathSeg::key("default")], d)).transpose()?;
     let validations = match map.get("validation") {
         Some(v) => validations(&origin, v, &c)?,
         None => Vec::new(),
@@ -78,11 +75,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
     if ctx.borrow_mut().declare(format!("variable {name}")) {
         ctx.borrow_mut().stack.variables.push(variable);
     } else {
-        report(
-            ctx,
-            Diagnostic::error("tsdsl::model::duplicate_name", format!("variable `{name}` is declared twice"))
-                .at_path(&origin, Vec::new(), Target::Call),
-        );
+        duplicate(ctx, &origin, "variable", &name);
     }
     Ok(TfExpr(Value::Ref(Reference::new("var").attr(name))))
 }
@@ -92,7 +85,7 @@ fn validations(origin: &Origin, v: &Dynamic, ctx: &super::super::context::Ctx) -
     let items = v.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![v.clone()]);
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let path = if v.is_array() { vec![key("validation"), PathSeg::Index(i)] } else { vec![key("validation")] };
+        let path = if v.is_array() { vec![PathSeg::key("validation"), PathSeg::Index(i)] } else { vec![PathSeg::key("validation")] };
         let m = map_arg(origin, item, "a validation")?;
         check_keys(origin, &m, &["condition", "error_message"], "a validation")?;
         let (Some(cond), Some(msg)) = (m.get("condition"), m.get("error_message")) else {
@@ -102,7 +95,7 @@ fn validations(origin: &Origin, v: &Dynamic, ctx: &super::super::context::Ctx) -
             ));
         };
         let mut cpath = path.clone();
-        cpath.push(key("condition"));
+        cpath.push(PathSeg::key("condition"));
         out.push(Validation {
             condition: value_at(ctx, origin, &cpath, cond)?,
             error_message: name_arg(origin, msg, "`error_message`")?,
@@ -118,11 +111,7 @@ fn local(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, v: Dynamic) -> Res<Tf
     if ctx.borrow_mut().declare(format!("local {name}")) {
         ctx.borrow_mut().stack.locals.push(Local { name: name.clone(), value, origin });
     } else {
-        report(
-            ctx,
-            Diagnostic::error("tsdsl::model::duplicate_name", format!("local `{name}` is declared twice"))
-                .at_path(&origin, Vec::new(), Target::Call),
-        );
+        duplicate(ctx, &origin, "local", &name);
     }
     Ok(TfExpr(Value::Ref(Reference::new("local").attr(name))))
 }
