@@ -47,10 +47,8 @@ fn main() {
         let (ps, pl) = frame(&schemas["provider"]);
         let mut lists = Vec::new();
         for key in ["resource_schemas", "data_source_schemas"] {
-            let mut entries: Vec<(&String, &serde_json::Value)> = schemas[key]
-                .as_object()
-                .map(|m| m.iter().collect())
-                .unwrap_or_default();
+            let mut entries: Vec<(&String, &serde_json::Value)> =
+                schemas[key].as_object().map(|m| m.iter().collect()).unwrap_or_default();
             entries.sort_by(|a, b| a.0.cmp(b.0));
             let mut list = String::from("&[");
             for (t, v) in entries {

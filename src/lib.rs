@@ -6,8 +6,8 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod emit;
+pub mod engine;
 pub mod model;
 pub mod pipeline;
 pub mod schema;
-pub mod emit;
-pub mod engine;

@@ -122,21 +122,25 @@ pub fn write(files: &[OutFile], dir: &Path) -> Result<Written, Error> {
             .prefix(".tsdsl-")
             .tempfile_in(dir)
             .map_err(|e| Error::io(dir, "write to the output folder", e))?;
-        std::io::Write::write_all(&mut tmp, f.contents.as_bytes()).map_err(|e| Error::io(&path, "write", e))?;
+        std::io::Write::write_all(&mut tmp, f.contents.as_bytes())
+            .map_err(|e| Error::io(&path, "write", e))?;
         tmp.as_file().sync_all().map_err(|e| Error::io(&path, "write", e))?;
         tmp.persist(&path).map_err(|e| Error::io(&path, "replace", e.error))?;
         written.changed += 1;
     }
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, "list the output folder", e))?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| Error::io(dir, "list the output folder", e))?;
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
         let ours = name.ends_with(".tf") || name.ends_with(".tf.json");
         if !ours || files.iter().any(|f| f.name == name) {
             continue;
         }
-        let generated = std::fs::read_to_string(entry.path()).is_ok_and(|t| t.lines().take(2).any(|l| l.contains(MARKER)));
+        let generated = std::fs::read_to_string(entry.path())
+            .is_ok_and(|t| t.lines().take(2).any(|l| l.contains(MARKER)));
         if generated {
-            std::fs::remove_file(entry.path()).map_err(|e| Error::io(entry.path(), "remove the stale file", e))?;
+            std::fs::remove_file(entry.path())
+                .map_err(|e| Error::io(entry.path(), "remove the stale file", e))?;
             written.removed += 1;
         }
     }

@@ -80,12 +80,7 @@ impl Block {
 
     fn entry(&self) -> String {
         let files = self.files();
-        files
-            .iter()
-            .find(|(n, _)| n == "main.rhai")
-            .unwrap_or(&files[0])
-            .0
-            .clone()
+        files.iter().find(|(n, _)| n == "main.rhai").unwrap_or(&files[0]).0.clone()
     }
 
     /// The codes of `// expect: tsdsl::...` lines.
@@ -130,7 +125,8 @@ fn extract(file: &Path, text: &str) -> Result<Vec<Block>, String> {
     let mut lines = text.lines().enumerate();
     while let Some((i, line)) = lines.next() {
         let Some((ch, n, info)) = fence(line) else { continue };
-        let mut words = info.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty());
+        let mut words =
+            info.split(|c: char| c == ',' || c.is_whitespace()).filter(|w| !w.is_empty());
         let lang = words.next().unwrap_or("");
         let flags: Vec<&str> = words.collect();
         let mut body = String::new();
@@ -173,7 +169,8 @@ fn book_blocks() -> Vec<Block> {
     let mut blocks = Vec::new();
     let mut errors = Vec::new();
     for f in files {
-        let text = fs::read_to_string(&f).unwrap_or_else(|e| panic!("reading {}: {e}", f.display()));
+        let text =
+            fs::read_to_string(&f).unwrap_or_else(|e| panic!("reading {}: {e}", f.display()));
         let rel = f.strip_prefix(root()).unwrap_or(&f).to_owned();
         match extract(&rel, &text) {
             Ok(b) => blocks.extend(b),
@@ -218,7 +215,8 @@ fn book_rhai_blocks() {
                 }
                 for code in block.expected_codes() {
                     if !o.stderr.contains(&code) {
-                        failures.push(format!("{block}: stderr lacks the expected code `{code}`\n{o}"));
+                        failures
+                            .push(format!("{block}: stderr lacks the expected code `{code}`\n{o}"));
                     }
                 }
             }
@@ -234,7 +232,9 @@ fn book_rhai_blocks() {
                 .iter()
                 .filter(|(d, _)| {
                     let verdict = format!("{}: ", d.display());
-                    v.stdout.lines().any(|l| l.starts_with(&verdict) && !l[verdict.len()..].starts_with("OK"))
+                    v.stdout
+                        .lines()
+                        .any(|l| l.starts_with(&verdict) && !l[verdict.len()..].starts_with("OK"))
                 })
                 .map(|(_, b)| b.to_string())
                 .collect();
@@ -246,7 +246,12 @@ fn book_rhai_blocks() {
     }
 
     eprintln!("book: {} rhai blocks, {ran} run, {ignored} ignored", blocks.len());
-    assert!(failures.is_empty(), "{} book blocks failed:\n\n{}", failures.len(), failures.join("\n\n"));
+    assert!(
+        failures.is_empty(),
+        "{} book blocks failed:\n\n{}",
+        failures.len(),
+        failures.join("\n\n")
+    );
 }
 
 #[test]

@@ -21,7 +21,10 @@ output("vpc_id", vpc.id);
 fn run_writes_the_stack_and_prints_a_summary() {
     let out = Tsdsl::new().script("net.rhai", VPC).args(["run", "net.rhai", "-o", "out"]).run();
     out.assert_success();
-    assert!(out.stdout.starts_with("net: 1 resource, 0 data sources, 0 variables, 1 output -> out ("), "{out}");
+    assert!(
+        out.stdout.starts_with("net: 1 resource, 0 data sources, 0 variables, 1 output -> out ("),
+        "{out}"
+    );
     let main = out.read("out/main.tf");
     assert!(main.contains("resource \"aws_vpc\" \"main\" {"), "{main}");
     assert!(out.read("out/versions.tf").contains("source  = \"hashicorp/aws\""));
@@ -55,7 +58,8 @@ fn json_format_writes_tf_json_and_removes_stale_generated_files() {
         .output()
         .unwrap();
     assert!(out.status.success());
-    let v: serde_json::Value = serde_json::from_str(&fs::read_to_string(dir.join("out/main.tf.json")).unwrap()).unwrap();
+    let v: serde_json::Value =
+        serde_json::from_str(&fs::read_to_string(dir.join("out/main.tf.json")).unwrap()).unwrap();
     assert!(v["resource"]["aws_vpc"]["main"].is_object(), "{v}");
     assert!(!dir.join("out/main.tf").exists(), "the generated main.tf is stale and must go");
     assert!(dir.join("out/hand-written.tf").exists(), "files tsdsl did not write are not touched");
@@ -91,12 +95,23 @@ fn a_failed_run_leaves_the_previous_output_untouched() {
     first.assert_success();
     let before = support::read_tree(&dir.join("out"));
     fs::write(dir.join("net.rhai"), VPC.replace("cidr_block", "cidr_blok")).unwrap();
-    let out = Command::new(support::bin()).args(["run", "net.rhai", "-o", "out"]).current_dir(&dir).output().unwrap();
+    let out = Command::new(support::bin())
+        .args(["run", "net.rhai", "-o", "out"])
+        .current_dir(&dir)
+        .output()
+        .unwrap();
     assert_eq!(out.status.code(), Some(1));
     let stderr = String::from_utf8_lossy(&out.stderr);
-    assert!(stderr.contains("tsdsl::schema::unknown_attribute") && stderr.contains("cidr_block"), "{stderr}");
+    assert!(
+        stderr.contains("tsdsl::schema::unknown_attribute") && stderr.contains("cidr_block"),
+        "{stderr}"
+    );
     assert_eq!(support::read_tree(&dir.join("out")), before, "output changed after a failed run");
-    let leftovers: Vec<_> = fs::read_dir(dir.join("out")).unwrap().flatten().filter(|e| e.file_name().to_string_lossy().starts_with(".tsdsl-")).collect();
+    let leftovers: Vec<_> = fs::read_dir(dir.join("out"))
+        .unwrap()
+        .flatten()
+        .filter(|e| e.file_name().to_string_lossy().starts_with(".tsdsl-"))
+        .collect();
     assert!(leftovers.is_empty(), "temporary files left behind");
 }
 
@@ -108,7 +123,9 @@ fn diagnostics_name_the_operators_file_line_and_column() {
         .run();
     out.assert_status(1);
     assert!(
-        out.stderr.contains("net.rhai:3:42: error[tsdsl::schema::unknown_attribute]: unknown attribute `cidr_blok`"),
+        out.stderr.contains(
+            "net.rhai:3:42: error[tsdsl::schema::unknown_attribute]: unknown attribute `cidr_blok`"
+        ),
         "{out}"
     );
     assert!(out.stderr.contains("did you mean `cidr_block`?"), "{out}");
@@ -120,7 +137,10 @@ fn schema_errors_are_all_reported_together() {
 resource("aws_vpc", "b", #{ cidr_block: "10.1.0.0/16", enable_dns_hostnames: "maybe", arn: "x" });
 resource("aws_subnet", "c", #{ cidr_block: "10.0.1.0/24" });
 "#;
-    let out = Tsdsl::new().script("many.rhai", src).args(["check", "many.rhai", "--message-format", "short"]).run();
+    let out = Tsdsl::new()
+        .script("many.rhai", src)
+        .args(["check", "many.rhai", "--message-format", "short"])
+        .run();
     out.assert_status(1);
     for code in ["unknown_attribute", "wrong_type", "computed_only", "missing_required"] {
         assert!(out.stderr.contains(&format!("tsdsl::schema::{code}")), "no {code}\n{out}");
@@ -159,7 +179,11 @@ fn watch_rebuilds_on_save_and_keeps_good_output_on_a_broken_save() {
     wait_for("the rebuild after a save", limit, || read(&main).contains("10.9.0.0/16"));
 
     // A broken save: diagnostics, and the last good output stays.
-    fs::write(dir.join("net.rhai"), VPC.replace("10.0.0.0/16", "10.7.0.0/16").replace("cidr_block", "cidr_blok")).unwrap();
+    fs::write(
+        dir.join("net.rhai"),
+        VPC.replace("10.0.0.0/16", "10.7.0.0/16").replace("cidr_block", "cidr_blok"),
+    )
+    .unwrap();
     std::thread::sleep(Duration::from_millis(1500));
     assert!(read(&main).contains("10.9.0.0/16"));
 
@@ -206,9 +230,14 @@ output("widget", w.id);
     let without = Tsdsl::new().script("w.rhai", src).args(["check", "w.rhai"]).run();
     without.assert_status(1).assert_stderr_contains("tsdsl::schema::unknown_resource_type");
 
-    let broken = Tsdsl::new().script("w.rhai", src).file("acme.json", "{ nope").args(["check", "w.rhai", "--schema", "acme.json"]).run();
+    let broken = Tsdsl::new()
+        .script("w.rhai", src)
+        .file("acme.json", "{ nope")
+        .args(["check", "w.rhai", "--schema", "acme.json"])
+        .run();
     broken.assert_status(2).assert_stderr_contains("tsdsl::schema::bad_schema_file");
-    let missing = Tsdsl::new().script("w.rhai", src).args(["check", "w.rhai", "--schema", "nope.json"]).run();
+    let missing =
+        Tsdsl::new().script("w.rhai", src).args(["check", "w.rhai", "--schema", "nope.json"]).run();
     missing.assert_status(2).assert_stderr_contains("nope.json");
 }
 
@@ -228,12 +257,19 @@ resource("aws_route53_record", "www", #{
     zone_id: shared.zone_id, name: "www.example.com", type: "CNAME", ttl: 300, records: ["example.com"],
 });
 "#;
-    let out = Tsdsl::new().script("shared.rhai", SHARED).script("staging.rhai", env).args(["run", "staging.rhai", "-o", "out"]).run();
+    let out = Tsdsl::new()
+        .script("shared.rhai", SHARED)
+        .script("staging.rhai", env)
+        .args(["run", "staging.rhai", "-o", "out"])
+        .run();
     out.assert_success();
     let main = out.read("out/main.tf");
     assert!(main.contains("data \"terraform_remote_state\" \"shared\" {"), "{main}");
     assert!(main.contains("bucket         = \"shop-tfstate\""), "{main}");
-    assert!(main.contains("zone_id = data.terraform_remote_state.shared.outputs.zone_id"), "{main}");
+    assert!(
+        main.contains("zone_id = data.terraform_remote_state.shared.outputs.zone_id"),
+        "{main}"
+    );
 }
 
 #[test]
@@ -248,7 +284,10 @@ output("zone", shared.zone_idd);
         .args(["check", "staging.rhai", "--message-format", "short"])
         .run();
     out.assert_status(1);
-    assert!(out.stderr.contains("staging.rhai:3:23: error[tsdsl::model::unknown_stack_output]"), "{out}");
+    assert!(
+        out.stderr.contains("staging.rhai:3:23: error[tsdsl::model::unknown_stack_output]"),
+        "{out}"
+    );
     assert!(out.stderr.contains("did you mean `zone_id`?"), "{out}");
 }
 
@@ -260,7 +299,9 @@ fn a_broken_or_missing_stack_is_reported_where_it_is_read() {
         .script("staging.rhai", env)
         .args(["check", "staging.rhai", "--message-format", "short"])
         .run();
-    broken.assert_status(1).assert_stderr_contains("staging.rhai:1:14: error[tsdsl::model::stack_has_errors]");
+    broken
+        .assert_status(1)
+        .assert_stderr_contains("staging.rhai:1:14: error[tsdsl::model::stack_has_errors]");
     let missing = Tsdsl::new().script("staging.rhai", env).args(["check", "staging.rhai"]).run();
     missing.assert_status(1).assert_stderr_contains("tsdsl::model::unknown_stack");
 }

@@ -51,7 +51,11 @@ fn run(fixture: &Path, args: &[String]) -> (Option<i32>, String, String) {
         .env("NO_COLOR", "1")
         .output()
         .expect("running tsdsl");
-    (out.status.code(), String::from_utf8_lossy(&out.stdout).into_owned(), String::from_utf8_lossy(&out.stderr).into_owned())
+    (
+        out.status.code(),
+        String::from_utf8_lossy(&out.stdout).into_owned(),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
 }
 
 #[test]
@@ -64,9 +68,13 @@ fn every_error_fixture_reports_exactly_its_annotated_diagnostics() {
         let (status, _, stderr) = run(&fixture, &args);
         let mut got = Vec::new();
         for line in stderr.lines().filter(|l| l.starts_with('{')) {
-            let v: serde_json::Value = serde_json::from_str(line).unwrap_or_else(|e| panic!("bad JSON {line}: {e}"));
+            let v: serde_json::Value =
+                serde_json::from_str(line).unwrap_or_else(|e| panic!("bad JSON {line}: {e}"));
             let loc = &v["location"];
-            let range = format!("{}:{}-{}:{}", loc["line"], loc["column"], loc["end_line"], loc["end_column"]);
+            let range = format!(
+                "{}:{}-{}:{}",
+                loc["line"], loc["column"], loc["end_line"], loc["end_column"]
+            );
             got.push((v["code"].as_str().unwrap_or_default().to_owned(), range));
         }
         got.sort();

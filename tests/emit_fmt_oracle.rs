@@ -83,26 +83,12 @@ fn terraform_fmt_changes_nothing_and_terraform_loads_it() {
 /// provider schemas); returns each directory's error summaries.
 fn tf_validate(dirs: &[PathBuf]) -> Vec<(String, Vec<String>)> {
     let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tf-validate");
-    assert!(
-        tool.exists(),
-        "{} is missing: shared/ must sit beside the project",
-        tool.display()
-    );
-    let out = Command::new(&tool)
-        .arg("--json")
-        .args(dirs)
-        .output()
-        .expect("run tf-validate");
+    assert!(tool.exists(), "{} is missing: shared/ must sit beside the project", tool.display());
+    let out = Command::new(&tool).arg("--json").args(dirs).output().expect("run tf-validate");
     let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!(
-            "tf-validate gave no JSON ({e}):\n{}",
-            String::from_utf8_lossy(&out.stderr)
-        )
+        panic!("tf-validate gave no JSON ({e}):\n{}", String::from_utf8_lossy(&out.stderr))
     });
-    let dirs = report["directories"]
-        .as_array()
-        .cloned()
-        .unwrap_or_default();
+    let dirs = report["directories"].as_array().cloned().unwrap_or_default();
     dirs.iter()
         .map(|d| {
             let errors = d["diagnostics"]
@@ -122,44 +108,22 @@ fn terraform_validates_emitted_hcl_and_json() {
     let tmp = tempfile::tempdir().expect("tempdir");
     let (stack, shaped) = emit_fixture::network();
     let valid = vec![
-        write_dir(
-            tmp.path(),
-            "network-hcl",
-            &tsdsl::emit::hcl(&stack, &shaped, HEADER),
-        ),
-        write_dir(
-            tmp.path(),
-            "network-json",
-            &tsdsl::emit::json(&stack, &shaped, HEADER),
-        ),
+        write_dir(tmp.path(), "network-hcl", &tsdsl::emit::hcl(&stack, &shaped, HEADER)),
+        write_dir(tmp.path(), "network-json", &tsdsl::emit::json(&stack, &shaped, HEADER)),
     ];
     for (dir, errors) in tf_validate(&valid) {
-        assert!(
-            errors.is_empty(),
-            "{dir} is not valid:\n{}",
-            errors.join("\n")
-        );
+        assert!(errors.is_empty(), "{dir} is not valid:\n{}", errors.join("\n"));
     }
     // The full fixture calls a registry module that is not installed
     // offline; that must be its only complaint.
     let (stack, shaped) = emit_fixture::everything();
     let full = vec![
-        write_dir(
-            tmp.path(),
-            "everything-hcl",
-            &tsdsl::emit::hcl(&stack, &shaped, HEADER),
-        ),
-        write_dir(
-            tmp.path(),
-            "everything-json",
-            &tsdsl::emit::json(&stack, &shaped, HEADER),
-        ),
+        write_dir(tmp.path(), "everything-hcl", &tsdsl::emit::hcl(&stack, &shaped, HEADER)),
+        write_dir(tmp.path(), "everything-json", &tsdsl::emit::json(&stack, &shaped, HEADER)),
     ];
     for (dir, errors) in tf_validate(&full) {
-        let other: Vec<&String> = errors
-            .iter()
-            .filter(|e| !e.contains("Module not installed"))
-            .collect();
+        let other: Vec<&String> =
+            errors.iter().filter(|e| !e.contains("Module not installed")).collect();
         assert!(other.is_empty(), "{dir} is not valid:\n{other:#?}");
     }
 }
@@ -167,20 +131,12 @@ fn terraform_validates_emitted_hcl_and_json() {
 #[test]
 fn the_oracle_notices_unformatted_files() {
     let tmp = tempfile::tempdir().expect("tempdir");
-    let bad = OutFile {
-        name: "main.tf".into(),
-        contents: "locals {\n  a = 1\n  bbb = 2\n}\n".into(),
-    };
+    let bad =
+        OutFile { name: "main.tf".into(), contents: "locals {\n  a = 1\n  bbb = 2\n}\n".into() };
     let dir = write_dir(tmp.path(), "bad", &[bad]);
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/oracles/fmt_check.py");
-    let out = Command::new(oracle_python())
-        .arg(&script)
-        .arg(&dir)
-        .output()
-        .expect("run the fmt oracle");
-    assert!(
-        !out.status.success(),
-        "fmt_check.py accepted a misaligned file"
-    );
+    let out =
+        Command::new(oracle_python()).arg(&script).arg(&dir).output().expect("run the fmt oracle");
+    assert!(!out.status.success(), "fmt_check.py accepted a misaligned file");
     assert!(String::from_utf8_lossy(&out.stdout).contains("main.tf"));
 }

@@ -5,10 +5,7 @@ mod emit_fixture;
 use emit_fixture::HEADER;
 
 fn joined(files: &[tsdsl::emit::OutFile]) -> String {
-    files
-        .iter()
-        .map(|f| format!("===== {} =====\n{}", f.name, f.contents))
-        .collect()
+    files.iter().map(|f| format!("===== {} =====\n{}", f.name, f.contents)).collect()
 }
 
 #[test]
@@ -32,10 +29,7 @@ fn json_of_every_feature() {
 #[test]
 fn hcl_of_network() {
     let (stack, shaped) = emit_fixture::network();
-    insta::assert_snapshot!(
-        "emit_hcl_network",
-        joined(&tsdsl::emit::hcl(&stack, &shaped, HEADER))
-    );
+    insta::assert_snapshot!("emit_hcl_network", joined(&tsdsl::emit::hcl(&stack, &shaped, HEADER)));
 }
 
 #[test]
@@ -44,40 +38,21 @@ fn output_is_deterministic_and_skips_empty_files() {
     let a = tsdsl::emit::hcl(&stack, &shaped, HEADER);
     assert_eq!(a, tsdsl::emit::hcl(&stack, &shaped, HEADER));
     let names: Vec<&str> = a.iter().map(|f| f.name.as_str()).collect();
-    assert_eq!(
-        names,
-        [
-            "versions.tf",
-            "providers.tf",
-            "variables.tf",
-            "main.tf",
-            "outputs.tf"
-        ]
-    );
+    assert_eq!(names, ["versions.tf", "providers.tf", "variables.tf", "main.tf", "outputs.tf"]);
     let empty = tsdsl::model::Stack::new("empty");
     assert!(tsdsl::emit::hcl(&empty, &tsdsl::model::Shaped::default(), HEADER).is_empty());
     assert!(tsdsl::emit::json(&empty, &tsdsl::model::Shaped::default(), HEADER).is_empty());
     for f in &a {
-        assert!(
-            f.contents.ends_with("}\n") && !f.contents.ends_with("\n\n"),
-            "{}",
-            f.name
-        );
-        assert!(
-            f.contents.starts_with(&format!("# {HEADER}\n\n")),
-            "{}",
-            f.name
-        );
+        assert!(f.contents.ends_with("}\n") && !f.contents.ends_with("\n\n"), "{}", f.name);
+        assert!(f.contents.starts_with(&format!("# {HEADER}\n\n")), "{}", f.name);
     }
 }
 
 #[test]
 fn every_hcl_file_parses_again() {
-    for (stack, shaped) in [
-        emit_fixture::everything(),
-        emit_fixture::network(),
-        emit_fixture::edges(),
-    ] {
+    for (stack, shaped) in
+        [emit_fixture::everything(), emit_fixture::network(), emit_fixture::edges()]
+    {
         for f in tsdsl::emit::hcl(&stack, &shaped, HEADER) {
             if let Err(e) = hcl::parse(&f.contents) {
                 panic!("{} does not parse: {e}\n{}", f.name, f.contents);
@@ -89,10 +64,7 @@ fn every_hcl_file_parses_again() {
 #[test]
 fn hcl_of_layout_edges() {
     let (stack, shaped) = emit_fixture::edges();
-    insta::assert_snapshot!(
-        "emit_hcl_edges",
-        joined(&tsdsl::emit::hcl(&stack, &shaped, HEADER))
-    );
+    insta::assert_snapshot!("emit_hcl_edges", joined(&tsdsl::emit::hcl(&stack, &shaped, HEADER)));
 }
 
 #[test]

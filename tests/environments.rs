@@ -32,7 +32,10 @@ fn production_is_sized_for_ticket_sales() {
     assert_eq!(main.matches("replicate_source_db").count(), 2, "two read replicas");
     assert!(has(&main, "min_replicas", "2") && has(&main, "max_replicas", "50"), "HPA 2-50");
     assert!(has(&main, "threshold", "0.2"), "p95 alarm at 200 ms");
-    assert!(has(&main, "manage_master_user_password", "true"), "password managed by Secrets Manager");
+    assert!(
+        has(&main, "manage_master_user_password", "true"),
+        "password managed by Secrets Manager"
+    );
     assert!(has(&main, "minimum_protocol_version", "\"TLSv1.2_2021\""));
 }
 
@@ -90,16 +93,26 @@ fn typos_in_an_environment_are_reported_at_the_operators_line() {
         s.replace("\"db.t3.micro\"", "\"db.t3.mirco\"").replace("node_max:", "node_maxx:")
     });
     assert_eq!(status, Some(1), "{stderr}");
-    assert!(stderr.contains(&format!("staging.rhai:{db_line}:24: error[tsdsl::stdlib::invalid_option]")), "{stderr}");
+    assert!(
+        stderr
+            .contains(&format!("staging.rhai:{db_line}:24: error[tsdsl::stdlib::invalid_option]")),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `db.t3.micro`?"), "{stderr}");
-    assert!(stderr.contains(&format!("staging.rhai:{node_line}:5: error[tsdsl::stdlib::unknown_option]")), "{stderr}");
+    assert!(
+        stderr
+            .contains(&format!("staging.rhai:{node_line}:5: error[tsdsl::stdlib::unknown_option]")),
+        "{stderr}"
+    );
     assert!(stderr.contains("did you mean `node_max`?"), "{stderr}");
 }
 
 #[test]
 fn a_wrong_instance_type_in_production_is_caught_with_a_suggestion() {
     let line = line_of("production.rhai", "node_instance_types:");
-    let (status, stderr) = check_with("production.rhai", |s| s.replace("[\"c5.large\", \"c5.xlarge\"]", "[\"c5.largee\", \"c5.xlarge\"]"));
+    let (status, stderr) = check_with("production.rhai", |s| {
+        s.replace("[\"c5.large\", \"c5.xlarge\"]", "[\"c5.largee\", \"c5.xlarge\"]")
+    });
     assert_eq!(status, Some(1));
     assert!(stderr.contains(&format!("production.rhai:{line}:")), "{stderr}");
     assert!(stderr.contains("did you mean `c5.large`?"), "{stderr}");
@@ -107,9 +120,13 @@ fn a_wrong_instance_type_in_production_is_caught_with_a_suggestion() {
 
 #[test]
 fn pods_min_above_pods_max_names_both() {
-    let (status, stderr) = check_with("staging.rhai", |s| s.replace("pods_min: 1,", "pods_min: 5,"));
+    let (status, stderr) =
+        check_with("staging.rhai", |s| s.replace("pods_min: 1,", "pods_min: 5,"));
     assert_eq!(status, Some(1));
-    assert!(stderr.contains("tsdsl::stdlib::out_of_order") && stderr.contains("pods_min"), "{stderr}");
+    assert!(
+        stderr.contains("tsdsl::stdlib::out_of_order") && stderr.contains("pods_min"),
+        "{stderr}"
+    );
     assert!(stderr.contains("staging.rhai:"), "{stderr}");
 }
 
@@ -117,6 +134,8 @@ fn pods_min_above_pods_max_names_both() {
 fn a_missing_parameter_points_at_the_environment_call() {
     let line = line_of("staging.rhai", "shop::environment(");
     let (_, stderr) = check_with("staging.rhai", |s| s.replace("    p95_ms: 500,\n", ""));
-    assert!(stderr.contains(&format!("staging.rhai:{line}:1: error[tsdsl::stdlib::missing_option]")), "{stderr}");
+    assert!(
+        stderr.contains(&format!("staging.rhai:{line}:1: error[tsdsl::stdlib::missing_option]")),
+        "{stderr}"
+    );
 }
-

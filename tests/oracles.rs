@@ -17,7 +17,9 @@ mod support;
 
 use std::path::{Path, PathBuf};
 
-use support::{assert_oracle, environment_scripts, examples, oracle, read_tree, tf_validate, try_run_script};
+use support::{
+    assert_oracle, environment_scripts, examples, oracle, read_tree, tf_validate, try_run_script,
+};
 
 /// Examples and environment scripts, with the output folder name of each.
 fn inputs() -> Vec<(PathBuf, String)> {
@@ -65,7 +67,12 @@ fn output_is_deterministic() {
         let (ta, tb) = (read_tree(a), read_tree(b));
         let names = |t: &[(PathBuf, Vec<u8>)]| t.iter().map(|(p, _)| p.clone()).collect::<Vec<_>>();
         if names(&ta) != names(&tb) {
-            differences.push(format!("{}: different files: {:?} vs {:?}", script.display(), names(&ta), names(&tb)));
+            differences.push(format!(
+                "{}: different files: {:?} vs {:?}",
+                script.display(),
+                names(&ta),
+                names(&tb)
+            ));
             continue;
         }
         for ((path, x), (_, y)) in ta.iter().zip(&tb) {
@@ -75,11 +82,19 @@ fn output_is_deterministic() {
                     .zip(String::from_utf8_lossy(y).lines())
                     .position(|(l, r)| l != r)
                     .map_or("(length)".to_owned(), |i| format!("line {}", i + 1));
-                differences.push(format!("{}: {} differs between two runs at {line}", script.display(), path.display()));
+                differences.push(format!(
+                    "{}: {} differs between two runs at {line}",
+                    script.display(),
+                    path.display()
+                ));
             }
         }
     }
-    assert!(differences.is_empty(), "output is not deterministic (or a script did not run):\n\n{}", differences.join("\n\n"));
+    assert!(
+        differences.is_empty(),
+        "output is not deterministic (or a script did not run):\n\n{}",
+        differences.join("\n\n")
+    );
 }
 
 #[test]
@@ -113,7 +128,9 @@ fn examples_and_environments_pass_the_oracles() {
 fn checkov_passes_on_environments() {
     let scripts = environment_scripts();
     if scripts.is_empty() {
-        eprintln!("checkov_passes_on_environments: no scripts/{{shared,staging,production}}.rhai yet");
+        eprintln!(
+            "checkov_passes_on_environments: no scripts/{{shared,staging,production}}.rhai yet"
+        );
         // Still prove the oracle works, so a broken venv is not hidden until scripts land.
         support::oracle_python();
         return;

@@ -9,7 +9,16 @@ use std::path::Path;
 
 /// Argument names that hold secrets, as `_`-separated words: `password`
 /// and `master_password` match, `http_tokens` (an IMDSv2 setting) does not.
-const SECRET_WORDS: &[&[&str]] = &[&["password"], &["passwd"], &["token"], &["secret", "string"], &["private", "key"], &["secret", "key"], &["access", "key"], &["api", "key"]];
+const SECRET_WORDS: &[&[&str]] = &[
+    &["password"],
+    &["passwd"],
+    &["token"],
+    &["secret", "string"],
+    &["private", "key"],
+    &["secret", "key"],
+    &["access", "key"],
+    &["api", "key"],
+];
 
 fn is_secret_name(name: &str) -> bool {
     let words: Vec<&str> = name.split(|c: char| c == '_' || c == '-' || c == '.').collect();
@@ -24,7 +33,9 @@ fn looks_like_a_credential(text: &str) -> Option<&'static str> {
     let bytes = text.as_bytes();
     for i in 0..bytes.len().saturating_sub(19) {
         let id = &text[i..i + 20];
-        if (id.starts_with("AKIA") || id.starts_with("ASIA")) && id[4..].bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit()) {
+        if (id.starts_with("AKIA") || id.starts_with("ASIA"))
+            && id[4..].bytes().all(|b| b.is_ascii_uppercase() || b.is_ascii_digit())
+        {
             return Some("an AWS access key id");
         }
     }
@@ -76,7 +87,8 @@ fn the_scanner_finds_what_it_looks_for() {
 fn no_output_holds_a_literal_secret() {
     let tmp = tempfile::tempdir().unwrap();
     let mut problems = Vec::new();
-    let scripts: Vec<_> = support::examples().into_iter().chain(support::environment_scripts()).collect();
+    let scripts: Vec<_> =
+        support::examples().into_iter().chain(support::environment_scripts()).collect();
     assert!(!scripts.is_empty());
     for script in scripts {
         let out = tmp.path().join(script.file_stem().unwrap());

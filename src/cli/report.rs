@@ -23,7 +23,11 @@ pub fn error(err: &Error, opts: RenderOptions) {
     }
 }
 
-pub fn warnings(diags: &[crate::diagnostics::Diagnostic], sources: &SourceMap, opts: RenderOptions) {
+pub fn warnings(
+    diags: &[crate::diagnostics::Diagnostic],
+    sources: &SourceMap,
+    opts: RenderOptions,
+) {
     if !diags.is_empty() {
         eprint!("{}", render(diags, sources, opts));
     }

@@ -32,8 +32,10 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
     loop {
         let deps = compile_once(args, &dir)?;
-        let files: HashSet<PathBuf> = deps.iter().chain(std::iter::once(script)).map(|p| absolute(p)).collect();
-        let folders: BTreeSet<PathBuf> = files.iter().filter_map(|f| f.parent().map(Path::to_path_buf)).collect();
+        let files: HashSet<PathBuf> =
+            deps.iter().chain(std::iter::once(script)).map(|p| absolute(p)).collect();
+        let folders: BTreeSet<PathBuf> =
+            files.iter().filter_map(|f| f.parent().map(Path::to_path_buf)).collect();
         for stale in watched.difference(&folders) {
             let _ = watcher.unwatch(stale);
         }
@@ -57,8 +59,15 @@ fn compile_once(args: &RunArgs, dir: &Path) -> Result<Vec<PathBuf>, Error> {
             report::warnings(&built.diagnostics, &built.sources, render);
             let written = write(&built.files, dir)?;
             let ms = built.started.elapsed().as_millis();
-            let what = if written.changed + written.removed == 0 { "unchanged" } else { "compiled successfully" };
-            eprintln!("[{stamp}] {what} in {ms} ms: {}", report::summary(&built.stack, &dir.display().to_string(), ms));
+            let what = if written.changed + written.removed == 0 {
+                "unchanged"
+            } else {
+                "compiled successfully"
+            };
+            eprintln!(
+                "[{stamp}] {what} in {ms} ms: {}",
+                report::summary(&built.stack, &dir.display().to_string(), ms)
+            );
             Ok(built.deps)
         }
         Err(failure) => {
@@ -66,7 +75,10 @@ fn compile_once(args: &RunArgs, dir: &Path) -> Result<Vec<PathBuf>, Error> {
                 // A vanished or unreadable script is worth waiting for too.
                 Error::Script { .. } | Error::Io { .. } => {
                     report::error(&failure.error, render);
-                    eprintln!("[{stamp}] not written: the last good output in {} is kept", dir.display());
+                    eprintln!(
+                        "[{stamp}] not written: the last good output in {} is kept",
+                        dir.display()
+                    );
                 }
                 Error::Usage(_) => return Err(failure.error),
             }
@@ -77,7 +89,10 @@ fn compile_once(args: &RunArgs, dir: &Path) -> Result<Vec<PathBuf>, Error> {
 
 /// Blocks until a dependency changes; batches a burst of events (an editor
 /// saving several files) into one rebuild. False when the watcher is gone.
-fn wait_for_change(rx: &Receiver<notify::Result<Event>>, files: &HashSet<PathBuf>) -> Result<bool, Error> {
+fn wait_for_change(
+    rx: &Receiver<notify::Result<Event>>,
+    files: &HashSet<PathBuf>,
+) -> Result<bool, Error> {
     loop {
         let Ok(first) = rx.recv() else { return Ok(false) };
         if !relevant(&first, files) {
@@ -97,14 +112,21 @@ fn wait_for_change(rx: &Receiver<notify::Result<Event>>, files: &HashSet<PathBuf
 
 fn relevant(event: &notify::Result<Event>, files: &HashSet<PathBuf>) -> bool {
     let Ok(event) = event else { return false };
-    if matches!(event.kind, EventKind::Access(_) | EventKind::Modify(notify::event::ModifyKind::Metadata(_))) {
+    if matches!(
+        event.kind,
+        EventKind::Access(_) | EventKind::Modify(notify::event::ModifyKind::Metadata(_))
+    ) {
         return false;
     }
     event.paths.iter().any(|p| files.contains(&absolute(p)))
 }
 
 fn absolute(p: &Path) -> PathBuf {
-    let abs = if p.is_absolute() { p.to_path_buf() } else { std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf()) };
+    let abs = if p.is_absolute() {
+        p.to_path_buf()
+    } else {
+        std::env::current_dir().map(|d| d.join(p)).unwrap_or_else(|_| p.to_path_buf())
+    };
     // Canonicalise the folder only: the file itself may be mid-rename.
     match (abs.parent(), abs.file_name()) {
         (Some(dir), Some(name)) => dir.canonicalize().map(|d| d.join(name)).unwrap_or(abs),
@@ -117,7 +139,8 @@ fn watch_error(path: &Path, e: notify::Error) -> Error {
 }
 
 fn clock() -> String {
-    let secs = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map_or(0, |d| d.as_secs());
+    let secs = std::time::SystemTime::now()
+        .duration_since(std::time::UNIX_EPOCH)
+        .map_or(0, |d| d.as_secs());
     format!("{:02}:{:02}:{:02}", (secs / 3600) % 24, (secs / 60) % 60, secs % 60)
 }
-

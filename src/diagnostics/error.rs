@@ -34,7 +34,9 @@ impl std::fmt::Display for Error {
                 let n = diagnostics.iter().filter(|d| d.is_error()).count();
                 write!(f, "the script has {n} error(s)")
             }
-            Error::Io { path, action, source } => write!(f, "cannot {action} `{}`: {source}", path.display()),
+            Error::Io { path, action, source } => {
+                write!(f, "cannot {action} `{}`: {source}", path.display())
+            }
             Error::Usage(msg) => f.write_str(msg),
         }
     }

@@ -159,8 +159,31 @@ fn lex(src: &str) -> Vec<Token> {
                 i += w;
                 // Two-character operators (`+=`, `==`, `&&`, `..`) are one token.
                 let pair = (c, bytes.get(i).copied().unwrap_or(0));
-                let two = matches!(pair, (b'+' | b'-' | b'*' | b'/' | b'%' | b'&' | b'|' | b'^' | b'<' | b'>' | b'!' | b'=', b'='))
-                    || matches!(pair, (b'&', b'&') | (b'|', b'|') | (b'*', b'*') | (b'.', b'.') | (b'=', b'>') | (b'-', b'>'));
+                let two = matches!(
+                    pair,
+                    (
+                        b'+' | b'-'
+                            | b'*'
+                            | b'/'
+                            | b'%'
+                            | b'&'
+                            | b'|'
+                            | b'^'
+                            | b'<'
+                            | b'>'
+                            | b'!'
+                            | b'=',
+                        b'='
+                    )
+                ) || matches!(
+                    pair,
+                    (b'&', b'&')
+                        | (b'|', b'|')
+                        | (b'*', b'*')
+                        | (b'.', b'.')
+                        | (b'=', b'>')
+                        | (b'-', b'>')
+                );
                 if two {
                     i += 1;
                 }
@@ -182,7 +205,9 @@ enum Node {
 impl Node {
     fn span(&self) -> Range<usize> {
         match self {
-            Node::Map { span, .. } | Node::Array { span, .. } | Node::Other { span, .. } => span.clone(),
+            Node::Map { span, .. } | Node::Array { span, .. } | Node::Other { span, .. } => {
+                span.clone()
+            }
         }
     }
 }
@@ -384,13 +409,20 @@ impl Lexed {
     fn order_of(&self, src: &str, before: usize, node: &Node, hops: u8) -> KeyOrder {
         match node {
             Node::Map { entries, .. } => KeyOrder::Map(
-                entries.iter().map(|(k, _, v)| (k.clone(), self.order_of(src, before, v, hops))).collect(),
+                entries
+                    .iter()
+                    .map(|(k, _, v)| (k.clone(), self.order_of(src, before, v, hops)))
+                    .collect(),
             ),
-            Node::Array { items, .. } => KeyOrder::List(items.iter().map(|i| self.order_of(src, before, i, hops)).collect()),
-            Node::Other { ident: Some(name), .. } if hops < 4 => match binding(src, &self.toks, before, name) {
-                Some((bound, at)) => self.order_of(src, at, &bound, hops + 1),
-                None => KeyOrder::Unknown,
-            },
+            Node::Array { items, .. } => {
+                KeyOrder::List(items.iter().map(|i| self.order_of(src, before, i, hops)).collect())
+            }
+            Node::Other { ident: Some(name), .. } if hops < 4 => {
+                match binding(src, &self.toks, before, name) {
+                    Some((bound, at)) => self.order_of(src, at, &bound, hops + 1),
+                    None => KeyOrder::Unknown,
+                }
+            }
             Node::Other { .. } => KeyOrder::Unknown,
         }
     }
@@ -448,18 +480,20 @@ fn follow(
                 };
                 return Some(Found { span, complete: true });
             }
-            Some(follow(src, toks, before, value, rest, target, hops).unwrap_or(Found {
-                span: value.span(),
-                complete: false,
-            }))
+            Some(
+                follow(src, toks, before, value, rest, target, hops)
+                    .unwrap_or(Found { span: value.span(), complete: false }),
+            )
         }
         (Node::Array { items, .. }, PathSeg::Index(n)) => {
             let item = items.get(*n)?;
             if rest.is_empty() {
                 return Some(Found { span: item.span(), complete: true });
             }
-            Some(follow(src, toks, before, item, rest, target, hops)
-                .unwrap_or(Found { span: item.span(), complete: false }))
+            Some(
+                follow(src, toks, before, item, rest, target, hops)
+                    .unwrap_or(Found { span: item.span(), complete: false }),
+            )
         }
         (Node::Other { ident: Some(name), .. }, _) if hops < 4 => {
             // `f(opts)`: look for the last `let opts = ...` before the call.
@@ -513,11 +547,20 @@ mod tests {
     #{ from_port: "x", to_prot: 443 },
   ],
 });"#;
-        let f = find_in_call(src, 0, &[key("ingress"), PathSeg::Index(1), key("to_prot")], Target::Key).unwrap();
+        let f =
+            find_in_call(src, 0, &[key("ingress"), PathSeg::Index(1), key("to_prot")], Target::Key)
+                .unwrap();
         assert_eq!(at(src, &f), "to_prot");
-        let v = find_in_call(src, 0, &[key("ingress"), PathSeg::Index(1), key("from_port")], Target::Value).unwrap();
+        let v = find_in_call(
+            src,
+            0,
+            &[key("ingress"), PathSeg::Index(1), key("from_port")],
+            Target::Value,
+        )
+        .unwrap();
         assert_eq!(at(src, &v), "\"x\"");
-        let whole = find_in_call(src, 0, &[key("ingress"), PathSeg::Index(0)], Target::Value).unwrap();
+        let whole =
+            find_in_call(src, 0, &[key("ingress"), PathSeg::Index(0)], Target::Value).unwrap();
         assert_eq!(at(src, &whole), "#{ from_port: 80, to_port: 80 }");
     }
 
@@ -554,9 +597,21 @@ mod tests {
         let KeyOrder::Map(keys) = &order[2] else { panic!("{order:?}") };
         let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
         assert_eq!(names, ["tags", "cidr_block", "ingress"]);
-        assert_eq!(keys[0].1, KeyOrder::Map(vec![("Zed".into(), KeyOrder::Unknown), ("Alpha".into(), KeyOrder::Unknown)]));
+        assert_eq!(
+            keys[0].1,
+            KeyOrder::Map(vec![
+                ("Zed".into(), KeyOrder::Unknown),
+                ("Alpha".into(), KeyOrder::Unknown)
+            ])
+        );
         let KeyOrder::List(items) = &keys[2].1 else { panic!() };
-        assert_eq!(items[0], KeyOrder::Map(vec![("to".into(), KeyOrder::Unknown), ("from".into(), KeyOrder::Unknown)]));
+        assert_eq!(
+            items[0],
+            KeyOrder::Map(vec![
+                ("to".into(), KeyOrder::Unknown),
+                ("from".into(), KeyOrder::Unknown)
+            ])
+        );
     }
 
     #[test]

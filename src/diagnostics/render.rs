@@ -119,7 +119,8 @@ fn json(out: &mut String, r: &Resolved, sources: &SourceMap) {
     let d = r.diag;
     let place = |p: &Place| {
         let (line, col) = location(p, sources);
-        let (end_line, end_col) = sources.get(&p.file).map_or((0, 0), |t| line_col_of(t, p.span.end));
+        let (end_line, end_col) =
+            sources.get(&p.file).map_or((0, 0), |t| line_col_of(t, p.span.end));
         serde_json::json!({ "file": p.file, "line": line, "column": col,
             "end_line": end_line, "end_column": end_col, "start": p.span.start, "end": p.span.end })
     };
@@ -178,9 +179,18 @@ fn human(out: &mut String, r: &Resolved, sources: &SourceMap, opts: RenderOption
             None => joined,
         });
     }
-    let report = Report { code: d.code.clone(), message: d.message.clone(), severity: d.severity, help, labels, source };
-    let theme = if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
-    let handler = GraphicalReportHandler::new_themed(theme).with_width(opts.width).with_links(false);
+    let report = Report {
+        code: d.code.clone(),
+        message: d.message.clone(),
+        severity: d.severity,
+        help,
+        labels,
+        source,
+    };
+    let theme =
+        if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let handler =
+        GraphicalReportHandler::new_themed(theme).with_width(opts.width).with_links(false);
     let mut text = String::new();
     if handler.render_report(&mut text, &report).is_err() {
         text = format!("{}[{}]: {}\n", severity_word(d.severity), d.code, d.message);

@@ -33,10 +33,17 @@ pub fn resolve(locus: &Locus, sources: &SourceMap) -> Option<Place> {
                 .iter()
                 .enumerate()
                 .rev()
-                .filter(|(_, s)| SourceMap::is_operator_file(&s.file) && sources.get(&s.file).is_some())
+                .filter(|(_, s)| {
+                    SourceMap::is_operator_file(&s.file) && sources.get(&s.file).is_some()
+                })
                 .collect();
             let notes_from = |idx: usize| -> Vec<Site> {
-                frames.iter().skip(idx + 1).filter(|s| !SourceMap::is_operator_file(&s.file)).cloned().collect()
+                frames
+                    .iter()
+                    .skip(idx + 1)
+                    .filter(|s| !SourceMap::is_operator_file(&s.file))
+                    .cloned()
+                    .collect()
             };
             if !path.is_empty() {
                 let mut partial = None;
@@ -88,8 +95,14 @@ mod tests {
 
     fn sources() -> SourceMap {
         let mut s = SourceMap::new();
-        s.insert("main.rhai", Arc::from("import \"aws/x\" as x;\nlet a = x::thing(#{\n    nme: \"shop\",\n});\n"));
-        s.insert("@stdlib/aws/x.rhai", Arc::from("fn thing(o) {\n    resource(\"aws_vpc\", o.name, #{ bad: 1 })\n}\n"));
+        s.insert(
+            "main.rhai",
+            Arc::from("import \"aws/x\" as x;\nlet a = x::thing(#{\n    nme: \"shop\",\n});\n"),
+        );
+        s.insert(
+            "@stdlib/aws/x.rhai",
+            Arc::from("fn thing(o) {\n    resource(\"aws_vpc\", o.name, #{ bad: 1 })\n}\n"),
+        );
         s
     }
 
@@ -100,7 +113,8 @@ mod tests {
     #[test]
     fn a_stdlib_failure_is_placed_at_the_operators_call_with_a_note() {
         let origin = Origin::new(vec![site("main.rhai", 2, 9), site("@stdlib/aws/x.rhai", 2, 5)]);
-        let locus = Locus::InCall { origin, path: vec![PathSeg::Key("bad".into())], target: Target::Key };
+        let locus =
+            Locus::InCall { origin, path: vec![PathSeg::Key("bad".into())], target: Target::Key };
         let s = sources();
         let p = resolve(&locus, &s).unwrap();
         assert_eq!(p.file, "main.rhai");
@@ -111,7 +125,8 @@ mod tests {
     #[test]
     fn an_option_key_is_found_in_the_operators_literal() {
         let origin = Origin::new(vec![site("main.rhai", 2, 9), site("@stdlib/aws/x.rhai", 2, 5)]);
-        let locus = Locus::InCall { origin, path: vec![PathSeg::Key("nme".into())], target: Target::Key };
+        let locus =
+            Locus::InCall { origin, path: vec![PathSeg::Key("nme".into())], target: Target::Key };
         let s = sources();
         let p = resolve(&locus, &s).unwrap();
         assert_eq!(&s.get("main.rhai").unwrap()[p.span.clone()], "nme");

@@ -29,16 +29,8 @@ pub(crate) fn versions(t: &model::Terraform) -> Vec<Block> {
         entries.push(Entry::Block(Block::new("required_providers", vec![], reqs)));
     }
     if let Some(b) = &t.backend {
-        let config = b
-            .config
-            .iter()
-            .map(|(k, v)| Entry::Attr(k.clone(), attr_value(v)))
-            .collect();
-        entries.push(Entry::Block(Block::new(
-            "backend",
-            vec![b.kind.clone()],
-            config,
-        )));
+        let config = b.config.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v))).collect();
+        entries.push(Entry::Block(Block::new("backend", vec![b.kind.clone()], config)));
     }
     if entries.is_empty() {
         return Vec::new();
@@ -60,11 +52,8 @@ pub(crate) fn providers(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Blo
             match shaped.providers.get(i) {
                 Some(body) => entries.extend(body_entries(body)),
                 // Unshaped (the checks phase did not run): the arguments as given.
-                None => entries.extend(
-                    p.config
-                        .iter()
-                        .map(|(k, v)| Entry::Attr(k.clone(), attr_value(v))),
-                ),
+                None => entries
+                    .extend(p.config.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v)))),
             }
             Block::new("provider", vec![p.name.clone()], entries)
         })
@@ -142,11 +131,7 @@ fn resource(r: &model::Resource, shaped: Option<&model::Body>) -> Block {
     }
     match shaped {
         Some(body) => entries.extend(body_entries(body)),
-        None => entries.extend(
-            r.attrs
-                .iter()
-                .map(|(k, v)| Entry::Attr(k.clone(), attr_value(v))),
-        ),
+        None => entries.extend(r.attrs.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v)))),
     }
     entries.extend(trailing_meta(&r.meta, true));
     Block::new(ident, vec![r.type_name.clone(), r.name.clone()], entries)
@@ -161,21 +146,14 @@ fn module(m: &model::ModuleCall) -> Block {
         entries.push(Entry::Attr("version".into(), leaf_str(v)));
     }
     entries.push(Entry::Blank);
-    let meta = Meta {
-        provider: None,
-        ..m.meta.clone()
-    };
+    let meta = Meta { provider: None, ..m.meta.clone() };
     entries.extend(leading_meta(&meta));
     if let Some(p) = &m.meta.provider {
         let map = Node::Map(vec![(p.root.clone(), Node::Leaf(reference(p)))]);
         entries.push(Entry::Attr("providers".into(), map));
     }
     entries.push(Entry::Blank);
-    entries.extend(
-        m.inputs
-            .iter()
-            .map(|(k, v)| Entry::Attr(k.clone(), attr_value(v))),
-    );
+    entries.extend(m.inputs.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v))));
     entries.extend(trailing_meta(&m.meta, false));
     Block::new("module", vec![m.name.clone()], entries)
 }
@@ -234,16 +212,10 @@ fn trailing_meta(meta: &Meta, with_lifecycle: bool) -> Vec<Entry> {
 fn lifecycle(l: &model::Lifecycle) -> Vec<Entry> {
     let mut entries = Vec::new();
     if let Some(b) = l.create_before_destroy {
-        entries.push(Entry::Attr(
-            "create_before_destroy".into(),
-            Node::Leaf(b.to_string()),
-        ));
+        entries.push(Entry::Attr("create_before_destroy".into(), Node::Leaf(b.to_string())));
     }
     if let Some(b) = l.prevent_destroy {
-        entries.push(Entry::Attr(
-            "prevent_destroy".into(),
-            Node::Leaf(b.to_string()),
-        ));
+        entries.push(Entry::Attr("prevent_destroy".into(), Node::Leaf(b.to_string())));
     }
     if !l.ignore_changes.is_empty() {
         let value = if l.ignore_changes.iter().any(|n| n == "all") {
@@ -254,10 +226,7 @@ fn lifecycle(l: &model::Lifecycle) -> Vec<Entry> {
         entries.push(Entry::Attr("ignore_changes".into(), value));
     }
     if !l.replace_triggered_by.is_empty() {
-        entries.push(Entry::Attr(
-            "replace_triggered_by".into(),
-            refs(&l.replace_triggered_by),
-        ));
+        entries.push(Entry::Attr("replace_triggered_by".into(), refs(&l.replace_triggered_by)));
     }
     entries
 }
@@ -271,11 +240,9 @@ fn body_entries(body: &model::Body) -> Vec<Entry> {
         .iter()
         .map(|item| match item {
             Item::Attr(k, v) => Entry::Attr(k.clone(), attr_value(v)),
-            Item::Block(b) => Entry::Block(Block::new(
-                b.ident.clone(),
-                b.labels.clone(),
-                body_entries(&b.body),
-            )),
+            Item::Block(b) => {
+                Entry::Block(Block::new(b.ident.clone(), b.labels.clone(), body_entries(&b.body)))
+            }
         })
         .collect()
 }

@@ -31,15 +31,8 @@ pub(crate) fn versions(t: &model::Terraform) -> Map<String, J> {
         tf.insert("required_providers".into(), J::Object(reqs));
     }
     if let Some(b) = &t.backend {
-        let config = b
-            .config
-            .iter()
-            .map(|(k, v)| (k.clone(), value(v)))
-            .collect();
-        tf.insert(
-            "backend".into(),
-            J::Object(single(&b.kind, J::Object(config))),
-        );
+        let config = b.config.iter().map(|(k, v)| (k.clone(), value(v))).collect();
+        tf.insert("backend".into(), J::Object(single(&b.kind, J::Object(config))));
     }
     if tf.is_empty() {
         return Map::new();
@@ -90,10 +83,7 @@ pub(crate) fn variables(stack: &model::Stack) -> Map<String, J> {
                 .map(|val| {
                     let mut m = Map::new();
                     m.insert("condition".into(), value(&val.condition));
-                    m.insert(
-                        "error_message".into(),
-                        J::String(literal(&val.error_message)),
-                    );
+                    m.insert("error_message".into(), J::String(literal(&val.error_message)));
                     J::Object(m)
                 })
                 .collect();
@@ -107,11 +97,7 @@ pub(crate) fn variables(stack: &model::Stack) -> Map<String, J> {
 pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, J> {
     let mut out = Map::new();
     if !stack.locals.is_empty() {
-        let locals = stack
-            .locals
-            .iter()
-            .map(|l| (l.name.clone(), value(&l.value)))
-            .collect();
+        let locals = stack.locals.iter().map(|l| (l.name.clone(), value(&l.value))).collect();
         out.insert("locals".into(), J::Object(locals));
     }
     let mut data = Map::new();
@@ -133,14 +119,8 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
             None => body.extend(r.attrs.iter().map(|(k, v)| (k.clone(), value(v)))),
         }
         trailing_meta(&mut body, &r.meta, true);
-        let target = if r.kind == BlockKind::Data {
-            &mut data
-        } else {
-            &mut resources
-        };
-        let of_type = target
-            .entry(r.type_name.clone())
-            .or_insert_with(|| J::Object(Map::new()));
+        let target = if r.kind == BlockKind::Data { &mut data } else { &mut resources };
+        let of_type = target.entry(r.type_name.clone()).or_insert_with(|| J::Object(Map::new()));
         if let J::Object(m) = of_type {
             m.insert(r.name.clone(), J::Object(body));
         }
@@ -158,18 +138,9 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
         if let Some(v) = &m.version {
             body.insert("version".into(), J::String(v.clone()));
         }
-        leading_meta(
-            &mut body,
-            &Meta {
-                provider: None,
-                ..m.meta.clone()
-            },
-        );
+        leading_meta(&mut body, &Meta { provider: None, ..m.meta.clone() });
         if let Some(p) = &m.meta.provider {
-            body.insert(
-                "providers".into(),
-                J::Object(single(&p.root, J::String(reference(p)))),
-            );
+            body.insert("providers".into(), J::Object(single(&p.root, J::String(reference(p)))));
         }
         body.extend(m.inputs.iter().map(|(k, v)| (k.clone(), value(v))));
         trailing_meta(&mut body, &m.meta, false);
@@ -230,20 +201,12 @@ fn trailing_meta(body: &mut Map<String, J>, meta: &Meta, with_lifecycle: bool) {
         let v = if l.ignore_changes.iter().any(|n| n == "all") {
             J::String("all".into())
         } else {
-            J::Array(
-                l.ignore_changes
-                    .iter()
-                    .map(|n| J::String(n.clone()))
-                    .collect(),
-            )
+            J::Array(l.ignore_changes.iter().map(|n| J::String(n.clone())).collect())
         };
         lc.insert("ignore_changes".into(), v);
     }
     if !l.replace_triggered_by.is_empty() {
-        lc.insert(
-            "replace_triggered_by".into(),
-            traversals(&l.replace_triggered_by),
-        );
+        lc.insert("replace_triggered_by".into(), traversals(&l.replace_triggered_by));
     }
     if !lc.is_empty() {
         body.insert("lifecycle".into(), J::Array(vec![J::Object(lc)]));
@@ -261,11 +224,7 @@ fn body_object(body: &model::Body) -> Map<String, J> {
             }
             Item::Block(b) => {
                 let inner = J::Object(body_object(&b.body));
-                let wrapped = b
-                    .labels
-                    .iter()
-                    .rev()
-                    .fold(inner, |acc, l| J::Object(single(l, acc)));
+                let wrapped = b.labels.iter().rev().fold(inner, |acc, l| J::Object(single(l, acc)));
                 push_array(&mut out, &b.ident, wrapped);
             }
         }

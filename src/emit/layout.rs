@@ -30,11 +30,7 @@ pub(crate) struct Block {
 
 impl Block {
     pub(crate) fn new(ident: impl Into<String>, labels: Vec<String>, entries: Vec<Entry>) -> Self {
-        Block {
-            ident: ident.into(),
-            labels,
-            entries,
-        }
+        Block { ident: ident.into(), labels, entries }
     }
 }
 
@@ -58,10 +54,9 @@ pub(crate) fn write_entries(out: &mut String, entries: &[Entry], indent: usize) 
     let mut pieces: Vec<Piece> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         match e {
-            Entry::Attr(k, v) => pieces.push(Piece::Attr {
-                key: k.clone(),
-                value: v.layout(indent),
-            }),
+            Entry::Attr(k, v) => {
+                pieces.push(Piece::Attr { key: k.clone(), value: v.layout(indent) })
+            }
             Entry::Comment(c) => pieces.push(Piece::Text(c.clone())),
             Entry::Blank => pieces.push(Piece::Blank),
             Entry::Block(b) => {
@@ -177,12 +172,7 @@ mod tests {
         Entry::Attr(k.to_owned(), leaf(v))
     }
     fn map(items: &[(&str, &str)]) -> Node {
-        Node::Map(
-            items
-                .iter()
-                .map(|(k, v)| (k.to_string(), leaf(v)))
-                .collect(),
-        )
+        Node::Map(items.iter().map(|(k, v)| (k.to_string(), leaf(v))).collect())
     }
 
     #[test]
@@ -190,11 +180,7 @@ mod tests {
         let text = file(&[Entry::Block(Block::new(
             "resource",
             vec!["aws_vpc".into(), "main".into()],
-            vec![
-                attr("cidr_block", "\"10.0.0.0/16\""),
-                attr("enable_dns", "true"),
-                attr("x", "1"),
-            ],
+            vec![attr("cidr_block", "\"10.0.0.0/16\""), attr("enable_dns", "true"), attr("x", "1")],
         ))]);
         assert_eq!(
             text,
@@ -228,38 +214,23 @@ mod tests {
     #[test]
     fn blocks_are_set_apart_and_empty_blocks_close_inline() {
         let inner = Block::new("lifecycle", vec![], vec![]);
-        let entries = vec![
-            attr("a", "1"),
-            Entry::Block(inner.clone()),
-            Entry::Block(inner),
-            attr("b", "2"),
-        ];
+        let entries =
+            vec![attr("a", "1"), Entry::Block(inner.clone()), Entry::Block(inner), attr("b", "2")];
         let mut out = String::new();
         write_entries(&mut out, &entries, 2);
-        assert_eq!(
-            out,
-            "  a = 1\n\n  lifecycle {}\n\n  lifecycle {}\n\n  b = 2\n"
-        );
+        assert_eq!(out, "  a = 1\n\n  lifecycle {}\n\n  lifecycle {}\n\n  b = 2\n");
     }
 
     #[test]
     fn blank_lines_are_trimmed_and_collapsed() {
         let mut out = String::new();
-        write_entries(
-            &mut out,
-            &[Entry::Blank, attr("a", "1"), Entry::Blank, Entry::Blank],
-            0,
-        );
+        write_entries(&mut out, &[Entry::Blank, attr("a", "1"), Entry::Blank, Entry::Blank], 0);
         assert_eq!(out, "a = 1\n");
     }
 
     #[test]
     fn heredocs_stay_in_the_alignment_run() {
-        let entries = vec![
-            attr("a", "1"),
-            attr("heredoc", "<<EOT\nx\nEOT"),
-            attr("bb", "2"),
-        ];
+        let entries = vec![attr("a", "1"), attr("heredoc", "<<EOT\nx\nEOT"), attr("bb", "2")];
         let mut out = String::new();
         write_entries(&mut out, &entries, 0);
         assert_eq!(out, "a       = 1\nheredoc = <<EOT\nx\nEOT\nbb      = 2\n");
@@ -267,10 +238,7 @@ mod tests {
 
     #[test]
     fn alignment_counts_characters_not_bytes() {
-        let m = Node::Map(vec![
-            ("\"é\"".into(), leaf("1")),
-            ("\"ab\"".into(), leaf("2")),
-        ]);
+        let m = Node::Map(vec![("\"é\"".into(), leaf("1")), ("\"ab\"".into(), leaf("2"))]);
         assert_eq!(m.layout(0), "{\n  \"é\"  = 1\n  \"ab\" = 2\n}");
     }
 }

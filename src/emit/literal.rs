@@ -124,15 +124,7 @@ mod tests {
         assert_eq!(float(1e-7), "1e-7");
         assert_eq!(float(-2.5e300), "-2.5e300");
         assert_eq!(float(f64::NAN), "nan");
-        for f in [
-            0.1,
-            1.0 / 3.0,
-            123456.789,
-            1e-7,
-            2.5e20,
-            9.007199254740993e15,
-            1e300,
-        ] {
+        for f in [0.1, 1.0 / 3.0, 123456.789, 1e-7, 2.5e20, 9.007199254740993e15, 1e300] {
             assert_eq!(float(f).parse::<f64>().ok(), Some(f));
         }
     }
@@ -140,10 +132,7 @@ mod tests {
     #[test]
     fn keys_bare_only_when_safe() {
         assert_eq!(object_key("Name"), "Name");
-        assert_eq!(
-            object_key("kubernetes.io/role/elb"),
-            "\"kubernetes.io/role/elb\""
-        );
+        assert_eq!(object_key("kubernetes.io/role/elb"), "\"kubernetes.io/role/elb\"");
         assert_eq!(object_key("null"), "\"null\"");
         assert_eq!(object_key("for"), "\"for\"");
         assert_eq!(object_key("a-b"), "a-b");

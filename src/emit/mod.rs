@@ -36,18 +36,13 @@ pub fn hcl(stack: &model::Stack, shaped: &model::Shaped, header: &str) -> Vec<Ou
     groups
         .into_iter()
         .filter(|(_, blocks)| !blocks.is_empty())
-        .map(|(name, blocks)| OutFile {
-            name: name.to_owned(),
-            contents: hcl_file(header, blocks),
-        })
+        .map(|(name, blocks)| OutFile { name: name.to_owned(), contents: hcl_file(header, blocks) })
         .collect()
 }
 
 fn hcl_file(header: &str, blocks: Vec<Block>) -> String {
-    let mut entries: Vec<Entry> = header
-        .lines()
-        .map(|l| Entry::Comment(format!("# {l}").trim_end().to_owned()))
-        .collect();
+    let mut entries: Vec<Entry> =
+        header.lines().map(|l| Entry::Comment(format!("# {l}").trim_end().to_owned())).collect();
     entries.push(Entry::Blank);
     entries.extend(blocks.into_iter().map(Entry::Block));
     layout::file(&entries)
@@ -68,18 +63,12 @@ pub fn json(stack: &model::Stack, shaped: &model::Shaped, header: &str) -> Vec<O
         .filter(|(_, body)| !body.is_empty())
         .map(|(name, body)| {
             let mut doc = serde_json::Map::new();
-            doc.insert(
-                "//".to_owned(),
-                serde_json::Value::String(header.to_owned()),
-            );
+            doc.insert("//".to_owned(), serde_json::Value::String(header.to_owned()));
             doc.extend(body);
             let text = serde_json::to_string_pretty(&serde_json::Value::Object(doc))
                 // Serialising a `serde_json::Value` cannot fail: its map keys are strings.
                 .unwrap_or_default();
-            OutFile {
-                name: name.to_owned(),
-                contents: text + "\n",
-            }
+            OutFile { name: name.to_owned(), contents: text + "\n" }
         })
         .collect()
 }

@@ -31,28 +31,15 @@ impl Node {
         match self {
             Node::Leaf(s) => s.clone(),
             Node::List(items) => {
-                format!(
-                    "[{}]",
-                    items
-                        .iter()
-                        .map(Node::compact)
-                        .collect::<Vec<_>>()
-                        .join(", ")
-                )
+                format!("[{}]", items.iter().map(Node::compact).collect::<Vec<_>>().join(", "))
             }
             Node::Map(items) if items.is_empty() => "{}".to_owned(),
             Node::Map(items) => {
-                let inner: Vec<String> = items
-                    .iter()
-                    .map(|(k, v)| format!("{k} = {}", v.compact()))
-                    .collect();
+                let inner: Vec<String> =
+                    items.iter().map(|(k, v)| format!("{k} = {}", v.compact())).collect();
                 format!("{{ {} }}", inner.join(", "))
             }
-            Node::Call {
-                name,
-                args,
-                expand_final,
-            } => {
+            Node::Call { name, args, expand_final } => {
                 let args: Vec<String> = args.iter().map(Node::compact).collect();
                 let dots = if *expand_final { "..." } else { "" };
                 format!("{name}({}{dots})", args.join(", "))
@@ -87,10 +74,7 @@ impl Node {
             Node::Map(items) => {
                 let pieces: Vec<Piece> = items
                     .iter()
-                    .map(|(k, v)| Piece::Attr {
-                        key: k.clone(),
-                        value: v.layout(indent + 2),
-                    })
+                    .map(|(k, v)| Piece::Attr { key: k.clone(), value: v.layout(indent + 2) })
                     .collect();
                 let mut out = String::from("{\n");
                 layout::write_pieces(&mut out, &pieces, indent + 2);
@@ -98,11 +82,9 @@ impl Node {
                 out.push('}');
                 out
             }
-            Node::Call {
-                name,
-                args,
-                expand_final,
-            } => call_layout(name, args, *expand_final, indent),
+            Node::Call { name, args, expand_final } => {
+                call_layout(name, args, *expand_final, indent)
+            }
             Node::Paren(inner) => format!("({})", inner.layout(indent)),
         }
     }
@@ -118,12 +100,7 @@ fn call_layout(name: &str, args: &[Node], expand_final: bool, indent: usize) -> 
     let dots = if expand_final { "..." } else { "" };
     let inline: Vec<String> = args.iter().map(|a| a.layout(indent)).collect();
     let flat = args.iter().zip(&inline).all(|(a, s)| a.stays_inline(s));
-    let compact = Node::Call {
-        name: name.to_owned(),
-        args: args.to_vec(),
-        expand_final,
-    }
-    .compact();
+    let compact = Node::Call { name: name.to_owned(), args: args.to_vec(), expand_final }.compact();
     if flat && compact.len() <= MAX_INLINE {
         return compact;
     }
@@ -146,11 +123,7 @@ fn call_layout(name: &str, args: &[Node], expand_final: bool, indent: usize) -> 
         let text = a.layout(indent + 2);
         // A trailing comma after `...` is a syntax error; elsewhere it keeps
         // diffs to one line.
-        let tail = if i + 1 == n && expand_final {
-            "..."
-        } else {
-            ","
-        };
+        let tail = if i + 1 == n && expand_final { "..." } else { "," };
         push_line(&mut out, indent + 2, &format!("{text}{tail}"));
     }
     pad(&mut out, indent);
@@ -185,14 +158,9 @@ mod tests {
 
     #[test]
     fn long_lists_break_one_per_line() {
-        let items = (0..10)
-            .map(|i| leaf(&format!("\"subnet-000000000{i}\"")))
-            .collect();
+        let items = (0..10).map(|i| leaf(&format!("\"subnet-000000000{i}\""))).collect();
         let text = Node::List(items).layout(2);
-        assert!(
-            text.starts_with("[\n    \"subnet-0000000000\",\n"),
-            "{text}"
-        );
+        assert!(text.starts_with("[\n    \"subnet-0000000000\",\n"), "{text}");
         assert!(text.ends_with(",\n  ]"), "{text}");
     }
 
@@ -224,14 +192,7 @@ mod tests {
     #[test]
     fn calls_break_when_two_args_span_lines() {
         let m = Node::Map(vec![("a".into(), leaf("1"))]);
-        let c = Node::Call {
-            name: "merge".into(),
-            args: vec![m.clone(), m],
-            expand_final: true,
-        };
-        assert_eq!(
-            c.layout(0),
-            "merge(\n  {\n    a = 1\n  },\n  {\n    a = 1\n  }...\n)"
-        );
+        let c = Node::Call { name: "merge".into(), args: vec![m.clone(), m], expand_final: true };
+        assert_eq!(c.layout(0), "merge(\n  {\n    a = 1\n  },\n  {\n    a = 1\n  }...\n)");
     }
 }

@@ -42,9 +42,8 @@ pub(crate) fn node(v: &Value) -> Node {
 pub(crate) fn attr_value(v: &Value) -> Node {
     match v {
         Value::Template(parts) => {
-            let mut non_empty = parts
-                .iter()
-                .filter(|p| !matches!(p, TemplatePart::Literal(l) if l.is_empty()));
+            let mut non_empty =
+                parts.iter().filter(|p| !matches!(p, TemplatePart::Literal(l) if l.is_empty()));
             match (non_empty.next(), non_empty.next()) {
                 (Some(TemplatePart::Interp(inner)), None) => attr_value(inner),
                 _ => node(v),
@@ -66,10 +65,8 @@ fn lone_interpolation(t: &TemplateExpr) -> Option<Expression> {
         return None;
     }
     let template = Template::from_expr(t).ok()?;
-    let mut elements = template
-        .elements()
-        .iter()
-        .filter(|e| !matches!(e, Element::Literal(l) if l.is_empty()));
+    let mut elements =
+        template.elements().iter().filter(|e| !matches!(e, Element::Literal(l) if l.is_empty()));
     match (elements.next(), elements.next()) {
         (Some(Element::Interpolation(i)), None) => Some(i.expr.clone()),
         _ => None,
@@ -138,9 +135,7 @@ pub(crate) fn expression(e: &Expression) -> Option<Node> {
             Node::List(items.iter().map(expression).collect::<Option<_>>()?)
         }
         Expression::Object(obj) => Node::Map(
-            obj.iter()
-                .map(|(k, v)| Some((key(k)?, expression(v)?)))
-                .collect::<Option<_>>()?,
+            obj.iter().map(|(k, v)| Some((key(k)?, expression(v)?))).collect::<Option<_>>()?,
         ),
         Expression::FuncCall(f) => call(f)?,
         Expression::Parenthesis(inner) => Node::Paren(Box::new(expression(inner)?)),
@@ -156,11 +151,7 @@ fn call(f: &FuncCall) -> Option<Node> {
     }
     name.push_str(f.name.name.as_str());
     let args = f.args.iter().map(expression).collect::<Option<_>>()?;
-    Some(Node::Call {
-        name,
-        args,
-        expand_final: f.expand_final,
-    })
+    Some(Node::Call { name, args, expand_final: f.expand_final })
 }
 
 fn key(k: &ObjectKey) -> Option<String> {
@@ -195,17 +186,8 @@ fn compact(e: &Expression) -> Option<String> {
         Expression::Variable(v) => v.as_str().to_owned(),
         Expression::Traversal(t) => traversal(t)?,
         Expression::Conditional(c) => {
-            let Conditional {
-                cond_expr,
-                true_expr,
-                false_expr,
-            } = c.as_ref();
-            format!(
-                "{} ? {} : {}",
-                compact(cond_expr)?,
-                compact(true_expr)?,
-                compact(false_expr)?
-            )
+            let Conditional { cond_expr, true_expr, false_expr } = c.as_ref();
+            format!("{} ? {} : {}", compact(cond_expr)?, compact(true_expr)?, compact(false_expr)?)
         }
         Expression::Operation(op) => match op.as_ref() {
             Operation::Unary(u) => {
@@ -331,11 +313,7 @@ fn for_expr(f: &ForExpr) -> Option<String> {
     let group = if f.grouping { "..." } else { "" };
     Some(match &f.key_expr {
         Some(k) => {
-            format!(
-                "{{ {head} {} => {}{group}{cond} }}",
-                compact(k)?,
-                compact(&f.value_expr)?
-            )
+            format!("{{ {head} {} => {}{group}{cond} }}", compact(k)?, compact(&f.value_expr)?)
         }
         None => format!("[{head} {}{cond}]", compact(&f.value_expr)?),
     })
@@ -354,23 +332,15 @@ mod tests {
     fn references_print_as_traversals() {
         let r = Reference::new("aws_subnet").attr("x").index(0).attr("id");
         assert_eq!(reference(&r), "aws_subnet.x[0].id");
-        assert_eq!(
-            reference(&Reference::new("x").splat().attr("id")),
-            "x[*].id"
-        );
+        assert_eq!(reference(&Reference::new("x").splat().attr("id")), "x[*].id");
         assert_eq!(reference(&Reference::new("m").key("a\"b")), "m[\"a\\\"b\"]");
-        assert_eq!(
-            reference(&Reference::new("m").attr("not-ok!")),
-            "m[\"not-ok!\"]"
-        );
+        assert_eq!(reference(&Reference::new("m").attr("not-ok!")), "m[\"not-ok!\"]");
     }
 
     #[test]
     fn templates_escape_literals_only() {
         let t = Value::Template(vec![
-            TemplatePart::Interp(Value::Ref(
-                Reference::new("aws_vpc").attr("main").attr("id"),
-            )),
+            TemplatePart::Interp(Value::Ref(Reference::new("aws_vpc").attr("main").attr("id"))),
             TemplatePart::Literal("-x \"${y}\"\n".into()),
         ]);
         assert_eq!(node(&t).layout(0), r#""${aws_vpc.main.id}-x \"$${y}\"\n""#);
@@ -405,10 +375,7 @@ mod tests {
             e("[for s in var.l: upper(s) if s!=\"\"]"),
             "[for s in var.l : upper(s) if s != \"\"]"
         );
-        assert_eq!(
-            e("{for k,v in var.m: k=>v...}"),
-            "{ for k, v in var.m : k => v... }"
-        );
+        assert_eq!(e("{for k,v in var.m: k=>v...}"), "{ for k, v in var.m : k => v... }");
         assert_eq!(e("!var.b"), "!var.b");
         assert_eq!(e("-1"), "-1");
         assert_eq!(e("1.5"), "1.5");
@@ -418,19 +385,13 @@ mod tests {
             e("list(object({ a = string, b = optional(number, 1) }))"),
             "list(object({\n  a = string\n  b = optional(number, 1)\n}))"
         );
-        assert_eq!(
-            e("merge(local.tags,{Name=\"x\"})"),
-            "merge(local.tags, {\n  Name = \"x\"\n})"
-        );
+        assert_eq!(e("merge(local.tags,{Name=\"x\"})"), "merge(local.tags, {\n  Name = \"x\"\n})");
         assert_eq!(e("(var.a + 1) * 2"), "(var.a + 1) * 2");
     }
 
     #[test]
     fn directives_lose_inner_spaces_as_fmt_writes_them() {
-        assert_eq!(
-            e("\"%{ if var.a }x%{ else }y%{ endif }\""),
-            "\"%{if var.a}x%{else}y%{endif}\""
-        );
+        assert_eq!(e("\"%{ if var.a }x%{ else }y%{ endif }\""), "\"%{if var.a}x%{else}y%{endif}\"");
         assert_eq!(
             e("\"%{ for k, v in var.m ~}${k}=${v}%{ endfor }\""),
             "\"%{for k, v in var.m~}${k}=${v}%{endfor}\""
@@ -445,22 +406,13 @@ mod tests {
         ]);
         assert_eq!(attr_value(&t).layout(0), "var.a");
         assert_eq!(node(&t).layout(0), "\"${var.a}\"");
-        assert_eq!(
-            attr_value(&Value::Expr("\"${~ var.a ~}\"".into())).layout(0),
-            "var.a"
-        );
-        assert_eq!(
-            attr_value(&Value::Expr("\"${var.a}-x\"".into())).layout(0),
-            "\"${var.a}-x\""
-        );
+        assert_eq!(attr_value(&Value::Expr("\"${~ var.a ~}\"".into())).layout(0), "var.a");
+        assert_eq!(attr_value(&Value::Expr("\"${var.a}-x\"".into())).layout(0), "\"${var.a}-x\"");
     }
 
     #[test]
     fn unprintable_expressions_stay_as_written() {
-        assert_eq!(
-            e("<<EOT\nhello ${var.a}\nEOT\n"),
-            "<<EOT\nhello ${var.a}\nEOT"
-        );
+        assert_eq!(e("<<EOT\nhello ${var.a}\nEOT\n"), "<<EOT\nhello ${var.a}\nEOT");
         assert_eq!(e("this is ( not hcl"), "this is ( not hcl");
     }
 }

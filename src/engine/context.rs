@@ -31,7 +31,12 @@ pub(crate) struct Ctx {
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
 
 impl Ctx {
-    pub fn new(stack_name: &str, schemas: Rc<Schemas>, remotes: RemoteStacks, sources: Rc<RefCell<SourceMap>>) -> Self {
+    pub fn new(
+        stack_name: &str,
+        schemas: Rc<Schemas>,
+        remotes: RemoteStacks,
+        sources: Rc<RefCell<SourceMap>>,
+    ) -> Self {
         Ctx {
             stack: Stack::new(stack_name),
             diagnostics: Vec::new(),
@@ -46,7 +51,12 @@ impl Ctx {
 
     /// The operator's key order for argument `arg` of the call `origin`,
     /// applied to `map`.
-    pub fn in_written_order(&mut self, origin: &crate::model::Origin, arg: usize, map: indexmap::IndexMap<String, crate::model::Value>) -> indexmap::IndexMap<String, crate::model::Value> {
+    pub fn in_written_order(
+        &mut self,
+        origin: &crate::model::Origin,
+        arg: usize,
+        map: indexmap::IndexMap<String, crate::model::Value>,
+    ) -> indexmap::IndexMap<String, crate::model::Value> {
         let order = self.key_orders.of(&self.sources.borrow(), origin, arg);
         super::order::reorder(map, &order)
     }

@@ -99,9 +99,11 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
         };
     }
     let ty = d.type_name();
-    Err(err(path, format!("a value of type `{ty}` cannot be written to Terraform"), Some(
-        "use strings, numbers, booleans, arrays, maps, handles and `tf::` expressions".into(),
-    )))
+    Err(err(
+        path,
+        format!("a value of type `{ty}` cannot be written to Terraform"),
+        Some("use strings, numbers, booleans, arrays, maps, handles and `tf::` expressions".into()),
+    ))
 }
 
 fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError {

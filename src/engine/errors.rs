@@ -37,7 +37,10 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
 /// Names a script binds (`let x`, `const x`, `import ... as x`, `for x in`,
 /// function parameters): the candidates for a misspelt variable.
 fn declared_names(text: &str) -> Vec<String> {
-    let words: Vec<&str> = text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|w| !w.is_empty()).collect();
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
     let mut out = Vec::new();
     for pair in words.windows(2) {
         if matches!(pair[0], "let" | "const" | "as" | "for") {
@@ -45,7 +48,9 @@ fn declared_names(text: &str) -> Vec<String> {
         }
     }
     for (i, _) in text.match_indices("fn ") {
-        if let Some(params) = text[i..].split_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(p, _)| p) {
+        if let Some(params) =
+            text[i..].split_once('(').and_then(|(_, rest)| rest.split_once(')')).map(|(p, _)| p)
+        {
             out.extend(params.split(',').map(|p| p.trim().to_owned()).filter(|p| !p.is_empty()));
         }
     }
@@ -70,9 +75,11 @@ fn parse_message(e: &ParseErrorType) -> (&'static str, String, Option<String>) {
                 Some("close it with `)`, or separate its arguments with `,`".into()),
             )
         }
-        P::MissingToken(tok, what) => {
-            ("tsdsl::script::syntax", format!("expected `{tok}` {what}"), Some(format!("add the missing `{tok}`")))
-        }
+        P::MissingToken(tok, what) => (
+            "tsdsl::script::syntax",
+            format!("expected `{tok}` {what}"),
+            Some(format!("add the missing `{tok}`")),
+        ),
         P::UnexpectedEOF => (
             "tsdsl::script::syntax",
             "the script ends in the middle of a statement".into(),
@@ -95,7 +102,9 @@ impl LowerFirst for String {
     fn to_lowercase_first(&self) -> String {
         let mut c = self.chars();
         match c.next() {
-            Some(f) if c.clone().next().is_some_and(|n| n.is_lowercase()) => f.to_lowercase().chain(c).collect(),
+            Some(f) if c.clone().next().is_some_and(|n| n.is_lowercase()) => {
+                f.to_lowercase().chain(c).collect()
+            }
             _ => self.clone(),
         }
     }
@@ -103,7 +112,11 @@ impl LowerFirst for String {
 
 /// Converts a run-time error raised while evaluating `file`.
 /// `known_functions` feeds did-you-mean for unknown function calls.
-pub(crate) fn eval_error(err: &EvalAltResult, file: &str, known_functions: &[String]) -> Diagnostic {
+pub(crate) fn eval_error(
+    err: &EvalAltResult,
+    file: &str,
+    known_functions: &[String],
+) -> Diagnostic {
     let mut frames: Vec<Site> = Vec::new();
     let mut current = file.to_owned();
     let mut e = err;

@@ -15,11 +15,17 @@ pub struct Handle {
 
 #[derive(Debug, Clone)]
 pub enum HandleKind {
-    Block { kind: BlockKind, type_name: String },
+    Block {
+        kind: BlockKind,
+        type_name: String,
+    },
     Module,
     Provider,
     /// Another stack's outputs, read through `terraform_remote_state`.
-    Remote { stack: String, outputs: Rc<Vec<String>> },
+    Remote {
+        stack: String,
+        outputs: Rc<Vec<String>>,
+    },
 }
 
 impl Handle {
@@ -30,7 +36,9 @@ impl Handle {
     /// What the operator calls this handle in messages.
     pub fn describe(&self) -> String {
         match &self.kind {
-            HandleKind::Block { kind: BlockKind::Data, .. } => format!("data source `{}`", self.reference),
+            HandleKind::Block { kind: BlockKind::Data, .. } => {
+                format!("data source `{}`", self.reference)
+            }
             HandleKind::Block { .. } => format!("resource `{}`", self.reference),
             HandleKind::Module => format!("module `{}`", self.reference),
             HandleKind::Provider => format!("provider `{}`", self.reference),

@@ -69,8 +69,13 @@ fn display_name(path: &Path) -> String {
     s.strip_prefix("./").map(str::to_owned).unwrap_or(s)
 }
 
-fn evaluate_in(script: &Path, opts: &EvalOptions, mut remotes: RemoteStacks) -> Result<Evaluation, Error> {
-    let text = std::fs::read_to_string(script).map_err(|e| Error::io(script, "read the script", e))?;
+fn evaluate_in(
+    script: &Path,
+    opts: &EvalOptions,
+    mut remotes: RemoteStacks,
+) -> Result<Evaluation, Error> {
+    let text =
+        std::fs::read_to_string(script).map_err(|e| Error::io(script, "read the script", e))?;
     let name = display_name(script);
     let stack_name = script.file_stem().and_then(|s| s.to_str()).unwrap_or("main").to_owned();
     let base = script.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -82,13 +87,20 @@ fn evaluate_in(script: &Path, opts: &EvalOptions, mut remotes: RemoteStacks) -> 
     sources.borrow_mut().insert(&name, Arc::from(text.as_str()));
     let deps = Rc::new(RefCell::new(vec![script.to_path_buf()]));
 
-    let ctx = Rc::new(RefCell::new(Ctx::new(&stack_name, opts.schemas.clone(), remotes, sources.clone())));
+    let ctx = Rc::new(RefCell::new(Ctx::new(
+        &stack_name,
+        opts.schemas.clone(),
+        remotes,
+        sources.clone(),
+    )));
     let mut engine = sandbox::engine(&opts.limits);
     // Primitives read the entry script's name from the tag to place frames.
     engine.set_default_tag(rhai::Dynamic::from(name.clone()));
     let print_ctx = ctx.clone();
     engine.on_print(move |s| eprintln!("[{}] {}", print_ctx.borrow().stack.name, s));
-    engine.on_debug(|s, src, pos| eprintln!("[debug] {}:{}: {s}", src.unwrap_or(""), pos.line().unwrap_or(0)));
+    engine.on_debug(|s, src, pos| {
+        eprintln!("[debug] {}:{}: {s}", src.unwrap_or(""), pos.line().unwrap_or(0))
+    });
     primitives::register(&mut engine, &ctx);
     stacks::register(&mut engine, &ctx, opts, deps.clone(), evaluate_in);
     engine.set_module_resolver(resolver::Resolver::new(base, sources.clone(), deps.clone()));
@@ -107,7 +119,9 @@ fn evaluate_in(script: &Path, opts: &EvalOptions, mut remotes: RemoteStacks) -> 
         }
     }
     drop(engine);
-    let ctx = Rc::try_unwrap(ctx).map(RefCell::into_inner).map_err(|_| Error::Usage("internal: evaluation state still shared".into()))?;
+    let ctx = Rc::try_unwrap(ctx)
+        .map(RefCell::into_inner)
+        .map_err(|_| Error::Usage("internal: evaluation state still shared".into()))?;
     let mut all = ctx.diagnostics;
     all.extend(diagnostics);
     let sources = sources.borrow().clone();

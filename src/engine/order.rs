@@ -26,7 +26,8 @@ struct File {
 
 impl File {
     fn new(text: &str) -> Self {
-        let line_starts = std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
+        let line_starts =
+            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
         File { lexed: Lexed::new(text), line_starts }
     }
 
@@ -44,7 +45,8 @@ impl KeyOrders {
     pub fn of(&mut self, sources: &SourceMap, origin: &Origin, arg: usize) -> KeyOrder {
         let Some(site) = origin.innermost() else { return KeyOrder::Unknown };
         let Some(text) = sources.get(&site.file) else { return KeyOrder::Unknown };
-        let file = self.files.entry(site.file.clone()).or_insert_with(|| Rc::new(File::new(text))).clone();
+        let file =
+            self.files.entry(site.file.clone()).or_insert_with(|| Rc::new(File::new(text))).clone();
         let Some(offset) = file.offset(text, site.line, site.col) else { return KeyOrder::Unknown };
         file.lexed.key_order(text, offset).into_iter().nth(arg).unwrap_or(KeyOrder::Unknown)
     }
@@ -52,7 +54,10 @@ impl KeyOrders {
 
 /// `map` with the keys the literal names first, in its order, then any
 /// others as they were.
-pub(crate) fn reorder(mut map: IndexMap<String, Value>, order: &KeyOrder) -> IndexMap<String, Value> {
+pub(crate) fn reorder(
+    mut map: IndexMap<String, Value>,
+    order: &KeyOrder,
+) -> IndexMap<String, Value> {
     let KeyOrder::Map(keys) = order else { return map };
     let mut out = IndexMap::with_capacity(map.len());
     for (k, sub) in keys {

@@ -3,7 +3,11 @@ use rhai::{NativeCallContext, Position};
 use crate::model::{Origin, Site};
 
 pub(crate) fn site(file: &str, pos: Position) -> Option<Site> {
-    Some(Site { file: file.to_owned(), line: pos.line()? as u32, col: pos.position().unwrap_or(1) as u32 })
+    Some(Site {
+        file: file.to_owned(),
+        line: pos.line()? as u32,
+        col: pos.position().unwrap_or(1) as u32,
+    })
 }
 
 /// The chain of calls that led to this primitive call, outermost first.
@@ -14,7 +18,11 @@ pub(crate) fn site(file: &str, pos: Position) -> Option<Site> {
 /// (the engine's tag). The innermost call, this primitive's, is exact.
 pub(crate) fn origin(ctx: &NativeCallContext) -> Origin {
     let mut frames: Vec<Site> = Vec::new();
-    let mut file = ctx.tag().and_then(|t| t.clone().into_immutable_string().ok()).map(|s| s.to_string()).unwrap_or_default();
+    let mut file = ctx
+        .tag()
+        .and_then(|t| t.clone().into_immutable_string().ok())
+        .map(|s| s.to_string())
+        .unwrap_or_default();
     if let Some(dbg) = ctx.debugger() {
         let stack = dbg.call_stack();
         // The last frame is this native call itself: placed exactly below.

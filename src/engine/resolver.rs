@@ -59,7 +59,11 @@ pub(crate) struct Resolver {
 }
 
 impl Resolver {
-    pub fn new(base: PathBuf, sources: Rc<RefCell<SourceMap>>, deps: Rc<RefCell<Vec<PathBuf>>>) -> Self {
+    pub fn new(
+        base: PathBuf,
+        sources: Rc<RefCell<SourceMap>>,
+        deps: Rc<RefCell<Vec<PathBuf>>>,
+    ) -> Self {
         Resolver { base, sources, deps, cache: RefCell::new(HashMap::new()) }
     }
 
@@ -97,19 +101,31 @@ impl ModuleResolver for Resolver {
         pos: Position,
     ) -> Result<SharedModule, Box<EvalAltResult>> {
         let found = self.locate(path).map_err(|msg| {
-            self.fail(source, pos, Diagnostic::error("tsdsl::engine::bad_module_path", msg).label("imported here"))
+            self.fail(
+                source,
+                pos,
+                Diagnostic::error("tsdsl::engine::bad_module_path", msg).label("imported here"),
+            )
         })?;
         let Some((name, text, file)) = found else {
             let modules = stdlib_modules();
-            let help = did_you_mean(path, modules.iter().map(String::as_str)).unwrap_or_else(|| {
-                format!("stdlib modules: {}; your own modules are .rhai files under `{}`", modules.join(", "), self.base.display())
-            });
+            let help =
+                did_you_mean(path, modules.iter().map(String::as_str)).unwrap_or_else(|| {
+                    format!(
+                        "stdlib modules: {}; your own modules are .rhai files under `{}`",
+                        modules.join(", "),
+                        self.base.display()
+                    )
+                });
             return Err(self.fail(
                 source,
                 pos,
-                Diagnostic::error("tsdsl::engine::unknown_module", format!("module `{path}` not found"))
-                    .label("imported here")
-                    .help(help),
+                Diagnostic::error(
+                    "tsdsl::engine::unknown_module",
+                    format!("module `{path}` not found"),
+                )
+                .label("imported here")
+                .help(help),
             ));
         };
         if let Some(m) = self.cache.borrow().get(&name) {

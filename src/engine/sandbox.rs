@@ -37,8 +37,31 @@ impl Default for Limits {
 }
 
 const UNRESERVED: &[&str] = &[
-    "default", "module", "var", "match", "case", "static", "shared", "public", "private", "protected", "package",
-    "use", "with", "new", "super", "sync", "async", "await", "yield", "spawn", "thread", "void", "go", "goto", "exit",
+    "default",
+    "module",
+    "var",
+    "match",
+    "case",
+    "static",
+    "shared",
+    "public",
+    "private",
+    "protected",
+    "package",
+    "use",
+    "with",
+    "new",
+    "super",
+    "sync",
+    "async",
+    "await",
+    "yield",
+    "spawn",
+    "thread",
+    "void",
+    "go",
+    "goto",
+    "exit",
 ];
 
 /// A bare engine with the sandbox applied; primitives are registered by the caller.
@@ -59,7 +82,9 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
     // (`default` of a variable, `module(...)`): plain identifiers here.
     #[allow(deprecated)] // volatile, not deprecated: Rhai marks it so
     engine.on_parse_token(|token, _, _| match token {
-        rhai::Token::Reserved(word) if UNRESERVED.contains(&word.as_str()) => rhai::Token::Identifier(word),
+        rhai::Token::Reserved(word) if UNRESERVED.contains(&word.as_str()) => {
+            rhai::Token::Identifier(word)
+        }
         other => other,
     });
 

@@ -19,32 +19,56 @@ use super::{EvalOptions, Evaluation};
 
 type Evaluate = fn(&Path, &EvalOptions, RemoteStacks) -> Result<Evaluation, Error>;
 
-pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef, opts: &EvalOptions, deps: Rc<RefCell<Vec<PathBuf>>>, eval: Evaluate) {
+pub(crate) fn register(
+    engine: &mut Engine,
+    ctx: &CtxRef,
+    opts: &EvalOptions,
+    deps: Rc<RefCell<Vec<PathBuf>>>,
+    eval: Evaluate,
+) {
     let c = ctx.clone();
     let opts = opts.clone();
-    engine.register_fn("stack", move |nc: NativeCallContext, name: Dynamic| stack(&c, &nc, &opts, &deps, eval, name));
+    engine.register_fn("stack", move |nc: NativeCallContext, name: Dynamic| {
+        stack(&c, &nc, &opts, &deps, eval, name)
+    });
     let c = ctx.clone();
     engine.register_fn("stack_name", move || c.borrow().stack.name.clone());
 }
 
-fn stack(ctx: &CtxRef, nc: &NativeCallContext, opts: &EvalOptions, deps: &Rc<RefCell<Vec<PathBuf>>>, eval: Evaluate, name: Dynamic) -> Res<Handle> {
+fn stack(
+    ctx: &CtxRef,
+    nc: &NativeCallContext,
+    opts: &EvalOptions,
+    deps: &Rc<RefCell<Vec<PathBuf>>>,
+    eval: Evaluate,
+    name: Dynamic,
+) -> Res<Handle> {
     let origin = origin_of(nc);
     let name = identifier_arg(&origin, &name, "a stack name")?;
     let remotes = ctx.borrow().remotes.clone();
     if remotes.chain.contains(&name) {
         return Err(raise(
-            Diagnostic::error("tsdsl::model::stack_cycle", format!("stacks read each other in a circle: {} -> {name}", remotes.chain.join(" -> ")))
-                .at_path(&origin, Vec::new(), Target::Call)
-                .help("a stack may read the outputs of stacks it does not feed"),
+            Diagnostic::error(
+                "tsdsl::model::stack_cycle",
+                format!(
+                    "stacks read each other in a circle: {} -> {name}",
+                    remotes.chain.join(" -> ")
+                ),
+            )
+            .at_path(&origin, Vec::new(), Target::Call)
+            .help("a stack may read the outputs of stacks it does not feed"),
         ));
     }
     let info = load(&remotes, opts, eval, &name, &origin)?;
     deps.borrow_mut().push(info.file.clone());
     let Some(backend) = info.backend.clone() else {
         return Err(raise(
-            Diagnostic::error("tsdsl::model::remote_without_backend", format!("stack `{name}` declares no backend, so its outputs cannot be read"))
-                .at_path(&origin, Vec::new(), Target::Call)
-                .help(format!("add `backend(\"s3\", #{{ ... }})` to {name}.rhai")),
+            Diagnostic::error(
+                "tsdsl::model::remote_without_backend",
+                format!("stack `{name}` declares no backend, so its outputs cannot be read"),
+            )
+            .at_path(&origin, Vec::new(), Target::Call)
+            .help(format!("add `backend(\"s3\", #{{ ... }})` to {name}.rhai")),
         ));
     };
     let address = format!("block data.terraform_remote_state.{name}");
@@ -68,7 +92,13 @@ fn stack(ctx: &CtxRef, nc: &NativeCallContext, opts: &EvalOptions, deps: &Rc<Ref
     })
 }
 
-fn load(remotes: &RemoteStacks, opts: &EvalOptions, eval: Evaluate, name: &str, origin: &Origin) -> Res<Rc<RemoteInfo>> {
+fn load(
+    remotes: &RemoteStacks,
+    opts: &EvalOptions,
+    eval: Evaluate,
+    name: &str,
+    origin: &Origin,
+) -> Res<Rc<RemoteInfo>> {
     if let Some(cached) = remotes.cache.borrow().get(name) {
         return cached.clone().map_err(|d| failed(name, origin, &d));
     }
@@ -76,12 +106,23 @@ fn load(remotes: &RemoteStacks, opts: &EvalOptions, eval: Evaluate, name: &str, 
     let result = match eval(&file, opts, remotes.clone()) {
         Err(Error::Io { source, .. }) => {
             return Err(raise(
-                Diagnostic::error("tsdsl::model::unknown_stack", format!("cannot read stack `{name}` from `{}`: {source}", file.display()))
-                    .at_path(origin, Vec::new(), Target::Call)
-                    .help("a stack is a .rhai script beside this one"),
+                Diagnostic::error(
+                    "tsdsl::model::unknown_stack",
+                    format!("cannot read stack `{name}` from `{}`: {source}", file.display()),
+                )
+                .at_path(origin, Vec::new(), Target::Call)
+                .help("a stack is a .rhai script beside this one"),
             ))
         }
-        Err(other) => return Err(raise(Diagnostic::error("tsdsl::model::unknown_stack", other.to_string()).at_path(origin, Vec::new(), Target::Call))),
+        Err(other) => {
+            return Err(raise(
+                Diagnostic::error("tsdsl::model::unknown_stack", other.to_string()).at_path(
+                    origin,
+                    Vec::new(),
+                    Target::Call,
+                ),
+            ))
+        }
         Ok(ev) if ev.has_errors() => Err(ev.diagnostics),
         Ok(ev) => Ok(Rc::new(RemoteInfo {
             backend: ev.stack.terraform.backend.clone(),
@@ -94,9 +135,12 @@ fn load(remotes: &RemoteStacks, opts: &EvalOptions, eval: Evaluate, name: &str, 
 }
 
 fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {
-    let mut d = Diagnostic::error("tsdsl::model::stack_has_errors", format!("stack `{name}` has errors, so its outputs are unknown"))
-        .at_path(origin, Vec::new(), Target::Call)
-        .help(format!("run `tsdsl check {name}.rhai` to see them"));
+    let mut d = Diagnostic::error(
+        "tsdsl::model::stack_has_errors",
+        format!("stack `{name}` has errors, so its outputs are unknown"),
+    )
+    .at_path(origin, Vec::new(), Target::Call)
+    .help(format!("run `tsdsl check {name}.rhai` to see them"));
     for i in inner.iter().filter(|d| d.is_error()).take(3) {
         d = d.note(format!("{}: {}", i.code, i.message));
     }

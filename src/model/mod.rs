@@ -8,17 +8,17 @@ mod body;
 mod origin;
 mod providers;
 mod reference;
-mod stack;
 mod shaped;
+mod stack;
 mod value;
 
 pub use body::{Block, Body, Item};
-pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use origin::{Origin, PathSeg, Site};
+pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use reference::{Reference, Step};
+pub use shaped::Shaped;
 pub use stack::{
     Backend, BlockKind, Lifecycle, Local, Meta, ModuleCall, Output, Provider, ProviderRequirement,
     Resource, Stack, Terraform, Validation, Variable,
 };
-pub use shaped::Shaped;
 pub use value::{TemplatePart, Value};

@@ -31,10 +31,11 @@ pub fn complete_required_providers(stack: &mut Stack) {
         if name == "terraform" || stack.terraform.required_providers.contains_key(&name) {
             continue;
         }
-        let version = DEFAULT_PROVIDER_VERSIONS.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
-        stack
-            .terraform
-            .required_providers
-            .insert(name.clone(), ProviderRequirement { source: format!("hashicorp/{name}"), version });
+        let version =
+            DEFAULT_PROVIDER_VERSIONS.iter().find(|(n, _)| *n == name).map(|(_, v)| v.to_string());
+        stack.terraform.required_providers.insert(
+            name.clone(),
+            ProviderRequirement { source: format!("hashicorp/{name}"), version },
+        );
     }
 }

@@ -21,7 +21,10 @@ pub enum Value {
     /// `"${aws_vpc.main.id}-x"`: literal text with interpolated expressions.
     Template(Vec<TemplatePart>),
     /// A Terraform function call, `cidrsubnet(var.cidr, 8, 1)`.
-    Call { name: String, args: Vec<Value> },
+    Call {
+        name: String,
+        args: Vec<Value>,
+    },
     /// An escape hatch: HCL expression text, checked to parse when it was made.
     Expr(String),
 }

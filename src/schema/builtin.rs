@@ -6,20 +6,12 @@ use indexmap::IndexMap;
 use super::types::{AttrType, Attribute, Block};
 
 fn attr(ty: AttrType, required: bool, optional: bool, computed: bool) -> Attribute {
-    Attribute {
-        ty,
-        required,
-        optional,
-        computed,
-    }
+    Attribute { ty, required, optional, computed }
 }
 
 fn block(attrs: Vec<(&str, Attribute)>) -> Block {
     Block {
-        attributes: attrs
-            .into_iter()
-            .map(|(k, a)| (k.to_owned(), a))
-            .collect::<IndexMap<_, _>>(),
+        attributes: attrs.into_iter().map(|(k, a)| (k.to_owned(), a)).collect::<IndexMap<_, _>>(),
         ..Block::default()
     }
 }
@@ -39,10 +31,7 @@ pub fn remote_state() -> Block {
 pub fn terraform_data() -> Block {
     block(vec![
         ("input", attr(AttrType::Dynamic, false, true, false)),
-        (
-            "triggers_replace",
-            attr(AttrType::Dynamic, false, true, false),
-        ),
+        ("triggers_replace", attr(AttrType::Dynamic, false, true, false)),
         ("output", attr(AttrType::Dynamic, false, false, true)),
         ("id", attr(AttrType::String, false, false, true)),
     ])

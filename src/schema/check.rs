@@ -69,10 +69,7 @@ pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
 /// what the script said.
 fn unshaped(args: &IndexMap<String, Value>) -> Body {
     let mut body = Body::new();
-    body.items = args
-        .iter()
-        .map(|(k, v)| Item::Attr(k.clone(), v.clone()))
-        .collect();
+    body.items = args.iter().map(|(k, v)| Item::Attr(k.clone(), v.clone())).collect();
     body
 }
 

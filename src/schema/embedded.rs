@@ -31,10 +31,7 @@ impl EmbeddedProvider {
         use std::io::Read;
         let frame = self.blob.get(start..start.checked_add(len)?)?;
         let mut out = Vec::new();
-        ruzstd::decoding::StreamingDecoder::new(frame)
-            .ok()?
-            .read_to_end(&mut out)
-            .ok()?;
+        ruzstd::decoding::StreamingDecoder::new(frame).ok()?.read_to_end(&mut out).ok()?;
         Some(out)
     }
 }

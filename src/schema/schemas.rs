@@ -10,8 +10,8 @@ use serde_json::Value as Json;
 
 use super::builtin;
 use super::embedded::{EmbeddedProvider, EMBEDDED};
-use crate::diagnostics::closest;
 use super::types::Block;
+use crate::diagnostics::closest;
 use crate::diagnostics::Diagnostic;
 use crate::model::BlockKind;
 
@@ -112,10 +112,7 @@ impl Schemas {
                 _ => None,
             };
             let mut maps = [HashMap::new(), HashMap::new()];
-            for (i, key) in ["resource_schemas", "data_source_schemas"]
-                .iter()
-                .enumerate()
-            {
+            for (i, key) in ["resource_schemas", "data_source_schemas"].iter().enumerate() {
                 if let Some(types) = s.get(*key).and_then(Json::as_object) {
                     for (t, j) in types {
                         let b = parse(j).map_err(|e| format!("{t}: {}", e.0))?;
@@ -169,11 +166,7 @@ impl Schemas {
             _ => {}
         }
         let source = match kind {
-            BlockKind::Provider => self
-                .providers
-                .iter()
-                .rev()
-                .find(|p| p.name() == type_name)?,
+            BlockKind::Provider => self.providers.iter().rev().find(|p| p.name() == type_name)?,
             _ => self.provider_of(type_name)?,
         };
         match source {
@@ -203,9 +196,7 @@ impl Schemas {
             .rev()
             .filter(|p| {
                 type_name == p.name()
-                    || type_name
-                        .strip_prefix(p.name())
-                        .is_some_and(|rest| rest.starts_with('_'))
+                    || type_name.strip_prefix(p.name()).is_some_and(|rest| rest.starts_with('_'))
             })
             .max_by_key(|p| p.name().len())
     }
@@ -213,14 +204,10 @@ impl Schemas {
     /// `registry.terraform.io/hashicorp/aws` for `aws`: the source address
     /// of the schema in use, for `required_providers`.
     pub fn provider_address(&self, name: &str) -> Option<&str> {
-        self.providers
-            .iter()
-            .rev()
-            .find(|p| p.name() == name)
-            .map(|p| match p {
-                Source::Embedded(e) => e.address,
-                Source::Loaded(l) => l.address.as_str(),
-            })
+        self.providers.iter().rev().find(|p| p.name() == name).map(|p| match p {
+            Source::Embedded(e) => e.address,
+            Source::Loaded(l) => l.address.as_str(),
+        })
     }
 
     /// The local name of the provider that serves `type_name`, if any.
@@ -242,14 +229,8 @@ impl Schemas {
         if b.attributes.contains_key(attr) || b.block_types.contains_key(attr) {
             return AttrLookup::Found;
         }
-        let names = b
-            .attributes
-            .keys()
-            .chain(b.block_types.keys())
-            .map(String::as_str);
-        AttrLookup::Unknown {
-            suggestion: closest(attr, names).map(str::to_owned),
-        }
+        let names = b.attributes.keys().chain(b.block_types.keys()).map(String::as_str);
+        AttrLookup::Unknown { suggestion: closest(attr, names).map(str::to_owned) }
     }
 
     /// The known type (or provider name) closest to a misspelt one.
@@ -292,8 +273,6 @@ impl Schemas {
 
 impl std::fmt::Debug for Schemas {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_list()
-            .entries(self.providers.iter().map(Source::name))
-            .finish()
+        f.debug_list().entries(self.providers.iter().map(Source::name)).finish()
     }
 }

@@ -4,9 +4,9 @@
 
 use indexmap::IndexMap;
 
-use crate::diagnostics::closest;
 use super::types::{AttrType, Attribute, Block, BlockType, Nesting};
 use super::value_check::{self, Mismatch};
+use crate::diagnostics::closest;
 use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{self, Body, Item, Origin, PathSeg, Value};
 
@@ -71,16 +71,12 @@ impl Shaper<'_> {
             } else if let Some(bt) = block.block_types.get(key) {
                 self.blocks(key, bt, value, &kpath, &mut blocks);
             } else {
-                let help = closest(key, block.argument_names()).map(str::to_owned)
+                let help = closest(key, block.argument_names())
+                    .map(str::to_owned)
                     .map(|s| format!("did you mean `{s}`?"));
                 let msg = format!("unknown attribute `{key}` for {}", self.subject);
-                let d = self.diag(
-                    "unknown_attribute",
-                    msg,
-                    kpath,
-                    Target::Key,
-                    "unknown attribute",
-                );
+                let d =
+                    self.diag("unknown_attribute", msg, kpath, Target::Key, "unknown attribute");
                 self.diags.push(d.help_opt(help));
             }
         }
@@ -110,11 +106,7 @@ impl Shaper<'_> {
         if names.is_empty() {
             return;
         }
-        let list = names
-            .iter()
-            .map(|n| format!("`{n}`"))
-            .collect::<Vec<_>>()
-            .join(", ");
+        let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
         let (noun, label) = if names.len() == 1 {
             ("argument", "missing argument")
         } else {
@@ -125,11 +117,7 @@ impl Shaper<'_> {
             Some(_) => format!("block `{}` of {}", path_text(path), self.subject),
         };
         let msg = format!("missing required {noun} {list} in {within}");
-        let target = if path.is_empty() {
-            Target::Call
-        } else {
-            Target::Key
-        };
+        let target = if path.is_empty() { Target::Call } else { Target::Key };
         self.error("missing_required", msg, path.to_vec(), target, label);
     }
 
@@ -147,13 +135,8 @@ impl Shaper<'_> {
                 "read it instead, as a reference to this {}'s `{key}`",
                 short_subject(&self.subject)
             );
-            let d = self.diag(
-                "computed_only",
-                msg,
-                path.to_vec(),
-                Target::Key,
-                "computed attribute",
-            );
+            let d =
+                self.diag("computed_only", msg, path.to_vec(), Target::Key, "computed attribute");
             self.diags.push(d.help(help));
             return None;
         }
@@ -179,76 +162,35 @@ impl Shaper<'_> {
 
     fn mismatch(&mut self, key: &str, m: Mismatch) {
         match m {
-            Mismatch::Type {
-                path,
-                expected,
-                found,
-            } => {
+            Mismatch::Type { path, expected, found } => {
                 let msg = format!(
                     "wrong type for `{}`: expected {expected}, found {found}",
                     path_text_or(&path, key)
                 );
-                self.error(
-                    "wrong_type",
-                    msg,
-                    path,
-                    Target::Value,
-                    &format!("expected {expected}"),
-                );
+                self.error("wrong_type", msg, path, Target::Value, &format!("expected {expected}"));
             }
-            Mismatch::UnknownKey {
-                path,
-                key: k,
-                suggestion,
-            } => {
+            Mismatch::UnknownKey { path, key: k, suggestion } => {
                 let msg = format!(
                     "unknown attribute `{k}` in `{}` of {}",
                     path_text_or(&path[..path.len().saturating_sub(1)], key),
                     self.subject
                 );
-                let d = self.diag(
-                    "unknown_attribute",
-                    msg,
-                    path,
-                    Target::Key,
-                    "unknown attribute",
-                );
-                self.diags
-                    .push(d.help_opt(suggestion.map(|s| format!("did you mean `{s}`?"))));
+                let d = self.diag("unknown_attribute", msg, path, Target::Key, "unknown attribute");
+                self.diags.push(d.help_opt(suggestion.map(|s| format!("did you mean `{s}`?"))));
             }
             Mismatch::Missing { path, names } => {
-                let list = names
-                    .iter()
-                    .map(|n| format!("`{n}`"))
-                    .collect::<Vec<_>>()
-                    .join(", ");
-                let noun = if names.len() == 1 {
-                    "argument"
-                } else {
-                    "arguments"
-                };
+                let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                let noun = if names.len() == 1 { "argument" } else { "arguments" };
                 let msg = format!(
                     "missing required {noun} {list} in `{}` of {}",
                     path_text_or(&path, key),
                     self.subject
                 );
-                self.error(
-                    "missing_required",
-                    msg,
-                    path,
-                    Target::Key,
-                    "missing arguments",
-                );
+                self.error("missing_required", msg, path, Target::Key, "missing arguments");
             }
             Mismatch::Computed { path, key: k } => {
                 let msg = format!("`{k}` is set by {}, it cannot be given", self.computed_by);
-                self.error(
-                    "computed_only",
-                    msg,
-                    path,
-                    Target::Key,
-                    "computed attribute",
-                );
+                self.error("computed_only", msg, path, Target::Key, "computed attribute");
             }
         }
     }
@@ -300,11 +242,8 @@ impl Shaper<'_> {
         }
         let n = made.len() as u64;
         let had_errors = self.diags.len() > diags_before;
-        let max = if matches!(bt.nesting, Nesting::Single | Nesting::Group) {
-            1
-        } else {
-            bt.max_items
-        };
+        let max =
+            if matches!(bt.nesting, Nesting::Single | Nesting::Group) { 1 } else { bt.max_items };
         if max > 0 && n > max {
             let msg = format!("too many `{key}` blocks: at most {max} allowed, found {n}");
             let label = format!("at most {max}");
@@ -312,10 +251,8 @@ impl Shaper<'_> {
         }
         // a count is noise next to items that were not blocks at all
         if n < bt.min_items && !matches!(value, Value::Null) && !had_errors {
-            let msg = format!(
-                "too few `{key}` blocks: at least {} required, found {n}",
-                bt.min_items
-            );
+            let msg =
+                format!("too few `{key}` blocks: at least {} required, found {n}", bt.min_items);
             let label = format!("at least {}", bt.min_items);
             self.error("too_few_blocks", msg, path.to_vec(), Target::Value, &label);
         }
@@ -335,13 +272,7 @@ impl Shaper<'_> {
         let help = format!(
             "write `{key}: #{{ ... }}` for one block or `{key}: [#{{ ... }}, ...]` for several"
         );
-        let d = self.diag(
-            "block_as_attribute",
-            msg,
-            path,
-            Target::Value,
-            "expected a map",
-        );
+        let d = self.diag("block_as_attribute", msg, path, Target::Value, "expected a map");
         self.diags.push(d.help(help));
     }
 }

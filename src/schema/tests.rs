@@ -8,27 +8,15 @@ use crate::model::{
 };
 
 fn origin() -> Origin {
-    Origin::new(vec![Site {
-        file: "main.rhai".into(),
-        line: 3,
-        col: 5,
-    }])
+    Origin::new(vec![Site { file: "main.rhai".into(), line: 3, col: 5 }])
 }
 
 fn map(entries: Vec<(&str, Value)>) -> Value {
-    Value::Map(
-        entries
-            .into_iter()
-            .map(|(k, v)| (k.to_owned(), v))
-            .collect::<IndexMap<_, _>>(),
-    )
+    Value::Map(entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect::<IndexMap<_, _>>())
 }
 
 fn args(entries: Vec<(&str, Value)>) -> IndexMap<String, Value> {
-    entries
-        .into_iter()
-        .map(|(k, v)| (k.to_owned(), v))
-        .collect()
+    entries.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 
 fn resource(kind: BlockKind, type_name: &str, attrs: Vec<(&str, Value)>) -> Resource {
@@ -94,16 +82,10 @@ fn a_valid_vpc_passes_and_keeps_attribute_order() {
 
 #[test]
 fn unknown_attribute_suggests_and_points_at_the_key() {
-    let (_, diags) = run(vec![resource(
-        BlockKind::Resource,
-        "aws_vpc",
-        vec![("cidr_blok", s("10.0.0.0/16"))],
-    )]);
+    let (_, diags) =
+        run(vec![resource(BlockKind::Resource, "aws_vpc", vec![("cidr_blok", s("10.0.0.0/16"))])]);
     assert_eq!(codes(&diags), ["tsdsl::schema::unknown_attribute"]);
-    assert_eq!(
-        diags[0].message,
-        "unknown attribute `cidr_blok` for resource type `aws_vpc`"
-    );
+    assert_eq!(diags[0].message, "unknown attribute `cidr_blok` for resource type `aws_vpc`");
     assert_eq!(diags[0].help.as_deref(), Some("did you mean `cidr_block`?"));
     assert_eq!(locus(&diags[0]), (vec![key("cidr_blok")], Target::Key));
 }
@@ -116,29 +98,17 @@ fn unknown_types_suggest_close_names() {
     ]);
     assert_eq!(
         codes(&diags),
-        [
-            "tsdsl::schema::unknown_resource_type",
-            "tsdsl::schema::unknown_data_source"
-        ]
+        ["tsdsl::schema::unknown_resource_type", "tsdsl::schema::unknown_data_source"]
     );
-    assert_eq!(
-        diags[0].help.as_deref(),
-        Some("did you mean `aws_s3_bucket`?")
-    );
-    assert_eq!(
-        diags[1].help.as_deref(),
-        Some("did you mean `aws_caller_identity`?")
-    );
+    assert_eq!(diags[0].help.as_deref(), Some("did you mean `aws_s3_bucket`?"));
+    assert_eq!(diags[1].help.as_deref(), Some("did you mean `aws_caller_identity`?"));
     assert_eq!(locus(&diags[0]), (vec![], Target::Call));
 }
 
 #[test]
 fn missing_required_names_every_argument() {
-    let (_, diags) = run(vec![resource(
-        BlockKind::Resource,
-        "aws_iam_role_policy_attachment",
-        vec![],
-    )]);
+    let (_, diags) =
+        run(vec![resource(BlockKind::Resource, "aws_iam_role_policy_attachment", vec![])]);
     assert_eq!(codes(&diags), ["tsdsl::schema::missing_required"]);
     assert!(
         diags[0].message.contains("`policy_arn`") && diags[0].message.contains("`role`"),
@@ -157,10 +127,7 @@ fn missing_required_inside_a_block_points_at_the_block() {
         vec![
             ("name", s("c")),
             ("role_arn", s("arn")),
-            (
-                "vpc_config",
-                map(vec![("endpoint_private_access", Value::Bool(true))]),
-            ),
+            ("vpc_config", map(vec![("endpoint_private_access", Value::Bool(true))])),
         ],
     )]);
     assert_eq!(codes(&diags), ["tsdsl::schema::missing_required"]);
@@ -179,14 +146,8 @@ fn wrong_type_says_terraform_type_and_points_at_the_value() {
             ("revoke_rules_on_delete", s("maybe")),
         ],
     )]);
-    assert_eq!(
-        codes(&diags),
-        ["tsdsl::schema::wrong_type", "tsdsl::schema::wrong_type"]
-    );
-    assert_eq!(
-        diags[0].message,
-        "wrong type for `tags`: expected map of string, found list"
-    );
+    assert_eq!(codes(&diags), ["tsdsl::schema::wrong_type", "tsdsl::schema::wrong_type"]);
+    assert_eq!(diags[0].message, "wrong type for `tags`: expected map of string, found list");
     assert_eq!(locus(&diags[0]), (vec![key("tags")], Target::Value));
     assert_eq!(
         diags[1].message,
@@ -202,13 +163,7 @@ fn lenient_conversions_and_unknown_values_pass() {
         "aws_subnet",
         vec![
             ("vpc_id", r.clone()),
-            (
-                "cidr_block",
-                Value::Call {
-                    name: "cidrsubnet".into(),
-                    args: vec![],
-                },
-            ),
+            ("cidr_block", Value::Call { name: "cidrsubnet".into(), args: vec![] }),
             ("map_public_ip_on_launch", s("true")),
             ("availability_zone", Value::Int(1)),
             ("tags", r),
@@ -254,14 +209,9 @@ fn maps_become_blocks_and_lists_of_maps_several() {
     let items = &bodies[0].items;
     // attributes first, then blocks
     assert!(matches!(&items[0], Item::Attr(n, _) if n == "bucket"));
-    let Item::Block(Block { ident, body, .. }) = &items[1] else {
-        panic!("{items:?}")
-    };
+    let Item::Block(Block { ident, body, .. }) = &items[1] else { panic!("{items:?}") };
     assert_eq!(ident, "rule");
-    assert!(body
-        .items
-        .iter()
-        .any(|i| matches!(i, Item::Block(b) if b.ident == "expiration")));
+    assert!(body.items.iter().any(|i| matches!(i, Item::Block(b) if b.ident == "expiration")));
     assert!(matches!(&items[2], Item::Block(b) if b.ident == "rule"));
 }
 
@@ -286,11 +236,7 @@ fn too_few_blocks_when_an_empty_list_is_given() {
     let (_, diags) = run(vec![resource(
         BlockKind::Resource,
         "aws_eks_cluster",
-        vec![
-            ("name", s("c")),
-            ("role_arn", s("arn")),
-            ("vpc_config", Value::List(vec![])),
-        ],
+        vec![("name", s("c")), ("role_arn", s("arn")), ("vpc_config", Value::List(vec![]))],
     )]);
     assert_eq!(codes(&diags), ["tsdsl::schema::too_few_blocks"]);
 }
@@ -307,17 +253,11 @@ fn scalars_for_a_block_and_maps_for_a_scalar() {
     )]);
     assert_eq!(
         codes(&diags),
-        [
-            "tsdsl::schema::attribute_as_block",
-            "tsdsl::schema::block_as_attribute"
-        ]
+        ["tsdsl::schema::attribute_as_block", "tsdsl::schema::block_as_attribute"]
     );
     assert_eq!(
         locus(&diags[1]),
-        (
-            vec![key("versioning_configuration"), PathSeg::Index(0)],
-            Target::Value
-        )
+        (vec![key("versioning_configuration"), PathSeg::Index(0)], Target::Value)
     );
 }
 
@@ -349,20 +289,11 @@ fn nested_attributes_stay_attributes() {
     )]);
     assert_eq!(
         codes(&diags),
-        [
-            "tsdsl::schema::unknown_attribute",
-            "tsdsl::schema::missing_required"
-        ]
+        ["tsdsl::schema::unknown_attribute", "tsdsl::schema::missing_required"]
     );
     assert_eq!(diags[0].help.as_deref(), Some("did you mean `name`?"));
-    assert_eq!(
-        locus(&diags[0]),
-        (vec![key("set"), PathSeg::Index(0), key("nme")], Target::Key)
-    );
-    assert_eq!(
-        locus(&diags[1]),
-        (vec![key("set"), PathSeg::Index(0)], Target::Key)
-    );
+    assert_eq!(locus(&diags[0]), (vec![key("set"), PathSeg::Index(0), key("nme")], Target::Key));
+    assert_eq!(locus(&diags[1]), (vec![key("set"), PathSeg::Index(0)], Target::Key));
 }
 
 #[test]
@@ -371,11 +302,7 @@ fn every_problem_is_reported() {
         resource(
             BlockKind::Resource,
             "aws_vpc",
-            vec![
-                ("cidr_blok", s("x")),
-                ("arn", s("y")),
-                ("tags", Value::Int(1)),
-            ],
+            vec![("cidr_blok", s("x")), ("arn", s("y")), ("tags", Value::Int(1))],
         ),
         resource(BlockKind::Resource, "aws_nope_nope_nope", vec![]),
     ]);
@@ -390,10 +317,7 @@ fn provider_config_is_shaped() {
         alias: None,
         config: args(vec![
             ("region", s("eu-west-3")),
-            (
-                "default_tags",
-                map(vec![("tags", map(vec![("a", s("b"))]))]),
-            ),
+            ("default_tags", map(vec![("tags", map(vec![("a", s("b"))]))])),
         ]),
         origin: origin(),
     });
@@ -412,34 +336,22 @@ fn provider_config_is_shaped() {
 #[test]
 fn lookups_for_handles() {
     let s = Schemas::embedded();
-    assert_eq!(
-        s.lookup_attribute(BlockKind::Resource, "aws_vpc", "arn"),
-        AttrLookup::Found
-    );
+    assert_eq!(s.lookup_attribute(BlockKind::Resource, "aws_vpc", "arn"), AttrLookup::Found);
     assert_eq!(
         s.lookup_attribute(BlockKind::Resource, "aws_vpc", "arm"),
-        AttrLookup::Unknown {
-            suggestion: Some("arn".into())
-        }
+        AttrLookup::Unknown { suggestion: Some("arn".into()) }
     );
-    assert_eq!(
-        s.lookup_attribute(BlockKind::Resource, "aws_vpcc", "arn"),
-        AttrLookup::UnknownType
-    );
+    assert_eq!(s.lookup_attribute(BlockKind::Resource, "aws_vpcc", "arn"), AttrLookup::UnknownType);
     assert!(s.has_type(BlockKind::Data, "aws_iam_policy_document"));
     assert!(s.has_type(BlockKind::Data, "terraform_remote_state"));
     assert!(s.has_type(BlockKind::Resource, "terraform_data"));
     assert!(s.has_type(BlockKind::Provider, "kubernetes"));
     assert!(!s.has_type(BlockKind::Data, "aws_vpc_security_group_ingress_rule"));
     assert_eq!(
-        s.suggest_type(BlockKind::Resource, "random_pasword")
-            .as_deref(),
+        s.suggest_type(BlockKind::Resource, "random_pasword").as_deref(),
         Some("random_password")
     );
-    assert_eq!(
-        s.provider_address("aws"),
-        Some("registry.terraform.io/hashicorp/aws")
-    );
+    assert_eq!(s.provider_address("aws"), Some("registry.terraform.io/hashicorp/aws"));
 }
 
 #[test]
@@ -496,13 +408,7 @@ fn map_nesting_blocks_take_labels() {
     stack.resources.push(resource(
         BlockKind::Resource,
         "demo_thing",
-        vec![(
-            "slot",
-            map(vec![
-                ("a", map(vec![("size", Value::Int(1))])),
-                ("b", map(vec![])),
-            ]),
-        )],
+        vec![("slot", map(vec![("a", map(vec![("size", Value::Int(1))])), ("b", map(vec![]))]))],
     ));
     let (shaped, diags) = check(&stack, &s);
     assert!(diags.is_empty(), "{diags:?}");
@@ -564,10 +470,7 @@ fn timing() {
         }
     }
     let looked = t.elapsed();
-    println!(
-        "embedded(): {built:?}; + {} aws types: {looked:?}",
-        TYPES.len()
-    );
+    println!("embedded(): {built:?}; + {} aws types: {looked:?}", TYPES.len());
 }
 
 #[test]

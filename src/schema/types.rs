@@ -89,10 +89,8 @@ impl Block {
                 return err("`attributes` is not an object");
             };
             for (name, a) in attrs {
-                b.attributes.insert(
-                    name.clone(),
-                    Attribute::from_json(a).map_err(|e| within(name, e))?,
-                );
+                b.attributes
+                    .insert(name.clone(), Attribute::from_json(a).map_err(|e| within(name, e))?);
             }
         }
         if let Some(bts) = j.get("block_types") {
@@ -100,10 +98,8 @@ impl Block {
                 return err("`block_types` is not an object");
             };
             for (name, bt) in bts {
-                b.block_types.insert(
-                    name.clone(),
-                    BlockType::from_json(bt).map_err(|e| within(name, e))?,
-                );
+                b.block_types
+                    .insert(name.clone(), BlockType::from_json(bt).map_err(|e| within(name, e))?);
             }
         }
         Ok(b)
@@ -126,11 +122,8 @@ impl Block {
 
     /// Every name an operator may write in this body, for suggestions.
     pub fn argument_names(&self) -> impl Iterator<Item = &str> {
-        let attrs = self
-            .attributes
-            .iter()
-            .filter(|(_, a)| !a.is_output_only())
-            .map(|(k, _)| k.as_str());
+        let attrs =
+            self.attributes.iter().filter(|(_, a)| !a.is_output_only()).map(|(k, _)| k.as_str());
         attrs.chain(self.block_types.keys().map(String::as_str))
     }
 }
@@ -187,9 +180,13 @@ impl RawBlock {
             b.attributes.insert(name, a);
         }
         for (name, bt) in self.block_types {
-            let nesting = Nesting::from_json(Some(&bt.nesting_mode)).map_err(|e| within(&name, e))?;
+            let nesting =
+                Nesting::from_json(Some(&bt.nesting_mode)).map_err(|e| within(&name, e))?;
             let block = bt.block.into_block().map_err(|e| within(&name, e))?;
-            b.block_types.insert(name, BlockType { nesting, block, min_items: bt.min_items, max_items: bt.max_items });
+            b.block_types.insert(
+                name,
+                BlockType { nesting, block, min_items: bt.min_items, max_items: bt.max_items },
+            );
         }
         Ok(b)
     }
@@ -210,7 +207,12 @@ impl RawAttr {
             }
             (None, None) => return err("attribute without `type` or `nested_type`"),
         };
-        Ok(Attribute { ty, required: self.required, optional: self.optional, computed: self.computed })
+        Ok(Attribute {
+            ty,
+            required: self.required,
+            optional: self.optional,
+            computed: self.computed,
+        })
     }
 }
 
@@ -283,10 +285,7 @@ impl AttrType {
                             return err("tuple type without items");
                         };
                         Ok(AttrType::Tuple(
-                            items
-                                .iter()
-                                .map(AttrType::from_json)
-                                .collect::<Result<_>>()?,
+                            items.iter().map(AttrType::from_json).collect::<Result<_>>()?,
                         ))
                     }
                     other => err(format!("unknown type `{other}`")),
@@ -335,12 +334,7 @@ impl BlockType {
             None => Block::default(),
         };
         let num = |k: &str| j.get(k).and_then(Json::as_u64).unwrap_or(0);
-        Ok(BlockType {
-            nesting,
-            block,
-            min_items: num("min_items"),
-            max_items: num("max_items"),
-        })
+        Ok(BlockType { nesting, block, min_items: num("min_items"), max_items: num("max_items") })
     }
 
     /// At most one block: a single map is the natural way to write it.
@@ -390,18 +384,9 @@ mod tests {
         let b = Block::from_json(&j).unwrap();
         assert_eq!(b.attributes["tags"].ty.to_string(), "map of string");
         assert!(b.attributes["arn"].is_output_only());
-        assert!(matches!(
-            b.attributes["set"].ty,
-            AttrType::Nested {
-                mode: Nesting::List,
-                ..
-            }
-        ));
+        assert!(matches!(b.attributes["set"].ty, AttrType::Nested { mode: Nesting::List, .. }));
         assert!(b.block_types["timeouts"].is_single());
-        assert_eq!(
-            b.argument_names().collect::<Vec<_>>(),
-            vec!["tags", "set", "timeouts"]
-        );
+        assert_eq!(b.argument_names().collect::<Vec<_>>(), vec!["tags", "set", "timeouts"]);
     }
 
     #[test]

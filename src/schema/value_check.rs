@@ -2,30 +2,16 @@
 //! conversions: numbers and bools convert to strings and back, and anything
 //! only known at plan time (references, calls, expressions) is accepted.
 
-use crate::diagnostics::closest;
 use super::types::{AttrType, Attribute, Nesting};
+use crate::diagnostics::closest;
 use crate::model::{PathSeg, TemplatePart, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Mismatch {
-    Type {
-        path: Vec<PathSeg>,
-        expected: String,
-        found: String,
-    },
-    UnknownKey {
-        path: Vec<PathSeg>,
-        key: String,
-        suggestion: Option<String>,
-    },
-    Missing {
-        path: Vec<PathSeg>,
-        names: Vec<String>,
-    },
-    Computed {
-        path: Vec<PathSeg>,
-        key: String,
-    },
+    Type { path: Vec<PathSeg>, expected: String, found: String },
+    UnknownKey { path: Vec<PathSeg>, key: String, suggestion: Option<String> },
+    Missing { path: Vec<PathSeg>, names: Vec<String> },
+    Computed { path: Vec<PathSeg>, key: String },
 }
 
 fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
@@ -135,7 +121,8 @@ pub(crate) fn check(ty: &AttrType, v: &Value, path: &[PathSeg], out: &mut Vec<Mi
                         None => out.push(Mismatch::UnknownKey {
                             path: p,
                             key: k.clone(),
-                            suggestion: closest(k, fields.keys().map(String::as_str)).map(str::to_owned),
+                            suggestion: closest(k, fields.keys().map(String::as_str))
+                                .map(str::to_owned),
                         }),
                     }
                 }
@@ -190,16 +177,13 @@ fn check_object(
     for (k, item) in m {
         let p = with(path, PathSeg::Key(k.clone()));
         match attributes.get(k) {
-            Some(a) if a.is_output_only() => out.push(Mismatch::Computed {
-                path: p,
-                key: k.clone(),
-            }),
+            Some(a) if a.is_output_only() => {
+                out.push(Mismatch::Computed { path: p, key: k.clone() })
+            }
             Some(a) => check(&a.ty, item, &p, out),
             None => {
-                let names = attributes
-                    .iter()
-                    .filter(|(_, a)| !a.is_output_only())
-                    .map(|(n, _)| n.as_str());
+                let names =
+                    attributes.iter().filter(|(_, a)| !a.is_output_only()).map(|(n, _)| n.as_str());
                 out.push(Mismatch::UnknownKey {
                     path: p,
                     key: k.clone(),
@@ -214,10 +198,7 @@ fn check_object(
         .map(|(k, _)| k.clone())
         .collect();
     if !names.is_empty() {
-        out.push(Mismatch::Missing {
-            path: path.to_vec(),
-            names,
-        });
+        out.push(Mismatch::Missing { path: path.to_vec(), names });
     }
 }
 
@@ -237,11 +218,7 @@ mod tests {
         assert!(errs(&AttrType::String, &Value::Int(3)).is_empty());
         assert!(errs(&AttrType::Number, &Value::from("42")).is_empty());
         assert!(errs(&AttrType::Bool, &Value::from("true")).is_empty());
-        assert!(errs(
-            &AttrType::Number,
-            &Value::Ref(Reference::new("var").attr("n"))
-        )
-        .is_empty());
+        assert!(errs(&AttrType::Number, &Value::Ref(Reference::new("var").attr("n"))).is_empty());
         assert_eq!(errs(&AttrType::Number, &Value::from("forty")).len(), 1);
         assert_eq!(errs(&AttrType::Bool, &Value::from("yes")).len(), 1);
     }

@@ -12,9 +12,7 @@ fn s(v: &str) -> Value {
     Value::from(v)
 }
 fn r(root: &str, steps: &[&str]) -> Reference {
-    steps
-        .iter()
-        .fold(Reference::new(root), |acc, st| acc.attr(*st))
+    steps.iter().fold(Reference::new(root), |acc, st| acc.attr(*st))
 }
 fn map(items: Vec<(&str, Value)>) -> Value {
     Value::Map(items.into_iter().map(|(k, v)| (k.to_owned(), v)).collect())
@@ -46,17 +44,11 @@ pub fn everything() -> (Stack, Shaped) {
     let mut reqs = IndexMap::new();
     reqs.insert(
         "aws".to_owned(),
-        ProviderRequirement {
-            source: "hashicorp/aws".into(),
-            version: Some("~> 6.0".into()),
-        },
+        ProviderRequirement { source: "hashicorp/aws".into(), version: Some("~> 6.0".into()) },
     );
     reqs.insert(
         "random".to_owned(),
-        ProviderRequirement {
-            source: "hashicorp/random".into(),
-            version: None,
-        },
+        ProviderRequirement { source: "hashicorp/random".into(), version: None },
     );
     st.terraform = Terraform {
         required_version: Some(">= 1.6".into()),
@@ -149,11 +141,7 @@ pub fn everything() -> (Stack, Shaped) {
         },
     ];
     st.locals = vec![
-        Local {
-            name: "name".into(),
-            value: s("tickets-prod"),
-            origin: Origin::default(),
-        },
+        Local { name: "name".into(), value: s("tickets-prod"), origin: Origin::default() },
         Local {
             name: "tags".into(),
             value: map(vec![
@@ -168,26 +156,10 @@ pub fn everything() -> (Stack, Shaped) {
             value: Value::List(vec![s("eu-west-3a"), s("eu-west-3b"), s("eu-west-3c")]),
             origin: Origin::default(),
         },
-        Local {
-            name: "ratio".into(),
-            value: Value::Float(0.25),
-            origin: Origin::default(),
-        },
-        Local {
-            name: "whole".into(),
-            value: Value::Float(2.0),
-            origin: Origin::default(),
-        },
-        Local {
-            name: "nothing".into(),
-            value: Value::Null,
-            origin: Origin::default(),
-        },
-        Local {
-            name: "empty_list".into(),
-            value: Value::List(vec![]),
-            origin: Origin::default(),
-        },
+        Local { name: "ratio".into(), value: Value::Float(0.25), origin: Origin::default() },
+        Local { name: "whole".into(), value: Value::Float(2.0), origin: Origin::default() },
+        Local { name: "nothing".into(), value: Value::Null, origin: Origin::default() },
+        Local { name: "empty_list".into(), value: Value::List(vec![]), origin: Origin::default() },
         Local {
             name: "empty_map".into(),
             value: Value::Map(IndexMap::new()),
@@ -201,9 +173,7 @@ pub fn everything() -> (Stack, Shaped) {
         Local {
             name: "long_list".into(),
             value: Value::List(
-                (1..=8)
-                    .map(|i| s(&format!("arn:aws:iam::123456789012:role/role-{i}")))
-                    .collect(),
+                (1..=8).map(|i| s(&format!("arn:aws:iam::123456789012:role/role-{i}"))).collect(),
             ),
             origin: Origin::default(),
         },
@@ -234,10 +204,7 @@ pub fn everything() -> (Stack, Shaped) {
             name: "merged".into(),
             value: Value::Call {
                 name: "merge".into(),
-                args: vec![
-                    Value::Ref(r("local", &["tags"])),
-                    map(vec![("Name", s("x"))]),
-                ],
+                args: vec![Value::Ref(r("local", &["tags"])), map(vec![("Name", s("x"))])],
             },
             origin: Origin::default(),
         },
@@ -245,10 +212,7 @@ pub fn everything() -> (Stack, Shaped) {
             name: "two_maps".into(),
             value: Value::Call {
                 name: "merge".into(),
-                args: vec![
-                    map(vec![("a", Value::Int(1))]),
-                    map(vec![("b", Value::Int(2))]),
-                ],
+                args: vec![map(vec![("a", Value::Int(1))]), map(vec![("b", Value::Int(2))])],
             },
             origin: Origin::default(),
         },
@@ -270,10 +234,7 @@ pub fn everything() -> (Stack, Shaped) {
     ];
 
     let mut vpc = resource(BlockKind::Resource, "aws_vpc", "main");
-    vpc.checkov_skips = vec![(
-        "CKV2_AWS_11".into(),
-        "flow logs live in the log account".into(),
-    )];
+    vpc.checkov_skips = vec![("CKV2_AWS_11".into(), "flow logs live in the log account".into())];
     vpc.meta.lifecycle = Some(Lifecycle {
         create_before_destroy: Some(true),
         prevent_destroy: Some(true),
@@ -311,10 +272,7 @@ pub fn everything() -> (Stack, Shaped) {
         Item::Block(Block::new(
             "filter",
             vec![],
-            body(vec![
-                attr("name", s("state")),
-                attr("values", Value::List(vec![s("available")])),
-            ]),
+            body(vec![attr("name", s("state")), attr("values", Value::List(vec![s("available")]))]),
         )),
     ]);
     ami.meta.provider = Some(r("aws", &["us_east_1"]));
@@ -340,10 +298,7 @@ pub fn everything() -> (Stack, Shaped) {
                 ],
             },
         ),
-        attr(
-            "availability_zone",
-            Value::Expr("local.azs[count.index]".into()),
-        ),
+        attr("availability_zone", Value::Expr("local.azs[count.index]".into())),
         attr(
             "tags",
             map(vec![(
@@ -364,10 +319,7 @@ pub fn everything() -> (Stack, Shaped) {
         ignore_changes: vec!["all".into()],
         replace_triggered_by: vec![
             Reference::new("aws_vpc").attr("main").attr("id"),
-            Reference::new("aws_subnet")
-                .attr("private")
-                .index(0)
-                .attr("id"),
+            Reference::new("aws_subnet").attr("private").index(0).attr("id"),
         ],
         ..Lifecycle::default()
     });
@@ -385,24 +337,8 @@ pub fn everything() -> (Stack, Shaped) {
             ]),
         )),
         Item::Block(Block::new("egress", vec![], body(vec![]))),
-        attr(
-            "splat",
-            Value::Ref(
-                Reference::new("aws_subnet")
-                    .attr("private")
-                    .splat()
-                    .attr("id"),
-            ),
-        ),
-        attr(
-            "keyed",
-            Value::Ref(
-                Reference::new("var")
-                    .attr("subnets")
-                    .key("a b")
-                    .attr("cidr"),
-            ),
-        ),
+        attr("splat", Value::Ref(Reference::new("aws_subnet").attr("private").splat().attr("id"))),
+        attr("keyed", Value::Ref(Reference::new("var").attr("subnets").key("a b").attr("cidr"))),
     ]);
 
     let empty = resource(BlockKind::Resource, "aws_eip", "nat");
@@ -416,12 +352,7 @@ pub fn everything() -> (Stack, Shaped) {
             ("cluster_name", Value::Ref(r("local", &["name"]))),
             (
                 "subnet_ids",
-                Value::Ref(
-                    Reference::new("aws_subnet")
-                        .attr("private")
-                        .splat()
-                        .attr("id"),
-                ),
+                Value::Ref(Reference::new("aws_subnet").attr("private").splat().attr("id")),
             ),
             ("enable_irsa", Value::Bool(true)),
         ]),
@@ -444,12 +375,7 @@ pub fn everything() -> (Stack, Shaped) {
         },
         Output {
             name: "subnet_ids".into(),
-            value: Value::Ref(
-                Reference::new("aws_subnet")
-                    .attr("private")
-                    .splat()
-                    .attr("id"),
-            ),
+            value: Value::Ref(Reference::new("aws_subnet").attr("private").splat().attr("id")),
             description: None,
             sensitive: true,
             depends_on: vec![r("aws_vpc", &["main"])],
@@ -469,10 +395,7 @@ pub fn network() -> (Stack, Shaped) {
     let mut reqs = IndexMap::new();
     reqs.insert(
         "aws".to_owned(),
-        ProviderRequirement {
-            source: "hashicorp/aws".into(),
-            version: Some(">= 5.0".into()),
-        },
+        ProviderRequirement { source: "hashicorp/aws".into(), version: Some(">= 5.0".into()) },
     );
     st.terraform = Terraform {
         required_version: Some(">= 1.6".into()),
@@ -501,29 +424,19 @@ pub fn network() -> (Stack, Shaped) {
     }];
     st.locals = vec![Local {
         name: "tags".into(),
-        value: map(vec![
-            ("Project", s("tickets")),
-            ("kubernetes.io/role/elb", s("1")),
-        ]),
+        value: map(vec![("Project", s("tickets")), ("kubernetes.io/role/elb", s("1"))]),
         origin: Origin::default(),
     }];
     let vpc = resource(BlockKind::Resource, "aws_vpc", "main");
     let mut subnet = resource(BlockKind::Resource, "aws_subnet", "private");
     subnet.meta.count = Some(Value::Int(2));
-    subnet.meta.lifecycle = Some(Lifecycle {
-        ignore_changes: vec!["tags".into()],
-        ..Lifecycle::default()
-    });
+    subnet.meta.lifecycle =
+        Some(Lifecycle { ignore_changes: vec!["tags".into()], ..Lifecycle::default() });
     subnet.meta.depends_on = vec![r("aws_vpc", &["main"])];
     st.resources = vec![vpc, subnet];
     st.outputs = vec![Output {
         name: "subnet_ids".into(),
-        value: Value::Ref(
-            Reference::new("aws_subnet")
-                .attr("private")
-                .splat()
-                .attr("id"),
-        ),
+        value: Value::Ref(Reference::new("aws_subnet").attr("private").splat().attr("id")),
         description: Some("Private subnets".into()),
         sensitive: false,
         depends_on: vec![],
@@ -536,10 +449,7 @@ pub fn network() -> (Stack, Shaped) {
             "tags",
             Value::Call {
                 name: "merge".into(),
-                args: vec![
-                    Value::Ref(r("local", &["tags"])),
-                    map(vec![("Name", s("main"))]),
-                ],
+                args: vec![Value::Ref(r("local", &["tags"])), map(vec![("Name", s("main"))])],
             },
         ),
     ]);
@@ -567,13 +477,7 @@ pub fn network() -> (Stack, Shaped) {
             )]),
         ),
     ]);
-    (
-        st,
-        Shaped {
-            resources: vec![vpc_body, subnet_body],
-            providers: vec![Body::new()],
-        },
-    )
+    (st, Shaped { resources: vec![vpc_body, subnet_body], providers: vec![Body::new()] })
 }
 
 /// Layout corner cases, as locals and one resource body.
@@ -626,15 +530,7 @@ pub fn edges() -> (Stack, Shaped) {
     res.meta.for_each = Some(e("toset(var.names)"));
     let long_list: Vec<Value> = (0..12).map(|i| s(&format!("sg-{i:012}"))).collect();
     let body = body(vec![
-        attr(
-            "ami",
-            Value::Ref(
-                Reference::new("data")
-                    .attr("aws_ami")
-                    .attr("al2")
-                    .attr("id"),
-            ),
-        ),
+        attr("ami", Value::Ref(Reference::new("data").attr("aws_ami").attr("al2").attr("id"))),
         attr("vpc_security_group_ids", Value::List(long_list)),
         attr("x", Value::Int(1)),
         Item::Block(Block::new(
@@ -642,11 +538,7 @@ pub fn edges() -> (Stack, Shaped) {
             vec![],
             body(vec![
                 attr("device_name", s("/dev/sdb")),
-                Item::Block(Block::new(
-                    "inner",
-                    vec![],
-                    body(vec![attr("k", Value::Int(1))]),
-                )),
+                Item::Block(Block::new("inner", vec![], body(vec![attr("k", Value::Int(1))]))),
                 attr("tags", Value::Map(IndexMap::new())),
             ]),
         )),
@@ -664,11 +556,5 @@ pub fn edges() -> (Stack, Shaped) {
         )),
     ]);
     st.resources = vec![res];
-    (
-        st,
-        Shaped {
-            resources: vec![body],
-            providers: vec![],
-        },
-    )
+    (st, Shaped { resources: vec![body], providers: vec![] })
 }

@@ -55,7 +55,8 @@ impl Default for Tsdsl {
 
 impl Tsdsl {
     pub fn new() -> Self {
-        let dir = tempfile::Builder::new().prefix("tsdsl-test-").tempdir().expect("creating a tempdir");
+        let dir =
+            tempfile::Builder::new().prefix("tsdsl-test-").tempdir().expect("creating a tempdir");
         Tsdsl { dir, args: Vec::new(), env: Vec::new(), current_dir: None, stdin: None }
     }
 
@@ -68,7 +69,8 @@ impl Tsdsl {
     pub fn file(self, name: &str, contents: impl AsRef<[u8]>) -> Self {
         let path = self.dir.path().join(name);
         if let Some(parent) = path.parent() {
-            fs::create_dir_all(parent).unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
+            fs::create_dir_all(parent)
+                .unwrap_or_else(|e| panic!("creating {}: {e}", parent.display()));
         }
         fs::write(&path, contents).unwrap_or_else(|e| panic!("writing {}: {e}", path.display()));
         self
@@ -235,7 +237,11 @@ pub fn try_run_script(script: &Path, out: &Path) -> Result<(), String> {
         ));
     }
     if !out.join("main.tf").is_file() && !out.join("main.tf.json").is_file() {
-        return Err(format!("`tsdsl run {} -o {}` exited 0 but wrote no main.tf", script.display(), out.display()));
+        return Err(format!(
+            "`tsdsl run {} -o {}` exited 0 but wrote no main.tf",
+            script.display(),
+            out.display()
+        ));
     }
     Ok(())
 }

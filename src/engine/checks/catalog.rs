@@ -9,7 +9,10 @@ use super::Failure;
 static EC2: &str = include_str!("ec2_instance_types.txt");
 static RDS: &str = include_str!("rds_instance_classes.txt");
 
-fn entries(text: &'static str, cell: &'static OnceLock<Vec<&'static str>>) -> &'static [&'static str] {
+fn entries(
+    text: &'static str,
+    cell: &'static OnceLock<Vec<&'static str>>,
+) -> &'static [&'static str] {
     cell.get_or_init(|| text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect())
 }
 
@@ -45,7 +48,10 @@ mod tests {
         assert_eq!(e.suggestion.as_deref(), Some("c5.large"));
         assert!(rds_instance_class("db.t3.micro").is_ok());
         assert!(rds_instance_class("db.r6g.large").is_ok());
-        assert_eq!(rds_instance_class("db.t3.mirco").unwrap_err().suggestion.as_deref(), Some("db.t3.micro"));
+        assert_eq!(
+            rds_instance_class("db.t3.mirco").unwrap_err().suggestion.as_deref(),
+            Some("db.t3.micro")
+        );
     }
 
     #[test]

@@ -45,7 +45,8 @@ pub fn parse(s: &str) -> Result<Cidr, String> {
     let bad = || format!("`{s}` is not an IPv4 CIDR block like `10.0.0.0/16`");
     let (ip, prefix) = s.split_once('/').ok_or_else(bad)?;
     let prefix: u8 = prefix.parse().ok().filter(|p| *p <= 32).ok_or_else(bad)?;
-    let octets: Vec<u8> = ip.split('.').map(|o| o.parse::<u8>()).collect::<Result<_, _>>().map_err(|_| bad())?;
+    let octets: Vec<u8> =
+        ip.split('.').map(|o| o.parse::<u8>()).collect::<Result<_, _>>().map_err(|_| bad())?;
     let [a, b, c, d] = <[u8; 4]>::try_from(octets).map_err(|_| bad())?;
     let addr = u32::from_be_bytes([a, b, c, d]);
     let cidr = Cidr { addr, prefix };
@@ -62,7 +63,10 @@ pub fn subnet(base: Cidr, newbits: u8, netnum: u32) -> Result<Cidr, String> {
         format!("`{base}` cannot be split {newbits} bits further (a prefix cannot exceed /32)")
     })?;
     if newbits < 32 && u64::from(netnum) >= 1u64 << newbits {
-        return Err(format!("`{base}` has only {} subnets of /{prefix}; number {netnum} does not exist", 1u64 << newbits));
+        return Err(format!(
+            "`{base}` has only {} subnets of /{prefix}; number {netnum} does not exist",
+            1u64 << newbits
+        ));
     }
     let shift = 32 - u32::from(prefix);
     let offset = if shift >= 32 { 0 } else { netnum << shift };

@@ -13,7 +13,10 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("rds_instance_class", "an RDS for MySQL instance class, such as `db.t3.micro`"),
     ("s3_bucket_name", "an S3 bucket name: 3-63 lowercase letters, digits, `.` and `-`"),
     ("rds_identifier", "an RDS identifier: 1-63 letters, digits and `-`, starting with a letter"),
-    ("ecr_repository_name", "an ECR repository name: lowercase, `/`-separated parts of letters, digits, `.`, `_`, `-`"),
+    (
+        "ecr_repository_name",
+        "an ECR repository name: lowercase, `/`-separated parts of letters, digits, `.`, `_`, `-`",
+    ),
     ("dns_name", "a DNS name such as `tickets.example.com`"),
     ("aws_region", "an AWS region such as `eu-west-1`"),
     ("k8s_name", "a Kubernetes name: lowercase letters, digits and `-`, at most 63"),

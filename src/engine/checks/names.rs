@@ -9,10 +9,17 @@ pub fn s3_bucket(s: &str) -> Result<(), String> {
     let rule = "bucket names are 3-63 characters of lowercase letters, digits, `.` and `-`, start and end with a letter or digit";
     let ends_ok = s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
         && s.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit());
-    if !(3..=63).contains(&s.len()) || !ends_ok || !chars_ok(s, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-') {
+    if !(3..=63).contains(&s.len())
+        || !ends_ok
+        || !chars_ok(s, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '.' || c == '-')
+    {
         return Err(format!("`{s}` is not a valid S3 bucket name: {rule}"));
     }
-    if s.contains("..") || s.starts_with("xn--") || s.ends_with("-s3alias") || s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok()) {
+    if s.contains("..")
+        || s.starts_with("xn--")
+        || s.ends_with("-s3alias")
+        || s.split('.').count() == 4 && s.split('.').all(|p| p.parse::<u8>().is_ok())
+    {
         return Err(format!("`{s}` is not a valid S3 bucket name: no `..`, no IP address form, no `xn--` prefix or `-s3alias` suffix"));
     }
     Ok(())
@@ -36,7 +43,9 @@ pub fn ecr_repository(s: &str) -> Result<(), String> {
         !p.is_empty()
             && p.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
             && p.ends_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
-            && chars_ok(p, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-'))
+            && chars_ok(p, |c| {
+                c.is_ascii_lowercase() || c.is_ascii_digit() || matches!(c, '.' | '_' | '-')
+            })
     };
     if (2..=256).contains(&s.len()) && s.split('/').all(part_ok) {
         Ok(())
@@ -69,7 +78,9 @@ pub fn aws_region(s: &str) -> Result<(), String> {
         && parts[0].len() == 2
         && parts[0].chars().all(|c| c.is_ascii_lowercase())
         && parts.last().is_some_and(|n| n.parse::<u8>().is_ok())
-        && parts[1..parts.len() - 1].iter().all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()));
+        && parts[1..parts.len() - 1]
+            .iter()
+            .all(|p| !p.is_empty() && p.chars().all(|c| c.is_ascii_lowercase()));
     if ok {
         Ok(())
     } else {

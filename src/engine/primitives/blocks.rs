@@ -14,27 +14,46 @@ use super::{duplicate, identifier_arg, map_arg, name_arg, origin_of, values_of, 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     for (fname, kind) in [("resource", BlockKind::Resource), ("data", BlockKind::Data)] {
         let c = ctx.clone();
-        engine.register_fn(fname, move |nc: NativeCallContext, t: Dynamic, n: Dynamic, attrs: Dynamic| {
-            block(&c, &nc, kind, t, n, attrs)
-        });
+        engine.register_fn(
+            fname,
+            move |nc: NativeCallContext, t: Dynamic, n: Dynamic, attrs: Dynamic| {
+                block(&c, &nc, kind, t, n, attrs)
+            },
+        );
         let c = ctx.clone();
         engine.register_fn(fname, move |nc: NativeCallContext, t: Dynamic, n: Dynamic| {
             block(&c, &nc, kind, t, n, Dynamic::UNIT)
         });
     }
     let c = ctx.clone();
-    engine.register_fn("module", move |nc: NativeCallContext, n: Dynamic, args: Dynamic| module(&c, &nc, n, args));
-    let c = ctx.clone();
-    engine.register_fn("provider", move |nc: NativeCallContext, n: Dynamic, cfg: Dynamic| provider(&c, &nc, n, cfg));
-    let c = ctx.clone();
-    engine.register_fn("provider", move |nc: NativeCallContext, n: Dynamic| provider(&c, &nc, n, Dynamic::UNIT));
-    let c = ctx.clone();
-    engine.register_fn("checkov_skip", move |nc: NativeCallContext, h: Handle, id: Dynamic, reason: Dynamic| {
-        checkov_skip(&c, &nc, h, id, reason)
+    engine.register_fn("module", move |nc: NativeCallContext, n: Dynamic, args: Dynamic| {
+        module(&c, &nc, n, args)
     });
+    let c = ctx.clone();
+    engine.register_fn("provider", move |nc: NativeCallContext, n: Dynamic, cfg: Dynamic| {
+        provider(&c, &nc, n, cfg)
+    });
+    let c = ctx.clone();
+    engine.register_fn("provider", move |nc: NativeCallContext, n: Dynamic| {
+        provider(&c, &nc, n, Dynamic::UNIT)
+    });
+    let c = ctx.clone();
+    engine.register_fn(
+        "checkov_skip",
+        move |nc: NativeCallContext, h: Handle, id: Dynamic, reason: Dynamic| {
+            checkov_skip(&c, &nc, h, id, reason)
+        },
+    );
 }
 
-fn block(ctx: &CtxRef, nc: &NativeCallContext, kind: BlockKind, t: Dynamic, n: Dynamic, attrs: Dynamic) -> Res<Handle> {
+fn block(
+    ctx: &CtxRef,
+    nc: &NativeCallContext,
+    kind: BlockKind,
+    t: Dynamic,
+    n: Dynamic,
+    attrs: Dynamic,
+) -> Res<Handle> {
     let origin = origin_of(nc);
     let type_name = identifier_arg(&origin, &t, "a type")?;
     let name = identifier_arg(&origin, &n, "a block name")?;
@@ -60,7 +79,12 @@ fn block(ctx: &CtxRef, nc: &NativeCallContext, kind: BlockKind, t: Dynamic, n: D
     if fresh {
         ctx.borrow_mut().stack.resources.push(resource);
     } else {
-        duplicate(ctx, &origin, if kind == BlockKind::Data { "data source" } else { "resource" }, &address);
+        duplicate(
+            ctx,
+            &origin,
+            if kind == BlockKind::Data { "data source" } else { "resource" },
+            &address,
+        );
     }
     Ok(handle)
 }
@@ -72,9 +96,12 @@ fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Re
     let c = ctx.borrow();
     let source = map.remove("source").ok_or_else(|| {
         raise(
-            Diagnostic::error("tsdsl::model::missing_argument", format!("module `{name}` needs a `source`"))
-                .at_path(&origin, Vec::new(), Target::Call)
-                .help("e.g. `source: \"./modules/vpc\"` or a registry address"),
+            Diagnostic::error(
+                "tsdsl::model::missing_argument",
+                format!("module `{name}` needs a `source`"),
+            )
+            .at_path(&origin, Vec::new(), Target::Call)
+            .help("e.g. `source: \"./modules/vpc\"` or a registry address"),
         )
     })?;
     let source = name_arg(&origin, &source, "`source`")?;
@@ -90,7 +117,14 @@ fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Re
     if !ctx.borrow_mut().declare(format!("module {name}")) {
         duplicate(ctx, &origin, "module", &name);
     } else {
-        ctx.borrow_mut().stack.modules.push(ModuleCall { name, source, version, inputs, meta, origin });
+        ctx.borrow_mut().stack.modules.push(ModuleCall {
+            name,
+            source,
+            version,
+            inputs,
+            meta,
+            origin,
+        });
     }
     Ok(Handle { kind: HandleKind::Module, reference })
 }
@@ -121,11 +155,18 @@ fn provider(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, cfg: Dynamic) -> R
 
 /// `checkov_skip(bucket, "CKV_AWS_144", "replication is not wanted for logs")`:
 /// a stated, reasoned exception, written into the block for checkov to read.
-fn checkov_skip(ctx: &CtxRef, nc: &NativeCallContext, h: Handle, id: Dynamic, reason: Dynamic) -> Res<()> {
+fn checkov_skip(
+    ctx: &CtxRef,
+    nc: &NativeCallContext,
+    h: Handle,
+    id: Dynamic,
+    reason: Dynamic,
+) -> Res<()> {
     let origin = origin_of(nc);
     let id = name_arg(&origin, &id, "a checkov check id")?;
     let reason = name_arg(&origin, &reason, "the reason")?;
-    let well_formed = id.starts_with("CKV") && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
+    let well_formed =
+        id.starts_with("CKV") && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     if !well_formed || reason.trim().is_empty() || reason.contains('\n') {
         return Err(raise(
             Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"))
@@ -138,8 +179,11 @@ fn checkov_skip(ctx: &CtxRef, nc: &NativeCallContext, h: Handle, id: Dynamic, re
     let Some(r) = c.stack.resources.iter_mut().find(|r| r.address() == address) else {
         drop(c);
         return Err(raise(
-            Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("{} is not a resource of this stack", h.describe()))
-                .at_path(&origin, Vec::new(), Target::Call),
+            Diagnostic::error(
+                "tsdsl::model::bad_checkov_skip",
+                format!("{} is not a resource of this stack", h.describe()),
+            )
+            .at_path(&origin, Vec::new(), Target::Call),
         ));
     };
     if !r.checkov_skips.iter().any(|(i, _)| *i == id) {

@@ -18,20 +18,26 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_type_with_name::<TfExpr>("Expr");
 
     let c = ctx.clone();
-    engine.register_indexer_get(move |nc: NativeCallContext, h: &mut Handle, attr: ImmutableString| -> Res<Dynamic> {
-        attribute(&c, &nc, h, &attr)
-    });
+    engine.register_indexer_get(
+        move |nc: NativeCallContext, h: &mut Handle, attr: ImmutableString| -> Res<Dynamic> {
+            attribute(&c, &nc, h, &attr)
+        },
+    );
     engine.register_indexer_get(|nc: NativeCallContext, h: &mut Handle, i: INT| -> Res<Handle> {
         instance(&nc, h, Step::Index(i))
     });
-    engine.register_fn("at", |nc: NativeCallContext, h: &mut Handle, i: INT| instance(&nc, h, Step::Index(i)));
+    engine.register_fn("at", |nc: NativeCallContext, h: &mut Handle, i: INT| {
+        instance(&nc, h, Step::Index(i))
+    });
     engine.register_fn("at", |nc: NativeCallContext, h: &mut Handle, k: ImmutableString| {
         instance(&nc, h, Step::Key(k.to_string()))
     });
 
-    engine.register_indexer_get(|nc: NativeCallContext, e: &mut TfExpr, attr: ImmutableString| -> Res<TfExpr> {
-        extend(&nc, e, Step::Attr(attr.to_string()))
-    });
+    engine.register_indexer_get(
+        |nc: NativeCallContext, e: &mut TfExpr, attr: ImmutableString| -> Res<TfExpr> {
+            extend(&nc, e, Step::Attr(attr.to_string()))
+        },
+    );
     engine.register_indexer_get(|nc: NativeCallContext, e: &mut TfExpr, i: INT| -> Res<TfExpr> {
         extend(&nc, e, Step::Index(i))
     });
@@ -39,15 +45,23 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     // Interpolation and `+` leave a token that string conversion turns back
     // into a template part.
     let c = ctx.clone();
-    engine.register_fn("to_string", move |e: &mut TfExpr| token_for(&mut c.borrow_mut(), e.0.clone()));
+    engine.register_fn("to_string", move |e: &mut TfExpr| {
+        token_for(&mut c.borrow_mut(), e.0.clone())
+    });
     let c = ctx.clone();
-    engine.register_fn("to_string", move |h: &mut Handle| token_for(&mut c.borrow_mut(), Value::Ref(h.reference.clone())));
+    engine.register_fn("to_string", move |h: &mut Handle| {
+        token_for(&mut c.borrow_mut(), Value::Ref(h.reference.clone()))
+    });
     engine.register_fn("to_debug", |e: &mut TfExpr| describe(&e.0));
     engine.register_fn("to_debug", |h: &mut Handle| h.reference.to_string());
     let c = ctx.clone();
-    engine.register_fn("+", move |s: ImmutableString, e: TfExpr| format!("{s}{}", token_for(&mut c.borrow_mut(), e.0)));
+    engine.register_fn("+", move |s: ImmutableString, e: TfExpr| {
+        format!("{s}{}", token_for(&mut c.borrow_mut(), e.0))
+    });
     let c = ctx.clone();
-    engine.register_fn("+", move |e: TfExpr, s: ImmutableString| format!("{}{s}", token_for(&mut c.borrow_mut(), e.0)));
+    engine.register_fn("+", move |e: TfExpr, s: ImmutableString| {
+        format!("{}{s}", token_for(&mut c.borrow_mut(), e.0))
+    });
     engine.register_fn("address", |h: &mut Handle| h.reference.to_string());
 }
 
@@ -95,7 +109,11 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
                     .help(help),
                 ));
             }
-            let r = Reference::new("data").attr("terraform_remote_state").attr(stack).attr("outputs").attr(attr);
+            let r = Reference::new("data")
+                .attr("terraform_remote_state")
+                .attr(stack)
+                .attr("outputs")
+                .attr(attr);
             return Ok(Dynamic::from(TfExpr(Value::Ref(r))));
         }
         HandleKind::Module | HandleKind::Provider => {}
@@ -106,8 +124,11 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
 fn instance(nc: &NativeCallContext, h: &Handle, step: Step) -> Res<Handle> {
     if !matches!(h.kind, HandleKind::Block { .. } | HandleKind::Module) {
         return Err(raise(
-            Diagnostic::error("tsdsl::script::not_indexable", format!("{} has no instances to index", h.describe()))
-                .at_path(&origin_of(nc), Vec::new(), Target::Call),
+            Diagnostic::error(
+                "tsdsl::script::not_indexable",
+                format!("{} has no instances to index", h.describe()),
+            )
+            .at_path(&origin_of(nc), Vec::new(), Target::Call),
         ));
     }
     let mut out = h.clone();

@@ -11,7 +11,8 @@ use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind, TfExpr};
 use super::{value_at, Res};
 
-const LIFECYCLE_KEYS: &[&str] = &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"];
+const LIFECYCLE_KEYS: &[&str] =
+    &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"];
 
 /// Takes the meta-arguments out of `attrs`, leaving the block's own arguments.
 pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Res<Meta> {
@@ -29,9 +30,12 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
     }
     if meta.count.is_some() && meta.for_each.is_some() {
         return Err(raise(
-            Diagnostic::error("tsdsl::model::count_and_for_each", "`count` and `for_each` cannot both be set")
-                .at_path(origin, vec![PathSeg::key("for_each")], Target::Key)
-                .help("keep one of them"),
+            Diagnostic::error(
+                "tsdsl::model::count_and_for_each",
+                "`count` and `for_each` cannot both be set",
+            )
+            .at_path(origin, vec![PathSeg::key("for_each")], Target::Key)
+            .help("keep one of them"),
         ));
     }
     if let Some(d) = attrs.remove("depends_on") {
@@ -46,9 +50,12 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
     Ok(meta)
 }
 
-
 fn bad(origin: &Origin, path: Vec<PathSeg>, msg: String, help: &str) -> Box<rhai::EvalAltResult> {
-    raise(Diagnostic::error("tsdsl::model::bad_meta_argument", msg).at_path(origin, path, Target::Value).help(help))
+    raise(
+        Diagnostic::error("tsdsl::model::bad_meta_argument", msg)
+            .at_path(origin, path, Target::Value)
+            .help(help),
+    )
 }
 
 /// `depends_on: [vpc, role]`: handles (or references) to whole blocks.
@@ -70,7 +77,12 @@ pub(crate) fn references(origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<
                 continue;
             }
         }
-        return Err(bad(origin, p, "expected a resource, data source or module handle".into(), "pass the value returned by `resource(...)`"));
+        return Err(bad(
+            origin,
+            p,
+            "expected a resource, data source or module handle".into(),
+            "pass the value returned by `resource(...)`",
+        ));
     }
     Ok(out)
 }
@@ -91,13 +103,23 @@ fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {
             });
         }
     }
-    Err(bad(origin, vec![PathSeg::key("provider")], "expected a provider".into(), "pass the value returned by `provider(\"aws\", #{ alias: ... })`"))
+    Err(bad(
+        origin,
+        vec![PathSeg::key("provider")],
+        "expected a provider".into(),
+        "pass the value returned by `provider(\"aws\", #{ alias: ... })`",
+    ))
 }
 
 fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
     let here = vec![PathSeg::key("lifecycle")];
     let map = d.read_lock::<rhai::Map>().map(|m| m.clone()).ok_or_else(|| {
-        bad(origin, here.clone(), "`lifecycle` must be a map".into(), "e.g. `lifecycle: #{ prevent_destroy: true }`")
+        bad(
+            origin,
+            here.clone(),
+            "`lifecycle` must be a map".into(),
+            "e.g. `lifecycle: #{ prevent_destroy: true }`",
+        )
     })?;
     let mut out = Lifecycle::default();
     for (k, v) in &map {
@@ -105,7 +127,14 @@ fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
         p.push(PathSeg::key(k));
         match k.as_str() {
             "create_before_destroy" | "prevent_destroy" => {
-                let b = v.as_bool().map_err(|_| bad(origin, p.clone(), format!("`{k}` must be true or false"), "write `true` or `false`"))?;
+                let b = v.as_bool().map_err(|_| {
+                    bad(
+                        origin,
+                        p.clone(),
+                        format!("`{k}` must be true or false"),
+                        "write `true` or `false`",
+                    )
+                })?;
                 if k == "prevent_destroy" {
                     out.prevent_destroy = Some(b);
                 } else {
@@ -113,10 +142,18 @@ fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
                 }
             }
             "ignore_changes" => {
-                let items = v.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![v.clone()]);
+                let items = v
+                    .read_lock::<rhai::Array>()
+                    .map(|a| a.clone())
+                    .unwrap_or_else(|| vec![v.clone()]);
                 for item in items {
                     let s = item.into_immutable_string().map_err(|_| {
-                        bad(origin, p.clone(), "`ignore_changes` lists attribute names".into(), "e.g. `ignore_changes: [\"tags\"]` or `\"all\"`")
+                        bad(
+                            origin,
+                            p.clone(),
+                            "`ignore_changes` lists attribute names".into(),
+                            "e.g. `ignore_changes: [\"tags\"]` or `\"all\"`",
+                        )
                     })?;
                     out.ignore_changes.push(s.to_string());
                 }
@@ -124,9 +161,13 @@ fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
             "replace_triggered_by" => out.replace_triggered_by = references(origin, &p, v)?,
             other => {
                 return Err(raise(
-                    Diagnostic::error("tsdsl::model::bad_meta_argument", format!("unknown lifecycle option `{other}`")).label("unknown option")
-                        .at_path(origin, p, Target::Key)
-                        .help_opt(did_you_mean(other, LIFECYCLE_KEYS.iter().copied())),
+                    Diagnostic::error(
+                        "tsdsl::model::bad_meta_argument",
+                        format!("unknown lifecycle option `{other}`"),
+                    )
+                    .label("unknown option")
+                    .at_path(origin, p, Target::Key)
+                    .help_opt(did_you_mean(other, LIFECYCLE_KEYS.iter().copied())),
                 ))
             }
         }

@@ -28,8 +28,21 @@ pub(crate) type Res<T> = Result<T, Box<EvalAltResult>>;
 
 /// Every primitive name, for did-you-mean on unknown functions.
 pub(crate) const NAMES: &[&str] = &[
-    "terraform", "backend", "provider", "resource", "data", "variable", "local", "output", "module",
-    "checkov_skip", "stack", "stack_name", "at", "options", "reject",
+    "terraform",
+    "backend",
+    "provider",
+    "resource",
+    "data",
+    "variable",
+    "local",
+    "output",
+    "module",
+    "checkov_skip",
+    "stack",
+    "stack_name",
+    "at",
+    "options",
+    "reject",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -72,13 +85,25 @@ pub(crate) fn identifier_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<St
     if is_identifier(&s) {
         return Ok(s);
     }
-    let fixed: String = s.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' }).collect();
-    let fixed = if fixed.starts_with(|c: char| c.is_ascii_digit() || c == '-') { format!("_{fixed}") } else { fixed };
+    let fixed: String = s
+        .chars()
+        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
+        .collect();
+    let fixed = if fixed.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
+        format!("_{fixed}")
+    } else {
+        fixed
+    };
     Err(raise(
-        Diagnostic::error("tsdsl::model::invalid_name", format!("`{s}` is not a valid Terraform name for {what}"))
-            .at_path(origin, Vec::new(), Target::Call)
-            .label("invalid name")
-            .help(format!("names use letters, digits, `_` and `-`, and start with a letter or `_`: try `{fixed}`")),
+        Diagnostic::error(
+            "tsdsl::model::invalid_name",
+            format!("`{s}` is not a valid Terraform name for {what}"),
+        )
+        .at_path(origin, Vec::new(), Target::Call)
+        .label("invalid name")
+        .help(format!(
+            "names use letters, digits, `_` and `-`, and start with a letter or `_`: try `{fixed}`"
+        )),
     ))
 }
 
@@ -89,8 +114,11 @@ pub(crate) fn map_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<rhai::Map
     }
     d.read_lock::<rhai::Map>().map(|m| m.clone()).ok_or_else(|| {
         raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be a map `#{{ ... }}`, found {}", d.type_name()))
-                .at_path(origin, Vec::new(), Target::Call),
+            Diagnostic::error(
+                "tsdsl::script::wrong_type",
+                format!("{what} must be a map `#{{ ... }}`, found {}", d.type_name()),
+            )
+            .at_path(origin, Vec::new(), Target::Call),
         )
     })
 }
@@ -110,7 +138,11 @@ pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynam
 }
 
 /// Converts every entry of a map, in key order.
-pub(crate) fn values_of(ctx: &Ctx, origin: &Origin, map: &rhai::Map) -> Res<IndexMap<String, Value>> {
+pub(crate) fn values_of(
+    ctx: &Ctx,
+    origin: &Origin,
+    map: &rhai::Map,
+) -> Res<IndexMap<String, Value>> {
     let mut out = IndexMap::with_capacity(map.len());
     for (k, v) in map {
         out.insert(k.to_string(), value_at(ctx, origin, &[PathSeg::Key(k.to_string())], v)?);
@@ -128,24 +160,35 @@ pub(crate) fn report(ctx: &CtxRef, d: Diagnostic) {
 pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
     report(
         ctx,
-        Diagnostic::error("tsdsl::model::duplicate_name", format!("{what} `{name}` is declared twice"))
-            .at_path(origin, Vec::new(), Target::Call)
-            .label("declared again here")
-            .help("give each one its own name"),
+        Diagnostic::error(
+            "tsdsl::model::duplicate_name",
+            format!("{what} `{name}` is declared twice"),
+        )
+        .at_path(origin, Vec::new(), Target::Call)
+        .label("declared again here")
+        .help("give each one its own name"),
     );
 }
 
 /// Rejects keys outside `allowed` with did-you-mean, at the key itself.
-pub(crate) fn check_keys(origin: &Origin, map: &rhai::Map, allowed: &[&str], what: &str) -> Res<()> {
+pub(crate) fn check_keys(
+    origin: &Origin,
+    map: &rhai::Map,
+    allowed: &[&str],
+    what: &str,
+) -> Res<()> {
     for k in map.keys() {
         if !allowed.contains(&k.as_str()) {
             let help = crate::diagnostics::did_you_mean(k, allowed.iter().copied())
                 .unwrap_or_else(|| format!("{what} takes: {}", allowed.join(", ")));
             return Err(raise(
-                Diagnostic::error("tsdsl::script::unknown_option", format!("unknown option `{k}` for {what}"))
-                    .at_path(origin, vec![PathSeg::Key(k.to_string())], Target::Key)
-                    .label("unknown option")
-                    .help(help),
+                Diagnostic::error(
+                    "tsdsl::script::unknown_option",
+                    format!("unknown option `{k}` for {what}"),
+                )
+                .at_path(origin, vec![PathSeg::Key(k.to_string())], Target::Key)
+                .label("unknown option")
+                .help(help),
             ));
         }
     }

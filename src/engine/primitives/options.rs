@@ -24,10 +24,15 @@ use super::{origin_of, report, Res};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();
-    engine.register_fn("options", move |nc: NativeCallContext, spec: Map, given: Dynamic| options(&c, &nc, &spec, &given));
-    engine.register_fn("reject", |nc: NativeCallContext, key: Dynamic, message: &str, help: &str| -> Res<()> {
-        Err(raise(rejection(&origin_of(&nc), &key, message, help)))
+    engine.register_fn("options", move |nc: NativeCallContext, spec: Map, given: Dynamic| {
+        options(&c, &nc, &spec, &given)
     });
+    engine.register_fn(
+        "reject",
+        |nc: NativeCallContext, key: Dynamic, message: &str, help: &str| -> Res<()> {
+            Err(raise(rejection(&origin_of(&nc), &key, message, help)))
+        },
+    );
     engine.register_fn("reject", |nc: NativeCallContext, key: Dynamic, message: &str| -> Res<()> {
         Err(raise(rejection(&origin_of(&nc), &key, message, "")))
     });
@@ -37,7 +42,8 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
 /// block's own constraint, reported at the operator's option.
 fn rejection(origin: &Origin, key: &Dynamic, message: &str, help: &str) -> Diagnostic {
     let mut path = Vec::new();
-    let items = key.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![key.clone()]);
+    let items =
+        key.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![key.clone()]);
     for item in items {
         if let Ok(i) = item.as_int() {
             path.push(PathSeg::Index(i.max(0) as usize));
@@ -45,8 +51,16 @@ fn rejection(origin: &Origin, key: &Dynamic, message: &str, help: &str) -> Diagn
             path.push(PathSeg::Key(s.to_string()));
         }
     }
-    let d = Diagnostic::error("tsdsl::stdlib::invalid_option", message.to_owned()).at_path(origin, path, Target::Value);
-    if help.is_empty() { d } else { d.help(help) }
+    let d = Diagnostic::error("tsdsl::stdlib::invalid_option", message.to_owned()).at_path(
+        origin,
+        path,
+        Target::Value,
+    );
+    if help.is_empty() {
+        d
+    } else {
+        d.help(help)
+    }
 }
 
 struct Decl {
@@ -71,7 +85,10 @@ fn number(v: &Dynamic) -> Option<f64> {
 }
 
 fn decls(spec: &Map) -> Vec<Decl> {
-    let list = spec.get("options").and_then(|o| o.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default();
+    let list = spec
+        .get("options")
+        .and_then(|o| o.read_lock::<rhai::Array>().map(|a| a.clone()))
+        .unwrap_or_default();
     list.iter()
         .filter_map(|d| d.read_lock::<Map>().map(|m| m.clone()))
         .filter_map(|m| {
@@ -83,7 +100,10 @@ fn decls(spec: &Map) -> Vec<Decl> {
                 doc: text(&m, "doc").unwrap_or_default(),
                 min: m.get("min").and_then(number),
                 max: m.get("max").and_then(number),
-                one_of: m.get("one_of").and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default(),
+                one_of: m
+                    .get("one_of")
+                    .and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone()))
+                    .unwrap_or_default(),
                 check: text(&m, "check"),
                 items_check: text(&m, "items_check"),
             })
@@ -104,8 +124,14 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     } else {
         given.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
             raise(
-                Diagnostic::error("tsdsl::stdlib::wrong_type", format!("`{block}` takes a map of options `#{{ ... }}`, found {}", given.type_name()))
-                    .at_path(&block_call, Vec::new(), Target::Call),
+                Diagnostic::error(
+                    "tsdsl::stdlib::wrong_type",
+                    format!(
+                        "`{block}` takes a map of options `#{{ ... }}`, found {}",
+                        given.type_name()
+                    ),
+                )
+                .at_path(&block_call, Vec::new(), Target::Call),
             )
         })?
     };
@@ -113,12 +139,16 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     let names: Vec<&str> = decls.iter().map(|d| d.name.as_str()).collect();
     for key in given.keys() {
         if !names.contains(&key.as_str()) {
-            let help = did_you_mean(key, names.iter().copied()).unwrap_or_else(|| format!("`{block}` takes: {}", names.join(", ")));
+            let help = did_you_mean(key, names.iter().copied())
+                .unwrap_or_else(|| format!("`{block}` takes: {}", names.join(", ")));
             problems.push(
-                Diagnostic::error("tsdsl::stdlib::unknown_option", format!("`{block}` has no option `{key}`"))
-                    .at_path(&origin, vec![PathSeg::Key(key.to_string())], Target::Key)
-                    .label("unknown option")
-                    .help(help),
+                Diagnostic::error(
+                    "tsdsl::stdlib::unknown_option",
+                    format!("`{block}` has no option `{key}`"),
+                )
+                .at_path(&origin, vec![PathSeg::Key(key.to_string())], Target::Key)
+                .label("unknown option")
+                .help(help),
             );
         }
     }
@@ -143,10 +173,13 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                     out.insert(d.name.as_str().into(), Dynamic::UNIT);
                 }
                 None => problems.push(
-                    Diagnostic::error("tsdsl::stdlib::missing_option", format!("`{block}` needs the option `{}`", d.name))
-                        .at_path(&block_call, Vec::new(), Target::Call)
-                        .label(format!("`{}` is missing", d.name))
-                        .help(format!("add `{}: ...` ({})", d.name, d.doc)),
+                    Diagnostic::error(
+                        "tsdsl::stdlib::missing_option",
+                        format!("`{block}` needs the option `{}`", d.name),
+                    )
+                    .at_path(&block_call, Vec::new(), Target::Call)
+                    .label(format!("`{}` is missing", d.name))
+                    .help(format!("add `{}: ...` ({})", d.name, d.doc)),
                 ),
             },
         }
@@ -210,12 +243,17 @@ fn is_type(ty: &str, v: &Dynamic) -> bool {
         "number" => v.is_int() || v.is_float() || dynamic,
         "bool" => v.is_bool() || dynamic,
         "map" => v.is_map() || dynamic,
-        "map(string)" => v.read_lock::<Map>().is_some_and(|m| m.values().all(|x| x.is_string() || x.is::<TfExpr>())) || dynamic,
+        "map(string)" => {
+            v.read_lock::<Map>()
+                .is_some_and(|m| m.values().all(|x| x.is_string() || x.is::<TfExpr>()))
+                || dynamic
+        }
         "handle" => v.is::<Handle>() || dynamic,
         "list" => v.is_array() || dynamic,
         t if t.starts_with("list(") => {
             let inner = &t[5..t.len() - 1];
-            v.read_lock::<rhai::Array>().is_some_and(|a| a.iter().all(|x| is_type(inner, x))) || dynamic
+            v.read_lock::<rhai::Array>().is_some_and(|a| a.iter().all(|x| is_type(inner, x)))
+                || dynamic
         }
         _ => false,
     }
@@ -231,12 +269,19 @@ fn check_value(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<(Option<usi
 fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<Diagnostic>> {
     let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if !is_type(&d.ty, v) {
-        return Err(Box::new(Diagnostic::error(
-            "tsdsl::stdlib::wrong_type",
-            format!("option `{}` of `{block}` expects {}, found {}", d.name, type_word(&d.ty), found_word(v)),
-        )
-        .label(format!("expected {}", type_word(&d.ty)))
-        .help(doc)));
+        return Err(Box::new(
+            Diagnostic::error(
+                "tsdsl::stdlib::wrong_type",
+                format!(
+                    "option `{}` of `{block}` expects {}, found {}",
+                    d.name,
+                    type_word(&d.ty),
+                    found_word(v)
+                ),
+            )
+            .label(format!("expected {}", type_word(&d.ty)))
+            .help(doc),
+        ));
     }
     if v.is::<TfExpr>() {
         return Ok(()); // known only at plan time
@@ -251,31 +296,52 @@ fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<Diagnostic>
                 (None, Some(b)) => format!("at most {b}"),
                 (None, None) => String::new(),
             };
-            return Err(Box::new(Diagnostic::error(
-                "tsdsl::stdlib::out_of_range",
-                format!("option `{}` of `{block}` must be {range}, found {v}", d.name),
-            )
-            .label(format!("allowed: {range}"))
-            .help(doc)));
+            return Err(Box::new(
+                Diagnostic::error(
+                    "tsdsl::stdlib::out_of_range",
+                    format!("option `{}` of `{block}` must be {range}, found {v}", d.name),
+                )
+                .label(format!("allowed: {range}"))
+                .help(doc),
+            ));
         }
     }
-    if !d.one_of.is_empty() && !d.one_of.iter().any(|a| a.to_string() == v.to_string() && a.type_name() == v.type_name()) {
+    if !d.one_of.is_empty()
+        && !d
+            .one_of
+            .iter()
+            .any(|a| a.to_string() == v.to_string() && a.type_name() == v.type_name())
+    {
         let allowed: Vec<String> = d.one_of.iter().map(|a| format!("`{a}`")).collect();
         let vs = v.to_string();
-        let suggestion = did_you_mean(&vs, d.one_of.iter().map(|a| a.to_string()).collect::<Vec<_>>().iter().map(String::as_str));
-        return Err(Box::new(Diagnostic::error(
-            "tsdsl::stdlib::invalid_option",
-            format!("option `{}` of `{block}` must be one of {}, found `{vs}`", d.name, allowed.join(", ")),
-        )
-        .label("not an allowed value")
-        .help(suggestion.unwrap_or(doc))));
+        let suggestion = did_you_mean(
+            &vs,
+            d.one_of.iter().map(|a| a.to_string()).collect::<Vec<_>>().iter().map(String::as_str),
+        );
+        return Err(Box::new(
+            Diagnostic::error(
+                "tsdsl::stdlib::invalid_option",
+                format!(
+                    "option `{}` of `{block}` must be one of {}, found `{vs}`",
+                    d.name,
+                    allowed.join(", ")
+                ),
+            )
+            .label("not an allowed value")
+            .help(suggestion.unwrap_or(doc)),
+        ));
     }
     if let Some(check) = &d.check {
         if let Ok(s) = v.clone().into_immutable_string() {
             if let Err(f) = checks::run(check, &s) {
-                return Err(Box::new(Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
+                return Err(Box::new(
+                    Diagnostic::error(
+                        "tsdsl::stdlib::invalid_option",
+                        format!("option `{}` of `{block}`: {}", d.name, f.message),
+                    )
                     .label("invalid")
-                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc))));
+                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc)),
+                ));
             }
         }
     }
@@ -290,9 +356,16 @@ fn check_items(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<(Option<usi
                 if let Err(f) = checks::run(check, &s) {
                     return Err(Box::new((
                         Some(i),
-                        Diagnostic::error("tsdsl::stdlib::invalid_option", format!("option `{}` of `{block}`: {}", d.name, f.message))
-                            .label("invalid item")
-                            .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc.clone())),
+                        Diagnostic::error(
+                            "tsdsl::stdlib::invalid_option",
+                            format!("option `{}` of `{block}`: {}", d.name, f.message),
+                        )
+                        .label("invalid item")
+                        .help(
+                            f.suggestion
+                                .map(|s| format!("did you mean `{s}`?"))
+                                .unwrap_or(doc.clone()),
+                        ),
                     )));
                 }
             }
@@ -304,53 +377,91 @@ fn check_items(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<(Option<usi
 /// Rules across options: `ordered` (min ≤ desired ≤ max) and `within`
 /// (subnet lists inside a block and not overlapping each other).
 fn rules(block: &str, spec: &Map, out: &Map, origin: &Origin, problems: &mut Vec<Diagnostic>) {
-    let rules = spec.get("rules").and_then(|r| r.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default();
+    let rules = spec
+        .get("rules")
+        .and_then(|r| r.read_lock::<rhai::Array>().map(|a| a.clone()))
+        .unwrap_or_default();
     for rule in rules.iter().filter_map(|r| r.read_lock::<Map>().map(|m| m.clone())) {
-        if let Some(order) = rule.get("ordered").and_then(|o| o.read_lock::<rhai::Array>().map(|a| a.clone())) {
+        if let Some(order) =
+            rule.get("ordered").and_then(|o| o.read_lock::<rhai::Array>().map(|a| a.clone()))
+        {
             let names: Vec<String> = order.iter().map(|n| n.to_string()).collect();
-            let values: Vec<Option<INT>> = names.iter().map(|n| out.get(n.as_str()).and_then(|v| v.as_int().ok())).collect();
+            let values: Vec<Option<INT>> =
+                names.iter().map(|n| out.get(n.as_str()).and_then(|v| v.as_int().ok())).collect();
             for i in 1..names.len() {
                 if let (Some(a), Some(b)) = (values[i - 1], values[i]) {
                     if a > b {
                         problems.push(
                             Diagnostic::error(
                                 "tsdsl::stdlib::out_of_order",
-                                format!("`{block}` needs {}, but `{}` is {a} and `{}` is {b}", names.join(" ≤ "), names[i - 1], names[i]),
+                                format!(
+                                    "`{block}` needs {}, but `{}` is {a} and `{}` is {b}",
+                                    names.join(" ≤ "),
+                                    names[i - 1],
+                                    names[i]
+                                ),
                             )
                             .at_path(origin, vec![PathSeg::Key(names[i].clone())], Target::Value)
                             .label(format!("smaller than `{}`", names[i - 1]))
-                            .help(format!("raise `{}` to at least {a}, or lower `{}`", names[i], names[i - 1])),
+                            .help(format!(
+                                "raise `{}` to at least {a}, or lower `{}`",
+                                names[i],
+                                names[i - 1]
+                            )),
                         );
                         return;
                     }
                 }
             }
         }
-        if let (Some(within), Some(lists)) = (text(&rule, "within"), rule.get("lists").and_then(|l| l.read_lock::<rhai::Array>().map(|a| a.clone()))) {
-            let Some(outer) = out.get(within.as_str()).and_then(|v| v.clone().into_immutable_string().ok()).and_then(|s| cidr::parse(&s).ok()) else {
+        if let (Some(within), Some(lists)) = (
+            text(&rule, "within"),
+            rule.get("lists").and_then(|l| l.read_lock::<rhai::Array>().map(|a| a.clone())),
+        ) {
+            let Some(outer) = out
+                .get(within.as_str())
+                .and_then(|v| v.clone().into_immutable_string().ok())
+                .and_then(|s| cidr::parse(&s).ok())
+            else {
                 continue;
             };
             let mut seen: Vec<(cidr::Cidr, String, usize)> = Vec::new();
             for list in lists.iter().map(|l| l.to_string()) {
-                let items = out.get(list.as_str()).and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default();
+                let items = out
+                    .get(list.as_str())
+                    .and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone()))
+                    .unwrap_or_default();
                 for (i, item) in items.iter().enumerate() {
-                    let Some(c) = item.clone().into_immutable_string().ok().and_then(|s| cidr::parse(&s).ok()) else { continue };
+                    let Some(c) = item
+                        .clone()
+                        .into_immutable_string()
+                        .ok()
+                        .and_then(|s| cidr::parse(&s).ok())
+                    else {
+                        continue;
+                    };
                     let path = vec![PathSeg::Key(list.clone()), PathSeg::Index(i)];
                     if !outer.contains(c) {
                         problems.push(
-                            Diagnostic::error("tsdsl::stdlib::subnet_outside", format!("subnet `{c}` lies outside `{within}` = `{outer}`"))
-                                .at_path(origin, path, Target::Value)
-                                .label("not inside the VPC")
-                                .help(format!("pick a block inside `{outer}`")),
+                            Diagnostic::error(
+                                "tsdsl::stdlib::subnet_outside",
+                                format!("subnet `{c}` lies outside `{within}` = `{outer}`"),
+                            )
+                            .at_path(origin, path, Target::Value)
+                            .label("not inside the VPC")
+                            .help(format!("pick a block inside `{outer}`")),
                         );
                         return;
                     }
                     if let Some((other, olist, oi)) = seen.iter().find(|(o, _, _)| o.overlaps(c)) {
                         problems.push(
-                            Diagnostic::error("tsdsl::stdlib::subnet_overlap", format!("subnet `{c}` overlaps `{other}` ({olist}[{oi}])"))
-                                .at_path(origin, path, Target::Value)
-                                .label("overlaps another subnet")
-                                .help("subnets of one VPC must not share addresses"),
+                            Diagnostic::error(
+                                "tsdsl::stdlib::subnet_overlap",
+                                format!("subnet `{c}` overlaps `{other}` ({olist}[{oi}])"),
+                            )
+                            .at_path(origin, path, Target::Value)
+                            .label("overlaps another subnet")
+                            .help("subnets of one VPC must not share addresses"),
                         );
                         return;
                     }

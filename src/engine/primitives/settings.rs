@@ -13,19 +13,40 @@ const TERRAFORM_KEYS: &[&str] = &["required_version", "required_providers"];
 
 /// Arguments of Terraform's S3 backend (1.15), for did-you-mean.
 const S3_BACKEND_KEYS: &[&str] = &[
-    "bucket", "key", "region", "dynamodb_table", "use_lockfile", "encrypt", "kms_key_id", "acl",
-    "workspace_key_prefix", "profile", "shared_credentials_files", "shared_config_files", "assume_role",
-    "skip_region_validation", "skip_credentials_validation", "sse_customer_key", "dynamodb_endpoint",
-    "endpoints", "use_path_style", "allowed_account_ids", "forbidden_account_ids", "max_retries",
+    "bucket",
+    "key",
+    "region",
+    "dynamodb_table",
+    "use_lockfile",
+    "encrypt",
+    "kms_key_id",
+    "acl",
+    "workspace_key_prefix",
+    "profile",
+    "shared_credentials_files",
+    "shared_config_files",
+    "assume_role",
+    "skip_region_validation",
+    "skip_credentials_validation",
+    "sse_customer_key",
+    "dynamodb_endpoint",
+    "endpoints",
+    "use_path_style",
+    "allowed_account_ids",
+    "forbidden_account_ids",
+    "max_retries",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();
-    engine.register_fn("terraform", move |nc: NativeCallContext, cfg: Dynamic| terraform(&c, &nc, cfg));
+    engine.register_fn("terraform", move |nc: NativeCallContext, cfg: Dynamic| {
+        terraform(&c, &nc, cfg)
+    });
     let c = ctx.clone();
-    engine.register_fn("backend", move |nc: NativeCallContext, kind: Dynamic, cfg: Dynamic| backend(&c, &nc, kind, cfg));
+    engine.register_fn("backend", move |nc: NativeCallContext, kind: Dynamic, cfg: Dynamic| {
+        backend(&c, &nc, kind, cfg)
+    });
 }
-
 
 fn terraform(ctx: &CtxRef, nc: &NativeCallContext, cfg: Dynamic) -> Res<()> {
     let origin = origin_of(nc);
@@ -48,9 +69,17 @@ fn terraform(ctx: &CtxRef, nc: &NativeCallContext, cfg: Dynamic) -> Res<()> {
 }
 
 /// `"~> 6.0"` (a hashicorp provider) or `#{ source: "hashicorp/aws", version: "~> 6.0" }`.
-fn requirement(origin: &Origin, path: Vec<PathSeg>, name: &str, req: &Dynamic) -> Res<ProviderRequirement> {
+fn requirement(
+    origin: &Origin,
+    path: Vec<PathSeg>,
+    name: &str,
+    req: &Dynamic,
+) -> Res<ProviderRequirement> {
     if let Ok(v) = req.clone().into_immutable_string() {
-        return Ok(ProviderRequirement { source: format!("hashicorp/{name}"), version: Some(v.to_string()) });
+        return Ok(ProviderRequirement {
+            source: format!("hashicorp/{name}"),
+            version: Some(v.to_string()),
+        });
     }
     let Some(m) = req.read_lock::<rhai::Map>().map(|m| m.clone()) else {
         return Err(raise(
@@ -59,8 +88,13 @@ fn requirement(origin: &Origin, path: Vec<PathSeg>, name: &str, req: &Dynamic) -
                 .help("e.g. `aws: \"~> 6.0\"` or `aws: #{ source: \"hashicorp/aws\", version: \"~> 6.0\" }`"),
         ));
     };
-    let field = |k: &str| m.get(k).and_then(|v| v.clone().into_immutable_string().ok()).map(|s| s.to_string());
-    Ok(ProviderRequirement { source: field("source").unwrap_or_else(|| format!("hashicorp/{name}")), version: field("version") })
+    let field = |k: &str| {
+        m.get(k).and_then(|v| v.clone().into_immutable_string().ok()).map(|s| s.to_string())
+    };
+    Ok(ProviderRequirement {
+        source: field("source").unwrap_or_else(|| format!("hashicorp/{name}")),
+        version: field("version"),
+    })
 }
 
 fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) -> Res<()> {
@@ -76,11 +110,16 @@ fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) ->
         for (k, v) in &map {
             let value = value_at(&c, &origin, &[PathSeg::key(k)], v)?;
             // Terraform reads backend settings before anything else exists.
-            if !value.references().is_empty() || matches!(value, Value::Call { .. } | Value::Expr(_)) {
+            if !value.references().is_empty()
+                || matches!(value, Value::Call { .. } | Value::Expr(_))
+            {
                 return Err(raise(
-                    Diagnostic::error("tsdsl::model::dynamic_backend", format!("backend setting `{k}` must be a literal value"))
-                        .at_path(&origin, vec![PathSeg::key(k)], Target::Value)
-                        .help("Terraform reads the backend before any resource or variable exists"),
+                    Diagnostic::error(
+                        "tsdsl::model::dynamic_backend",
+                        format!("backend setting `{k}` must be a literal value"),
+                    )
+                    .at_path(&origin, vec![PathSeg::key(k)], Target::Value)
+                    .help("Terraform reads the backend before any resource or variable exists"),
                 ));
             }
             config.insert(k.to_string(), value);
@@ -90,8 +129,11 @@ fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) ->
     if c.stack.terraform.backend.is_some() {
         drop(c);
         return Err(raise(
-            Diagnostic::error("tsdsl::model::duplicate_name", "a stack has one backend; this is the second")
-                .at_path(&origin, Vec::new(), Target::Call),
+            Diagnostic::error(
+                "tsdsl::model::duplicate_name",
+                "a stack has one backend; this is the second",
+            )
+            .at_path(&origin, Vec::new(), Target::Call),
         ));
     }
     c.stack.terraform.backend = Some(Backend { kind, config, origin });

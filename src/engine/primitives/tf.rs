@@ -15,20 +15,124 @@ use super::{name_arg, origin_of, value_at, Res};
 
 /// Terraform 1.15's built-in functions.
 pub(crate) const FUNCTIONS: &[&str] = &[
-    "abs", "ceil", "floor", "log", "max", "min", "parseint", "pow", "signum", "chomp", "endswith", "format",
-    "formatlist", "indent", "join", "lower", "regex", "regexall", "replace", "split", "startswith", "strcontains",
-    "strrev", "substr", "templatestring", "title", "trim", "trimprefix", "trimspace", "trimsuffix", "upper",
-    "alltrue", "anytrue", "chunklist", "coalesce", "coalescelist", "compact", "concat", "contains", "distinct",
-    "element", "flatten", "index", "keys", "length", "lookup", "matchkeys", "merge", "one", "range", "reverse",
-    "setintersection", "setproduct", "setsubtract", "setunion", "slice", "sort", "sum", "transpose", "values",
-    "zipmap", "base64decode", "base64encode", "base64gzip", "csvdecode", "jsondecode", "jsonencode",
-    "textdecodebase64", "textencodebase64", "urlencode", "yamldecode", "yamlencode", "abspath", "dirname",
-    "pathexpand", "basename", "file", "fileexists", "fileset", "filebase64", "templatefile", "formatdate",
-    "plantimestamp", "timeadd", "timecmp", "timestamp", "base64sha256", "base64sha512", "bcrypt",
-    "filebase64sha256", "filebase64sha512", "filemd5", "filesha1", "filesha256", "filesha512", "md5",
-    "rsadecrypt", "sha1", "sha256", "sha512", "uuid", "uuidv5", "cidrhost", "cidrnetmask", "cidrsubnet",
-    "cidrsubnets", "can", "issensitive", "nonsensitive", "sensitive", "tobool", "tolist", "tomap", "tonumber",
-    "toset", "tostring", "try", "ephemeralasnull",
+    "abs",
+    "ceil",
+    "floor",
+    "log",
+    "max",
+    "min",
+    "parseint",
+    "pow",
+    "signum",
+    "chomp",
+    "endswith",
+    "format",
+    "formatlist",
+    "indent",
+    "join",
+    "lower",
+    "regex",
+    "regexall",
+    "replace",
+    "split",
+    "startswith",
+    "strcontains",
+    "strrev",
+    "substr",
+    "templatestring",
+    "title",
+    "trim",
+    "trimprefix",
+    "trimspace",
+    "trimsuffix",
+    "upper",
+    "alltrue",
+    "anytrue",
+    "chunklist",
+    "coalesce",
+    "coalescelist",
+    "compact",
+    "concat",
+    "contains",
+    "distinct",
+    "element",
+    "flatten",
+    "index",
+    "keys",
+    "length",
+    "lookup",
+    "matchkeys",
+    "merge",
+    "one",
+    "range",
+    "reverse",
+    "setintersection",
+    "setproduct",
+    "setsubtract",
+    "setunion",
+    "slice",
+    "sort",
+    "sum",
+    "transpose",
+    "values",
+    "zipmap",
+    "base64decode",
+    "base64encode",
+    "base64gzip",
+    "csvdecode",
+    "jsondecode",
+    "jsonencode",
+    "textdecodebase64",
+    "textencodebase64",
+    "urlencode",
+    "yamldecode",
+    "yamlencode",
+    "abspath",
+    "dirname",
+    "pathexpand",
+    "basename",
+    "file",
+    "fileexists",
+    "fileset",
+    "filebase64",
+    "templatefile",
+    "formatdate",
+    "plantimestamp",
+    "timeadd",
+    "timecmp",
+    "timestamp",
+    "base64sha256",
+    "base64sha512",
+    "bcrypt",
+    "filebase64sha256",
+    "filebase64sha512",
+    "filemd5",
+    "filesha1",
+    "filesha256",
+    "filesha512",
+    "md5",
+    "rsadecrypt",
+    "sha1",
+    "sha256",
+    "sha512",
+    "uuid",
+    "uuidv5",
+    "cidrhost",
+    "cidrnetmask",
+    "cidrsubnet",
+    "cidrsubnets",
+    "can",
+    "issensitive",
+    "nonsensitive",
+    "sensitive",
+    "tobool",
+    "tolist",
+    "tomap",
+    "tonumber",
+    "toset",
+    "tostring",
+    "try",
+    "ephemeralasnull",
 ];
 
 /// Checks that `text` parses as one HCL expression.
@@ -55,9 +159,12 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         let name = name_arg(&origin, &name, "a function name")?;
         if !FUNCTIONS.contains(&name.as_str()) {
             return Err(raise(
-                Diagnostic::error("tsdsl::model::unknown_function", format!("Terraform has no function `{name}`"))
-                    .at_path(&origin, Vec::new(), Target::Call)
-                    .help_opt(did_you_mean(&name, FUNCTIONS.iter().copied())),
+                Diagnostic::error(
+                    "tsdsl::model::unknown_function",
+                    format!("Terraform has no function `{name}`"),
+                )
+                .at_path(&origin, Vec::new(), Target::Call)
+                .help_opt(did_you_mean(&name, FUNCTIONS.iter().copied())),
             ));
         }
         call(&c, &nc, &name, &args)
@@ -67,9 +174,12 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         let text = name_arg(&origin, &text, "an expression")?;
         check_expression(&text).map_err(|e| {
             raise(
-                Diagnostic::error("tsdsl::model::bad_expression", format!("`{text}` is not a valid Terraform expression: {e}"))
-                    .at_path(&origin, Vec::new(), Target::Call)
-                    .label("passed here"),
+                Diagnostic::error(
+                    "tsdsl::model::bad_expression",
+                    format!("`{text}` is not a valid Terraform expression: {e}"),
+                )
+                .at_path(&origin, Vec::new(), Target::Call)
+                .label("passed here"),
             )
         })?;
         Ok(expr(Value::Expr(text)))
@@ -88,11 +198,16 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
                 .collect();
             if !known.contains(&name) {
                 return Err(raise(
-                    Diagnostic::error("tsdsl::model::undefined_reference", format!("no {kind} `{name}` is declared"))
-                        .at_path(&origin, Vec::new(), Target::Call)
-                        .help(did_you_mean(&name, known.iter().map(String::as_str)).unwrap_or_else(|| {
-                            format!("declare it before use with `{kind}(\"{name}\", ...)`")
-                        })),
+                    Diagnostic::error(
+                        "tsdsl::model::undefined_reference",
+                        format!("no {kind} `{name}` is declared"),
+                    )
+                    .at_path(&origin, Vec::new(), Target::Call)
+                    .help(
+                        did_you_mean(&name, known.iter().map(String::as_str)).unwrap_or_else(
+                            || format!("declare it before use with `{kind}(\"{name}\", ...)`"),
+                        ),
+                    ),
                 ));
             }
             Ok(expr(Value::Ref(Reference::new(root).attr(name))))
@@ -107,9 +222,12 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         let text = name_arg(&origin, &text, "a reference")?;
         parse_reference(&text).map(|r| expr(Value::Ref(r))).ok_or_else(|| {
             raise(
-                Diagnostic::error("tsdsl::model::bad_expression", format!("`{text}` is not a Terraform reference"))
-                    .at_path(&origin, Vec::new(), Target::Call)
-                    .help("a reference looks like `aws_vpc.main.id` or `var.region`"),
+                Diagnostic::error(
+                    "tsdsl::model::bad_expression",
+                    format!("`{text}` is not a Terraform reference"),
+                )
+                .at_path(&origin, Vec::new(), Target::Call)
+                .help("a reference looks like `aws_vpc.main.id` or `var.region`"),
             )
         })
     });
@@ -123,15 +241,20 @@ fn register_function(m: &mut Module, ctx: &CtxRef, name: &'static str) {
     let c = ctx.clone();
     m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic| call(&c, &nc, name, &[a]));
     let c = ctx.clone();
-    m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic, b: Dynamic| call(&c, &nc, name, &[a, b]));
+    m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic, b: Dynamic| {
+        call(&c, &nc, name, &[a, b])
+    });
     let c = ctx.clone();
     m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic, b: Dynamic, d: Dynamic| {
         call(&c, &nc, name, &[a, b, d])
     });
     let c = ctx.clone();
-    m.set_native_fn(name, move |nc: NativeCallContext, a: Dynamic, b: Dynamic, d: Dynamic, e: Dynamic| {
-        call(&c, &nc, name, &[a, b, d, e])
-    });
+    m.set_native_fn(
+        name,
+        move |nc: NativeCallContext, a: Dynamic, b: Dynamic, d: Dynamic, e: Dynamic| {
+            call(&c, &nc, name, &[a, b, d, e])
+        },
+    );
 }
 
 fn call(ctx: &CtxRef, nc: &NativeCallContext, name: &str, args: &[Dynamic]) -> Res<Dynamic> {

@@ -11,17 +11,23 @@ use super::super::handle::TfExpr;
 use super::tf::check_expression;
 use super::{check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, value_at, Res};
 
-const VARIABLE_KEYS: &[&str] = &["type", "default", "description", "sensitive", "nullable", "validation"];
+const VARIABLE_KEYS: &[&str] =
+    &["type", "default", "description", "sensitive", "nullable", "validation"];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();
-    engine.register_fn("variable", move |nc: NativeCallContext, n: Dynamic, o: Dynamic| variable(&c, &nc, n, o));
+    engine.register_fn("variable", move |nc: NativeCallContext, n: Dynamic, o: Dynamic| {
+        variable(&c, &nc, n, o)
+    });
     let c = ctx.clone();
-    engine.register_fn("variable", move |nc: NativeCallContext, n: Dynamic| variable(&c, &nc, n, Dynamic::UNIT));
+    engine.register_fn("variable", move |nc: NativeCallContext, n: Dynamic| {
+        variable(&c, &nc, n, Dynamic::UNIT)
+    });
     let c = ctx.clone();
-    engine.register_fn("local", move |nc: NativeCallContext, n: Dynamic, v: Dynamic| local(&c, &nc, n, v));
+    engine.register_fn("local", move |nc: NativeCallContext, n: Dynamic, v: Dynamic| {
+        local(&c, &nc, n, v)
+    });
 }
-
 
 fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res<TfExpr> {
     let origin = origin_of(nc);
@@ -43,20 +49,32 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         }
         None => None,
     };
-    let text = |k: &str| -> Res<Option<String>> { map.get(k).map(|v| name_arg(&origin, v, &format!("`{k}`"))).transpose() };
+    let text = |k: &str| -> Res<Option<String>> {
+        map.get(k).map(|v| name_arg(&origin, v, &format!("`{k}`"))).transpose()
+    };
     let flag = |k: &str| -> Res<Option<bool>> {
         map.get(k)
             .map(|v| {
                 v.as_bool().map_err(|_| {
                     raise(
-                        Diagnostic::error("tsdsl::script::wrong_type", format!("`{k}` must be true or false"))
-                            .at_path(&origin, vec![PathSeg::key(k)], Target::Value),
+                        Diagnostic::error(
+                            "tsdsl::script::wrong_type",
+                            format!("`{k}` must be true or false"),
+                        )
+                        .at_path(
+                            &origin,
+                            vec![PathSeg::key(k)],
+                            Target::Value,
+                        ),
                     )
                 })
             })
             .transpose()
     };
-    let default = map.get("default").map(|d| value_at(&c, &origin, &[PathSeg::key("default")], d)).transpose()?;
+    let default = map
+        .get("default")
+        .map(|d| value_at(&c, &origin, &[PathSeg::key("default")], d))
+        .transpose()?;
     let validations = match map.get("validation") {
         Some(v) => validations(&origin, v, &c)?,
         None => Vec::new(),
@@ -81,17 +99,28 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
 }
 
 /// `validation: #{ condition: tf::expr("..."), error_message: "..." }` or a list of them.
-fn validations(origin: &Origin, v: &Dynamic, ctx: &super::super::context::Ctx) -> Res<Vec<Validation>> {
+fn validations(
+    origin: &Origin,
+    v: &Dynamic,
+    ctx: &super::super::context::Ctx,
+) -> Res<Vec<Validation>> {
     let items = v.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_else(|| vec![v.clone()]);
     let mut out = Vec::new();
     for (i, item) in items.iter().enumerate() {
-        let path = if v.is_array() { vec![PathSeg::key("validation"), PathSeg::Index(i)] } else { vec![PathSeg::key("validation")] };
+        let path = if v.is_array() {
+            vec![PathSeg::key("validation"), PathSeg::Index(i)]
+        } else {
+            vec![PathSeg::key("validation")]
+        };
         let m = map_arg(origin, item, "a validation")?;
         check_keys(origin, &m, &["condition", "error_message"], "a validation")?;
         let (Some(cond), Some(msg)) = (m.get("condition"), m.get("error_message")) else {
             return Err(raise(
-                Diagnostic::error("tsdsl::model::missing_argument", "a validation needs `condition` and `error_message`")
-                    .at_path(origin, path, Target::Value),
+                Diagnostic::error(
+                    "tsdsl::model::missing_argument",
+                    "a validation needs `condition` and `error_message`",
+                )
+                .at_path(origin, path, Target::Value),
             ));
         };
         let mut cpath = path.clone();
