@@ -19,6 +19,17 @@ pub fn summary(stack: &Stack, dest: &str, ms: u128) -> String {
 pub fn error(err: &Error, opts: RenderOptions) {
     match err {
         Error::Script { diagnostics, sources } => eprint!("{}", render(diagnostics, sources, opts)),
+        Error::Output(diagnostics) => {
+            let text = render(diagnostics, &SourceMap::default(), opts);
+            // The renderer's closing "could not build" line is about scripts.
+            let text = text.strip_suffix('\n').unwrap_or(&text);
+            match text.rsplit_once('\n') {
+                Some((body, last)) if last.starts_with("error: could not build") => {
+                    eprintln!("{body}")
+                }
+                _ => eprintln!("{text}"),
+            }
+        }
         other => eprintln!("error: {other}"),
     }
 }
@@ -30,5 +41,18 @@ pub fn warnings(
 ) {
     if !diags.is_empty() {
         eprint!("{}", render(diags, sources, opts));
+    }
+}
+
+/// Says what opening the output folder repaired after a crashed run.
+pub fn recovery(out: &crate::output::OutputDir) {
+    let dir = out.dir().display();
+    if out.finished_interrupted {
+        eprintln!("note: finished replacing the output in `{dir}`, which a crash had interrupted");
+    }
+    if out.cleaned > 0 {
+        let n = out.cleaned;
+        let s = if n == 1 { "" } else { "s" };
+        eprintln!("note: deleted {n} temporary file{s} a crashed run left in `{dir}`");
     }
 }
