@@ -128,8 +128,9 @@ fn compile_once(
 /// Waits until no watched file changes size or mtime for [`SETTLE`]: an
 /// editor that truncates then writes is not read in between.
 fn settle(files: &HashSet<PathBuf>) {
+    type Stamp = Option<(u64, Option<SystemTime>)>;
     let snapshot = || {
-        let mut s: Vec<(&PathBuf, Option<(u64, Option<SystemTime>)>)> = files
+        let mut s: Vec<(&PathBuf, Stamp)> = files
             .iter()
             .map(|f| (f, std::fs::metadata(f).ok().map(|m| (m.len(), m.modified().ok()))))
             .collect();

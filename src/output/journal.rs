@@ -59,13 +59,23 @@ pub(crate) fn stage(
 }
 
 /// Makes the journal durable: from here on the new output is the output.
+/// An error means no journal is in place (so the caller may delete the
+/// temporary files it names).
 pub(crate) fn commit(dir: &Path, folder: &File, j: &Journal, steps: &mut Steps) -> io::Result<()> {
     let text = serde_json::to_vec(j).map_err(io::Error::other)?;
     let tmp = stage(dir, &text, steps)?;
     steps.next("commit the journal")?;
     tmp.persist(dir.join(JOURNAL)).map_err(|e| e.error)?;
-    steps.next("flush the folder")?;
-    folder.sync_all()
+    let flushed = steps.next("flush the folder").and_then(|()| folder.sync_all());
+    match flushed {
+        Ok(()) => Ok(()),
+        // Not known to be durable: take it back. If even that fails, the
+        // journal stands and the write goes on as committed.
+        Err(e) => match std::fs::remove_file(dir.join(JOURNAL)) {
+            Ok(()) => Err(e),
+            Err(_) => Ok(()),
+        },
+    }
 }
 
 /// Carries out a committed journal, then deletes it. Safe to repeat: a
@@ -90,8 +100,10 @@ pub(crate) fn apply(dir: &Path, folder: &File, j: &Journal, steps: &mut Steps) -
     folder.sync_all()?;
     steps.next("remove the journal")?;
     std::fs::remove_file(dir.join(JOURNAL))?;
-    steps.next("flush the folder")?;
-    folder.sync_all()
+    // Best effort: should the removal not reach the disk, the journal comes
+    // back after a power cut and carrying it out again changes nothing.
+    let _ = steps.next("flush the folder").and_then(|()| folder.sync_all());
+    Ok(())
 }
 
 /// The journal an interrupted run left, if any. One that does not read as

@@ -219,7 +219,8 @@ impl OutputDir {
             return Err(Error::io(dir.join(journal::JOURNAL), "write", e));
         }
         drop(staged);
-        journal::apply(&dir, &self.folder, &j, &mut self.steps).map_err(|e| unfinished(&dir, &e))?;
+        journal::apply(&dir, &self.folder, &j, &mut self.steps)
+            .map_err(|e| unfinished(&dir, &e))?;
         Ok(written)
     }
 

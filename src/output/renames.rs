@@ -18,7 +18,9 @@ const MAX_SCORED_PAIRS: usize = 250_000;
 pub(crate) fn likely(before: &[Address], after: &[Address]) -> Vec<(Address, Address)> {
     let old: HashSet<&Address> = before.iter().collect();
     let new: HashSet<&Address> = after.iter().collect();
-    let mut by_type: BTreeMap<(Kind, &str), (Vec<&Address>, Vec<&Address>)> = BTreeMap::new();
+    /// Per type: the addresses gone and the ones added.
+    type Changes<'a> = (Vec<&'a Address>, Vec<&'a Address>);
+    let mut by_type: BTreeMap<(Kind, &str), Changes> = BTreeMap::new();
     for a in before.iter().filter(|a| a.kind != Kind::Data && !new.contains(a)) {
         by_type.entry((a.kind, &a.ty)).or_default().0.push(a);
     }
@@ -122,7 +124,8 @@ mod tests {
 
     #[test]
     fn no_pair_across_types_nor_for_data_sources() {
-        let before = [res("aws_s3_bucket", "a"), Address { kind: Kind::Data, ..res("aws_ami", "x") }];
+        let before =
+            [res("aws_s3_bucket", "a"), Address { kind: Kind::Data, ..res("aws_ami", "x") }];
         let after = [res("aws_vpc", "b"), Address { kind: Kind::Data, ..res("aws_ami", "y") }];
         assert!(likely(&before, &after).is_empty());
     }
