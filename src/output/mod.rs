@@ -86,23 +86,7 @@ impl OutputDir {
         folder::check_place(dir, script, opts.force_dir)?;
         let folder = folder::lock(dir)?;
         let mut steps = Steps::from_env();
-        let finished_interrupted = match journal::pending(dir) {
-            Ok(None) => false,
-            Ok(Some(j)) => {
-                journal::apply(dir, &folder, &j, &mut steps).map_err(|e| unfinished(dir, &e))?;
-                true
-            }
-            Err(why) => {
-                return Err(refuse(
-                    "tsdsl::output::bad_journal",
-                    format!(
-                        "`{}` is not a journal tsdsl wrote: {why}",
-                        dir.join(journal::JOURNAL).display()
-                    ),
-                    "if no tsdsl run into this folder was interrupted, delete the file",
-                ))
-            }
-        };
+        let finished_interrupted = finish_pending(dir, &folder, &mut steps)?;
         let cleaned =
             journal::clean(dir).map_err(|e| Error::io(dir, "clean up the output folder", e))?;
         Ok(OutputDir {
@@ -125,7 +109,12 @@ impl OutputDir {
     /// in the way is not tsdsl's, when another script's output shares the
     /// folder, or when the output would become empty without
     /// [`WriteOptions::allow_empty`]. Writes nothing.
-    pub fn plan<'f>(&self, files: &'f [OutFile]) -> Result<Plan<'f>, Error> {
+    pub fn plan<'f>(&mut self, files: &'f [OutFile]) -> Result<Plan<'f>, Error> {
+        // A write of ours that failed half way (watch goes on after one).
+        finish_pending(&self.dir, &self.folder, &mut self.steps)?;
+        // The script as the new files record it: an old file recording the
+        // very same text is ours, however the marker's format evolves.
+        let current = files.first().and_then(|f| owner::recorded_script(&f.name, &f.contents));
         let mut names = Vec::new();
         let entries = std::fs::read_dir(&self.dir)
             .map_err(|e| Error::io(&self.dir, "list the output folder", e))?;
@@ -141,7 +130,9 @@ impl OutputDir {
         let mut refusals = Vec::new();
         for name in names {
             let path = self.dir.join(&name);
-            match owner::classify(&path, &self.script).map_err(|e| Error::io(&path, "read", e))? {
+            let found = owner::classify(&path, &self.script, current.as_deref())
+                .map_err(|e| Error::io(&path, "read", e))?;
+            match found {
                 Found::Mine(text) => {
                     mine.insert(name, text);
                 }
@@ -288,6 +279,26 @@ fn not_generated(path: &Path, dir: &Path) -> Diagnostic {
          it (tsdsl leaves other names alone), or write the stack elsewhere with `-o`",
         dir.display()
     ))
+}
+
+/// Carries out the journal an interrupted write left, if any; true if
+/// there was one.
+fn finish_pending(dir: &Path, folder: &File, steps: &mut Steps) -> Result<bool, Error> {
+    match journal::pending(dir) {
+        Ok(None) => Ok(false),
+        Ok(Some(j)) => {
+            journal::apply(dir, folder, &j, steps).map_err(|e| unfinished(dir, &e))?;
+            Ok(true)
+        }
+        Err(why) => Err(refuse(
+            "tsdsl::output::bad_journal",
+            format!(
+                "`{}` is not a journal tsdsl wrote: {why}",
+                dir.join(journal::JOURNAL).display()
+            ),
+            "if no tsdsl run into this folder was interrupted, delete the file",
+        )),
+    }
 }
 
 fn unfinished(dir: &Path, e: &std::io::Error) -> Error {

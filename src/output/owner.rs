@@ -30,7 +30,12 @@ pub(crate) fn is_config_name(name: &str) -> bool {
     name.ends_with(".tf") || name.ends_with(".tf.json")
 }
 
-pub(crate) fn classify(path: &Path, script: &Path) -> std::io::Result<Found> {
+/// `current` is the script as this run's own files record it.
+pub(crate) fn classify(
+    path: &Path,
+    script: &Path,
+    current: Option<&str>,
+) -> std::io::Result<Found> {
     let meta = std::fs::symlink_metadata(path)?;
     if !meta.is_file() {
         return Ok(Found::Foreign);
@@ -41,7 +46,7 @@ pub(crate) fn classify(path: &Path, script: &Path) -> std::io::Result<Found> {
     let Some(recorded) = recorded_script(&name, &String::from_utf8_lossy(&head)) else {
         return Ok(Found::Foreign);
     };
-    if !same_script(&recorded, script) {
+    if current != Some(recorded.as_str()) && !same_script(&recorded, script) {
         return Ok(Found::Other(recorded));
     }
     match String::from_utf8(std::fs::read(path)?) {
