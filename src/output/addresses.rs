@@ -1,6 +1,12 @@
 //! The addresses a generated file declares (`aws_s3_bucket.logs`,
 //! `data.aws_ami.base`, `module.vpc`), read back from the file itself so the
 //! previous output needs no record beside it.
+//!
+//! The files are ours (their marker says so), laid out by `emit`: every
+//! top-level block opens at column 0 on a line of its own, and only a
+//! heredoc's text can put anything else there. So a scan of the lines is
+//! exact, and linear: a full HCL parse of a large output costs more than
+//! building it.
 
 /// One top-level address of a Terraform configuration.
 #[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
@@ -39,19 +45,70 @@ pub(crate) fn of_file(name: &str, text: &str) -> Option<Vec<Address>> {
 }
 
 fn of_hcl(text: &str) -> Option<Vec<Address>> {
-    let body = hcl::parse(text).ok()?;
     let mut found = Vec::new();
-    for block in body.blocks() {
-        let labels: Vec<&str> = block.labels().iter().map(|l| l.as_str()).collect();
-        let address = match (block.identifier(), labels.as_slice()) {
+    let mut heredoc: Option<&str> = None;
+    for line in text.lines() {
+        if let Some(end) = heredoc {
+            if line.trim() == end {
+                heredoc = None;
+            }
+            continue;
+        }
+        heredoc = heredoc_opened(line);
+        let Some((ident, labels)) = block_header(line) else { continue };
+        let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
+        found.push(match (ident, labels.as_slice()) {
             ("resource", [ty, name]) => address(Kind::Resource, ty, name),
             ("data", [ty, name]) => address(Kind::Data, ty, name),
             ("module", [name]) => address(Kind::Module, "", name),
             _ => continue,
-        };
-        found.push(address);
+        });
     }
-    Some(found)
+    // An unclosed heredoc: not a file we wrote.
+    heredoc.is_none().then_some(found)
+}
+
+/// The delimiter of a heredoc that `line` opens (`<<EOT`, `<<-EOT`).
+fn heredoc_opened(line: &str) -> Option<&str> {
+    let (_, rest) = line.rsplit_once("<<")?;
+    let word = rest.strip_prefix('-').unwrap_or(rest).trim_end();
+    let ident = !word.is_empty()
+        && word.chars().all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+        && !word.starts_with(|c: char| c.is_ascii_digit());
+    ident.then_some(word)
+}
+
+/// `ident "label" "label" {` at column 0.
+fn block_header(line: &str) -> Option<(&str, Vec<String>)> {
+    let rest = line.trim_end().strip_suffix('{')?;
+    let (ident, mut rest) = rest.split_once(' ')?;
+    if ident.is_empty() || !ident.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+        return None;
+    }
+    let mut labels = Vec::new();
+    loop {
+        rest = rest.trim_start();
+        if rest.is_empty() {
+            return Some((ident, labels));
+        }
+        let (label, after) = quoted(rest)?;
+        labels.push(label);
+        rest = after;
+    }
+}
+
+/// A quoted label at the start of `s`, unescaped, and what follows it.
+fn quoted(s: &str) -> Option<(String, &str)> {
+    let mut chars = s.strip_prefix('"')?.char_indices();
+    let mut label = String::new();
+    while let Some((i, c)) = chars.next() {
+        match c {
+            '"' => return Some((label, &s[i + 2..])),
+            '\\' => label.push(chars.next()?.1),
+            c => label.push(c),
+        }
+    }
+    None
 }
 
 fn of_json(text: &str) -> Option<Vec<Address>> {
@@ -90,6 +147,15 @@ mod tests {
         let shown: Vec<String> =
             of_file("main.tf.json", json).unwrap().iter().map(ToString::to_string).collect();
         assert_eq!(shown, ["aws_vpc.main", "aws_vpc.b", "module.net"]);
-        assert_eq!(of_file("main.tf", "resource {"), None);
+        assert_eq!(of_file("main.tf", "x = <<EOT\nresource \"a\" \"b\" {\n"), None);
+    }
+
+    #[test]
+    fn a_heredoc_line_is_no_block() {
+        let hcl = "resource \"aws_instance\" \"web\" {\n  user_data = <<-EOT\n\
+                   resource \"fake\" \"one\" {\n  EOT\n}\n\nmodule \"m\" {\n}\n";
+        let shown: Vec<String> =
+            of_file("main.tf", hcl).unwrap().iter().map(ToString::to_string).collect();
+        assert_eq!(shown, ["aws_instance.web", "module.m"]);
     }
 }
