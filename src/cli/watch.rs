@@ -30,7 +30,7 @@ use super::report;
 const QUIET: Duration = Duration::from_millis(100);
 const MAX_BATCH: Duration = Duration::from_millis(500);
 /// Files count as saved once their size and mtime hold this long...
-const SETTLE: Duration = Duration::from_millis(150);
+const SETTLE: Duration = Duration::from_millis(250);
 /// ...or after this, for a file that keeps changing.
 const MAX_SETTLE: Duration = Duration::from_secs(2);
 
@@ -63,6 +63,10 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
             return Ok(());
         }
         settle(&files);
+        // Events of the save we just waited out: the build reads its end.
+        // (Left queued, they would rebuild the same text and confirm an
+        // output held back without a new save.)
+        while rx.try_recv().is_ok() {}
     }
 }
 
