@@ -44,9 +44,13 @@ pub fn warnings(
     }
 }
 
-/// Says what opening the output folder repaired after a crashed run.
+/// Says what opening the output folder repaired after a crashed run, and
+/// whether it could be locked.
 pub fn recovery(out: &crate::output::OutputDir) {
     let dir = out.dir().display();
+    if let Some(why) = &out.unlocked {
+        eprintln!("warning: cannot lock `{dir}` ({why}): another run into it could interleave");
+    }
     if out.finished_interrupted {
         eprintln!("note: finished replacing the output in `{dir}`, which a crash had interrupted");
     }

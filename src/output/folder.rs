@@ -48,21 +48,20 @@ pub(crate) fn check_place(dir: &Path, script: &Path, force: bool) -> Result<(), 
 
 /// Locks the folder (an advisory `flock` on the folder itself, released when
 /// the handle closes, even by a crash), so two runs never interleave there.
-/// The handle also serves to `fsync` the folder's entries.
-pub(crate) fn lock(dir: &Path) -> Result<File, Error> {
+/// The handle also serves to `fsync` the folder's entries. On a file system
+/// without working locks (some network mounts) we write unlocked rather than
+/// not at all, and say so: the second value is the reason.
+pub(crate) fn lock(dir: &Path) -> Result<(File, Option<String>), Error> {
     let handle = File::open(dir).map_err(|e| Error::io(dir, "open the output folder", e))?;
     match handle.try_lock() {
-        Ok(()) => Ok(handle),
+        Ok(()) => Ok((handle, None)),
         Err(TryLockError::WouldBlock) => Err(refuse(
             "tsdsl::output::locked",
             format!("another tsdsl is writing to `{}`", dir.display()),
             "wait for it to finish (a `tsdsl watch` holds its folder while it runs), or write \
              elsewhere with `-o`",
         )),
-        // A file system without locks (some network mounts): write unlocked
-        // rather than not at all.
-        Err(TryLockError::Error(e)) if e.kind() == std::io::ErrorKind::Unsupported => Ok(handle),
-        Err(TryLockError::Error(e)) => Err(Error::io(dir, "lock the output folder", e)),
+        Err(TryLockError::Error(e)) => Ok((handle, Some(e.to_string()))),
     }
 }
 

@@ -58,6 +58,8 @@ pub struct OutputDir {
     pub finished_interrupted: bool,
     /// Temporary files of crashed runs that opening deleted.
     pub cleaned: usize,
+    /// Why the folder could not be locked, if it could not.
+    pub unlocked: Option<String>,
 }
 
 impl OutputDir {
@@ -84,7 +86,7 @@ impl OutputDir {
 
     fn lock(dir: &Path, script: &Path, opts: WriteOptions) -> Result<OutputDir, Error> {
         folder::check_place(dir, script, opts.force_dir)?;
-        let folder = folder::lock(dir)?;
+        let (folder, unlocked) = folder::lock(dir)?;
         let mut steps = Steps::from_env();
         let finished_interrupted = finish_pending(dir, &folder, &mut steps)?;
         let cleaned =
@@ -97,6 +99,7 @@ impl OutputDir {
             steps,
             finished_interrupted,
             cleaned,
+            unlocked,
         })
     }
 
@@ -188,7 +191,7 @@ impl OutputDir {
         let mut staged = Vec::new();
         for f in &plan.writes {
             let tmp = journal::stage(&dir, f.contents.as_bytes(), &mut self.steps)
-                .map_err(|e| Error::io(dir.join(&f.name), "write", e))?;
+                .map_err(|e| not_written(&dir.join(&f.name), &dir, &e))?;
             staged.push((tmp, f.name.clone()));
         }
         let replace = staged
@@ -207,7 +210,7 @@ impl OutputDir {
             for (t, _) in &staged {
                 let _ = std::fs::remove_file(t.path());
             }
-            return Err(Error::io(dir.join(journal::JOURNAL), "write", e));
+            return Err(not_written(&dir.join(journal::JOURNAL), &dir, &e));
         }
         drop(staged);
         journal::apply(&dir, &self.folder, &j, &mut self.steps)
@@ -299,6 +302,15 @@ fn finish_pending(dir: &Path, folder: &File, steps: &mut Steps) -> Result<bool, 
             "if no tsdsl run into this folder was interrupted, delete the file",
         )),
     }
+}
+
+/// A failure before the commit: nothing was replaced.
+fn not_written(path: &Path, dir: &Path, e: &std::io::Error) -> Error {
+    Error::Output(vec![Diagnostic::error(
+        "tsdsl::output::not_written",
+        format!("cannot write `{}`: {e}", path.display()),
+    )
+    .help(format!("nothing was replaced: the previous output in `{}` is intact", dir.display()))])
 }
 
 fn unfinished(dir: &Path, e: &std::io::Error) -> Error {
