@@ -308,15 +308,24 @@ fn finish_pending(dir: &Path, folder: &File, steps: &mut Steps) -> Result<bool, 
 fn not_written(path: &Path, dir: &Path, e: &std::io::Error) -> Error {
     Error::Output(vec![Diagnostic::error(
         "tsdsl::output::not_written",
-        format!("cannot write `{}`: {e}", path.display()),
+        format!("cannot write `{}`: {}", path.display(), plain(e)),
     )
     .help(format!("nothing was replaced: the previous output in `{}` is intact", dir.display()))])
+}
+
+/// An I/O error without the temporary file's name that `tempfile` adds.
+fn plain(e: &std::io::Error) -> String {
+    let text = e.to_string();
+    match text.split_once(" at path \"") {
+        Some((head, _)) => head.to_owned(),
+        None => text,
+    }
 }
 
 fn unfinished(dir: &Path, e: &std::io::Error) -> Error {
     Error::Output(vec![Diagnostic::error(
         "tsdsl::output::unfinished",
-        format!("the new output in `{}` is only partly in place: {e}", dir.display()),
+        format!("the new output in `{}` is only partly in place: {}", dir.display(), plain(e)),
     )
     .help("the rest is recorded in `.tsdsl-journal`: the next `tsdsl run` or `tsdsl watch` into this folder finishes it")])
 }
