@@ -343,6 +343,7 @@ fn full_disk_inside_a_tmpfs() {
     let disk = work.join("disk");
     fs::create_dir_all(&disk).unwrap();
     let (mut failed, mut fitted) = (0, 0);
+    let mut failed_at = std::collections::BTreeSet::new();
     for kib in (48..=480).step_by(48) {
         let mount = Command::new("mount")
             .args(["-t", "tmpfs", "-o", &format!("size={kib}k"), "tmpfs"])
@@ -365,19 +366,23 @@ fn full_disk_inside_a_tmpfs() {
             println!("{kib} KiB: the new output fitted");
             fitted += 1;
         } else {
-            refused(
+            let err = refused(
                 o,
                 2,
                 &["tsdsl::output::not_written", "No space left on device", "nothing was replaced"],
             );
             assert_eq!(now, old, "{kib} KiB: a full disk leaves the old output");
-            println!("{kib} KiB: disk full, the old output stays");
+            let file = err.split("cannot write `").nth(1).and_then(|r| r.split('`').next());
+            let file = Path::new(file.unwrap_or_default()).file_name().unwrap().to_owned();
+            println!("{kib} KiB: disk full writing {file:?}, the old output stays");
+            failed_at.insert(file);
             failed += 1;
         }
         assert_eq!(leftovers(&out), Vec::<String>::new(), "{kib} KiB");
         assert!(Command::new("umount").arg(&disk).status().unwrap().success());
     }
     assert!(failed > 3 && fitted > 0, "failed {failed}, fitted {fitted}");
+    assert!(failed_at.len() >= 2, "the disk filled up at only {failed_at:?}");
 }
 
 #[test]
