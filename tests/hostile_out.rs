@@ -851,3 +851,22 @@ fn watch_holds_back_an_output_that_lost_most_resources_until_saved_again() {
     watch.child.kill().unwrap();
     watch.child.wait().unwrap();
 }
+
+#[test]
+fn watch_makes_the_output_folder_again_if_it_is_deleted() {
+    let work = tempdir();
+    let work = work.path();
+    let script = work.join("web.rhai");
+    fs::write(&script, fixture("web.rhai").replace("SIZE", "a")).unwrap();
+    let mut watch = spawn_watch(work, "web.rhai");
+    wait_for(&watch.log, "compiled successfully");
+    fs::remove_dir_all(work.join("out")).unwrap();
+    fs::write(&script, fixture("web.rhai").replace("SIZE", "b")).unwrap();
+    let main = work.join("out/main.tf");
+    let rebuilt = || fs::read_to_string(&main).is_ok_and(|t| t.contains("assets-b"));
+    wait_until("the output folder made again", rebuilt, &watch.log);
+    // And it is locked again.
+    refused(tsdsl(work, &["run", "web.rhai", "-o", "out"]), 2, &["another tsdsl is writing"]);
+    watch.child.kill().unwrap();
+    watch.child.wait().unwrap();
+}

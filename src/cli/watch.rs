@@ -26,6 +26,7 @@ use crate::pipeline::{build, default_out_dir};
 use super::args::RunArgs;
 use super::config::{build_options, render_options};
 use super::report;
+use super::run::write_options;
 
 const QUIET: Duration = Duration::from_millis(100);
 const MAX_BATCH: Duration = Duration::from_millis(500);
@@ -39,7 +40,7 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
     let dir = args.out.clone().unwrap_or_else(|| default_out_dir(script));
     eprintln!("watching {} / writing to {}", script.display(), dir.display());
     // Held for as long as we watch: a second writer into the folder is refused.
-    let mut out = OutputDir::open(&dir, script, super::run::write_options(args))?;
+    let mut out = OutputDir::open(&dir, script, write_options(args))?;
     report::recovery(&out);
     let mut held = None;
 
@@ -96,6 +97,10 @@ fn compile_once(
         }
     };
     report::warnings(&built.diagnostics, &built.sources, render);
+    if !out.dir().is_dir() {
+        // Deleted while we watched: make it again (and lock the new one).
+        *out = OutputDir::open(&out.dir().to_path_buf(), &args.common.script, write_options(args))?;
+    }
     let plan = match out.plan(&built.files) {
         Ok(plan) => plan,
         // A file in the way, an output that would be empty: the operator
