@@ -99,7 +99,7 @@ fn compile_once(
     report::warnings(&built.diagnostics, &built.sources, render);
     if !out.dir().is_dir() {
         // Deleted while we watched: make it again (and lock the new one).
-        *out = OutputDir::open(&out.dir().to_path_buf(), &args.common.script, write_options(args))?;
+        *out = OutputDir::open(out.dir(), &args.common.script, write_options(args))?;
     }
     let plan = match out.plan(&built.files) {
         Ok(plan) => plan,
