@@ -90,22 +90,25 @@ fn json_note(head: &str) -> Option<String> {
 /// Whether the marker's `recorded` path names `script`. The path is
 /// recorded as it was typed, so the same script run from another folder
 /// records it differently: the same text, the same file, or a recorded
-/// relative path that ends the script's real path all count as the same.
+/// relative path that ends the script's real path all count as the same. An
+/// absolute path from another machine (a CI checkout) counts when its last
+/// folder and file name are the script's.
 pub(crate) fn same_script(recorded: &str, script: &Path) -> bool {
     if recorded == script.display().to_string() {
         return true;
     }
     let Ok(real) = script.canonicalize() else { return false };
-    if Path::new(recorded).canonicalize().is_ok_and(|r| r == real) {
-        return true;
+    let recorded = Path::new(recorded);
+    if recorded.exists() {
+        return recorded.canonicalize().is_ok_and(|r| r == real);
     }
-    let tail: Vec<Component> =
-        Path::new(recorded).components().filter(|c| matches!(c, Component::Normal(_))).collect();
+    let mut tail: Vec<Component> =
+        recorded.components().filter(|c| matches!(c, Component::Normal(_))).collect();
+    if recorded.is_absolute() {
+        tail.drain(..tail.len().saturating_sub(2));
+    }
     let real: Vec<Component> = real.components().collect();
-    !tail.is_empty()
-        && Path::new(recorded).is_relative()
-        && real.len() >= tail.len()
-        && real[real.len() - tail.len()..] == tail[..]
+    !tail.is_empty() && real.len() >= tail.len() && real[real.len() - tail.len()..] == tail[..]
 }
 
 #[cfg(test)]
@@ -146,5 +149,12 @@ mod tests {
         assert!(same_script("prod.rhai", &script));
         assert!(!same_script("scripts/staging.rhai", &script));
         assert!(!same_script("/elsewhere/prod.rhai", &script));
+        assert!(same_script("/ci/checkout/scripts/prod.rhai", &script));
+        assert!(!same_script("/ci/checkout/envs/prod.rhai", &script));
+        // An existing file is compared as a file.
+        let other = dir.path().join("other/scripts/prod.rhai");
+        std::fs::create_dir_all(other.parent().unwrap()).unwrap();
+        std::fs::write(&other, "").unwrap();
+        assert!(!same_script(&other.display().to_string(), &script));
     }
 }
