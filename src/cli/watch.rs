@@ -47,6 +47,11 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(tx).map_err(|e| watch_error(script, e))?;
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
+    // Watched before the first build: a save made while it runs is seen.
+    if let Some(folder) = absolute(script).parent() {
+        watcher.watch(folder, RecursiveMode::NonRecursive).map_err(|e| watch_error(folder, e))?;
+        watched.insert(folder.to_path_buf());
+    }
     loop {
         let deps = compile_once(args, &mut out, &mut held)?;
         let files: HashSet<PathBuf> =
