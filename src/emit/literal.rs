@@ -46,6 +46,30 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
     }
 }
 
+/// Splits literal text into what is escaped as usual and a trailing run of
+/// `$` that must not touch a following interpolation: Terraform reads `$${`
+/// as the escape for a literal `${`, so `"price: $" + limit` cannot be
+/// written `"price: $${var.limit}"`. The run is written as the interpolation
+/// of a string holding it, `${"$"}`, which Terraform reads back as `$`.
+pub(crate) fn split_dollar_tail(s: &str, before_interp: bool) -> (&str, &str) {
+    if !before_interp {
+        return (s, "");
+    }
+    let head = s.trim_end_matches('$');
+    (head, &s[head.len()..])
+}
+
+/// The literal text of a template part (see [`split_dollar_tail`]).
+pub(crate) fn template_literal_into(out: &mut String, s: &str, before_interp: bool) {
+    let (head, dollars) = split_dollar_tail(s, before_interp);
+    escape_into(out, head);
+    if !dollars.is_empty() {
+        out.push_str("${\"");
+        out.push_str(dollars);
+        out.push_str("\"}");
+    }
+}
+
 /// Characters an editor would not show: controls and the line/paragraph
 /// separators some tools treat as newlines.
 fn needs_unicode_escape(c: char) -> bool {

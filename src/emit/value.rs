@@ -11,7 +11,7 @@ use hcl::expr::{
 use hcl::template::{Directive, Element, Strip, Template};
 use hcl::Identifier;
 
-use super::literal::{escape_into, float, object_key, quote};
+use super::literal::{float, object_key, quote, template_literal_into};
 use super::node::Node;
 use crate::model::{Reference, Step, TemplatePart, Value};
 
@@ -93,10 +93,14 @@ pub(crate) fn reference(r: &Reference) -> String {
 }
 
 fn template(parts: &[TemplatePart]) -> String {
+    let parts = merged(parts);
     let mut out = String::from("\"");
-    for p in parts {
+    for (i, p) in parts.iter().enumerate() {
         match p {
-            TemplatePart::Literal(s) => escape_into(&mut out, s),
+            TemplatePart::Literal(s) => {
+                let before_interp = matches!(parts.get(i + 1), Some(TemplatePart::Interp(_)));
+                template_literal_into(&mut out, s, before_interp);
+            }
             TemplatePart::Interp(v) => {
                 out.push_str("${");
                 out.push_str(&node(v).compact());
@@ -105,6 +109,20 @@ fn template(parts: &[TemplatePart]) -> String {
         }
     }
     out.push('"');
+    out
+}
+
+/// The parts with neighbouring literals joined, so that escaping sees the
+/// text Terraform will read (a `$` that ends one literal and the `{` that
+/// starts the next are `${` to it).
+pub(crate) fn merged(parts: &[TemplatePart]) -> Vec<TemplatePart> {
+    let mut out: Vec<TemplatePart> = Vec::with_capacity(parts.len());
+    for p in parts {
+        match (out.last_mut(), p) {
+            (Some(TemplatePart::Literal(prev)), TemplatePart::Literal(s)) => prev.push_str(s),
+            _ => out.push(p.clone()),
+        }
+    }
     out
 }
 
@@ -250,9 +268,13 @@ fn quoted_template(t: &Template) -> Option<String> {
 /// Template elements; fmt writes interpolations and directives with no
 /// space inside the braces (`%{if x}`, `${var.a}`).
 fn template_body(out: &mut String, t: &Template) -> Option<()> {
-    for el in t.elements() {
+    let elements = t.elements();
+    for (i, el) in elements.iter().enumerate() {
         match el {
-            Element::Literal(s) => escape_into(out, s),
+            Element::Literal(s) => {
+                let before_interp = matches!(elements.get(i + 1), Some(Element::Interpolation(_)));
+                template_literal_into(out, s, before_interp);
+            }
             Element::Interpolation(i) => {
                 let (open, close) = strip_marks(i.strip);
                 out.push_str(&format!("${{{open}{}{close}}}", compact(&i.expr)?));
