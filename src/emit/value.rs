@@ -85,11 +85,11 @@ pub(crate) fn reference(r: &Reference) -> String {
         Step::Key(k) => TraversalOperator::Index(Expression::String(k.clone())),
         Step::Splat => TraversalOperator::FullSplat,
     });
-    // The engine validates root names when it builds a reference; should one
-    // slip through, printing it verbatim beats refusing to emit.
-    let root = Variable::unchecked(r.root.as_str());
+    // The checks phase refuses a root that is no name; should one slip
+    // through, it is written quoted (Terraform rejects it), never as code.
+    let Ok(root) = Variable::new(r.root.as_str()) else { return quote(&r.root) };
     let t = Traversal::new(root, operators.collect::<Vec<_>>());
-    traversal(&t).unwrap_or_else(|| r.to_string())
+    traversal(&t).unwrap_or_else(|| quote(&r.to_string()))
 }
 
 fn template(parts: &[TemplatePart]) -> String {

@@ -9,6 +9,7 @@
 mod builtin;
 mod check;
 mod embedded;
+mod names;
 mod schemas;
 mod shape;
 pub mod types;

@@ -167,7 +167,8 @@ fn checkov_skip(
     let reason = name_arg(&origin, &reason, "the reason")?;
     let well_formed =
         id.starts_with("CKV") && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !well_formed || reason.trim().is_empty() || reason.contains('\n') {
+    // The reason is written as a comment line: no line break, no control character.
+    if !well_formed || reason.trim().is_empty() || reason.chars().any(char::is_control) {
         return Err(raise(
             Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"))
                 .at_path(&origin, Vec::new(), Target::Call)
