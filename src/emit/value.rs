@@ -131,9 +131,25 @@ pub(crate) fn merged(parts: &[TemplatePart]) -> Vec<TemplatePart> {
 /// not print (heredocs, template directives). The engine checked it parses.
 pub(crate) fn expr_text(text: &str) -> Node {
     let trimmed = text.trim();
+    // hcl-rs holds numbers as 64-bit integers or floats; Terraform's are
+    // exact. A literal with this many digits is kept as the operator wrote it.
+    if has_long_number(trimmed) {
+        return Node::Leaf(trimmed.to_owned());
+    }
     parse_expr(trimmed)
         .and_then(|e| expression(&e))
         .unwrap_or_else(|| Node::Leaf(trimmed.to_owned()))
+}
+
+fn has_long_number(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run > 15 {
+            return true;
+        }
+    }
+    false
 }
 
 fn parse_expr(text: &str) -> Option<Expression> {
@@ -188,8 +204,9 @@ fn compact(e: &Expression) -> Option<String> {
     Some(match e {
         Expression::Null => "null".to_owned(),
         Expression::Bool(b) => b.to_string(),
-        Expression::Number(n) => match n.as_i64() {
-            Some(i) if !n.is_f64() => i.to_string(),
+        Expression::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) if !n.is_f64() => i.to_string(),
+            (_, Some(u)) if !n.is_f64() => u.to_string(),
             _ => float(n.as_f64()?),
         },
         Expression::String(s) => quote(s),
@@ -409,6 +426,11 @@ mod tests {
         );
         assert_eq!(e("merge(local.tags,{Name=\"x\"})"), "merge(local.tags, {\n  Name = \"x\"\n})");
         assert_eq!(e("(var.a + 1) * 2"), "(var.a + 1) * 2");
+        assert_eq!(e("18446744073709551615"), "18446744073709551615");
+        assert_eq!(
+            e("max(123456789012345678901234567890, 1)"),
+            "max(123456789012345678901234567890, 1)"
+        );
     }
 
     #[test]

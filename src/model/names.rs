@@ -27,13 +27,23 @@ pub fn identifier_fix(s: &str) -> String {
     }
 }
 
-/// A name as a message quotes it: cut after 48 characters, so that a
-/// hostile name cannot fill the screen (the label shows where it is).
+/// A name as a message quotes it: line breaks and other control characters
+/// as escapes (`\n`, `\u{1b}`), cut after 48 characters so that a hostile
+/// name cannot fill the screen (the label shows where it is).
 pub fn shown(s: &str) -> String {
-    match s.char_indices().nth(48) {
-        Some((cut, _)) => format!("{}…", &s[..cut]),
-        None => s.to_owned(),
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == 48 {
+            out.push('…');
+            break;
+        }
+        if c.is_control() {
+            out.extend(c.escape_default());
+        } else {
+            out.push(c);
+        }
     }
+    out
 }
 
 /// An attribute path relative to a block, as `lifecycle.ignore_changes`
@@ -87,6 +97,8 @@ mod tests {
         assert_eq!(identifier_fix("a = 1\n b"), "a___1__b");
         assert_eq!(identifier_fix("1st"), "_1st");
         assert_eq!(identifier_fix(""), "_");
+        assert_eq!(shown("a = 1\n  b\u{1b}"), "a = 1\\n  b\\u{1b}");
+        assert_eq!(shown(&"x".repeat(60)), format!("{}…", "x".repeat(48)));
     }
 
     #[test]

@@ -89,6 +89,7 @@ impl Block {
                 return err("`attributes` is not an object");
             };
             for (name, a) in attrs {
+                named(name)?;
                 b.attributes
                     .insert(name.clone(), Attribute::from_json(a).map_err(|e| within(name, e))?);
             }
@@ -98,6 +99,7 @@ impl Block {
                 return err("`block_types` is not an object");
             };
             for (name, bt) in bts {
+                named(name)?;
                 b.block_types
                     .insert(name.clone(), BlockType::from_json(bt).map_err(|e| within(name, e))?);
             }
@@ -213,6 +215,20 @@ impl RawAttr {
             optional: self.optional,
             computed: self.computed,
         })
+    }
+}
+
+/// A name the emitter will write as an argument or block type: a schema
+/// file is input like any other, and a name in it that is not an
+/// identifier would be written as code.
+pub(crate) fn named(name: &str) -> Result<()> {
+    if crate::model::is_identifier(name) {
+        Ok(())
+    } else {
+        err(format!(
+            "`{}` is not a valid Terraform name (letters, digits, `_` and `-`, starting with a letter or `_`)",
+            crate::model::shown(name)
+        ))
     }
 }
 
