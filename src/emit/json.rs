@@ -250,8 +250,8 @@ pub(crate) fn value(v: &Value) -> J {
             for (i, p) in parts.iter().enumerate() {
                 match p {
                     TemplatePart::Literal(l) => {
-                        let before_interp =
-                            matches!(parts.get(i + 1), Some(TemplatePart::Interp(_)));
+                        // Literals and interpolations alternate once merged.
+                        let before_interp = i + 1 < parts.len();
                         literal_into(&mut s, l, i == 0, before_interp);
                     }
                     TemplatePart::Interp(v) => s.push_str(&interpolate(&node(v).compact())),
@@ -283,10 +283,11 @@ fn literal(s: &str) -> String {
 
 /// Terraform reads a JSON string as a template, with three traps beside the
 /// introducers (doubled as in HCL strings): it drops a U+FEFF that starts
-/// the string, it stops reading interpolations after a CR that no LF
-/// follows, and a `$` right before `${` makes the escape `$${`. Those
-/// characters are written as interpolations of quoted strings
-/// (`${"\ufeff"}`, `${"\r"}`, `${"$"}`), which read back as themselves.
+/// the string, it reads no interpolation after a CR that no LF follows, and
+/// a `$` right before `${` makes the escape `$${`. Those characters are
+/// written as interpolations of quoted strings (`${"\ufeff"}`, `${"\r"}`,
+/// `${"$"}`), which read back as themselves; a CR only when an
+/// interpolation follows (`before_interp`), as nothing else changes meaning.
 fn literal_into(out: &mut String, s: &str, at_start: bool, before_interp: bool) {
     let (head, dollars) = split_dollar_tail(s, before_interp);
     let mut chars = head.chars().peekable();
@@ -296,7 +297,7 @@ fn literal_into(out: &mut String, s: &str, at_start: bool, before_interp: bool) 
     }
     while let Some(c) = chars.next() {
         match c {
-            '\r' if chars.peek() != Some(&'\n') => out.push_str("${\"\\r\"}"),
+            '\r' if before_interp && chars.peek() != Some(&'\n') => out.push_str("${\"\\r\"}"),
             '$' | '%' if chars.peek() == Some(&'{') => {
                 out.push(c);
                 out.push(c);
