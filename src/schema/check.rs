@@ -62,6 +62,7 @@ pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
         };
         shaped.providers.push(body);
     }
+    diags.extend(super::secrets::check(stack, schemas));
     (shaped, diags)
 }
 

@@ -11,6 +11,7 @@ mod check;
 mod embedded;
 mod names;
 mod schemas;
+mod secrets;
 mod shape;
 pub mod types;
 mod value_check;

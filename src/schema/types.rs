@@ -22,6 +22,9 @@ pub struct Attribute {
     pub required: bool,
     pub optional: bool,
     pub computed: bool,
+    /// The provider treats the value as a secret (Terraform's `sensitive`):
+    /// a literal there is a secret written into the configuration.
+    pub sensitive: bool,
 }
 
 impl Attribute {
@@ -154,6 +157,8 @@ struct RawAttr {
     optional: bool,
     #[serde(default)]
     computed: bool,
+    #[serde(default)]
+    sensitive: bool,
 }
 
 #[derive(Deserialize)]
@@ -214,6 +219,7 @@ impl RawAttr {
             required: self.required,
             optional: self.optional,
             computed: self.computed,
+            sensitive: self.sensitive,
         })
     }
 }
@@ -261,6 +267,7 @@ impl Attribute {
             required: flag("required"),
             optional: flag("optional"),
             computed: flag("computed"),
+            sensitive: flag("sensitive"),
         })
     }
 }

@@ -8,6 +8,7 @@ mod handles;
 mod meta;
 mod options;
 mod outputs;
+mod secrets;
 mod settings;
 mod tf;
 mod variables;
@@ -43,6 +44,7 @@ pub(crate) const NAMES: &[&str] = &[
     "at",
     "options",
     "reject",
+    "literal_secret",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -53,6 +55,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     outputs::register(engine, ctx);
     tf::register(engine, ctx);
     options::register(engine, ctx);
+    secrets::register(engine, ctx);
     cidr_fns::register(engine);
 }
 
