@@ -351,3 +351,65 @@ fn schema_file_names_are_checked() {
         .run()
         .assert_status(2);
 }
+
+/// A backend secret the producing stack accepted stays in that stack: the
+/// consumer's `terraform_remote_state` gets every other setting.
+#[test]
+fn backend_secrets_are_not_copied_into_consumers() {
+    let shared = r#"
+backend("s3", #{ bucket: "state", key: "shared.tfstate", region: "eu-west-1",
+    sse_customer_key: literal_secret("c2VjcmV0a2V5c2VjcmV0a2V5c2VjcmV0a2V5MTIzNA==", "test estate") });
+output("vpc_id", "vpc-123");
+"#;
+    let app = r#"
+backend("s3", #{ bucket: "state", key: "app.tfstate", region: "eu-west-1" });
+let shared = stack("shared");
+output("vpc", shared.vpc_id);
+"#;
+    let out = Tsdsl::new()
+        .script("shared.rhai", shared)
+        .script("app.rhai", app)
+        .args(["run", "app.rhai", "-o", "out"])
+        .run();
+    out.assert_success();
+    let main = out.read("out/main.tf");
+    assert!(main.contains("terraform_remote_state"), "{main}");
+    assert!(main.contains("shared.tfstate"), "{main}");
+    assert!(!main.contains("sse_customer_key") && !main.contains("c2VjcmV0"), "{main}");
+}
+
+/// What tsdsl refuses as a sensitive output, Terraform refuses too (and
+/// accepts once the output says `sensitive = true`).
+#[test]
+fn sensitive_outputs_are_refused_as_terraform_refuses_them() {
+    let script = |sensitive: bool| {
+        format!(
+            "let pw = variable(\"pw\", #{{ type: \"string\", sensitive: true }});\n\
+             local(\"dsn\", \"db:\" + pw);\n\
+             output(\"dsn\", tf::local(\"dsn\"), #{{ sensitive: {sensitive} }});\n"
+        )
+    };
+    Tsdsl::new()
+        .script("s.rhai", &script(false))
+        .args(["check", "s.rhai"])
+        .run()
+        .assert_status(1)
+        .assert_stderr_contains("tsdsl::secrets::sensitive_output");
+    let out =
+        Tsdsl::new().script("s.rhai", &script(true)).args(["run", "s.rhai", "-o", "out"]).run();
+    out.assert_success();
+    // Terraform's verdict on the same configuration with the output's flag
+    // taken out (and a value for the variable, so that plan runs).
+    let dir = tempfile::tempdir().unwrap();
+    for f in ["main.tf", "outputs.tf"] {
+        let text = out.read(&format!("out/{f}")).replace("  sensitive = true\n", "");
+        fs::write(dir.path().join(f), text).unwrap();
+    }
+    fs::write(
+        dir.path().join("variables.tf"),
+        "variable \"pw\" {\n  type      = string\n  default   = \"x\"\n  sensitive = true\n}\n",
+    )
+    .unwrap();
+    let run = support::oracle("tf_values.py", &[dir.path().to_path_buf()]);
+    assert!(!run.success() && run.stdout.contains("Output refers to sensitive values"), "{run}");
+}
