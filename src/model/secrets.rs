@@ -17,6 +17,7 @@ const SECRET_PAIRS: &[(&str, &str)] = &[
     ("signing", "key"),
     ("auth", "key"),
     ("preshared", "key"),
+    ("client", "key"),
     ("shared", "key"),
     ("connection", "string"),
 ];
@@ -153,6 +154,7 @@ mod tests {
             "client_secret",
             "API_KEY",
             "tunnel1_preshared_key",
+            "client_key",
         ] {
             assert!(is_secret_name(yes), "{yes}");
         }

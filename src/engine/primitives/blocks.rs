@@ -134,7 +134,18 @@ fn provider(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, cfg: Dynamic) -> R
     let name = identifier_arg(&origin, &n, "a provider name")?;
     let mut map = map_arg(&origin, &cfg, "the provider configuration")?;
     let alias = match map.remove("alias") {
-        Some(a) => Some(identifier_arg(&origin, &a, "a provider alias")?),
+        Some(a) => {
+            let a = name_arg(&origin, &a, "a provider alias")?;
+            if !super::is_identifier(&a) {
+                let at = vec![crate::model::PathSeg::key("alias")];
+                return Err(raise(super::invalid_name(&a, "a provider alias").at_path(
+                    &origin,
+                    at,
+                    Target::Value,
+                )));
+            }
+            Some(a)
+        }
         None => None,
     };
     let config = values_of(&ctx.borrow(), &origin, &map)?;
