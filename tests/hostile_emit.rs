@@ -171,6 +171,12 @@ fn round_trip_script() -> String {
     let entries: Vec<String> =
         TRICKY_KEYS.iter().enumerate().map(|(i, k)| format!("{}: {i}", rhai_string(k))).collect();
     s.push_str(&format!("output(\"keys\", #{{ {} }});\n", entries.join(", ")));
+    // Numbers Terraform must read exactly as written.
+    s.push_str("output(\"i64_max\", 9223372036854775807);\n");
+    s.push_str("output(\"i64_min\", -9223372036854775808);\n");
+    s.push_str("output(\"u64_max\", tf::expr(\"18446744073709551615\"));\n");
+    s.push_str("output(\"tenth\", 0.1);\n");
+    s.push_str("output(\"huge\", 1e300);\n");
     s
 }
 
@@ -193,6 +199,11 @@ fn expected() -> serde_json::Map<String, serde_json::Value> {
     }
     let keys = TRICKY_KEYS.iter().enumerate().map(|(i, k)| (k.to_string(), J::from(i))).collect();
     want.insert("keys".into(), J::Object(keys));
+    want.insert("i64_max".into(), J::from(i64::MAX));
+    want.insert("i64_min".into(), J::from(i64::MIN));
+    want.insert("u64_max".into(), J::from(u64::MAX));
+    want.insert("tenth".into(), J::from(0.1));
+    want.insert("huge".into(), J::from(1e300));
     want
 }
 
