@@ -10,6 +10,7 @@ mod meta;
 mod options;
 mod outputs;
 mod results;
+pub(crate) use results::Results;
 mod settings;
 pub(crate) mod spec;
 mod tf;
