@@ -268,10 +268,22 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
         return Ok(()); // passed through to Terraform unchanged, unchecked
     }
     if plan_time {
-        let why = if d.check.is_some() || d.items_check.is_some() || !d.one_of.is_empty() {
-            format!("`{block}` checks `{}` and builds from it", d.name)
+        let help = if d.plan_time == PlanTime::Items {
+            format!(
+                "`{block}` needs to know the items `{}` holds, so write the {} in the script; its items may be references (e.g. `[a.id, b.id]`)",
+                d.name,
+                if matches!(d.ty, Ty::Map(_)) { "map" } else { "list" }
+            )
         } else {
-            format!("`{block}` decides from `{}` which resources and arguments it writes", d.name)
+            let why = if d.check.is_some() || d.items_check.is_some() || !d.one_of.is_empty() {
+                format!("`{block}` checks `{}` and builds from it", d.name)
+            } else {
+                format!("`{block}` decides from `{}` which resources and arguments it writes", d.name)
+            };
+            format!(
+                "{why}, so it cannot wait for Terraform: pass {} (a literal, a `const` or a script value), not a `var.`, `tf::` or resource value",
+                known_now_example(&d.ty)
+            )
         };
         return Err(Box::new(
             Diagnostic::error(
@@ -282,10 +294,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                 ),
             )
             .label("known only at plan time")
-            .help(format!(
-                "{why}, so it cannot wait for Terraform: pass {} (a literal, a `const` or a script value), not a `var.`, `tf::` or resource value",
-                known_now_example(&d.ty)
-            )),
+            .help(help),
         ));
     }
     if let Some(n) = number(v) {

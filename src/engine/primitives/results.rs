@@ -80,7 +80,12 @@ fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -
         None => Locus::InCall { origin: origin.clone(), path: Vec::new(), target: Target::Call },
     };
     let bug = |message: String, help: String| {
-        raise(Diagnostic::error("tsdsl::stdlib::wrong_results", message).at(here.clone()).help(help))
+        raise(
+            Diagnostic::error("tsdsl::stdlib::wrong_results", message)
+                .at(here.clone())
+                .label("returned here")
+                .help(help),
+        )
     };
     let Some(declared) = parsed.results else {
         return Err(bug(

@@ -49,11 +49,15 @@ pub(crate) enum Ty {
 }
 
 impl Ty {
-    pub(crate) fn parse(s: &str) -> Result<Ty, String> {
+    /// `Err((message, help))` names what is wrong with a type string.
+    pub(crate) fn parse(s: &str) -> Result<Ty, (String, String)> {
         let s = s.trim();
-        let inner = |rest: &str, outer: &str| -> Result<Box<Ty>, String> {
+        let inner = |rest: &str, outer: &str| -> Result<Box<Ty>, (String, String)> {
             let Some(body) = rest.strip_prefix('(').and_then(|r| r.strip_suffix(')')) else {
-                return Err(format!("`{s}` is not a type: write `{outer}(T)`, e.g. `{outer}(string)`"));
+                return Err((
+                    format!("`{s}` is not a type"),
+                    format!("write `{outer}(T)`, e.g. `{outer}(string)`"),
+                ));
             };
             Ty::parse(body).map(Box::new)
         };
@@ -70,12 +74,10 @@ impl Ty {
             _ if s.starts_with("map") => Ty::Map(Some(inner(&s[3..], "map")?)),
             _ => {
                 let known = ["any", "string", "int", "number", "bool", "handle", "list", "map"];
-                let help = did_you_mean(s, known).unwrap_or_default();
-                return Err(format!(
-                    "`{s}` is not a type; types are {}{}",
-                    TYPE_WORDS.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>().join(", "),
-                    if help.is_empty() { String::new() } else { format!(" ({help})") }
-                ));
+                let all = TYPE_WORDS.iter().map(|t| format!("`{t}`")).collect::<Vec<_>>();
+                let help = did_you_mean(s, known)
+                    .unwrap_or_else(|| format!("types are {}", all.join(", ")));
+                return Err((format!("`{s}` is not a type"), help));
             }
         })
     }
@@ -338,7 +340,7 @@ fn name_of(m: &Map, list: &'static str, i: usize) -> Result<String, SpecError> {
 fn ty_of(m: &Map) -> Result<Ty, SpecError> {
     match text(m, "type")? {
         None => Ok(Ty::Any),
-        Some(t) => Ty::parse(&t).map_err(|e| SpecError::new(e).value("type")),
+        Some(t) => Ty::parse(&t).map_err(|(e, help)| SpecError::new(e).value("type").help(help)),
     }
 }
 
@@ -525,6 +527,6 @@ mod tests {
         for t in ["list(", "list)", "strng", "map(", "list(strng)", "", "list()"] {
             assert!(Ty::parse(t).is_err(), "{t}");
         }
-        assert!(Ty::parse("strng").unwrap_err().contains("did you mean `string`"));
+        assert!(Ty::parse("strng").unwrap_err().1.contains("did you mean `string`"));
     }
 }
