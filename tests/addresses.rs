@@ -19,7 +19,8 @@ fn addresses(out: &Path) -> Vec<String> {
             continue;
         }
         for line in String::from_utf8_lossy(&bytes).lines() {
-            let Some(kind) = ["resource ", "data ", "module "].iter().find(|k| line.starts_with(**k))
+            let Some(kind) =
+                ["resource ", "data ", "module "].iter().find(|k| line.starts_with(**k))
             else {
                 continue;
             };

@@ -37,5 +37,8 @@ fn unknown(m: &str) -> Error {
     let hint = crate::diagnostics::did_you_mean(m, modules.iter().map(String::as_str))
         .map(|h| format!("{h} "))
         .unwrap_or_default();
-    Error::Usage(format!("no stdlib module `{m}`; {hint}`tsdsl stdlib` lists them: {}", modules.join(", ")))
+    Error::Usage(format!(
+        "no stdlib module `{m}`; {hint}`tsdsl stdlib` lists them: {}",
+        modules.join(", ")
+    ))
 }

@@ -70,9 +70,8 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
     // A stdlib block's results are written as the map of them.
     let results = d.read_lock::<Results>().map(|r| r.to_map());
     if d.is_map() || results.is_some() {
-        let map = results
-            .or_else(|| d.read_lock::<rhai::Map>().map(|m| m.clone()))
-            .unwrap_or_default();
+        let map =
+            results.or_else(|| d.read_lock::<rhai::Map>().map(|m| m.clone())).unwrap_or_default();
         let mut out = IndexMap::with_capacity(map.len());
         for (k, v) in map.iter() {
             if has_tokens(k) {

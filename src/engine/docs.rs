@@ -44,7 +44,10 @@ fn constraint(d: &OptionSpec) -> String {
         _ => {}
     }
     if !d.one_of.is_empty() {
-        parts.push(format!("one of {}", d.one_of.iter().map(literal).collect::<Vec<_>>().join(", ")));
+        parts.push(format!(
+            "one of {}",
+            d.one_of.iter().map(literal).collect::<Vec<_>>().join(", ")
+        ));
     }
     if let Some(c) = &d.check {
         parts.push(check_doc(c));
@@ -105,10 +108,17 @@ fn block_section(module: &str, spec: &BlockSpec, out: &mut String) {
         }
     }
     if let Some(results) = &spec.results {
-        out.push_str(&format!("\nResults (what `{alias}::{func}` returns, read as `x.<result>`):\n\n"));
+        out.push_str(&format!(
+            "\nResults (what `{alias}::{func}` returns, read as `x.<result>`):\n\n"
+        ));
         out.push_str("| result | type | description |\n|---|---|---|\n");
         for r in results {
-            out.push_str(&format!("| `{}` | {} | {} |\n", r.name, cell(&r.ty.to_string()), cell(&r.doc)));
+            out.push_str(&format!(
+                "| `{}` | {} | {} |\n",
+                r.name,
+                cell(&r.ty.to_string()),
+                cell(&r.doc)
+            ));
         }
     }
     out.push('\n');
@@ -161,7 +171,10 @@ pub fn stdlib_reference(only: Option<&str>) -> Result<String, Error> {
                 continue;
             }
             let parsed = spec::parse(&map, "").map_err(|e| {
-                Error::Usage(format!("a declaration in stdlib module `{module}` is malformed: {}", e.message))
+                Error::Usage(format!(
+                    "a declaration in stdlib module `{module}` is malformed: {}",
+                    e.message
+                ))
             })?;
             specs.push(parsed);
         }

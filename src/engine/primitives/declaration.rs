@@ -184,6 +184,7 @@ pub(crate) fn locate(src: &str, block: &str, err: &SpecError) -> Option<usize> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::engine::primitives::spec::SpecErrorData;
 
     const SRC: &str = r#"// a module
 export const X = #{
@@ -197,7 +198,7 @@ export const X = #{
 "#;
 
     fn err(list: Option<&'static str>, index: usize, key: &str, at_key: bool) -> SpecError {
-        SpecError {
+        SpecError(Box::new(SpecErrorData {
             list,
             item: None,
             index,
@@ -205,12 +206,14 @@ export const X = #{
             at_key,
             message: String::new(),
             help: None,
-        }
+        }))
     }
 
     fn word(off: usize) -> &'static str {
         let rest = &SRC[off..];
-        let end = rest[1..].find(|c: char| !c.is_alphanumeric() && c != '_').map_or(rest.len(), |e| e + 1);
+        let end = rest[1..]
+            .find(|c: char| !c.is_alphanumeric() && c != '_')
+            .map_or(rest.len(), |e| e + 1);
         &rest[..end]
     }
 

@@ -91,12 +91,9 @@ pub(crate) fn declaration_error(
         (Some(list), _) => format!("`{list}` of `{block}`"),
         _ => format!("declaration of `{block}`"),
     };
-    let d = Diagnostic::error(
-        "tsdsl::stdlib::bad_declaration",
-        format!("{what}: {}", err.message),
-    )
-    .label("in this declaration")
-    .help_opt(err.help.clone().filter(|h| !h.is_empty()));
+    let d = Diagnostic::error("tsdsl::stdlib::bad_declaration", format!("{what}: {}", err.message))
+        .label("in this declaration")
+        .help_opt(err.help.clone().filter(|h| !h.is_empty()));
     let Some(site) = origin.innermost() else { return d };
     let ctx = ctx.borrow();
     let sources = ctx.sources.borrow();
@@ -114,9 +111,9 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     // call, one frame out from this `options(...)` inside the block.
     let block_call = Origin::new(origin.frames[..origin.frames.len().saturating_sub(1)].to_vec());
     let block_call = if block_call.frames.is_empty() { origin.clone() } else { block_call };
-    let fallback = block_call.innermost().map_or("block", |_| nc.fn_name()).to_owned();
-    let parsed =
-        spec::parse(spec, &fallback).map_err(|e| raise(declaration_error(ctx, &origin, spec, &e)))?;
+    // A declaration without `block` is named after nothing better.
+    let parsed = spec::parse(spec, "this block")
+        .map_err(|e| raise(declaration_error(ctx, &origin, spec, &e)))?;
     let block = parsed.block.clone();
     let decls = &parsed.options;
     let given = if given.is_unit() {
@@ -126,7 +123,10 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
             raise(
                 Diagnostic::error(
                     "tsdsl::stdlib::wrong_type",
-                    format!("`{block}` takes a map of options `#{{ ... }}`, found {}", found_word(given)),
+                    format!(
+                        "`{block}` takes a map of options `#{{ ... }}`, found {}",
+                        found_word(given)
+                    ),
                 )
                 .at_path(&block_call, Vec::new(), Target::Call),
             )
@@ -278,7 +278,10 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
             let why = if d.check.is_some() || d.items_check.is_some() || !d.one_of.is_empty() {
                 format!("`{block}` checks `{}` and builds from it", d.name)
             } else {
-                format!("`{block}` decides from `{}` which resources and arguments it writes", d.name)
+                format!(
+                    "`{block}` decides from `{}` which resources and arguments it writes",
+                    d.name
+                )
             };
             format!(
                 "{why}, so it cannot wait for Terraform: pass {} (a literal, a `const` or a script value), not a `var.`, `tf::` or resource value",

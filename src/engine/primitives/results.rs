@@ -38,9 +38,9 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_fn("results", move |nc: NativeCallContext, spec: Map, values: Dynamic| {
         results(&c, &nc, &spec, &values)
     });
-    engine.register_indexer_get(|nc: NativeCallContext, r: &mut Results, name: &str| -> Res<Dynamic> {
-        read(&nc, r, name)
-    });
+    engine.register_indexer_get(
+        |nc: NativeCallContext, r: &mut Results, name: &str| -> Res<Dynamic> { read(&nc, r, name) },
+    );
     engine.register_fn("contains", |r: &mut Results, name: &str| r.get(name).is_some());
     engine.register_fn("keys", |r: &mut Results| -> Array {
         r.values.iter().map(|(k, _)| Dynamic::from(k.clone())).collect()
@@ -70,7 +70,7 @@ fn read(nc: &NativeCallContext, r: &Results, name: &str) -> Res<Dynamic> {
 
 fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -> Res<Results> {
     let origin = origin_of(nc);
-    let parsed = spec::parse(spec, nc.fn_name())
+    let parsed = spec::parse(spec, "this block")
         .map_err(|e| raise(declaration_error(ctx, &origin, spec, &e)))?;
     let block = parsed.block.clone();
     // A mistake here is the block's own (stdlib or an operator's module):
@@ -96,16 +96,23 @@ fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -
     };
     let Some(given) = values.read_lock::<Map>().map(|m| m.clone()) else {
         return Err(bug(
-            format!("`results` of `{block}` takes a map `#{{ ... }}`, found {}", found_word(values)),
+            format!(
+                "`results` of `{block}` takes a map `#{{ ... }}`, found {}",
+                found_word(values)
+            ),
             "return `results(global::X, #{ name: value, ... })`".into(),
         ));
     };
     let names: Vec<&str> = declared.iter().map(|r| r.name.as_str()).collect();
     for k in given.keys() {
         if !names.contains(&k.as_str()) {
-            let help = did_you_mean(k, names.iter().copied())
-                .unwrap_or_else(|| format!("declare it in `results`, or drop it ({})", names.join(", ")));
-            return Err(bug(format!("`{block}` returns `{k}`, which its declaration does not list"), help));
+            let help = did_you_mean(k, names.iter().copied()).unwrap_or_else(|| {
+                format!("declare it in `results`, or drop it ({})", names.join(", "))
+            });
+            return Err(bug(
+                format!("`{block}` returns `{k}`, which its declaration does not list"),
+                help,
+            ));
         }
     }
     let mut out = Vec::with_capacity(declared.len());

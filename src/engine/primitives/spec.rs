@@ -225,7 +225,7 @@ pub(crate) struct BlockSpec {
 /// Where in a declaration a problem lies: the block map itself, or the
 /// item `name` of its `options`/`results`/`rules` list, and the key at fault.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub(crate) struct SpecError {
+pub(crate) struct SpecErrorData {
     pub list: Option<&'static str>,
     pub item: Option<String>,
     pub index: usize,
@@ -236,9 +236,20 @@ pub(crate) struct SpecError {
     pub help: Option<String>,
 }
 
+/// A malformed declaration (boxed: it travels through many `Result`s).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct SpecError(pub Box<SpecErrorData>);
+
+impl std::ops::Deref for SpecError {
+    type Target = SpecErrorData;
+    fn deref(&self) -> &SpecErrorData {
+        &self.0
+    }
+}
+
 impl SpecError {
     fn new(message: String) -> Self {
-        SpecError {
+        SpecError(Box::new(SpecErrorData {
             list: None,
             item: None,
             index: 0,
@@ -246,25 +257,25 @@ impl SpecError {
             at_key: false,
             message,
             help: None,
-        }
+        }))
     }
     fn value(mut self, key: &str) -> Self {
-        self.key = Some(key.to_owned());
+        self.0.key = Some(key.to_owned());
         self
     }
     fn key(mut self, key: &str) -> Self {
-        self.key = Some(key.to_owned());
-        self.at_key = true;
+        self.0.key = Some(key.to_owned());
+        self.0.at_key = true;
         self
     }
     fn help(mut self, help: impl Into<String>) -> Self {
-        self.help = Some(help.into());
+        self.0.help = Some(help.into());
         self
     }
     fn within(mut self, list: &'static str, index: usize, item: Option<&str>) -> Self {
-        self.list = Some(list);
-        self.index = index;
-        self.item = item.map(str::to_owned);
+        self.0.list = Some(list);
+        self.0.index = index;
+        self.0.item = item.map(str::to_owned);
         self
     }
 }
@@ -461,7 +472,9 @@ fn rule(m: &Map, names: &[&str]) -> Result<Rule, SpecError> {
         unknown_keys(m, &["within", "lists"], "a `within` rule")?;
         return Ok(Rule::Within { within: known("within", &within)?, lists: strings("lists")? });
     }
-    Err(SpecError::new("a rule is `#{ ordered: [...] }` or `#{ within: ..., lists: [...] }`".into()))
+    Err(SpecError::new(
+        "a rule is `#{ ordered: [...] }` or `#{ within: ..., lists: [...] }`".into(),
+    ))
 }
 
 fn duplicates<'a>(
