@@ -149,9 +149,9 @@ pub fn stdlib_reference(only: Option<&str>) -> Result<String, Error> {
          The *plan time* column says whether an option takes a value Terraform knows only at plan time\n\
          (a resource attribute, `tf::var(...)`, another stack's output): `yes`, passed through unchanged,\n\
          and its constraint and check apply only to values known now; `items`, a list or map written in\n\
-         the script whose items may be plan-time; `no`, the block decides from the value which resources\n\
-         and arguments it writes (or a check needs the value), so it must be known now, and a plan-time\n\
-         value is an error at your line.\n\n\
+         the script whose items may be plan-time (checks apply to the items known now); `no`, the block\n\
+         decides from the value which resources and arguments it writes (or a check needs the value),\n\
+         so it must be known now, and a plan-time value is an error at your line.\n\n\
          Each block's *results* are what its call returns: `db.endpoint` reads one, and reading a result\n\
          the block does not declare is an error at your line.\n\n",
     );
