@@ -41,6 +41,19 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_indexer_get(
         |nc: NativeCallContext, r: &mut Results, name: &str| -> Res<Dynamic> { read(&nc, r, name) },
     );
+    engine.register_indexer_set(
+        |nc: NativeCallContext, r: &mut Results, name: &str, _v: Dynamic| -> Res<()> {
+            Err(raise(
+                Diagnostic::error(
+                    "tsdsl::stdlib::read_only_result",
+                    format!("the results of `{}` are read-only: `{name}` cannot be set", r.block),
+                )
+                .at_path(&origin_of(&nc), Vec::new(), Target::Call)
+                .label("set here")
+                .help("copy them into a map of your own first: `let m = x.to_map(); m.name = ...;`"),
+            ))
+        },
+    );
     engine.register_fn("contains", |r: &mut Results, name: &str| r.get(name).is_some());
     engine.register_fn("keys", |r: &mut Results| -> Array {
         r.values.iter().map(|(k, _)| Dynamic::from(k.clone())).collect()
