@@ -10,6 +10,7 @@ use crate::diagnostics::{did_you_mean, Diagnostic, Locus, Target};
 
 use super::super::context::CtxRef;
 use super::super::errors::raise;
+use super::super::handle::{Handle, TfExpr};
 use super::options::{declaration_error, found_word};
 use super::spec::{self, ResultSpec};
 use super::{origin_of, Res};
@@ -42,7 +43,13 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         |nc: NativeCallContext, r: &mut Results, name: &str| -> Res<Dynamic> { read(&nc, r, name) },
     );
     engine.register_indexer_set(
-        |nc: NativeCallContext, r: &mut Results, name: &str, _v: Dynamic| -> Res<()> {
+        |nc: NativeCallContext, r: &mut Results, name: &str, v: Dynamic| -> Res<()> {
+            // `db.replicas.map(...)` reads the property, calls the method and
+            // writes the (unchanged) value back: that write is no change.
+            let unchanged = r.get(name).is_some_and(|cur| same_value(cur, &v));
+            if unchanged {
+                return Ok(());
+            }
             Err(raise(
                 Diagnostic::error(
                     "tsdsl::stdlib::read_only_result",
@@ -50,7 +57,9 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
                 )
                 .at_path(&origin_of(&nc), Vec::new(), Target::Call)
                 .label("set here")
-                .help("copy them into a map of your own first: `let m = x.to_map(); m.name = ...;`"),
+                .help(
+                    "copy them into a map of your own first: `let m = x.to_map(); m.name = ...;`",
+                ),
             ))
         },
     );
@@ -61,6 +70,24 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_fn("to_map", |r: &mut Results| r.to_map());
     engine.register_fn("to_string", |r: &mut Results| Dynamic::from(r.to_map()).to_string());
     engine.register_fn("to_debug", |r: &mut Results| format!("{:?}", Dynamic::from(r.to_map())));
+}
+
+/// Structural equality of script values, handles and expressions included.
+fn same_value(a: &Dynamic, b: &Dynamic) -> bool {
+    if let (Some(x), Some(y)) = (a.read_lock::<Array>(), b.read_lock::<Array>()) {
+        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same_value(p, q));
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<Map>(), b.read_lock::<Map>()) {
+        return x.len() == y.len()
+            && x.iter().all(|(k, p)| y.get(k).is_some_and(|q| same_value(p, q)));
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<Handle>(), b.read_lock::<Handle>()) {
+        return x.reference == y.reference;
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<TfExpr>(), b.read_lock::<TfExpr>()) {
+        return x.0 == y.0;
+    }
+    a.type_name() == b.type_name() && a.to_string() == b.to_string()
 }
 
 fn read(nc: &NativeCallContext, r: &Results, name: &str) -> Res<Dynamic> {
