@@ -535,6 +535,72 @@ mod tests {
         }
     }
 
+    fn decl(options: Vec<Map>) -> Map {
+        let mut m = Map::new();
+        m.insert("block".into(), Dynamic::from("t::x"));
+        m.insert(
+            "options".into(),
+            Dynamic::from_array(options.into_iter().map(Dynamic::from_map).collect()),
+        );
+        m
+    }
+
+    fn opt(pairs: &[(&str, Dynamic)]) -> Map {
+        pairs.iter().map(|(k, v)| ((*k).into(), v.clone())).collect()
+    }
+
+    #[test]
+    fn declaration_mistakes_name_the_option_and_the_key() {
+        let name = ("name", Dynamic::from("size"));
+        let e = parse(&decl(vec![opt(&[name.clone(), ("defualt", Dynamic::from(1_i64))])]), "")
+            .unwrap_err();
+        assert_eq!(
+            (e.list, e.item.as_deref(), e.key.as_deref(), e.at_key),
+            (Some("options"), Some("size"), Some("defualt"), true)
+        );
+        assert_eq!(e.help.as_deref(), Some("did you mean `default`?"));
+        let e = parse(
+            &decl(vec![opt(&[
+                name.clone(),
+                ("type", Dynamic::from("int")),
+                ("default", Dynamic::from("1")),
+            ])]),
+            "",
+        )
+        .unwrap_err();
+        assert_eq!((e.key.as_deref(), e.at_key), (Some("default"), false));
+        let e = parse(
+            &decl(vec![opt(&[
+                name.clone(),
+                ("type", Dynamic::from("int")),
+                ("default", Dynamic::from(9_i64)),
+                ("max", Dynamic::from(5_i64)),
+            ])]),
+            "",
+        )
+        .unwrap_err();
+        assert!(e.message.contains("outside its own"), "{}", e.message);
+        let e = parse(&decl(vec![opt(&[name.clone(), ("check", Dynamic::from("cidrr"))])]), "")
+            .unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("check"));
+        let e = parse(&decl(vec![opt(&[name.clone(), ("plan_time", Dynamic::from("maybe"))])]), "")
+            .unwrap_err();
+        assert_eq!(e.key.as_deref(), Some("plan_time"));
+        let e = parse(&decl(vec![opt(&[name.clone()]), opt(&[name])]), "").unwrap_err();
+        assert!(e.message.contains("declared twice"));
+        let ok = parse(
+            &decl(vec![opt(&[
+                ("name", Dynamic::from("tags")),
+                ("type", Dynamic::from("map(string)")),
+                ("plan_time", Dynamic::from("items")),
+            ])]),
+            "",
+        )
+        .unwrap();
+        assert_eq!(ok.options[0].plan_time, PlanTime::Items);
+        assert!(ok.results.is_none());
+    }
+
     #[test]
     fn malformed_types_are_errors_not_panics() {
         for t in ["list(", "list)", "strng", "map(", "list(strng)", "", "list()"] {
