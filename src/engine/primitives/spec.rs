@@ -586,7 +586,7 @@ mod tests {
         let e = parse(&decl(vec![opt(&[name.clone(), ("plan_time", Dynamic::from("maybe"))])]), "")
             .unwrap_err();
         assert_eq!(e.key.as_deref(), Some("plan_time"));
-        let e = parse(&decl(vec![opt(&[name.clone()]), opt(&[name])]), "").unwrap_err();
+        let e = parse(&decl(vec![opt(std::slice::from_ref(&name)), opt(&[name])]), "").unwrap_err();
         assert!(e.message.contains("declared twice"));
         let ok = parse(
             &decl(vec![opt(&[
