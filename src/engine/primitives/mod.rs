@@ -4,12 +4,16 @@
 
 mod blocks;
 mod cidr_fns;
+mod declaration;
 mod handles;
 mod meta;
 mod options;
 mod outputs;
+mod results;
+pub(crate) use results::Results;
 mod secrets;
 mod settings;
+pub(crate) mod spec;
 mod tf;
 mod variables;
 
@@ -45,6 +49,7 @@ pub(crate) const NAMES: &[&str] = &[
     "options",
     "reject",
     "literal_secret",
+    "results",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -56,6 +61,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     tf::register(engine, ctx);
     options::register(engine, ctx);
     secrets::register(engine, ctx);
+    results::register(engine, ctx);
     cidr_fns::register(engine);
 }
 
