@@ -1,17 +1,19 @@
 //! Everything the CLI prints about a build, in one place.
 
-use crate::diagnostics::{render, Error, RenderOptions, SourceMap};
+use crate::diagnostics::{printable, render, Error, RenderOptions, SourceMap};
 use crate::model::Stack;
 
 pub fn summary(stack: &Stack, dest: &str, ms: u128) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    // The stack's name and the folder come from file names: shown, not obeyed.
     format!(
-        "{}: {}, {}, {}, {} -> {dest} ({ms} ms)",
-        stack.name,
+        "{}: {}, {}, {}, {} -> {} ({ms} ms)",
+        printable(&stack.name, false),
         plural(stack.resource_count(), "resource"),
         plural(stack.data_count(), "data source"),
         plural(stack.variables.len(), "variable"),
         plural(stack.outputs.len(), "output"),
+        printable(dest, false),
     )
 }
 
@@ -30,7 +32,7 @@ pub fn error(err: &Error, opts: RenderOptions) {
                 _ => eprintln!("{text}"),
             }
         }
-        other => eprintln!("error: {other}"),
+        other => eprintln!("error: {}", printable(&other.to_string(), true)),
     }
 }
 
@@ -47,7 +49,7 @@ pub fn warnings(
 /// Says what opening the output folder repaired after a crashed run, and
 /// whether it could be locked.
 pub fn recovery(out: &crate::output::OutputDir) {
-    let dir = out.dir().display();
+    let dir = printable(&out.dir().display().to_string(), false);
     if let Some(why) = &out.unlocked {
         eprintln!("warning: cannot lock `{dir}` ({why}): another run into it could interleave");
     }

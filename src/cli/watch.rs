@@ -18,7 +18,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
-use crate::diagnostics::{Error, SourceMap};
+use crate::diagnostics::{printable, Error, SourceMap};
 use crate::emit::OutFile;
 use crate::output::OutputDir;
 use crate::pipeline::{build, default_out_dir};
@@ -38,7 +38,8 @@ const MAX_SETTLE: Duration = Duration::from_secs(2);
 pub fn watch(args: &RunArgs) -> Result<(), Error> {
     let script = &args.common.script;
     let dir = args.out.clone().unwrap_or_else(|| default_out_dir(script));
-    eprintln!("watching {} / writing to {}", script.display(), dir.display());
+    let shown = |p: &Path| printable(&p.display().to_string(), false);
+    eprintln!("watching {} / writing to {}", shown(script), shown(&dir));
     // Held for as long as we watch: a second writer into the folder is refused.
     let mut out = OutputDir::open(&dir, script, write_options(args))?;
     report::recovery(&out);
@@ -86,7 +87,7 @@ fn compile_once(
     let opts = build_options(&args.common, Some(args.format));
     let render = render_options(&args.common);
     let stamp = clock();
-    let dir = out.dir().display().to_string();
+    let dir = printable(&out.dir().display().to_string(), false);
     let built = match build(&args.common.script, &opts) {
         Ok(built) => built,
         Err(failure) => {
