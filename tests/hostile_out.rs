@@ -231,6 +231,8 @@ fn kill_at_every_step(new_args: &[&str]) {
         }
         outcomes.push(which);
     }
+    let new_count = outcomes.iter().filter(|o| **o == "new").count();
+    println!("{} kill points: {} old, {new_count} new", outcomes.len(), outcomes.len() - new_count);
     // The kills fell on both sides of the commit point.
     assert!(outcomes.contains(&"old") && outcomes.contains(&"new"), "{outcomes:?}");
     assert!(outcomes.len() > 15, "too few steps: {outcomes:?}");
