@@ -129,6 +129,13 @@ pub(crate) fn pending(dir: &Path) -> Result<Option<Journal>, String> {
     if let Some(bad) = j.remove.iter().find(|n| !plain(n) || !is_config_name(n)) {
         return Err(format!("it removes `{bad}`, which tsdsl never does"));
     }
+    // A rename still to do replaces a file tsdsl wrote, or none.
+    for (tmp, name) in &j.replace {
+        let target = dir.join(name);
+        if dir.join(tmp).exists() && target.exists() && !is_generated(&target) {
+            return Err(format!("it replaces `{name}`, which tsdsl did not write"));
+        }
+    }
     Ok(Some(j))
 }
 
