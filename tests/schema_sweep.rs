@@ -133,7 +133,10 @@ impl Gen {
             if a.is_output_only() {
                 continue;
             }
-            if a.required || (depth < 4 && self.rng.half()) {
+            // the attributes-as-blocks case is rare: always exercise it
+            let objects = matches!(&a.ty, AttrType::List(e) | AttrType::Set(e)
+                if matches!(**e, AttrType::Object(_)));
+            if a.required || objects || (depth < 4 && self.rng.half()) {
                 parts.push(format!("{}: {}", key(k), self.value(&a.ty, false, depth + 1)));
             }
         }
@@ -161,14 +164,24 @@ impl Gen {
     }
 }
 
-/// The sample: every helm, random and kubernetes type, then aws types drawn
-/// without replacement until `n`.
+/// The sample: every helm, random and kubernetes type and every aws type
+/// with a list/set-of-object attribute (`aws_security_group`...), then aws
+/// types drawn without replacement until `n`.
 fn sample(schemas: &Schemas, n: usize, rng: &mut Rng) -> Vec<String> {
     let mut all: Vec<&str> = schemas.type_names(BlockKind::Resource);
     all.retain(|t| *t != "terraform_data");
     all.sort_unstable();
+    let objects = |t: &str| {
+        schemas.block(BlockKind::Resource, t).is_some_and(|b| {
+            b.attributes.values().any(|a| {
+                !a.is_output_only()
+                    && matches!(&a.ty, AttrType::List(e) | AttrType::Set(e)
+                        if matches!(**e, AttrType::Object(_)))
+            })
+        })
+    };
     let (mut picked, mut aws): (Vec<&str>, Vec<&str>) =
-        all.into_iter().partition(|t| !t.starts_with("aws_"));
+        all.into_iter().partition(|t| !t.starts_with("aws_") || objects(t));
     while picked.len() < n && !aws.is_empty() {
         let i = (rng.next() % aws.len() as u64) as usize;
         picked.push(aws.swap_remove(i));
