@@ -11,6 +11,7 @@ mod check;
 mod embedded;
 mod schemas;
 mod shape;
+pub mod type_expr;
 pub mod types;
 mod value_check;
 
