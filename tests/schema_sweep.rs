@@ -36,12 +36,68 @@ impl Rng {
 
 /// Names Rhai reads as keywords: written as quoted keys.
 const RHAI_WORDS: &[&str] = &[
-    "true", "false", "let", "const", "if", "else", "switch", "do", "while", "loop", "until",
-    "for", "in", "continue", "break", "return", "throw", "try", "catch", "import", "export", "as",
-    "private", "fn", "this", "global", "var", "static", "shared", "goto", "exit", "match", "case",
-    "public", "protected", "new", "use", "with", "module", "package", "super", "thread", "spawn",
-    "go", "sync", "async", "await", "yield", "default", "void", "null", "nil", "call", "curry",
-    "type_of", "print", "debug", "eval", "Fn", "is_def_fn", "is_def_var", "is_shared",
+    "true",
+    "false",
+    "let",
+    "const",
+    "if",
+    "else",
+    "switch",
+    "do",
+    "while",
+    "loop",
+    "until",
+    "for",
+    "in",
+    "continue",
+    "break",
+    "return",
+    "throw",
+    "try",
+    "catch",
+    "import",
+    "export",
+    "as",
+    "private",
+    "fn",
+    "this",
+    "global",
+    "var",
+    "static",
+    "shared",
+    "goto",
+    "exit",
+    "match",
+    "case",
+    "public",
+    "protected",
+    "new",
+    "use",
+    "with",
+    "module",
+    "package",
+    "super",
+    "thread",
+    "spawn",
+    "go",
+    "sync",
+    "async",
+    "await",
+    "yield",
+    "default",
+    "void",
+    "null",
+    "nil",
+    "call",
+    "curry",
+    "type_of",
+    "print",
+    "debug",
+    "eval",
+    "Fn",
+    "is_def_fn",
+    "is_def_var",
+    "is_shared",
 ];
 
 fn key(k: &str) -> String {
@@ -114,7 +170,11 @@ impl Gen {
         format!("#{{ {} }}", parts.join(", "))
     }
 
-    fn nested(&mut self, attributes: &indexmap::IndexMap<String, Attribute>, depth: usize) -> String {
+    fn nested(
+        &mut self,
+        attributes: &indexmap::IndexMap<String, Attribute>,
+        depth: usize,
+    ) -> String {
         let mut parts = Vec::new();
         for (k, a) in attributes {
             if a.is_output_only() {

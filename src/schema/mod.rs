@@ -9,6 +9,8 @@
 mod builtin;
 mod check;
 mod embedded;
+pub mod functions;
+mod references;
 mod schemas;
 mod shape;
 pub mod type_expr;

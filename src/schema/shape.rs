@@ -198,7 +198,8 @@ impl Shaper<'_> {
                     path_text_or(&path, key),
                     self.subject
                 );
-                let d = self.diag("missing_required", msg, path, Target::Value, "incomplete object");
+                let d =
+                    self.diag("missing_required", msg, path, Target::Value, "incomplete object");
                 self.diags.push(d.help(
                     "a value of this object type gives every attribute: set the ones you do not need to `()` (null)",
                 ));

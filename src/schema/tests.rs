@@ -157,18 +157,21 @@ fn wrong_type_says_terraform_type_and_points_at_the_value() {
 
 #[test]
 fn lenient_conversions_and_unknown_values_pass() {
-    let r = Value::Ref(Reference::new("aws_vpc").attr("main").attr("id"));
-    let (_, diags) = run(vec![resource(
-        BlockKind::Resource,
-        "aws_subnet",
-        vec![
-            ("vpc_id", r.clone()),
-            ("cidr_block", Value::Call { name: "cidrsubnet".into(), args: vec![] }),
-            ("map_public_ip_on_launch", s("true")),
-            ("availability_zone", Value::Int(1)),
-            ("tags", r),
-        ],
-    )]);
+    let r = Value::Ref(Reference::new("aws_vpc").attr("this").attr("id"));
+    let (_, diags) = run(vec![
+        resource(BlockKind::Resource, "aws_vpc", vec![("cidr_block", s("10.0.0.0/16"))]),
+        resource(
+            BlockKind::Resource,
+            "aws_subnet",
+            vec![
+                ("vpc_id", r.clone()),
+                ("cidr_block", Value::Call { name: "cidrsubnet".into(), args: vec![] }),
+                ("map_public_ip_on_launch", s("true")),
+                ("availability_zone", Value::Int(1)),
+                ("tags", r),
+            ],
+        ),
+    ]);
     assert!(diags.is_empty(), "{diags:?}");
 }
 

@@ -232,18 +232,35 @@ pub fn check(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Mi
         (_, Value::Ref(_) | Value::Call { .. }) => out.push(Misfit {
             path: path.clone(),
             at_key: false,
-            message: "a variable's default must be a literal value, not a reference or a function call".to_owned(),
-            help: Some("compute it in a `local(...)` instead, which may read the variable".to_owned()),
+            message:
+                "a variable's default must be a literal value, not a reference or a function call"
+                    .to_owned(),
+            help: Some(
+                "compute it in a `local(...)` instead, which may read the variable".to_owned(),
+            ),
         }),
-        (_, Value::Template(parts)) if parts.iter().any(|p| matches!(p, TemplatePart::Interp(_))) => {
+        (_, Value::Template(parts))
+            if parts.iter().any(|p| matches!(p, TemplatePart::Interp(_))) =>
+        {
             out.push(Misfit {
                 path: path.clone(),
                 at_key: false,
-                message: "a variable's default must be a literal value, not a string with references".to_owned(),
-                help: Some("compute it in a `local(...)` instead, which may read the variable".to_owned()),
+                message:
+                    "a variable's default must be a literal value, not a string with references"
+                        .to_owned(),
+                help: Some(
+                    "compute it in a `local(...)` instead, which may read the variable".to_owned(),
+                ),
             })
         }
-        (TypeExpr::String, Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) | Value::Template(_)) => {}
+        (
+            TypeExpr::String,
+            Value::String(_)
+            | Value::Int(_)
+            | Value::Float(_)
+            | Value::Bool(_)
+            | Value::Template(_),
+        ) => {}
         (TypeExpr::Number, Value::Int(_) | Value::Float(_)) => {}
         (TypeExpr::Number, Value::String(s)) if s.trim().parse::<f64>().is_ok() => {}
         (TypeExpr::Bool, Value::Bool(_)) => {}
@@ -280,7 +297,9 @@ pub fn check(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Mi
                     path: path.clone(),
                     at_key: false,
                     message: format!("missing {} required by the type", absent.join(", ")),
-                    help: Some("give every attribute the type does not mark `optional(...)`".to_owned()),
+                    help: Some(
+                        "give every attribute the type does not mark `optional(...)`".to_owned(),
+                    ),
                 });
             }
             for (k, item) in m {
@@ -296,7 +315,11 @@ pub fn check(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Mi
                             Some(s) => format!("did you mean `{s}`?"),
                             None => format!(
                                 "the type's attributes: {}",
-                                attrs.keys().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                                attrs
+                                    .keys()
+                                    .map(|k| format!("`{k}`"))
+                                    .collect::<Vec<_>>()
+                                    .join(", ")
                             ),
                         }),
                     }),
@@ -315,7 +338,8 @@ mod tests {
     #[test]
     fn parses_the_type_language() {
         assert_eq!(parse("map(list(number))").unwrap().to_string(), "map(list(number))");
-        let t = parse("object({ a = optional(string, \"x\"), b = tuple([string, bool]) })").unwrap();
+        let t =
+            parse("object({ a = optional(string, \"x\"), b = tuple([string, bool]) })").unwrap();
         let TypeExpr::Object(attrs) = t else { panic!() };
         assert!(attrs["a"].optional && !attrs["b"].optional);
         assert_eq!(parse("any").unwrap(), TypeExpr::Any);
@@ -341,7 +365,12 @@ mod tests {
         check(&t, &Value::Map(m), &mut Vec::new(), &mut out);
         assert_eq!(out.len(), 2, "{out:?}");
         let mut out = Vec::new();
-        check(&parse("list(number)").unwrap(), &Value::List(vec![Value::from("no")]), &mut Vec::new(), &mut out);
+        check(
+            &parse("list(number)").unwrap(),
+            &Value::List(vec![Value::from("no")]),
+            &mut Vec::new(),
+            &mut out,
+        );
         assert_eq!(out[0].path, vec![PathSeg::Index(0)]);
     }
 }

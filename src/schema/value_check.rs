@@ -8,12 +8,29 @@ use crate::model::{PathSeg, TemplatePart, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Mismatch {
-    Type { path: Vec<PathSeg>, expected: String, found: String },
-    UnknownKey { path: Vec<PathSeg>, key: String, suggestion: Option<String> },
-    Missing { path: Vec<PathSeg>, names: Vec<String> },
+    Type {
+        path: Vec<PathSeg>,
+        expected: String,
+        found: String,
+    },
+    UnknownKey {
+        path: Vec<PathSeg>,
+        key: String,
+        suggestion: Option<String>,
+    },
+    Missing {
+        path: Vec<PathSeg>,
+        names: Vec<String>,
+    },
     /// Attributes an object type needs and the map lacks.
-    MissingInObject { path: Vec<PathSeg>, names: Vec<String> },
-    Computed { path: Vec<PathSeg>, key: String },
+    MissingInObject {
+        path: Vec<PathSeg>,
+        names: Vec<String>,
+    },
+    Computed {
+        path: Vec<PathSeg>,
+        key: String,
+    },
 }
 
 fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {

@@ -8,8 +8,10 @@ use crate::model::{Local, Origin, PathSeg, Reference, Validation, Value, Variabl
 use super::super::context::CtxRef;
 use super::super::errors::raise;
 use super::super::handle::TfExpr;
+use super::{
+    check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, report, value_at, Res,
+};
 use crate::schema::type_expr;
-use super::{check_keys, duplicate, report, identifier_arg, map_arg, name_arg, origin_of, value_at, Res};
 
 /// Names Terraform keeps for itself in a `variable` block's label.
 const RESERVED: &[&str] =
@@ -100,7 +102,10 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
             bad_default.push(
                 Diagnostic::error(
                     "tsdsl::model::bad_default",
-                    format!("the default of variable `{name}` does not fit its type `{ty}`: {}", m.message),
+                    format!(
+                        "the default of variable `{name}` does not fit its type `{ty}`: {}",
+                        m.message
+                    ),
                 )
                 .at_path(&origin, m.path, target)
                 .label("does not fit the type")
