@@ -1,0 +1,92 @@
+//! Scripts Terraform accepts that tsdsl once wrote invalid (issue 8): each
+//! must pass `tsdsl run` and Terraform's validate. Their refused twins are
+//! error fixtures in `tests/fixtures/errors/` (`instance_keys.rhai`,
+//! `expression_references.rhai`, `interpolation_in_plain_string.rhai`...).
+
+mod support;
+
+use support::{assert_oracle, tf_validate, Tsdsl};
+
+/// Runs every script, then validates all their outputs in one oracle call.
+fn accepted(scripts: &[(&str, &str)]) -> Vec<(String, String)> {
+    let all = tempfile::tempdir().expect("tempdir");
+    let mut outputs = Vec::new();
+    let mut dirs = Vec::new();
+    for (name, src) in scripts {
+        let script = format!("{name}.rhai");
+        let run = Tsdsl::new().script(&script, src).args(["run", &script, "-o", "out"]).run();
+        run.assert_success();
+        outputs.push((name.to_string(), run.read("out/main.tf")));
+        let dest = all.path().join(name);
+        copy_dir(&run.path().join("out"), &dest);
+        dirs.push(dest);
+    }
+    assert_oracle(&tf_validate(&dirs));
+    outputs
+}
+
+fn copy_dir(from: &std::path::Path, to: &std::path::Path) {
+    std::fs::create_dir_all(to).expect("folder");
+    for e in std::fs::read_dir(from).expect("output folder").flatten() {
+        std::fs::copy(e.path(), to.join(e.file_name())).expect("copy");
+    }
+}
+
+#[test]
+fn issue_8_scripts_are_written_valid() {
+    let outs = accepted(&[
+        (
+            "security_group",
+            r#"
+let sg = resource("aws_security_group", "web", #{
+    name: "web",
+    ingress: [#{ from_port: 443, to_port: 443, protocol: "tcp", cidr_blocks: ["0.0.0.0/0"] }],
+    egress: #{ from_port: 0, to_port: 0, protocol: "-1", cidr_blocks: ["0.0.0.0/0"] },
+});
+"#,
+        ),
+        (
+            "heredocs",
+            r#"
+resource("aws_ssm_parameter", "motd", #{
+    name: "/shop/motd",
+    type: "StringList",
+    value: tf::join(",", [tf::expr("<<EOT\nhello\nEOT\n"), tf::upper(tf::expr("<<-EOT\n    shop\n    EOT\n"))]),
+    description: tf::expr("<<EOT\nwhole heredoc\nEOT\n"),
+});
+"#,
+        ),
+        (
+            "instances",
+            r#"
+variable("region", #{ type: "string", default: "eu-west-1" });
+variable("db", #{
+    type: "object({ name = string, port = optional(number, 5432) })",
+    default: #{ name: "shop" },
+});
+variable("sizes", #{ type: "map(list(number))", default: #{ small: [1, 2] } });
+let bastion = resource("aws_instance", "bastion", #{ count: 2, ami: "ami-1", instance_type: "t3.micro" });
+let users = resource("aws_iam_user", "users", #{ for_each: ["alice", "bob"], name: tf::each_key() });
+let media = resource("aws_s3_bucket", "media", #{ bucket: `media-${tf::var("region")}` });
+resource("aws_s3_object", "index", #{
+    bucket: media.bucket,
+    key: "index.html",
+    source: `${tf::path_module()}/site/index.html`,
+    content_type: "${HOME} is shell text, kept literal",
+});
+output("first", bastion[0].id);
+output("all", bastion.all().id);
+output("alice", users.at("alice").arn);
+output("ids", tf::expr("[for u in aws_iam_user.users : u.arn]"));
+output("some", tf::expr("join(\",\", aws_instance.bastion[*].id)"));
+output("where", tf::expr("\"${path.root}/${terraform.workspace}\""));
+"#,
+        ),
+    ]);
+    let sg = &outs[0].1;
+    assert!(sg.contains("  ingress {\n"), "{sg}");
+    assert!(!sg.contains("ingress = ["), "{sg}");
+    let heredocs = &outs[1].1;
+    assert!(heredocs.contains("description = <<EOT\n"), "{heredocs}");
+    assert!(heredocs.contains("[\"hello\\n\", upper(\"shop\\n\")]"), "{heredocs}");
+}
