@@ -231,7 +231,9 @@ impl Shaper<'_> {
         };
         for (v, p) in items {
             if let Value::Map(m) = v {
-                let body = self.body(fields, m, &p);
+                let mut body = self.body(fields, m, &p);
+                body.implicit_nulls =
+                    fields.attributes.keys().filter(|k| !m.contains_key(*k)).cloned().collect();
                 out.push(Item::Block(model::Block::new(key, Vec::new(), body)));
             }
         }
