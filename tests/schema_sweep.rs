@@ -14,7 +14,7 @@ use std::fs;
 use std::path::{Path, PathBuf};
 
 use tsdsl::model::BlockKind;
-use tsdsl::pipeline::{self, BuildOptions};
+use tsdsl::pipeline::{self, BuildOptions, OutputFormat};
 use tsdsl::schema::types::{AttrType, Attribute, Block, BlockType, Nesting};
 use tsdsl::schema::Schemas;
 
@@ -279,25 +279,37 @@ fn generated_scripts_pass_tsdsl_and_terraform() {
     let mut batches: Vec<PathBuf> = Vec::new();
     let versions = "terraform {\n  required_providers {\n    aws = { source = \"hashicorp/aws\" }\n    kubernetes = { source = \"hashicorp/kubernetes\" }\n    helm = { source = \"hashicorp/helm\" }\n    random = { source = \"hashicorp/random\" }\n  }\n}\n";
     for (i, t) in types.iter().enumerate() {
-        let batch = tmp.path().join(format!("batch{:02}", i / 100));
+        // each script is written as HCL and as JSON, in batches of 100 types
+        let batch = tmp.path().join(format!("hcl{:02}", i / 100));
+        let json = tmp.path().join(format!("json{:02}", i / 100));
         if i % 100 == 0 {
-            fs::create_dir_all(&batch).expect("batch folder");
-            fs::write(batch.join("versions.tf"), versions).expect("versions.tf");
-            batches.push(batch.clone());
+            for b in [&batch, &json] {
+                fs::create_dir_all(b).expect("batch folder");
+                fs::write(b.join("versions.tf"), versions).expect("versions.tf");
+                batches.push(b.clone());
+            }
         }
         let script = tmp.path().join(format!("{t}.rhai"));
         fs::write(&script, script_for(&schemas, t, &mut gen)).expect("script");
-        match pipeline::build(&script, &BuildOptions::default()) {
-            Ok(build) => {
-                for f in build.files.iter().filter(|f| f.name == "main.tf") {
-                    fs::write(batch.join(format!("{t}.tf")), &f.contents).expect("write");
+        for (format, dir, main, ext) in [
+            (OutputFormat::Hcl, &batch, "main.tf", "tf"),
+            (OutputFormat::Json, &json, "main.tf.json", "tf.json"),
+        ] {
+            match pipeline::build(&script, &BuildOptions { format, ..BuildOptions::default() }) {
+                Ok(build) => {
+                    for f in build.files.iter().filter(|f| f.name == main) {
+                        fs::write(dir.join(format!("{t}.{ext}")), &f.contents).expect("write");
+                    }
+                }
+                Err(f) => {
+                    rejected.push(format!(
+                        "{t}: {:?}\n{}",
+                        f.error,
+                        fs::read_to_string(&script).unwrap_or_default()
+                    ));
+                    break;
                 }
             }
-            Err(f) => rejected.push(format!(
-                "{t}: {:?}\n{}",
-                f.error,
-                fs::read_to_string(&script).unwrap_or_default()
-            )),
         }
     }
     eprintln!(
@@ -334,7 +346,8 @@ fn refused_types(stdout: &str) -> Vec<String> {
         .lines()
         .filter(|l| l.contains(": error:"))
         .filter_map(|l| l.split(':').next())
-        .filter_map(|f| Path::new(f.trim()).file_stem().map(|s| s.to_string_lossy().into_owned()))
+        .filter_map(|f| Path::new(f.trim()).file_name().map(|s| s.to_string_lossy().into_owned()))
+        .map(|f| f.split('.').next().unwrap_or_default().to_owned())
         .collect();
     out.sort();
     out.dedup();
