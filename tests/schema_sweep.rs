@@ -261,7 +261,7 @@ fn script_for(schemas: &Schemas, type_name: &str, gen: &mut Gen) -> String {
 fn generated_scripts_pass_tsdsl_and_terraform() {
     let n: usize = std::env::var("SWEEP_TYPES").ok().and_then(|v| v.parse().ok()).unwrap_or(640);
     let schemas = Schemas::embedded();
-    let mut rng = Rng(0x7a5d_51);
+    let mut rng = Rng(0x007a_5d51);
     let types = sample(&schemas, n, &mut rng);
     assert!(types.len() >= n.min(600), "only {} types to sample", types.len());
     let mut gen = Gen { rng, partial_objects: 0 };
