@@ -17,6 +17,7 @@ use hcl::expr::{Expression, ForExpr, Operation, TraversalOperator};
 use hcl::template::{Directive, Element, Template};
 
 use super::functions::{FUNCTIONS, PROVIDER_FUNCTIONS};
+use super::type_expr::{self, TypeExpr};
 use super::{AttrLookup, Schemas};
 use crate::diagnostics::{closest, Diagnostic, Target};
 use crate::model::{BlockKind, Origin, PathSeg, Resource, Stack, Step, TemplatePart, Value};
@@ -507,7 +508,18 @@ impl<'a> Checker<'a> {
             }
         };
         match root {
-            "var" => named("variable", &self.variables, "variable"),
+            "var" => {
+                named("variable", &self.variables, "variable")?;
+                let Some(name) = first else { return Ok(()) };
+                let declared = self.stack.variables.iter().find(|v| v.name == name);
+                let ty = declared
+                    .and_then(|v| v.type_expr.as_deref())
+                    .and_then(|t| type_expr::parse(t).ok());
+                match ty {
+                    Some(ty) => within_type(&format!("var.{name}"), &ty, &ops[1..]),
+                    None => Ok(()),
+                }
+            }
             "local" => named("local", &self.locals, "local"),
             "module" => named("module", &self.modules, "module"),
             "path" => fixed(&["module", "root", "cwd"], "`module`, `root` and `cwd`"),
@@ -676,6 +688,56 @@ impl<'a> Checker<'a> {
             }
         }
         Ok(())
+    }
+}
+
+/// The steps after `var.NAME`, followed through the variable's type:
+/// `var.db.nme` on `object({ name = string })` is a typo Terraform would
+/// only report at plan time.
+fn within_type(at: &str, ty: &TypeExpr, ops: &[Op]) -> Result<(), Problem> {
+    let Some((op, rest)) = ops.split_first() else { return Ok(()) };
+    match (ty, op) {
+        (TypeExpr::Object(attrs), Op::Attr(a) | Op::Str(a)) => match attrs.get(a) {
+            Some(attr) => within_type(&format!("{at}.{a}"), &attr.ty, rest),
+            None => Err(problem(
+                "unknown_reference",
+                format!("`{at}` has no attribute `{a}` in its type"),
+                did_you_mean(a, attrs.keys().map(String::as_str)).or_else(|| {
+                    let names: Vec<String> = attrs.keys().map(|k| format!("`{k}`")).collect();
+                    Some(format!("its attributes: {}", names.join(", ")))
+                }),
+            )),
+        },
+        (TypeExpr::Map(e), Op::Attr(a) | Op::Str(a)) => within_type(&format!("{at}.{a}"), e, rest),
+        (TypeExpr::List(e), Op::Int(i)) => within_type(&format!("{at}[{i}]"), e, rest),
+        (TypeExpr::Tuple(es), Op::Int(i)) => match usize::try_from(*i).ok().and_then(|i| es.get(i))
+        {
+            Some(e) => within_type(&format!("{at}[{i}]"), e, rest),
+            None => Err(problem(
+                "unknown_reference",
+                format!("`{at}` is a tuple of {} elements: it has no element `[{i}]`", es.len()),
+                None,
+            )),
+        },
+        (TypeExpr::List(e) | TypeExpr::Set(e), Op::Splat) => {
+            within_type(&format!("{at}[*]"), e, rest)
+        }
+        (TypeExpr::String | TypeExpr::Number | TypeExpr::Bool, Op::Attr(a)) => Err(problem(
+            "unknown_reference",
+            format!("`{at}` is a {ty}: it has no attribute `{a}`"),
+            None,
+        )),
+        (TypeExpr::Set(_), Op::Int(_) | Op::Str(_)) => Err(problem(
+            "unknown_reference",
+            format!("`{at}` is a set: its elements have no index"),
+            Some(format!("convert it first: `tolist({at})[0]`")),
+        )),
+        (TypeExpr::List(_) | TypeExpr::Tuple(_), Op::Attr(a)) => Err(problem(
+            "unknown_reference",
+            format!("`{at}` is a {ty}: pick an element before `.{a}`"),
+            Some(format!("e.g. `{at}[0].{a}` or `{at}[*].{a}`")),
+        )),
+        _ => Ok(()),
     }
 }
 
