@@ -18,6 +18,7 @@ use hcl::template::{Directive, Element, Template};
 
 use super::functions::{FUNCTIONS, PROVIDER_FUNCTIONS};
 use super::type_expr::{self, TypeExpr};
+use super::types::{AttrType, Block, Nesting};
 use super::{AttrLookup, Schemas};
 use crate::diagnostics::{closest, Diagnostic, Target};
 use crate::model::{BlockKind, Origin, PathSeg, Resource, Stack, Step, TemplatePart, Value};
@@ -686,8 +687,82 @@ impl<'a> Checker<'a> {
                     suggestion.map(|s| format!("did you mean `{s}`?")),
                 ));
             }
+            if let Some(b) = self.schemas.block(kind, type_name) {
+                let at = format!("{address}.{attr}");
+                return in_block_item(&at, &b, attr, &after_key[1..]);
+            }
         }
         Ok(())
+    }
+}
+
+/// Past the first attribute, names inside nested blocks and object values
+/// are followed through the schema; only a name that does not exist is an
+/// error (a step of a kind Terraform may convert is left to it).
+fn in_block_item(at: &str, b: &Block, name: &str, ops: &[Op]) -> Result<(), Problem> {
+    if let Some(a) = b.attributes.get(name) {
+        return in_attr(at, &a.ty, ops);
+    }
+    let Some(bt) = b.block_types.get(name) else { return Ok(()) };
+    let ops = match (bt.nesting, ops.first()) {
+        (Nesting::Single | Nesting::Group, _) => ops,
+        (_, Some(Op::Attr(_)) | None) => return Ok(()),
+        (_, Some(_)) => &ops[1..],
+    };
+    in_block(at, &bt.block, ops)
+}
+
+fn in_block(at: &str, b: &Block, ops: &[Op]) -> Result<(), Problem> {
+    match ops.split_first() {
+        Some((Op::Attr(a), rest)) => {
+            if b.attributes.contains_key(a) || b.block_types.contains_key(a) {
+                return in_block_item(&format!("{at}.{a}"), b, a, rest);
+            }
+            let names = b.attributes.keys().chain(b.block_types.keys()).map(String::as_str);
+            Err(problem(
+                "unknown_reference",
+                format!("`{at}` has no attribute `{a}`"),
+                did_you_mean(a, names),
+            ))
+        }
+        _ => Ok(()),
+    }
+}
+
+fn in_attr(at: &str, ty: &AttrType, ops: &[Op]) -> Result<(), Problem> {
+    let Some((op, rest)) = ops.split_first() else { return Ok(()) };
+    match (ty, op) {
+        (AttrType::Object(fields), Op::Attr(a)) => match fields.get(a) {
+            Some(t) => in_attr(&format!("{at}.{a}"), t, rest),
+            None => Err(problem(
+                "unknown_reference",
+                format!("`{at}` has no attribute `{a}`"),
+                did_you_mean(a, fields.keys().map(String::as_str)),
+            )),
+        },
+        (AttrType::List(e) | AttrType::Set(e), Op::Int(_) | Op::Splat | Op::Other) => {
+            in_attr(&format!("{at}[*]"), e, rest)
+        }
+        (AttrType::Map(e), Op::Str(_) | Op::Attr(_) | Op::Other) => in_attr(at, e, rest),
+        (AttrType::Nested { mode, attributes }, _) => {
+            let ops = match (mode, op) {
+                (Nesting::Single | Nesting::Group, _) => ops,
+                (_, Op::Attr(_)) if !matches!(mode, Nesting::Map) => return Ok(()),
+                _ => rest,
+            };
+            match ops.split_first() {
+                Some((Op::Attr(a), rest)) => match attributes.get(a) {
+                    Some(attr) => in_attr(&format!("{at}.{a}"), &attr.ty, rest),
+                    None => Err(problem(
+                        "unknown_reference",
+                        format!("`{at}` has no attribute `{a}`"),
+                        did_you_mean(a, attributes.keys().map(String::as_str)),
+                    )),
+                },
+                _ => Ok(()),
+            }
+        }
+        _ => Ok(()),
     }
 }
 
