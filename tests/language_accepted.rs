@@ -97,3 +97,21 @@ output("where", tf::expr("\"${path.root}/${terraform.workspace}\""));
     assert!(heredocs.contains("description = <<EOT\n"), "{heredocs}");
     assert!(heredocs.contains("[\"hello\\n\", upper(\"shop\\n\")]"), "{heredocs}");
 }
+
+/// Every name Terraform reserves for a variable is refused, at the call.
+#[test]
+fn reserved_variable_names_are_refused() {
+    for name in
+        ["count", "source", "version", "providers", "for_each", "lifecycle", "depends_on", "locals"]
+    {
+        let src = format!("variable(\"{name}\", #{{ type: \"string\" }});\n");
+        let out = Tsdsl::new()
+            .script("v.rhai", &src)
+            .args(["check", "v.rhai", "--message-format", "short"])
+            .env("NO_COLOR", "1")
+            .run();
+        out.assert_status(1);
+        out.assert_stderr_contains("tsdsl::model::reserved_name");
+        out.assert_stderr_contains(&format!("`{name}` is reserved by Terraform"));
+    }
+}
