@@ -115,3 +115,56 @@ fn reserved_variable_names_are_refused() {
         out.assert_stderr_contains(&format!("`{name}` is reserved by Terraform"));
     }
 }
+
+const VPC_MODULE: &str = r#"variable "cidr" {
+  type = string
+}
+
+variable "settings" {
+  type    = object({ nat = bool, name = optional(string) })
+  default = { nat = false }
+}
+
+output "vpc_id" {
+  value = "vpc-${var.cidr}"
+}
+"#;
+
+/// A local module's folder (relative to the output folder, as Terraform
+/// reads it) gives its inputs' names and types and its outputs.
+#[test]
+fn local_module_inputs_and_outputs_are_checked() {
+    let bad = Tsdsl::new()
+        .file("out/modules/vpc/main.tf", VPC_MODULE)
+        .script(
+            "m.rhai",
+            r#"let net = module("vpc", #{ source: "./modules/vpc", cidrr: "10.0.0.0/16", settings: #{ nat: "yes" } });
+output("id", net.vpc_idd);
+"#,
+        )
+        .args(["run", "m.rhai", "-o", "out", "--message-format", "short"])
+        .env("NO_COLOR", "1")
+        .run();
+    bad.assert_status(1);
+    for needle in [
+        "error[tsdsl::schema::missing_required]: module `vpc` needs `cidr`",
+        "has no variable `cidrr` (help: did you mean `cidr`?)",
+        "input `settings` of module `vpc` does not fit `object`: expected bool, found string",
+        "module `vpc` has no output `vpc_idd` (help: did you mean `vpc_id`?)",
+    ] {
+        bad.assert_stderr_contains(needle);
+    }
+    let good = Tsdsl::new()
+        .file("out/modules/vpc/main.tf", VPC_MODULE)
+        .script(
+            "m.rhai",
+            r#"let net = module("vpc", #{ source: "./modules/vpc", cidr: "10.0.0.0/16", settings: #{ nat: true } });
+output("id", net.vpc_id);
+output("also", tf::expr("module.vpc.vpc_id"));
+"#,
+        )
+        .args(["run", "m.rhai", "-o", "out"])
+        .run();
+    good.assert_success();
+    assert_oracle(&tf_validate(&[good.path().join("out")]));
+}

@@ -6,7 +6,8 @@ use super::config::{build_options, render_options};
 use super::report;
 
 pub fn run(args: &RunArgs) -> Result<(), Error> {
-    let opts = build_options(&args.common, Some(args.format));
+    let mut opts = build_options(&args.common, Some(args.format));
+    opts.out_dir.clone_from(&args.out);
     let render = render_options(&args.common);
     let built = build(&args.common.script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render);

@@ -51,7 +51,8 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
 
 /// One build: diagnostics or a summary, and the files it depended on.
 fn compile_once(args: &RunArgs, dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let opts = build_options(&args.common, Some(args.format));
+    let mut opts = build_options(&args.common, Some(args.format));
+    opts.out_dir = Some(dir.to_path_buf());
     let render = render_options(&args.common);
     let stamp = clock();
     match build(&args.common.script, &opts) {

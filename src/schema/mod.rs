@@ -10,6 +10,7 @@ mod builtin;
 mod check;
 mod embedded;
 pub mod functions;
+mod modules;
 mod references;
 mod schemas;
 mod shape;
@@ -17,7 +18,7 @@ pub mod type_expr;
 pub mod types;
 mod value_check;
 
-pub use check::check;
+pub use check::{check, check_in};
 pub use schemas::{AttrLookup, Schemas};
 
 #[cfg(test)]

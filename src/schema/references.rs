@@ -17,6 +17,7 @@ use hcl::expr::{Expression, ForExpr, Operation, TraversalOperator};
 use hcl::template::{Directive, Element, Template};
 
 use super::functions::{FUNCTIONS, PROVIDER_FUNCTIONS};
+use super::modules::ModuleInfo;
 use super::type_expr::{self, TypeExpr};
 use super::types::{AttrType, Block, Nesting};
 use super::{AttrLookup, Schemas};
@@ -93,12 +94,19 @@ struct Checker<'a> {
     variables: HashSet<&'a str>,
     locals: HashSet<&'a str>,
     modules: HashSet<&'a str>,
+    /// What the local module folders declare, for `module.NAME.OUTPUT`.
+    module_info: &'a HashMap<String, ModuleInfo>,
     /// (data?, type) -> name -> block
     blocks: HashMap<(bool, &'a str), HashMap<&'a str, &'a Resource>>,
     diags: &'a mut Vec<Diagnostic>,
 }
 
-pub(crate) fn check(stack: &Stack, schemas: &Schemas, diags: &mut Vec<Diagnostic>) {
+pub(crate) fn check(
+    stack: &Stack,
+    schemas: &Schemas,
+    module_info: &HashMap<String, ModuleInfo>,
+    diags: &mut Vec<Diagnostic>,
+) {
     let mut blocks: HashMap<(bool, &str), HashMap<&str, &Resource>> = HashMap::new();
     for r in &stack.resources {
         let key = (r.kind == BlockKind::Data, r.type_name.as_str());
@@ -110,6 +118,7 @@ pub(crate) fn check(stack: &Stack, schemas: &Schemas, diags: &mut Vec<Diagnostic
         variables: stack.variables.iter().map(|v| v.name.as_str()).collect(),
         locals: stack.locals.iter().map(|l| l.name.as_str()).collect(),
         modules: stack.modules.iter().map(|m| m.name.as_str()).collect(),
+        module_info,
         blocks,
         diags,
     };
@@ -522,7 +531,30 @@ impl<'a> Checker<'a> {
                 }
             }
             "local" => named("local", &self.locals, "local"),
-            "module" => named("module", &self.modules, "module"),
+            "module" => {
+                named("module", &self.modules, "module")?;
+                let Some(info) = first.and_then(|n| self.module_info.get(n)) else { return Ok(()) };
+                let output = match ops.get(1) {
+                    Some(Op::Attr(o)) => Some(o),
+                    Some(_) => match ops.get(2) {
+                        Some(Op::Attr(o)) => Some(o),
+                        _ => None,
+                    },
+                    None => None,
+                };
+                match output {
+                    Some(o) if !info.outputs.contains(o) => Err(problem(
+                        "unknown_reference",
+                        format!("module `{}` has no output `{o}`", first.unwrap_or_default()),
+                        did_you_mean(o, info.outputs.iter().map(String::as_str)).or_else(|| {
+                            let names: Vec<String> =
+                                info.outputs.iter().map(|n| format!("`{n}`")).collect();
+                            Some(format!("its outputs: {}", names.join(", ")))
+                        }),
+                    )),
+                    _ => Ok(()),
+                }
+            }
             "path" => fixed(&["module", "root", "cwd"], "`module`, `root` and `cwd`"),
             "terraform" => fixed(&["workspace", "applying"], "`workspace` and `applying`"),
             "count" => {

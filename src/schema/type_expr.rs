@@ -219,6 +219,16 @@ pub struct Misfit {
 /// Checks a literal value (a variable's default) against a type, with
 /// Terraform's conversions (numbers and bools to strings and back).
 pub fn check(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Misfit>) {
+    fit(ty, v, path, out, true)
+}
+
+/// Checks a module input against the module's variable type: references
+/// and calls are known at plan time only, and pass.
+pub fn check_input(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Misfit>) {
+    fit(ty, v, path, out, false)
+}
+
+fn fit(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Misfit>, literal: bool) {
     let wrong = |out: &mut Vec<Misfit>, path: &[PathSeg]| {
         out.push(Misfit {
             path: path.to_vec(),
@@ -229,6 +239,8 @@ pub fn check(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Mi
     };
     match (ty, v) {
         (_, Value::Null) | (TypeExpr::Any, _) | (_, Value::Expr(_)) => {}
+        (_, Value::Ref(_) | Value::Call { .. }) if !literal => {}
+        (_, Value::Template(_)) if !literal => {}
         (_, Value::Ref(_) | Value::Call { .. }) => out.push(Misfit {
             path: path.clone(),
             at_key: false,
@@ -240,7 +252,7 @@ pub fn check(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Mi
             ),
         }),
         (_, Value::Template(parts))
-            if parts.iter().any(|p| matches!(p, TemplatePart::Interp(_))) =>
+            if literal && parts.iter().any(|p| matches!(p, TemplatePart::Interp(_))) =>
         {
             out.push(Misfit {
                 path: path.clone(),
@@ -268,21 +280,21 @@ pub fn check(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Mi
         (TypeExpr::List(e) | TypeExpr::Set(e), Value::List(items)) => {
             for (i, item) in items.iter().enumerate() {
                 path.push(PathSeg::Index(i));
-                check(e, item, path, out);
+                fit(e, item, path, out, literal);
                 path.pop();
             }
         }
         (TypeExpr::Tuple(es), Value::List(items)) if es.len() == items.len() => {
             for (i, (e, item)) in es.iter().zip(items).enumerate() {
                 path.push(PathSeg::Index(i));
-                check(e, item, path, out);
+                fit(e, item, path, out, literal);
                 path.pop();
             }
         }
         (TypeExpr::Map(e), Value::Map(m)) => {
             for (k, item) in m {
                 path.push(PathSeg::Key(k.clone()));
-                check(e, item, path, out);
+                fit(e, item, path, out, literal);
                 path.pop();
             }
         }
@@ -305,7 +317,7 @@ pub fn check(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Mi
             for (k, item) in m {
                 path.push(PathSeg::Key(k.clone()));
                 match attrs.get(k) {
-                    Some(a) => check(&a.ty, item, path, out),
+                    Some(a) => fit(&a.ty, item, path, out, literal),
                     // Terraform would drop it without a word: a typo, most likely
                     None => out.push(Misfit {
                         path: path.clone(),
