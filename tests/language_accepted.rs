@@ -79,6 +79,8 @@ output("alice", users.at("alice").arn);
 output("ids", tf::expr("[for u in aws_iam_user.users : u.arn]"));
 output("some", tf::expr("join(\",\", aws_instance.bastion[*].id)"));
 output("where", tf::expr("\"${path.root}/${terraform.workspace}\""));
+output("converted", tf::convert([1], "list(string)"));
+output("core", tf::expr("core::length(convert([1], set(number)))"));
 "#,
         ),
     ]);

@@ -1,7 +1,8 @@
 //! Terraform's function names, for `tf::` calls and for the calls inside
 //! `tf::expr` text.
 
-/// Terraform 1.15's built-in functions.
+/// Terraform 1.15's built-in functions (`terraform metadata functions -json`,
+/// each also callable as `core::NAME`).
 pub const FUNCTIONS: &[&str] = &[
     "abs",
     "ceil",
@@ -110,6 +111,7 @@ pub const FUNCTIONS: &[&str] = &[
     "cidrsubnet",
     "cidrsubnets",
     "can",
+    "convert",
     "issensitive",
     "nonsensitive",
     "sensitive",

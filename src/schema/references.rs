@@ -259,11 +259,14 @@ impl<'a> Checker<'a> {
                     path.pop();
                 }
             }
-            Value::Call { args, .. } => {
+            Value::Call { name, args } => {
+                // the path of a call's arguments is the call's own; the
+                // second argument of `convert` is a type, checked when made
+                let skip = if name == "convert" { Some(1) } else { None };
                 for (i, a) in args.iter().enumerate() {
-                    // the path of a call's arguments is the call's own
-                    let _ = i;
-                    self.value(a, scope, path, bound);
+                    if Some(i) != skip {
+                        self.value(a, scope, path, bound);
+                    }
                 }
             }
             Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
@@ -366,7 +369,15 @@ impl<'a> Checker<'a> {
                 if let Some(p) = function(&f.name.namespace, f.name.name.as_str()) {
                     out.push(p);
                 }
-                for a in &f.args {
+                // `convert(value, list(string))`: the second argument is a type
+                let typed = f.name.name.as_str() == "convert";
+                for (i, a) in f.args.iter().enumerate() {
+                    if typed && i == 1 {
+                        if let Err(e) = type_expr::parse(&a.to_string()) {
+                            out.push(problem("bad_type", e.message, e.help));
+                        }
+                        continue;
+                    }
                     self.expression(a, scope, bound, out);
                 }
             }

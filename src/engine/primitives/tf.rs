@@ -152,6 +152,19 @@ fn call(ctx: &CtxRef, nc: &NativeCallContext, name: &str, args: &[Dynamic]) -> R
         .enumerate()
         .map(|(i, a)| value_at(&c, &origin, &[PathSeg::Index(i)], a))
         .collect::<Res<Vec<_>>>()?;
+    let mut args = args;
+    // `tf::convert(v, "list(string)")`: the type is written as a type, not a string
+    if let (true, Some(Value::String(t))) = (name == "convert", args.get(1)) {
+        let t = t.clone();
+        crate::schema::type_expr::parse(&t).map_err(|e| {
+            raise(
+                Diagnostic::error("tsdsl::model::bad_type", e.message)
+                    .at_path(&origin, Vec::new(), Target::Call)
+                    .help_opt(e.help),
+            )
+        })?;
+        args[1] = Value::Expr(t);
+    }
     Ok(expr(Value::Call { name: name.to_owned(), args }))
 }
 
