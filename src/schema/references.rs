@@ -193,9 +193,19 @@ impl<'a> Checker<'a> {
     }
 
     fn report(&mut self, scope: Scope, path: &[PathSeg], p: Problem) {
+        let label = match p.code {
+            "undefined_reference" => "not declared",
+            "unknown_reference" => "no such attribute",
+            "instance_key" => "wrong instance key",
+            "out_of_scope" => "not available here",
+            "unknown_function" => "unknown function",
+            "interpolation_in_string" => "literal text",
+            "bad_type" => "not a type",
+            _ => "not a value",
+        };
         let d = Diagnostic::error(format!("tsdsl::model::{}", p.code), p.message)
             .at_path(scope.origin, path.to_vec(), Target::Value)
-            .label("here")
+            .label(label)
             .help_opt(p.help);
         self.diags.push(d);
     }
@@ -312,7 +322,8 @@ impl<'a> Checker<'a> {
                 "interpolation_in_string",
                 format!("`${{{inner}}}` in a plain string is literal text: Terraform would not read `{inner}`"),
                 Some(format!(
-                    "tsdsl strings are literal; interpolate the Terraform value in a backtick string: `${{{with}}}`"
+                    "tsdsl strings are literal; write a backtick string, which interpolates: {}",
+                    rewritten(s, inner, &with)
                 )),
             ));
         }
@@ -806,6 +817,18 @@ fn in_attr(at: &str, ty: &AttrType, ops: &[Op]) -> Result<(), Problem> {
             }
         }
         _ => Ok(()),
+    }
+}
+
+/// `"${path.module}/x"` as the backtick string that means it:
+/// `` `${tf::path_module()}/x` `` (just the interpolation for a long or
+/// multi-line string).
+fn rewritten(s: &str, inner: &str, with: &str) -> String {
+    let whole = s.replacen(&format!("${{{inner}}}"), &format!("${{{with}}}"), 1);
+    if whole.len() <= 80 && !whole.contains(['`', '\n']) && whole.contains(with) {
+        format!("`{whole}`")
+    } else {
+        format!("`${{{with}}}`")
     }
 }
 
