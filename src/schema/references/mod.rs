@@ -185,6 +185,10 @@ impl<'a> Checker<'a> {
         for o in &stack.outputs {
             let scope = Scope { origin: &o.origin, count: false, each: false };
             self.value(&o.value, scope, &mut Vec::new(), &[]);
+            for d in &o.depends_on {
+                let mut path = vec![PathSeg::key("depends_on")];
+                self.value(&Value::Ref(d.clone()), scope, &mut path, &[]);
+            }
         }
         for v in &stack.variables {
             let scope = Scope { origin: &v.origin, count: false, each: false };

@@ -77,6 +77,24 @@ impl Checker<'_> {
             "local" => named("local", &self.locals, "local"),
             "module" => {
                 named("module", &self.modules, "module")?;
+                let call = self.stack.modules.iter().find(|m| Some(m.name.as_str()) == first);
+                if let (Some(m), Some(Op::Attr(o))) = (call, ops.get(1)) {
+                    let what = match (&m.meta.count, &m.meta.for_each) {
+                        (Some(_), _) => Some(("count", "[0]")),
+                        (_, Some(_)) => Some(("for_each", "[\"KEY\"]")),
+                        _ => None,
+                    };
+                    if let Some((what, pick)) = what {
+                        return Err(problem(
+                            "instance_key",
+                            format!(
+                                "module `{}` has `{what}` set: `{o}` is read on one instance",
+                                m.name
+                            ),
+                            Some(format!("pick one, `module.{}{pick}.{o}`", m.name)),
+                        ));
+                    }
+                }
                 let Some(info) = first.and_then(|n| self.module_info.get(n)) else { return Ok(()) };
                 let output = match ops.get(1) {
                     Some(Op::Attr(o)) => Some(o),
