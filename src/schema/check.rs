@@ -19,7 +19,7 @@ pub fn check_in(
     schemas: &Schemas,
     module_root: Option<&std::path::Path>,
 ) -> (Shaped, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
+    let mut diags = super::names::check(stack, schemas);
     let mut shaped = Shaped::default();
     for r in &stack.resources {
         let body = match schemas.block(r.kind, &r.type_name) {
@@ -72,6 +72,7 @@ pub fn check_in(
         };
         shaped.providers.push(body);
     }
+    diags.extend(super::secrets::check(stack, schemas));
     let modules = module_root.map(|root| super::modules::load(stack, root)).unwrap_or_default();
     super::modules::check_inputs(stack, &modules, &mut diags);
     super::references::check(stack, schemas, &modules, &mut diags);

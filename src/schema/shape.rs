@@ -339,7 +339,13 @@ fn blocks_allowed(a: &Attribute, value: &Value) -> Option<Block> {
     let attributes = fields
         .iter()
         .map(|(k, ty)| {
-            let a = Attribute { ty: ty.clone(), required: false, optional: true, computed: false };
+            let a = Attribute {
+                ty: ty.clone(),
+                required: false,
+                optional: true,
+                computed: false,
+                sensitive: false,
+            };
             (k.clone(), a)
         })
         .collect();
