@@ -13,7 +13,7 @@ use std::fmt::Write as _;
 use std::fs;
 use std::path::{Path, PathBuf};
 
-use tsdsl::model::BlockKind;
+use tsdsl::model::{is_secret_name, BlockKind};
 use tsdsl::pipeline::{self, BuildOptions, OutputFormat};
 use tsdsl::schema::types::{AttrType, Attribute, Block, BlockType, Nesting};
 use tsdsl::schema::Schemas;
@@ -113,6 +113,9 @@ fn key(k: &str) -> String {
 
 struct Gen {
     rng: Rng,
+    /// Inside a secret (a `sensitive` argument, or one named like a secret):
+    /// strings come from a sensitive variable, as the secrets check asks.
+    secret: bool,
     /// Partial objects written in list/set-of-object attributes.
     partial_objects: usize,
 }
@@ -122,6 +125,7 @@ impl Gen {
     /// in attribute syntax, where objects need every attribute.
     fn value(&mut self, ty: &AttrType, full: bool, depth: usize) -> String {
         match ty {
+            AttrType::String | AttrType::Dynamic if self.secret => "tf::var(\"secret\")".to_owned(),
             AttrType::String | AttrType::Dynamic => "\"v\"".to_owned(),
             AttrType::Number => "1".to_owned(),
             AttrType::Bool => "true".to_owned(),
@@ -159,12 +163,18 @@ impl Gen {
         let mut parts = Vec::new();
         for (k, t) in fields {
             if full || self.rng.half() {
+                let outer = self.secret;
+                self.secret = outer || is_secret_name(k);
                 parts.push(format!("{}: {}", key(k), self.value(t, full, depth + 1)));
+                self.secret = outer;
             }
         }
         if parts.is_empty() {
             if let Some((k, t)) = fields.first() {
+                let outer = self.secret;
+                self.secret = outer || is_secret_name(k);
                 parts.push(format!("{}: {}", key(k), self.value(t, full, depth + 1)));
+                self.secret = outer;
             }
         }
         format!("#{{ {} }}", parts.join(", "))
@@ -181,10 +191,19 @@ impl Gen {
                 continue;
             }
             if a.required || (depth < 4 && self.rng.half()) {
-                parts.push(format!("{}: {}", key(k), self.value(&a.ty, false, depth + 1)));
+                let v = self.attribute(k, a, depth);
+                parts.push(format!("{}: {v}", key(k)));
             }
         }
         format!("#{{ {} }}", parts.join(", "))
+    }
+
+    fn attribute(&mut self, k: &str, a: &Attribute, depth: usize) -> String {
+        let outer = self.secret;
+        self.secret = outer || a.sensitive || is_secret_name(k);
+        let v = self.value(&a.ty, false, depth + 1);
+        self.secret = outer;
+        v
     }
 
     fn body(&mut self, b: &Block, depth: usize) -> String {
@@ -197,7 +216,8 @@ impl Gen {
             let objects = matches!(&a.ty, AttrType::List(e) | AttrType::Set(e)
                 if matches!(**e, AttrType::Object(_)));
             if a.required || objects || (depth < 4 && self.rng.half()) {
-                parts.push(format!("{}: {}", key(k), self.value(&a.ty, false, depth + 1)));
+                let v = self.attribute(k, a, depth);
+                parts.push(format!("{}: {v}", key(k)));
             }
         }
         for (k, bt) in &b.block_types {
@@ -253,6 +273,7 @@ fn sample(schemas: &Schemas, n: usize, rng: &mut Rng) -> Vec<String> {
 fn script_for(schemas: &Schemas, type_name: &str, gen: &mut Gen) -> String {
     let block = schemas.block(BlockKind::Resource, type_name).expect("a sampled type has a schema");
     let mut s = String::new();
+    let _ = writeln!(s, "variable(\"secret\", #{{ type: \"string\", sensitive: true }});");
     let _ = writeln!(s, "resource({type_name:?}, \"x\", {});", gen.body(&block, 0));
     s
 }
@@ -264,7 +285,7 @@ fn generated_scripts_pass_tsdsl_and_terraform() {
     let mut rng = Rng(0x007a_5d51);
     let types = sample(&schemas, n, &mut rng);
     assert!(types.len() >= n.min(600), "only {} types to sample", types.len());
-    let mut gen = Gen { rng, partial_objects: 0 };
+    let mut gen = Gen { rng, secret: false, partial_objects: 0 };
     let tmp = tempfile::tempdir().expect("tempdir");
     // SWEEP_KEEP=1 keeps the scripts and outputs for a look by hand
     let keep = std::env::var_os("SWEEP_KEEP").is_some();
@@ -286,6 +307,9 @@ fn generated_scripts_pass_tsdsl_and_terraform() {
             for b in [&batch, &json] {
                 fs::create_dir_all(b).expect("batch folder");
                 fs::write(b.join("versions.tf"), versions).expect("versions.tf");
+                // each script declares it; the batch folder holds it once
+                let secret = "variable \"secret\" {\n  type      = string\n  sensitive = true\n}\n";
+                fs::write(b.join("variables.tf"), secret).expect("variables.tf");
                 batches.push(b.clone());
             }
         }
