@@ -5,7 +5,8 @@
 //! in list-of-object attributes). Every script must pass `tsdsl run` (no
 //! false rejection) and Terraform's validate (no invalid output).
 //!
-//! `SWEEP_TYPES=N` changes the sample size (default 640).
+//! `SWEEP_TYPES=N` changes the sample size (default 640), `SWEEP_KIND=data`
+//! sweeps data sources instead.
 
 mod support;
 
@@ -17,6 +18,14 @@ use tsdsl::model::{is_secret_name, BlockKind};
 use tsdsl::pipeline::{self, BuildOptions, OutputFormat};
 use tsdsl::schema::types::{AttrType, Attribute, Block, BlockType, Nesting};
 use tsdsl::schema::Schemas;
+
+/// `SWEEP_KIND=data` sweeps data sources instead of resource types.
+fn kind() -> BlockKind {
+    match std::env::var("SWEEP_KIND").as_deref() {
+        Ok("data") => BlockKind::Data,
+        _ => BlockKind::Resource,
+    }
+}
 
 /// splitmix64: small, fixed, and the same on every machine.
 struct Rng(u64);
@@ -248,11 +257,11 @@ impl Gen {
 /// with a list/set-of-object attribute (`aws_security_group`...), then aws
 /// types drawn without replacement until `n`.
 fn sample(schemas: &Schemas, n: usize, rng: &mut Rng) -> Vec<String> {
-    let mut all: Vec<&str> = schemas.type_names(BlockKind::Resource);
-    all.retain(|t| *t != "terraform_data");
+    let mut all: Vec<&str> = schemas.type_names(kind());
+    all.retain(|t| !t.starts_with("terraform_"));
     all.sort_unstable();
     let objects = |t: &str| {
-        schemas.block(BlockKind::Resource, t).is_some_and(|b| {
+        schemas.block(kind(), t).is_some_and(|b| {
             b.attributes.values().any(|a| {
                 !a.is_output_only()
                     && matches!(&a.ty, AttrType::List(e) | AttrType::Set(e)
@@ -271,10 +280,11 @@ fn sample(schemas: &Schemas, n: usize, rng: &mut Rng) -> Vec<String> {
 }
 
 fn script_for(schemas: &Schemas, type_name: &str, gen: &mut Gen) -> String {
-    let block = schemas.block(BlockKind::Resource, type_name).expect("a sampled type has a schema");
+    let block = schemas.block(kind(), type_name).expect("a sampled type has a schema");
     let mut s = String::new();
     let _ = writeln!(s, "variable(\"secret\", #{{ type: \"string\", sensitive: true }});");
-    let _ = writeln!(s, "resource({type_name:?}, \"x\", {});", gen.body(&block, 0));
+    let call = if kind() == BlockKind::Data { "data" } else { "resource" };
+    let _ = writeln!(s, "{call}({type_name:?}, \"x\", {});", gen.body(&block, 0));
     s
 }
 
