@@ -49,12 +49,26 @@ fn error(message: String, help: Option<String>) -> TypeError {
 pub fn parse(text: &str) -> Result<TypeExpr, TypeError> {
     let body = hcl::parse(&format!("x = {text}\n")).map_err(|e| {
         let detail = e.to_string().lines().last().unwrap_or("syntax error").trim().to_owned();
-        error(format!("`{text}` is not a Terraform type: {detail}"), Some(EXAMPLES.to_owned()))
+        error(
+            format!("`{}` is not a Terraform type: {detail}", clip(text)),
+            Some(EXAMPLES.to_owned()),
+        )
     })?;
     let mut attrs = body.into_attributes();
     match (attrs.next(), attrs.next()) {
         (Some(a), None) => type_of(&a.expr, false).map(|(t, _)| t),
-        _ => Err(error(format!("`{text}` is not a Terraform type"), Some(EXAMPLES.to_owned()))),
+        _ => Err(error(
+            format!("`{}` is not a Terraform type", clip(text)),
+            Some(EXAMPLES.to_owned()),
+        )),
+    }
+}
+
+/// At most 60 characters of the operator's text, for a message.
+pub(crate) fn clip(text: &str) -> String {
+    match text.char_indices().nth(60) {
+        Some((i, _)) => format!("{}...", &text[..i]),
+        None => text.to_owned(),
     }
 }
 
@@ -76,8 +90,7 @@ fn type_of(e: &Expression, in_object: bool) -> Result<(TypeExpr, bool), TypeErro
 }
 
 fn short(e: &Expression) -> String {
-    let s = e.to_string();
-    s.lines().next().unwrap_or_default().to_owned()
+    clip(e.to_string().lines().next().unwrap_or_default())
 }
 
 fn keyword(k: &str) -> Result<TypeExpr, TypeError> {
@@ -101,7 +114,7 @@ fn keyword(k: &str) -> Result<TypeExpr, TypeError> {
 fn unknown(k: &str) -> TypeError {
     let all = PRIMITIVES.iter().chain(CONSTRUCTORS).copied();
     error(
-        format!("`{k}` is not a Terraform type"),
+        format!("`{}` is not a Terraform type", clip(k)),
         Some(match closest(k, all) {
             Some(s) => format!("did you mean `{s}`?"),
             None => EXAMPLES.to_owned(),

@@ -167,7 +167,7 @@ impl Checker<'_> {
                 roots.extend(bound.iter().map(String::as_str));
                 Err(problem(
                     "undefined_reference",
-                    format!("unknown name `{other}`"),
+                    format!("unknown name `{}`", type_expr::clip(other)),
                     did_you_mean(other, roots).or_else(|| {
                         Some("a reference starts with `var.`, `local.`, `module.`, `data.` or a resource type".to_owned())
                     }),
