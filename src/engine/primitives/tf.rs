@@ -1,7 +1,9 @@
 //! The `tf::` namespace: Terraform expressions a script cannot write as
 //! plain values. `tf::cidrsubnet(cidr, 8, 1)` and every other Terraform
-//! function, `tf::var("x")`, `tf::each_value()`, and the escape hatch
-//! `tf::expr("...")`, checked to parse.
+//! function, `tf::var("x")`, `tf::each_value()`, `tf::path_module()`,
+//! `tf::workspace()`, and the escape hatch `tf::expr("...")`, checked to
+//! parse here; the names inside it are checked once the whole stack is
+//! known (`schema::references`), since Terraform allows forward references.
 
 use rhai::{Dynamic, Engine, Module, NativeCallContext};
 
