@@ -160,6 +160,7 @@ impl<'a> Checker<'a> {
                     let mut path = vec![PathSeg::key("lifecycle")];
                     self.value(&Value::Ref(t.clone()), scope, &mut path, &[]);
                 }
+                self.ignore_changes(r, &l.ignore_changes);
             }
         }
         for p in &stack.providers {
@@ -196,6 +197,26 @@ impl<'a> Checker<'a> {
                 let mut path = vec![PathSeg::key("validation")];
                 self.value(&val.condition, scope, &mut path, &[]);
             }
+        }
+    }
+
+    /// `ignore_changes: ["tagz"]`: each entry starts with an argument of the type.
+    fn ignore_changes(&mut self, r: &Resource, names: &[String]) {
+        let Some(b) = self.schemas.block(r.kind, &r.type_name) else { return };
+        for (i, n) in names.iter().enumerate() {
+            let first = n.split(['.', '[']).next().unwrap_or_default();
+            if n == "all" || b.attributes.contains_key(first) || b.block_types.contains_key(first) {
+                continue;
+            }
+            let p = problem(
+                "unknown_reference",
+                format!("{} `{}` has no argument `{first}` to ignore", r.kind.noun(), r.type_name),
+                did_you_mean(first, b.argument_names()),
+            );
+            let path =
+                vec![PathSeg::key("lifecycle"), PathSeg::key("ignore_changes"), PathSeg::Index(i)];
+            let scope = Scope { origin: &r.origin, count: false, each: false };
+            self.report(scope, &path, p);
         }
     }
 
