@@ -189,6 +189,17 @@ fn constructor(f: &FuncCall, in_object: bool) -> Result<(TypeExpr, bool), TypeEr
                         ))
                     }
                 };
+                // the default must fit the type, as Terraform checks it
+                if let Some(default) = f.args.get(1).and_then(literal) {
+                    let mut misfits = Vec::new();
+                    check(&ty, &default, &mut Vec::new(), &mut misfits);
+                    if let Some(m) = misfits.into_iter().next() {
+                        return Err(error(
+                            format!("the default of `optional({ty}, ...)` does not fit: {}", m.message),
+                            Some(format!("give a default of type {ty}, or none")),
+                        ));
+                    }
+                }
                 return Ok((ty, true));
             }
             "optional" => {
@@ -201,6 +212,33 @@ fn constructor(f: &FuncCall, in_object: bool) -> Result<(TypeExpr, bool), TypeEr
         },
         false,
     ))
+}
+
+/// A literal HCL value as a model value; `None` for anything computed.
+fn literal(e: &Expression) -> Option<Value> {
+    Some(match e {
+        Expression::Null => Value::Null,
+        Expression::Bool(b) => Value::Bool(*b),
+        Expression::Number(n) => match n.as_i64() {
+            Some(i) => Value::Int(i),
+            None => Value::Float(n.as_f64()?),
+        },
+        Expression::String(s) => Value::String(s.clone()),
+        Expression::Array(items) => Value::List(items.iter().map(literal).collect::<Option<_>>()?),
+        Expression::Object(obj) => {
+            let mut m = IndexMap::new();
+            for (k, v) in obj {
+                let k = match k {
+                    ObjectKey::Identifier(id) => id.as_str().to_owned(),
+                    ObjectKey::Expression(Expression::String(s)) => s.clone(),
+                    _ => return None,
+                };
+                m.insert(k, literal(v)?);
+            }
+            Value::Map(m)
+        }
+        _ => return None,
+    })
 }
 
 impl fmt::Display for TypeExpr {
@@ -379,6 +417,9 @@ mod tests {
         assert!(parse("optional(string)").is_err());
         assert!(parse("list(string, number)").is_err());
         assert!(parse("\"string\"").is_err());
+        assert!(parse("object({ port = optional(number, \"eighty\") })").is_err());
+        assert!(parse("object({ port = optional(number, 80), tags = optional(map(string), {}) })")
+            .is_ok());
     }
 
     #[test]
