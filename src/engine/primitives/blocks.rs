@@ -73,7 +73,7 @@ fn block(
         checkov_skips: Vec::new(),
         origin: origin.clone(),
     };
-    let handle = Handle::block(kind, &type_name, resource.reference());
+    let handle = Handle::block(kind, &type_name, resource.reference(), &resource.meta);
     let address = resource.address();
     let fresh = ctx.borrow_mut().declare(format!("block {address}"));
     if fresh {
