@@ -428,6 +428,67 @@ impl Lexed {
     }
 }
 
+/// Where a map key was read, from the position Rhai reports for a missing
+/// one: the span of the key's name (`tier` in `cfg.tier`, `"tier"` in
+/// `cfg["tier"]`, also inside a template) and the text of the map it was
+/// read from when that is a plain path (`cfg`, `net.subnets`).
+pub fn key_read(src: &str, offset: usize, key: &str) -> Option<(Range<usize>, Option<String>)> {
+    let toks = lex(src);
+    let tok = toks.iter().find(|t| t.span.start <= offset && offset < t.span.end)?;
+    let text = src.get(tok.span.clone())?;
+    let name = match &tok.tok {
+        Tok::Ident(k) if k == key => tok.span.clone(),
+        Tok::Str(k) if k == key && !text.starts_with('`') => tok.span.clone(),
+        // Inside a template: find `.key` or `["key"]` in its text.
+        Tok::Str(_) => {
+            let base = tok.span.start;
+            let is_word = |c: char| c == '_' || c.is_ascii_alphanumeric();
+            let dotted = text.match_indices(&format!(".{key}")).find(|(i, m)| {
+                !text[i + m.len()..].starts_with(is_word)
+            });
+            match dotted {
+                Some((i, _)) => base + i + 1..base + i + 1 + key.len(),
+                None => {
+                    let (i, m) = text.match_indices(&format!("[\"{key}\"]")).next()?;
+                    base + i + 1..base + i + m.len() - 1
+                }
+            }
+        }
+        _ => return None,
+    };
+    Some((name.clone(), receiver(src, name.start)))
+}
+
+/// The plain path (`a`, `a.b`) just before the `.` or `[` at the end of
+/// `src[..end]`; `None` when it is a call or anything else.
+fn receiver(src: &str, end: usize) -> Option<String> {
+    let before = src.get(..end)?;
+    let before = before.strip_suffix('.').or_else(|| before.strip_suffix('['))?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| *c == '_' || *c == '.' || c.is_ascii_alphanumeric())
+        .last()
+        .map(|(i, _)| i)?;
+    let path = &before[start..];
+    let ok = !path.is_empty()
+        && path.split('.').all(|p| p.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic()));
+    ok.then(|| path.to_owned())
+}
+
+/// The span of argument `n` of the call at `offset`.
+pub fn call_arg(src: &str, offset: usize, n: usize) -> Option<Range<usize>> {
+    let lexed = Lexed::new(src);
+    lexed.call_args(src, offset)?.get(n).map(Node::span)
+}
+
+/// The expression bound to `name` by the last `let`/`const` before
+/// `before`: what a plain variable stands for.
+pub fn binding_of(src: &str, before: usize, name: &str) -> Option<Range<usize>> {
+    let toks = lex(src);
+    binding(src, &toks, before, name).map(|(node, _)| node.span())
+}
+
 /// Key order of a literal as written: maps list their keys in order, lists
 /// their items; anything else is not a literal.
 #[derive(Debug, Clone, PartialEq, Eq)]

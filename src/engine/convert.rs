@@ -15,6 +15,10 @@ use super::handle::{Handle, HandleKind, TfExpr};
 /// typed by accident.
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
+/// What interpolating or appending nothing (`()`) leaves in a string, so
+/// that `` `${cfg.tier}-jobs` `` with a unit value fails instead of
+/// silently reading `-jobs`.
+pub(crate) const NOTHING: char = '\u{E002}';
 
 pub(crate) fn token_for(ctx: &mut Ctx, value: Value) -> String {
     ctx.tokens.push(value);
@@ -26,6 +30,8 @@ pub(crate) struct ConvertError {
     pub path: Vec<PathSeg>,
     pub message: String,
     pub help: Option<String>,
+    /// The value was nothing (`()`): the caller can tell where it came from.
+    pub nothing: bool,
 }
 
 pub(crate) fn to_value(ctx: &Ctx, d: &Dynamic) -> Result<Value, ConvertError> {
@@ -35,7 +41,7 @@ pub(crate) fn to_value(ctx: &Ctx, d: &Dynamic) -> Result<Value, ConvertError> {
 
 fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, ConvertError> {
     if d.is_unit() {
-        return Ok(Value::Null);
+        return Err(nothing(path, "is nothing"));
     }
     if let Ok(b) = d.as_bool() {
         return Ok(Value::Bool(b));
@@ -54,6 +60,9 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
     }
     if d.is_string() {
         let s = d.clone().into_immutable_string().unwrap_or_default();
+        if s.contains(NOTHING) {
+            return Err(nothing(path, "interpolates nothing"));
+        }
         return Ok(string_value(ctx, &s));
     }
     if d.is_array() {
@@ -107,7 +116,17 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
 }
 
 fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError {
-    ConvertError { path: path.to_vec(), message, help }
+    ConvertError { path: path.to_vec(), message, help, nothing: false }
+}
+
+/// A `()` where Terraform needs a value: a mistake, never a silent `null`.
+fn nothing(path: &[PathSeg], what: &str) -> ConvertError {
+    ConvertError {
+        path: path.to_vec(),
+        message: what.to_owned(),
+        help: Some("leave the key out to leave an argument unset, or write `tf::null()` for Terraform's `null`".into()),
+        nothing: true,
+    }
 }
 
 /// A plain string, or a template when it carries interpolation tokens.
@@ -141,4 +160,9 @@ pub(crate) fn string_value(ctx: &Ctx, s: &str) -> Value {
 /// True when a string holds interpolated expressions (not a plain name).
 pub(crate) fn has_tokens(s: &str) -> bool {
     s.contains(OPEN)
+}
+
+/// True when a string interpolated or appended nothing.
+pub(crate) fn has_nothing(s: &str) -> bool {
+    s.contains(NOTHING)
 }

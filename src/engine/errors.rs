@@ -4,8 +4,10 @@
 
 use rhai::{Dynamic, EvalAltResult, ParseError, ParseErrorType, Position};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::locate::key_read;
+use crate::diagnostics::{offset_of, Diagnostic, Locus, SourceMap, Target};
 use crate::model::{Origin, Site};
+use rhai::Scope;
 
 use super::origin::site;
 use crate::diagnostics::did_you_mean;
@@ -116,6 +118,8 @@ pub(crate) fn eval_error(
     err: &EvalAltResult,
     file: &str,
     known_functions: &[String],
+    sources: &SourceMap,
+    scope: &Scope,
 ) -> Diagnostic {
     let mut frames: Vec<Site> = Vec::new();
     let mut current = file.to_owned();
@@ -151,6 +155,13 @@ pub(crate) fn eval_error(
             .at_path(&Origin::new(frames), Vec::new(), Target::Call)
             .help_opt(help);
     }
+    if let EvalAltResult::ErrorPropertyNotFound(key, pos) = e {
+        // Only the entry script's top level still has its variables in `scope`.
+        let scope = (frames.is_empty() && current == file).then_some(scope);
+        if let Some(d) = missing_key(key, &current, *pos, sources, scope) {
+            return d;
+        }
+    }
     frames.extend(site(&current, e.position()));
     let (code, message, label, help) = describe(e, known_functions);
     Diagnostic::error(code, message)
@@ -169,6 +180,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
             let help = did_you_mean(bare, known.iter().map(String::as_str)).map(|h| h.replacen('`', &format!("`{ns}"), 1)).or_else(|| {
                 known.iter().any(|k| k == bare).then(|| format!("`{bare}` exists, but not for these argument types: `{sig}`"))
             });
+            let help = help.map(|h| operator_terms(&h));
             ("tsdsl::script::unknown_function", format!("no function `{name}` takes these arguments"), "unknown function".into(), help)
         }
         E::ErrorVariableNotFound(name, _) => (
@@ -215,7 +227,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
         ),
         E::ErrorMismatchDataType(expected, found, _) | E::ErrorMismatchOutputType(expected, found, _) => (
             "tsdsl::script::wrong_type",
-            format!("expected {expected}, found {found}"),
+            format!("expected {}, found {}", type_word(expected), type_word(found)),
             "wrong type".into(),
             None,
         ),
@@ -235,7 +247,249 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
             let text = other.to_string();
             let first = text.lines().next().unwrap_or("").to_owned();
             let msg = first.split(" (line ").next().unwrap_or(&first).to_owned();
-            ("tsdsl::script::runtime", msg.to_lowercase_first(), "here".into(), None)
+            ("tsdsl::script::runtime", operator_terms(&msg.to_lowercase_first()), "here".into(), None)
         }
     }
+}
+
+/// `net.vpc_idd`: a key the map does not have, labelled at the key, with
+/// did-you-mean over the keys it does have when the map is still known.
+fn missing_key(
+    key: &str,
+    file: &str,
+    pos: Position,
+    sources: &SourceMap,
+    scope: Option<&Scope>,
+) -> Option<Diagnostic> {
+    let text = sources.get(file)?;
+    let offset = offset_of(text, pos.line()? as u32, pos.position().unwrap_or(1) as u32)?;
+    let (span, receiver) = key_read(text, offset, key)?;
+    let keys = receiver.as_deref().zip(scope).and_then(|(r, s)| keys_of(r, s));
+    let what = receiver.as_deref().map_or("this map".to_owned(), |r| format!("`{r}`"));
+    let help = match &keys {
+        Some(keys) => did_you_mean(key, keys.iter().map(String::as_str)).or_else(|| {
+            Some(if keys.is_empty() {
+                format!("{what} is an empty map")
+            } else {
+                format!("{what} has: {}", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+            })
+        }),
+        None => None,
+    };
+    let help = help.unwrap_or_else(|| {
+        format!("check the spelling; to read a key that may be absent write `{}.get(\"{key}\")` or test `\"{key}\" in {}`", receiver.as_deref().unwrap_or("map"), receiver.as_deref().unwrap_or("map"))
+    });
+    Some(
+        Diagnostic::error("tsdsl::script::unknown_key", format!("{what} has no key `{key}`"))
+            .at(Locus::Bytes { file: file.to_owned(), span })
+            .label("no such key")
+            .help(help),
+    )
+}
+
+/// The keys of the map a plain path (`cfg`, `net.subnets`) names in `scope`.
+fn keys_of(path: &str, scope: &Scope) -> Option<Vec<String>> {
+    let mut parts = path.split('.');
+    let mut value: Dynamic = scope.get_value::<Dynamic>(parts.next()?)?;
+    for p in parts {
+        let next = value.read_lock::<rhai::Map>()?.get(p)?.clone();
+        value = next;
+    }
+    let map = value.read_lock::<rhai::Map>()?;
+    Some(map.keys().map(|k| k.to_string()).collect())
+}
+
+/// A script value's type in the operator's words, never the engine's.
+pub(crate) fn type_word(rhai_name: &str) -> &'static str {
+    match rhai_name.rsplit("::").next().unwrap_or(rhai_name) {
+        "()" => "nothing",
+        "i64" | "i32" | "u64" | "INT" | "f64" | "f32" | "FLOAT" | "int" | "float" | "decimal" => {
+            "a number"
+        }
+        "string" | "ImmutableString" | "String" | "&str" | "str" | "char" => "a string",
+        "bool" => "a bool",
+        "array" | "Array" | "Vec<Dynamic>" => "a list",
+        "map" | "Map" => "a map",
+        "Handle" => "a block reference",
+        "Expr" | "TfExpr" => "a Terraform expression",
+        "Fn" | "FnPtr" => "a function",
+        "range" | "Range<i64>" | "RangeInclusive<i64>" => "a range",
+        "timestamp" | "Instant" => "a timestamp",
+        "blob" | "Blob" => "a blob",
+        _ => "a value of another kind",
+    }
+}
+
+/// Rewrites engine type names inside a message (`i64`, `()`, `Map`...) in
+/// the operator's words: the fallback for messages tsdsl did not write.
+pub(crate) fn operator_terms(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let w = match word.as_str() {
+                "i64" | "i32" | "u64" | "f64" | "f32" | "INT" | "FLOAT" => "number",
+                "ImmutableString" | "String" | "&str" => "string",
+                "Array" | "array" => "list",
+                "Map" => "map",
+                "Handle" => "block reference",
+                "Expr" | "TfExpr" | "Dynamic" => "value",
+                other => other,
+            };
+            out.push_str(w);
+            word.clear();
+        }
+    };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' || c == '&' {
+            word.push(c);
+        } else if c == '(' && chars.peek() == Some(&')') {
+            flush(&mut word, &mut out);
+            chars.next();
+            out.push_str("nothing");
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// Methods that change their receiver in place and return nothing: the
+/// usual source of a `()` reaching a block (`let n = s.replace("-", "_")`).
+const IN_PLACE_STRING: &[&str] =
+    &["replace", "trim", "make_upper", "make_lower", "pad", "truncate", "clear", "crop", "append"];
+const IN_PLACE_LIST: &[&str] = &[
+    "push", "append", "insert", "sort", "reverse", "clear", "truncate", "pad", "dedup", "chop",
+    "retain", "mixin", "fill_with", "shift",
+];
+
+/// A `()` that reached a block's argument: reported at the value, saying
+/// where it came from when the source tells (an in-place method, an `if`
+/// without `else`).
+pub(crate) fn nothing(
+    ctx: &super::context::Ctx,
+    origin: &Origin,
+    path: Vec<crate::model::PathSeg>,
+    message: String,
+    help: Option<String>,
+) -> Diagnostic {
+    use crate::model::PathSeg;
+    let why = explain_nothing(&ctx.sources.borrow(), origin, &path);
+    let subject = match path.last() {
+        Some(PathSeg::Key(k)) => format!("`{k}`"),
+        Some(PathSeg::Index(i)) => format!("item {i}"),
+        None => "the value".to_owned(),
+    };
+    let message = format!("{subject} {message}");
+    let d = Diagnostic::error("tsdsl::script::nothing", message)
+        .at_path(origin, path, Target::Value)
+        .label("nothing here");
+    match why {
+        Some((why, fix)) => Diagnostic { message: format!("{}: {why}", d.message), ..d }.help(fix),
+        None => d.help_opt(help),
+    }
+}
+
+fn explain_nothing(
+    sources: &SourceMap,
+    origin: &Origin,
+    path: &[crate::model::PathSeg],
+) -> Option<(String, String)> {
+    use crate::diagnostics::locate::{call_arg, find_in_call};
+    for site in origin.frames.iter().rev().filter(|s| SourceMap::is_operator_file(&s.file)) {
+        let Some(text) = sources.get(&site.file) else { continue };
+        let Some(off) = offset_of(text, site.line, site.col) else { continue };
+        let span = if path.is_empty() {
+            call_arg(text, off, 1)
+        } else {
+            find_in_call(text, off, path, Target::Value).filter(|f| f.complete).map(|f| f.span)
+        };
+        if let Some(span) = span {
+            return explain_expr(text, span, 0);
+        }
+    }
+    None
+}
+
+fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(String, String)> {
+    use crate::diagnostics::locate::binding_of;
+    let expr = text.get(span.clone())?.trim();
+    let is_name = |s: &str| {
+        s.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic())
+            && s.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
+    };
+    if hops < 4 && is_name(expr) {
+        let bound = binding_of(text, span.start, expr)?;
+        return explain_expr(text, bound, hops + 1);
+    }
+    if let Some(body) = expr.strip_prefix('`') {
+        // A template: look at each `${name}` it interpolates.
+        for piece in body.split("${").skip(1) {
+            let name = piece.split('}').next().unwrap_or("").trim();
+            if hops < 4 && is_name(name) {
+                if let Some(found) =
+                    binding_of(text, span.start, name).and_then(|b| explain_expr(text, b, hops + 1))
+                {
+                    return Some(found);
+                }
+            }
+        }
+        return None;
+    }
+    if expr.starts_with("if ") && !expr.contains("else") {
+        return Some((
+            "an `if` without `else` gives nothing when its condition is false".into(),
+            "add an `else { ... }` branch, or leave the key out when there is no value".into(),
+        ));
+    }
+    // `receiver.method(args)` as the last step of the expression.
+    let open = matching_open(expr)?;
+    let before = &expr[..open];
+    let name_start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| *c == '_' || c.is_ascii_alphanumeric())
+        .last()
+        .map(|(i, _)| i)?;
+    let method = &before[name_start..];
+    let receiver = before[..name_start].strip_suffix('.')?;
+    let kind = if IN_PLACE_STRING.contains(&method) && !IN_PLACE_LIST.contains(&method) {
+        "the string"
+    } else if IN_PLACE_LIST.contains(&method) && !IN_PLACE_STRING.contains(&method) {
+        "the list"
+    } else if IN_PLACE_STRING.contains(&method) {
+        "its receiver"
+    } else {
+        return None;
+    };
+    let fix = if is_name(receiver.trim()) {
+        format!("call it on its own (`{}.{method}(...);`) and use `{}` afterwards", receiver.trim(), receiver.trim())
+    } else {
+        format!("put the value in a variable, call `{method}` on it as a statement, then use the variable")
+    };
+    Some((format!("`{method}` changes {kind} in place and returns nothing"), fix))
+}
+
+/// Byte index of the `(` matching the `)` that ends `expr`.
+fn matching_open(expr: &str) -> Option<usize> {
+    if !expr.ends_with(')') {
+        return None;
+    }
+    let mut depth = 0i32;
+    for (i, c) in expr.char_indices().rev() {
+        match c {
+            ')' => depth += 1,
+            '(' => {
+                depth -= 1;
+                if depth == 0 {
+                    return Some(i);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
 }

@@ -8,7 +8,7 @@ use crate::model::{Reference, Step, Value};
 use crate::schema::AttrLookup;
 
 use super::super::context::CtxRef;
-use super::super::convert::token_for;
+use super::super::convert::{token_for, NOTHING};
 use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind, TfExpr};
 use super::{origin_of, report, Res};
@@ -63,6 +63,10 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         format!("{}{s}", token_for(&mut c.borrow_mut(), e.0))
     });
     engine.register_fn("address", |h: &mut Handle| h.reference.to_string());
+
+    // Interpolating nothing leaves a mark that conversion reports, instead
+    // of an empty piece of text (`demo--jobs`).
+    engine.register_fn("to_string", |_: ()| NOTHING.to_string());
 }
 
 fn describe(v: &Value) -> String {

@@ -19,7 +19,7 @@ use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Value};
 
 use super::context::{Ctx, CtxRef};
-use super::convert::{has_tokens, to_value};
+use super::convert::{has_nothing, has_tokens, to_value};
 use super::errors::raise;
 
 pub(crate) use tf::FUNCTIONS as TF_FUNCTIONS;
@@ -59,14 +59,24 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
 /// A string argument; a reference where a name is needed is an error.
 pub(crate) fn name_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<String> {
     match d.clone().into_immutable_string() {
+        Ok(s) if has_nothing(&s) => Err(raise(Diagnostic::error(
+            "tsdsl::script::nothing",
+            format!("{what} interpolates nothing"),
+        ).at_path(origin, Vec::new(), Target::Call).label("built from nothing")
+        .help("a value in this text is nothing: check the keys and functions it reads"))),
         Ok(s) if !has_tokens(&s) => Ok(s.to_string()),
         Ok(_) => Err(raise(
             Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be plain text, not a Terraform expression"))
                 .at_path(origin, Vec::new(), Target::Call)
                 .help("names are fixed when Terraform reads the configuration; build them from script values"),
         )),
+        Err("()") => Err(raise(
+            Diagnostic::error("tsdsl::script::nothing", format!("{what} is nothing"))
+                .at_path(origin, Vec::new(), Target::Call)
+                .label("given nothing"),
+        )),
         Err(found) => Err(raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be a string, found {found}"))
+            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be a string, found {}", super::errors::type_word(found)))
                 .at_path(origin, Vec::new(), Target::Call),
         )),
     }
@@ -116,7 +126,10 @@ pub(crate) fn map_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<rhai::Map
         raise(
             Diagnostic::error(
                 "tsdsl::script::wrong_type",
-                format!("{what} must be a map `#{{ ... }}`, found {}", d.type_name()),
+                format!(
+                    "{what} must be a map `#{{ ... }}`, found {}",
+                    super::errors::type_word(d.type_name())
+                ),
             )
             .at_path(origin, Vec::new(), Target::Call),
         )
@@ -129,6 +142,9 @@ pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynam
     to_value(ctx, d).map_err(|e| {
         let mut path = prefix.to_vec();
         path.extend(e.path);
+        if e.nothing {
+            return raise(super::errors::nothing(ctx, origin, path, e.message, e.help));
+        }
         raise(
             Diagnostic::error("tsdsl::script::unsupported_value", e.message)
                 .at_path(origin, path, Target::Value)

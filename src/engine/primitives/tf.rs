@@ -213,6 +213,9 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             Ok(expr(Value::Ref(Reference::new(root).attr(name))))
         });
     }
+    // Terraform's `null`, said on purpose: a `()` reaching the output is a
+    // mistake, this is not.
+    m.set_native_fn("null", || Ok(expr(Value::Null)));
     m.set_native_fn("each_key", || Ok(expr(Value::Ref(Reference::new("each").attr("key")))));
     m.set_native_fn("each_value", || Ok(expr(Value::Ref(Reference::new("each").attr("value")))));
     m.set_native_fn("count_index", || Ok(expr(Value::Ref(Reference::new("count").attr("index")))));
