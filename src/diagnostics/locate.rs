@@ -443,9 +443,9 @@ pub fn key_read(src: &str, offset: usize, key: &str) -> Option<(Range<usize>, Op
         Tok::Str(_) => {
             let base = tok.span.start;
             let is_word = |c: char| c == '_' || c.is_ascii_alphanumeric();
-            let dotted = text.match_indices(&format!(".{key}")).find(|(i, m)| {
-                !text[i + m.len()..].starts_with(is_word)
-            });
+            let dotted = text
+                .match_indices(&format!(".{key}"))
+                .find(|(i, m)| !text[i + m.len()..].starts_with(is_word));
             match dotted {
                 Some((i, _)) => base + i + 1..base + i + 1 + key.len(),
                 None => {

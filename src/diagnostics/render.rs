@@ -88,6 +88,38 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions) ->
     out
 }
 
+/// A problem outside any script (bad command line, unreadable file) in the
+/// requested format, so that `--message-format json` output stays JSON.
+pub fn render_plain(
+    format: MessageFormat,
+    code: &str,
+    message: &str,
+    help: Option<&str>,
+) -> String {
+    match format {
+        MessageFormat::Human => {
+            let help = help.map(|h| format!("\n  help: {h}")).unwrap_or_default();
+            format!("error: {message}{help}\n")
+        }
+        MessageFormat::Short => {
+            let help = help.map(|h| format!(" (help: {h})")).unwrap_or_default();
+            format!("error[{code}]: {message}{help}\n")
+        }
+        MessageFormat::Json => {
+            let v = serde_json::json!({
+                "severity": "error",
+                "code": code,
+                "message": message,
+                "label": null,
+                "help": help,
+                "notes": [],
+                "location": null,
+            });
+            format!("{v}\n")
+        }
+    }
+}
+
 fn location(place: &Place, sources: &SourceMap) -> (u32, u32) {
     sources.get(&place.file).map_or((0, 0), |t| line_col_of(t, place.span.start))
 }

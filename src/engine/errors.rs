@@ -271,7 +271,10 @@ fn missing_key(
             Some(if keys.is_empty() {
                 format!("{what} is an empty map")
             } else {
-                format!("{what} has: {}", keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", "))
+                format!(
+                    "{what} has: {}",
+                    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                )
             })
         }),
         None => None,
@@ -362,8 +365,20 @@ pub(crate) fn operator_terms(text: &str) -> String {
 const IN_PLACE_STRING: &[&str] =
     &["replace", "trim", "make_upper", "make_lower", "pad", "truncate", "clear", "crop", "append"];
 const IN_PLACE_LIST: &[&str] = &[
-    "push", "append", "insert", "sort", "reverse", "clear", "truncate", "pad", "dedup", "chop",
-    "retain", "mixin", "fill_with", "shift",
+    "push",
+    "append",
+    "insert",
+    "sort",
+    "reverse",
+    "clear",
+    "truncate",
+    "pad",
+    "dedup",
+    "chop",
+    "retain",
+    "mixin",
+    "fill_with",
+    "shift",
 ];
 
 /// A `()` that reached a block's argument: reported at the value, saying
@@ -466,7 +481,11 @@ fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(S
         return None;
     };
     let fix = if is_name(receiver.trim()) {
-        format!("call it on its own (`{}.{method}(...);`) and use `{}` afterwards", receiver.trim(), receiver.trim())
+        format!(
+            "call it on its own (`{}.{method}(...);`) and use `{}` afterwards",
+            receiver.trim(),
+            receiver.trim()
+        )
     } else {
         format!("put the value in a variable, call `{method}` on it as a statement, then use the variable")
     };
