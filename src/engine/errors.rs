@@ -26,14 +26,43 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
     let frames = site(file, err.1).into_iter().collect();
     let (code, message, mut help) = parse_message(&err.0);
     if let ParseErrorType::VariableUndefined(name) = &*err.0 {
-        if let Some(better) = did_you_mean(name, declared_names(text).iter().map(String::as_str)) {
+        if let Some(h) = outside_function(text, name) {
+            help = Some(h);
+        } else if let Some(better) =
+            did_you_mean(name, declared_names(text).iter().map(String::as_str))
+        {
             help = Some(better);
         }
     }
-    Diagnostic::error(code, message)
-        .at_path(&Origin::new(frames), Vec::new(), Target::Call)
-        .label("here")
-        .help_opt(help)
+    if let ParseErrorType::ModuleUndefined(m) = &*err.0 {
+        let mut aliases: Vec<String> = import_aliases(text).into_iter().map(|(a, _)| a).collect();
+        aliases.extend(["global".to_owned(), "tf".to_owned()]);
+        if let Some(better) = did_you_mean(m, aliases.iter().map(String::as_str)) {
+            help = Some(better);
+        }
+    }
+    let d = Diagnostic::error(code, message);
+    // An unknown alias is the token at fault, not the whole `alias::name`.
+    let d = match (&*err.0, site(file, err.1)) {
+        (ParseErrorType::ModuleUndefined(_), Some(s)) => d.at_site(s),
+        _ => d.at_path(&Origin::new(frames), Vec::new(), Target::Call),
+    };
+    d.label("here").help_opt(help)
+}
+
+/// A `fn` reading a name the script declares at its top level: functions
+/// do not see the script's variables, so say how to reach it.
+fn outside_function(text: &str, name: &str) -> Option<String> {
+    let words: Vec<&str> = text
+        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
+        .filter(|w| !w.is_empty())
+        .collect();
+    let declared_by = words.windows(2).find(|p| p[1] == name && matches!(p[0], "let" | "const"))?;
+    Some(if declared_by[0] == "const" {
+        format!("a function cannot see the script's constants directly: write `global::{name}`")
+    } else {
+        format!("a function cannot see the script's variables: pass `{name}` to it as a parameter")
+    })
 }
 
 /// Names a script binds (`let x`, `const x`, `import ... as x`, `for x in`,
@@ -163,7 +192,19 @@ pub(crate) fn eval_error(
         }
     }
     frames.extend(site(&current, e.position()));
-    let (code, message, label, help) = describe(e, known_functions);
+    let (code, message, label, mut help) = describe(e, known_functions);
+    if let EvalAltResult::ErrorFunctionNotFound(sig, _) = e {
+        let name = sig.split([' ', '(']).next().unwrap_or(sig);
+        if let Some((ns, f)) = name.rsplit_once("::") {
+            let exported = module_functions(sources, &current, ns);
+            if let Some(better) = crate::diagnostics::closest(f, exported.iter().map(String::as_str))
+            {
+                help = Some(format!("did you mean `{ns}::{better}`?"));
+            } else if !exported.is_empty() && !exported.iter().any(|x| x == f) {
+                help = Some(format!("`{ns}` has: {}", exported.join(", ")));
+            }
+        }
+    }
     Diagnostic::error(code, message)
         .at_path(&Origin::new(frames), Vec::new(), Target::Call)
         .label(label)
@@ -511,4 +552,56 @@ fn matching_open(expr: &str) -> Option<usize> {
         }
     }
     None
+}
+
+/// The exact place of argument `n` of the innermost call the operator wrote.
+pub(crate) fn arg_locus(sources: &SourceMap, origin: &Origin, n: usize) -> Option<Locus> {
+    let site = origin.frames.iter().rev().find(|s| SourceMap::is_operator_file(&s.file))?;
+    let text = sources.get(&site.file)?;
+    let off = offset_of(text, site.line, site.col)?;
+    let span = crate::diagnostics::locate::call_arg(text, off, n)?;
+    Some(Locus::Bytes { file: site.file.clone(), span })
+}
+
+/// Aliases a script gives its imports (`import "aws/network" as network`).
+fn import_aliases(text: &str) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for part in text.split("import").skip(1) {
+        let part = part.trim_start();
+        let Some(rest) = part.strip_prefix('"') else { continue };
+        let Some((path, after)) = rest.split_once('"') else { continue };
+        let Some(alias) = after.trim_start().strip_prefix("as") else { continue };
+        let alias: String =
+            alias.trim_start().chars().take_while(|c| *c == '_' || c.is_alphanumeric()).collect();
+        if !alias.is_empty() {
+            out.push((alias, path.to_owned()));
+        }
+    }
+    out
+}
+
+/// Functions a module exports (every `fn` not marked `private`), read from
+/// its text as loaded.
+fn module_functions(sources: &SourceMap, importer: &str, alias: &str) -> Vec<String> {
+    let Some(text) = sources.get(importer) else { return Vec::new() };
+    let Some((_, path)) = import_aliases(text).into_iter().find(|(a, _)| a == alias) else {
+        return Vec::new();
+    };
+    let module = path.strip_suffix(".rhai").unwrap_or(&path).to_owned();
+    let wanted = format!("{module}.rhai");
+    let Some(name) = sources.names().find(|n| n.ends_with(&wanted)).map(str::to_owned) else {
+        return Vec::new();
+    };
+    let Some(module_text) = sources.get(&name) else { return Vec::new() };
+    let mut out = Vec::new();
+    for line in module_text.lines() {
+        let line = line.trim_start();
+        if let Some(rest) = line.strip_prefix("fn ") {
+            let f: String = rest.chars().take_while(|c| *c == '_' || c.is_alphanumeric()).collect();
+            if !f.is_empty() {
+                out.push(f);
+            }
+        }
+    }
+    out
 }
