@@ -197,7 +197,8 @@ pub(crate) fn eval_error(
         let name = sig.split([' ', '(']).next().unwrap_or(sig);
         if let Some((ns, f)) = name.rsplit_once("::") {
             let exported = module_functions(sources, &current, ns);
-            if let Some(better) = crate::diagnostics::closest(f, exported.iter().map(String::as_str))
+            if let Some(better) =
+                crate::diagnostics::closest(f, exported.iter().map(String::as_str))
             {
                 help = Some(format!("did you mean `{ns}::{better}`?"));
             } else if !exported.is_empty() && !exported.iter().any(|x| x == f) {
@@ -214,6 +215,41 @@ pub(crate) fn eval_error(
 fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, String, Option<String>) {
     use EvalAltResult as E;
     match e {
+        E::ErrorFunctionNotFound(sig, _) if is_operator(sig) => {
+            let (op, types) = signature(sig);
+            let words: Vec<&str> = types.iter().map(|t| type_word(t)).collect();
+            let terraform = types.iter().any(|t| matches!(t.as_str(), "Handle" | "Expr"));
+            let help = if terraform {
+                Some("a Terraform value is only known at plan time: compute with `tf::` functions (`tf::upper(x)`, `tf::expr(\"...\")`), or decide with a plain script value".to_owned())
+            } else {
+                None
+            };
+            (
+                "tsdsl::script::wrong_type",
+                format!("`{op}` cannot be used on {}", words.join(" and ")),
+                "wrong type".into(),
+                help,
+            )
+        }
+        E::ErrorIndexingType(what, _) => {
+            let t = what.split_whitespace().next().unwrap_or("");
+            (
+                "tsdsl::script::not_indexable",
+                format!("{} cannot be indexed with `[...]`", type_word(t)),
+                "indexed here".into(),
+                (t == "()").then(|| "the value is nothing: check where it was set".to_owned()),
+            )
+        }
+        E::ErrorDotExpr(msg, _) if msg.starts_with("Unknown property '") => {
+            let prop = msg.split('\'').nth(1).unwrap_or("");
+            let ty = msg.rsplit('\'').nth(1).unwrap_or("");
+            (
+                "tsdsl::script::unknown_property",
+                format!("{} has no property `{prop}`", type_word(ty)),
+                "no such property".into(),
+                None,
+            )
+        }
         E::ErrorFunctionNotFound(sig, _) => {
             let name = sig.split([' ', '(']).next().unwrap_or(sig).to_owned();
             let bare = name.rsplit("::").next().unwrap_or(&name);
@@ -345,7 +381,9 @@ fn keys_of(path: &str, scope: &Scope) -> Option<Vec<String>> {
 
 /// A script value's type in the operator's words, never the engine's.
 pub(crate) fn type_word(rhai_name: &str) -> &'static str {
-    match rhai_name.rsplit("::").next().unwrap_or(rhai_name) {
+    // Rhai writes a string parameter as `&str | ImmutableString | String`.
+    let first = rhai_name.split('|').next().unwrap_or(rhai_name).trim();
+    match first.rsplit("::").next().unwrap_or(first) {
         "()" => "nothing",
         "i64" | "i32" | "u64" | "INT" | "f64" | "f32" | "FLOAT" | "int" | "float" | "decimal" => {
             "a number"
@@ -604,4 +642,22 @@ fn module_functions(sources: &SourceMap, importer: &str, alias: &str) -> Vec<Str
         }
     }
     out
+}
+
+/// True for an operator's signature (`- (i64, string)`), not a named function.
+fn is_operator(sig: &str) -> bool {
+    let name = sig.split(" (").next().unwrap_or(sig);
+    !name.is_empty() && !name.chars().any(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// `- (i64, string)` into `-` and its argument types.
+fn signature(sig: &str) -> (String, Vec<String>) {
+    let (name, rest) = sig.split_once(" (").unwrap_or((sig, ""));
+    let types = rest
+        .trim_end_matches(')')
+        .split(',')
+        .map(|t| t.trim().trim_start_matches('&').trim_start_matches("mut ").to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    (name.to_owned(), types)
 }

@@ -116,15 +116,15 @@ fn load(
                 format!("cannot read stack `{name}` from `{}`: {source}", file.display())
             };
             let d = Diagnostic::error("tsdsl::model::unknown_stack", message)
-            .at_path(origin, Vec::new(), Target::Call)
-            .label("no such stack")
-            .help(help);
+                .at_path(origin, Vec::new(), Target::Call)
+                .label("no such stack")
+                .help(help);
             // Label the name itself, not the call.
             let d = match super::errors::arg_locus(&sources.borrow(), origin, 0) {
                 Some(locus) => d.at(locus),
                 None => d,
             };
-            return Err(raise(d))
+            return Err(raise(d));
         }
         Err(other) => {
             return Err(raise(
