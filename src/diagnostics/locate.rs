@@ -476,6 +476,56 @@ fn receiver(src: &str, end: usize) -> Option<String> {
     ok.then(|| path.to_owned())
 }
 
+/// The innermost `(`, `[`, `{` or `#{` opened at or before `before` and
+/// never closed (or closed by the wrong bracket): where a parser that
+/// stumbled later should point, as rustc does.
+pub fn unclosed_delimiter(src: &str, before: usize) -> Option<Range<usize>> {
+    let mut stack: Vec<Token> = Vec::new();
+    for t in lex(src) {
+        match t.tok {
+            Tok::MapOpen | Tok::Open(_) => stack.push(t),
+            Tok::Close(c) => {
+                let Some(top) = stack.last() else { continue };
+                // A closer that starts its line left of the line that opened
+                // the top bracket belongs to an outer one: the top is unclosed.
+                let dedented = first_on_line(src, t.span.start)
+                    .zip(first_on_line(src, line_start(src, top.span.start)))
+                    .is_some_and(|(closer, opener)| closer < opener)
+                    && first_on_line(src, t.span.start)
+                        .is_some_and(|i| i == t.span.start - line_start(src, t.span.start));
+                if dedented && top.span.start <= before {
+                    return Some(top.span.clone());
+                }
+                let matches = match top.tok {
+                    Tok::MapOpen => c == '}',
+                    Tok::Open(o) => matches!((o, c), ('(', ')') | ('[', ']') | ('{', '}')),
+                    _ => false,
+                };
+                if matches {
+                    stack.pop();
+                } else if top.span.start <= before {
+                    return Some(top.span.clone());
+                } else {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    stack.into_iter().rev().find(|t| t.span.start <= before).map(|t| t.span)
+}
+
+fn line_start(src: &str, offset: usize) -> usize {
+    src.get(..offset).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1)
+}
+
+/// Indentation of the line holding `offset` (its first non-blank column).
+fn first_on_line(src: &str, offset: usize) -> Option<usize> {
+    let start = line_start(src, offset);
+    let line = src.get(start..)?.split('\n').next()?;
+    Some(line.len() - line.trim_start().len())
+}
+
 /// The span of argument `n` of the call at `offset`.
 pub fn call_arg(src: &str, offset: usize, n: usize) -> Option<Range<usize>> {
     let lexed = Lexed::new(src);
@@ -673,6 +723,22 @@ mod tests {
                 ("from".into(), KeyOrder::Unknown)
             ])
         );
+    }
+
+    #[test]
+    fn finds_the_unclosed_delimiter() {
+        let src = "let a = f(#{ x: [1, 2] };\nlet b = 3;";
+        assert_eq!(unclosed_delimiter(src, src.len()).map(|r| &src[r]), Some("("));
+        let src = "fn f() {\n  g(1, \"(\" );\n";
+        assert_eq!(unclosed_delimiter(src, src.len()).map(|r| &src[r]), Some("{"));
+        let src = "let a = [1, 2);";
+        assert_eq!(unclosed_delimiter(src, src.len()).map(|r| &src[r]), Some("["));
+        assert_eq!(unclosed_delimiter("f(1);", 5), None);
+        // The dedented `}` closes the outer map: the inner one is unclosed.
+        let src = "f(#{\n    a: 1,\n    tags: #{ b: 2,\n});\n";
+        assert_eq!(unclosed_delimiter(src, src.len()), Some(25..27));
+        let ok = "f(#{\n    tags: #{\n        b: 2,\n    },\n});\n";
+        assert_eq!(unclosed_delimiter(ok, ok.len()), None);
     }
 
     #[test]

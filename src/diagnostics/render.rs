@@ -164,6 +164,9 @@ fn json(out: &mut String, r: &Resolved, sources: &SourceMap) {
         "help": d.help,
         "notes": notes(r, sources),
         "location": r.primary.as_ref().map(place),
+        "related": r.secondary.iter().map(|(p, text)| {
+            serde_json::json!({ "label": text, "location": place(p) })
+        }).collect::<Vec<_>>(),
     });
     out.push_str(&v.to_string());
     out.push('\n');

@@ -41,6 +41,32 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
             help = Some(better);
         }
     }
+    // An unclosed bracket is the mistake; where the parser noticed it is
+    // only a consequence (rustc labels both).
+    if let Some(here) = site(file, err.1) {
+        let offset = crate::diagnostics::offset_of(text, here.line, here.col);
+        let open = offset.and_then(|o| crate::diagnostics::locate::unclosed_delimiter(text, o));
+        if let Some(span) = open {
+            let delim = text.get(span.clone()).unwrap_or("(").to_owned();
+            let close = match delim.as_str() {
+                "(" => ")",
+                "[" => "]",
+                _ => "}",
+            };
+            return Diagnostic::error(
+                "tsdsl::script::unclosed_delimiter",
+                format!("this `{delim}` is never closed"),
+            )
+            .at(Locus::Bytes { file: file.to_owned(), span })
+            .label("unclosed")
+            .secondary(Locus::Site(here), format!("noticed here: {message}"))
+            .help(if message.contains("separate") {
+                format!("close it with `{close}`, or add the missing `,`")
+            } else {
+                format!("close it with `{close}`")
+            });
+        }
+    }
     let d = Diagnostic::error(code, message);
     // An unknown alias is the token at fault, not the whole `alias::name`.
     let d = match (&*err.0, site(file, err.1)) {

@@ -172,18 +172,43 @@ pub(crate) fn report(ctx: &CtxRef, d: Diagnostic) {
     ctx.borrow_mut().diagnostics.push(d);
 }
 
-/// Records a second declaration of `what` `name` (the first one stays).
+/// Records a second declaration of `what` `name` (the first one stays),
+/// showing where the first one was.
 pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
-    report(
-        ctx,
-        Diagnostic::error(
-            "tsdsl::model::duplicate_name",
-            format!("{what} `{name}` is declared twice"),
-        )
-        .at_path(origin, Vec::new(), Target::Call)
-        .label("declared again here")
-        .help("give each one its own name"),
-    );
+    let first = first_declared(&ctx.borrow().stack, what, name);
+    let mut d = Diagnostic::error(
+        "tsdsl::model::duplicate_name",
+        format!("{what} `{name}` is declared twice"),
+    )
+    .at_path(origin, Vec::new(), Target::Call)
+    .label("declared again here")
+    .help("give each one its own name");
+    if let Some(first) = first {
+        d = d.secondary(
+            crate::diagnostics::Locus::InCall {
+                origin: first,
+                path: Vec::new(),
+                target: Target::Call,
+            },
+            "first declared here",
+        );
+    }
+    report(ctx, d);
+}
+
+fn first_declared(stack: &crate::model::Stack, what: &str, name: &str) -> Option<Origin> {
+    let origin = match what {
+        "resource" | "data source" => {
+            stack.resources.iter().find(|r| r.address() == name).map(|r| &r.origin)
+        }
+        "module" => stack.modules.iter().find(|m| m.name == name).map(|m| &m.origin),
+        "provider" => stack.providers.iter().find(|p| p.address() == name).map(|p| &p.origin),
+        "variable" => stack.variables.iter().find(|v| v.name == name).map(|v| &v.origin),
+        "local" => stack.locals.iter().find(|l| l.name == name).map(|l| &l.origin),
+        "output" => stack.outputs.iter().find(|o| o.name == name).map(|o| &o.origin),
+        _ => None,
+    };
+    origin.cloned()
 }
 
 /// Rejects keys outside `allowed` with did-you-mean, at the key itself.
