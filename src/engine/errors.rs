@@ -367,9 +367,16 @@ fn missing_key(
     let text = sources.get(file)?;
     let offset = offset_of(text, pos.line()? as u32, pos.position().unwrap_or(1) as u32)?;
     let (span, receiver) = key_read(text, offset, key)?;
-    let keys = receiver.as_deref().zip(scope).and_then(|(r, s)| keys_of(r, s));
+    let exact_keys = receiver.as_deref().zip(scope).and_then(|(r, s)| keys_of(r, s));
+    let exact = exact_keys.is_some();
+    // Inside a function the map is gone with its scope: suggest from the
+    // keys the file itself reads from the same name.
+    let keys = exact_keys.or_else(|| Some(keys_read_from(text, receiver.as_deref()?, key)));
     let what = receiver.as_deref().map_or("this map".to_owned(), |r| format!("`{r}`"));
     let help = match &keys {
+        Some(keys) if !exact => did_you_mean(key, keys.iter().map(String::as_str))
+            .or_else(|| did_you_mean(key, names_in(text).iter().map(String::as_str))),
+        None => did_you_mean(key, names_in(text).iter().map(String::as_str)),
         Some(keys) => did_you_mean(key, keys.iter().map(String::as_str)).or_else(|| {
             Some(if keys.is_empty() {
                 format!("{what} is an empty map")
@@ -380,7 +387,6 @@ fn missing_key(
                 )
             })
         }),
-        None => None,
     };
     let help = help.unwrap_or_else(|| {
         format!("check the spelling; to read a key that may be absent write `{}.get(\"{key}\")` or test `\"{key}\" in {}`", receiver.as_deref().unwrap_or("map"), receiver.as_deref().unwrap_or("map"))
@@ -686,4 +692,54 @@ fn signature(sig: &str) -> (String, Vec<String>) {
         .filter(|t| !t.is_empty())
         .collect();
     (name.to_owned(), types)
+}
+
+/// Keys the file reads from `receiver` elsewhere (`p.cidr`, `p["cidr"]`)
+/// or writes into the literal it is bound to: the candidates for a
+/// misspelt key when the map itself is no longer at hand.
+fn keys_read_from(text: &str, receiver: &str, wrong: &str) -> Vec<String> {
+    let mut out: Vec<String> = Vec::new();
+    let is_word = |c: char| c == '_' || c.is_ascii_alphanumeric();
+    for (i, _) in text.match_indices(&format!("{receiver}.")) {
+        if text[..i].ends_with(|c: char| is_word(c) || c == '.') {
+            continue;
+        }
+        let rest = &text[i + receiver.len() + 1..];
+        let word: String = rest.chars().take_while(|c| is_word(*c)).collect();
+        let is_call = rest[word.len()..].trim_start().starts_with('(');
+        if !word.is_empty() && word != wrong && !is_call {
+            out.push(word);
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
+}
+
+/// Every name the file reads as a property (`.name`) or writes as a map key
+/// (`name:`): the last resort for did-you-mean on a key.
+fn names_in(text: &str) -> Vec<String> {
+    let is_word = |c: char| c == '_' || c.is_ascii_alphanumeric();
+    let mut out = Vec::new();
+    let bytes: Vec<char> = text.chars().collect();
+    let mut i = 0;
+    while i < bytes.len() {
+        if is_word(bytes[i]) && (i == 0 || !is_word(bytes[i - 1])) {
+            let start = i;
+            while i < bytes.len() && is_word(bytes[i]) {
+                i += 1;
+            }
+            let word: String = bytes[start..i].iter().collect();
+            let after_dot = start > 0 && bytes[start - 1] == '.';
+            let before_colon = bytes.get(i) == Some(&':') && bytes.get(i + 1) != Some(&':');
+            if (after_dot || before_colon) && !word.starts_with(|c: char| c.is_ascii_digit()) {
+                out.push(word);
+            }
+        } else {
+            i += 1;
+        }
+    }
+    out.sort();
+    out.dedup();
+    out
 }
