@@ -526,6 +526,11 @@ fn first_on_line(src: &str, offset: usize) -> Option<usize> {
     Some(line.len() - line.trim_start().len())
 }
 
+/// The token that ends before `offset`: where a missing `,` belongs.
+pub fn token_before(src: &str, offset: usize) -> Option<Range<usize>> {
+    lex(src).into_iter().take_while(|t| t.span.end <= offset).last().map(|t| t.span)
+}
+
 /// The span of argument `n` of the call at `offset`.
 pub fn call_arg(src: &str, offset: usize, n: usize) -> Option<Range<usize>> {
     let lexed = Lexed::new(src);

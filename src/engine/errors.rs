@@ -68,6 +68,21 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
         }
     }
     let d = Diagnostic::error(code, message);
+    // A missing `,` belongs after the previous item, on its line, not at
+    // the next one where the parser noticed.
+    let comma = match (&*err.0, site(file, err.1)) {
+        (ParseErrorType::MissingToken(tok, _), Some(s)) if tok == "," => {
+            offset_of(text, s.line, s.col)
+                .and_then(|o| crate::diagnostics::locate::token_before(text, o))
+        }
+        _ => None,
+    };
+    if let Some(span) = comma {
+        return d
+            .at(Locus::Bytes { file: file.to_owned(), span })
+            .label("add a `,` after this")
+            .help_opt(help);
+    }
     // An unknown alias is the token at fault, not the whole `alias::name`.
     let d = match (&*err.0, site(file, err.1)) {
         (ParseErrorType::ModuleUndefined(_), Some(s)) => d.at_site(s),
