@@ -673,9 +673,17 @@ fn module_functions(sources: &SourceMap, importer: &str, alias: &str) -> Vec<Str
         return Vec::new();
     };
     let module = path.strip_suffix(".rhai").unwrap_or(&path).to_owned();
-    let wanted = format!("{module}.rhai");
-    let Some(name) = sources.names().find(|n| n.ends_with(&wanted)).map(str::to_owned) else {
-        return Vec::new();
+    // The resolver tries the stdlib first, then the importer's folder.
+    let stdlib = format!("{}{module}.rhai", crate::diagnostics::STDLIB_PREFIX);
+    let local = format!("/{module}.rhai");
+    let name = if sources.get(&stdlib).is_some() {
+        stdlib
+    } else {
+        let found = sources
+            .names()
+            .find(|n| *n != importer && (n.ends_with(&local) || *n == format!("{module}.rhai")));
+        let Some(found) = found.map(str::to_owned) else { return Vec::new() };
+        found
     };
     let Some(module_text) = sources.get(&name) else { return Vec::new() };
     let mut out = Vec::new();
@@ -748,7 +756,17 @@ fn names_in(text: &str) -> Vec<String> {
             let after_dot = start > 0 && bytes[start - 1] == '.';
             let before_colon = bytes.get(i) == Some(&':') && bytes.get(i + 1) != Some(&':');
             if (after_dot || before_colon) && !word.starts_with(|c: char| c.is_ascii_digit()) {
-                out.push(word);
+                out.push(word.clone());
+            }
+            // An option declaration names its key as text: `name: "cidr"`.
+            if word == "name" && before_colon {
+                let rest: String = bytes[i + 1..].iter().take(80).collect();
+                if let Some(quoted) = rest.trim_start().strip_prefix('"') {
+                    let declared: String = quoted.chars().take_while(|c| is_word(*c)).collect();
+                    if quoted[declared.len()..].starts_with('"') && !declared.is_empty() {
+                        out.push(declared);
+                    }
+                }
             }
         } else {
             i += 1;

@@ -23,6 +23,7 @@ use super::convert::{has_nothing, has_tokens, to_value};
 use super::errors::raise;
 
 pub(crate) use tf::FUNCTIONS as TF_FUNCTIONS;
+pub(crate) use tf::SPECIAL as TF_SPECIAL;
 
 pub(crate) type Res<T> = Result<T, Box<EvalAltResult>>;
 

@@ -13,6 +13,21 @@ use super::super::errors::raise;
 use super::super::handle::TfExpr;
 use super::{name_arg, origin_of, value_at, Res};
 
+/// `tf::` functions that are not Terraform functions: references and
+/// escape hatches, for did-you-mean.
+pub(crate) const SPECIAL: &[&str] = &[
+    "call",
+    "expr",
+    "var",
+    "local",
+    "null",
+    "each_key",
+    "each_value",
+    "count_index",
+    "path_module",
+    "ref",
+];
+
 /// Terraform 1.15's built-in functions.
 pub(crate) const FUNCTIONS: &[&str] = &[
     "abs",
