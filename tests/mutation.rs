@@ -201,8 +201,7 @@ fn checked_maps(toks: &[Token], blocks: &Blocks) -> Vec<(usize, usize)> {
         let Some(close) = closer(toks, open) else { continue };
         // Map literals directly among the arguments.
         let mut depth = 0;
-        for j in open + 1..close {
-            let t = &toks[j];
+        for (j, t) in toks.iter().enumerate().take(close).skip(open + 1) {
             if t.is("#{") && depth == 0 {
                 out.push((i, j));
             }
@@ -365,11 +364,9 @@ fn mutants(file: &str, src: &str, folder: &Path) -> Vec<Mutant> {
         let Some(recv) = toks[i - 1].ident() else { continue };
         let before_is_dot = i >= 2 && toks[i - 2].is(".");
         if toks[i].is(".") && bound.iter().any(|b| b == recv) && !before_is_dot {
-            if let Some(field) = toks[i + 1].ident() {
-                let call = toks.get(i + 2).is_some_and(|t| t.is("("));
-                if !call {
-                    reads.push(i + 1);
-                }
+            let call = toks.get(i + 2).is_some_and(|t| t.is("("));
+            if toks[i + 1].ident().is_some() && !call {
+                reads.push(i + 1);
             }
         }
     }
