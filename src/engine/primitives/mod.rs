@@ -4,11 +4,15 @@
 
 mod blocks;
 mod cidr_fns;
+mod declaration;
 mod handles;
 mod meta;
 mod options;
 mod outputs;
+mod results;
+pub(crate) use results::Results;
 mod settings;
+pub(crate) mod spec;
 mod tf;
 mod variables;
 
@@ -44,6 +48,7 @@ pub(crate) const NAMES: &[&str] = &[
     "at",
     "options",
     "reject",
+    "results",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -54,6 +59,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     outputs::register(engine, ctx);
     tf::register(engine, ctx);
     options::register(engine, ctx);
+    results::register(engine, ctx);
     cidr_fns::register(engine);
 }
 
