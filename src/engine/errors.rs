@@ -518,27 +518,34 @@ pub(crate) fn nothing(
     help: Option<String>,
 ) -> Diagnostic {
     use crate::model::PathSeg;
-    let why = explain_nothing(&ctx.sources.borrow(), origin, &path);
+    let (value_at, why) = explain_nothing(&ctx.sources.borrow(), origin, &path);
     let subject = match path.last() {
         Some(PathSeg::Key(k)) => format!("`{k}`"),
         Some(PathSeg::Index(i)) => format!("item {i}"),
         None => "the value".to_owned(),
     };
     let message = format!("{subject} {message}");
-    let d = Diagnostic::error("tsdsl::script::nothing", message)
-        .at_path(origin, path, Target::Value)
-        .label("nothing here");
+    let d = Diagnostic::error("tsdsl::script::nothing", message);
+    // `output("x", n)`: label `n` itself, not the call.
+    let d = match value_at {
+        Some(locus) if path.is_empty() => d.at(locus),
+        _ => d.at_path(origin, path, Target::Value),
+    };
+    let d = d.label("nothing here");
     match why {
         Some((why, fix)) => Diagnostic { message: format!("{}: {why}", d.message), ..d }.help(fix),
         None => d.help_opt(help),
     }
 }
 
+/// Where the value that is nothing was written (for a value that is a
+/// whole argument, argument 1 of the call), and why it is nothing when
+/// its expression tells.
 fn explain_nothing(
     sources: &SourceMap,
     origin: &Origin,
     path: &[crate::model::PathSeg],
-) -> Option<(String, String)> {
+) -> (Option<Locus>, Option<(String, String)>) {
     use crate::diagnostics::locate::{call_arg, find_in_call};
     for site in origin.frames.iter().rev().filter(|s| SourceMap::is_operator_file(&s.file)) {
         let Some(text) = sources.get(&site.file) else { continue };
@@ -549,10 +556,11 @@ fn explain_nothing(
             find_in_call(text, off, path, Target::Value).filter(|f| f.complete).map(|f| f.span)
         };
         if let Some(span) = span {
-            return explain_expr(text, span, 0);
+            let locus = Locus::Bytes { file: site.file.clone(), span: span.clone() };
+            return (Some(locus), explain_expr(text, span, 0));
         }
     }
-    None
+    (None, None)
 }
 
 fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(String, String)> {
@@ -584,6 +592,12 @@ fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(S
         return Some((
             "an `if` without `else` gives nothing when its condition is false".into(),
             "add an `else { ... }` branch, or leave the key out when there is no value".into(),
+        ));
+    }
+    if expr.contains(".get(") && expr.ends_with(')') && matching_open(expr).is_some_and(|o| expr[..o].ends_with(".get")) {
+        return Some((
+            "`get` gives nothing when the map has no such key".into(),
+            "check the key's spelling, or give a fallback: `if \"k\" in m { m.k } else { ... }`".into(),
         ));
     }
     // `receiver.method(args)` as the last step of the expression.
