@@ -111,10 +111,10 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
             _ => Ok(Value::Ref(h.reference.clone())),
         };
     }
-    let ty = d.type_name();
+    let ty = super::errors::type_word(d.type_name());
     Err(err(
         path,
-        format!("a value of type `{ty}` cannot be written to Terraform"),
+        format!("{ty} cannot be written to Terraform"),
         Some("use strings, numbers, booleans, arrays, maps, handles and `tf::` expressions".into()),
     ))
 }

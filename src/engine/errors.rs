@@ -594,10 +594,14 @@ fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(S
             "add an `else { ... }` branch, or leave the key out when there is no value".into(),
         ));
     }
-    if expr.contains(".get(") && expr.ends_with(')') && matching_open(expr).is_some_and(|o| expr[..o].ends_with(".get")) {
+    if expr.contains(".get(")
+        && expr.ends_with(')')
+        && matching_open(expr).is_some_and(|o| expr[..o].ends_with(".get"))
+    {
         return Some((
             "`get` gives nothing when the map has no such key".into(),
-            "check the key's spelling, or give a fallback: `if \"k\" in m { m.k } else { ... }`".into(),
+            "check the key's spelling, or give a fallback: `if \"k\" in m { m.k } else { ... }`"
+                .into(),
         ));
     }
     // `receiver.method(args)` as the last step of the expression.
@@ -789,4 +793,49 @@ fn names_in(text: &str) -> Vec<String> {
     out.sort();
     out.dedup();
     out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_types_in_operator_words() {
+        assert_eq!(type_word("()"), "nothing");
+        assert_eq!(type_word("i64"), "a number");
+        assert_eq!(type_word("&str | ImmutableString | String"), "a string");
+        assert_eq!(type_word("rhai::Map"), "a map");
+        assert_eq!(
+            operator_terms("indexer unavailable: () [i64]"),
+            "indexer unavailable: nothing [number]"
+        );
+        assert_eq!(operator_terms("f (Array, Map)"), "f (list, map)");
+    }
+
+    #[test]
+    fn a_unit_value_is_traced_to_the_call_that_made_it() {
+        let src = "let n = \"media-bucket\".replace(\"-\", \"_\");\nf(#{ bucket: n });";
+        let at = src.find("n }").unwrap();
+        let (why, fix) = explain_expr(src, at..at + 1, 0).unwrap();
+        assert_eq!(why, "`replace` changes the string in place and returns nothing");
+        assert!(fix.contains("variable"), "{fix}");
+        let src = "let l = [1];\nlet m = l.push(2);\nf(#{ x: `${m}` });";
+        let at = src.find("`$").unwrap();
+        let (why, _) = explain_expr(src, at..src.len() - 4, 0).unwrap();
+        assert_eq!(why, "`push` changes the list in place and returns nothing");
+        assert!(explain_expr("f(#{ x: y })", 8..9, 0).is_none());
+    }
+
+    #[test]
+    fn keys_read_elsewhere_are_candidates() {
+        let src = "fn f(p) { p.cidr + p.az_count + p.name.len() + q.other }";
+        assert_eq!(keys_read_from(src, "p", "cidrr"), vec!["az_count", "cidr", "name"]);
+        assert!(names_in("#{ name: \"cidr\", type: \"string\" }").contains(&"cidr".to_owned()));
+    }
+
+    #[test]
+    fn import_aliases_are_read_from_the_text() {
+        let a = import_aliases("import \"aws/network\" as network;\nimport \"shop\" as s;");
+        assert_eq!(a, vec![("network".into(), "aws/network".into()), ("s".into(), "shop".into())]);
+    }
 }
