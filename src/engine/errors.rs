@@ -68,6 +68,42 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
         }
     }
     let d = Diagnostic::error(code, message);
+    if let ParseErrorType::FnDuplicatedDefinition(f, _) = &*err.0 {
+        let here = site(file, err.1).and_then(|s| offset_of(text, s.line, s.col));
+        let name_at =
+            |i: usize| Locus::Bytes { file: file.to_owned(), span: i + 3..i + 3 + f.len() };
+        let pattern = format!("fn {f}(");
+        let first = text.find(&pattern);
+        let second = here.and_then(|h| text.get(h..)?.find(&pattern).map(|i| h + i));
+        if let (Some(first), Some(second)) = (first, second) {
+            if first != second {
+                return d
+                    .at(name_at(second))
+                    .label("defined again here")
+                    .secondary(name_at(first), "first defined here")
+                    .help_opt(help);
+            }
+        }
+    }
+    if let ParseErrorType::DuplicatedProperty(k) = &*err.0 {
+        let here = site(file, err.1).and_then(|s| offset_of(text, s.line, s.col));
+        let first = here.and_then(|h| {
+            let before = text.get(..h)?;
+            let is_word = |c: char| c == '_' || c.is_alphanumeric();
+            before.rmatch_indices(k.as_str()).map(|(i, _)| i).find(|&i| {
+                !before[..i].ends_with(is_word)
+                    && before[i + k.len()..].trim_start().starts_with(':')
+            })
+        });
+        if let (Some(i), Some(again)) = (first, site(file, err.1)) {
+            let span = i..i + k.len();
+            return d
+                .at_site(again)
+                .label("written again here")
+                .secondary(Locus::Bytes { file: file.to_owned(), span }, "first written here")
+                .help_opt(help);
+        }
+    }
     // A missing `,` belongs after the previous item, on its line, not at
     // the next one where the parser noticed.
     let comma = match (&*err.0, site(file, err.1)) {
@@ -149,7 +185,10 @@ fn parse_message(e: &ParseErrorType) -> (&'static str, String, Option<String>) {
         }
         P::MissingToken(tok, what) => (
             "tsdsl::script::syntax",
-            format!("expected `{tok}` {what}"),
+            format!(
+                "expected `{tok}` {}",
+                what.replace("object map literal", "map").replace("array literal", "list")
+            ),
             Some(format!("add the missing `{tok}`")),
         ),
         P::UnexpectedEOF => (
@@ -162,7 +201,31 @@ fn parse_message(e: &ParseErrorType) -> (&'static str, String, Option<String>) {
             format!("module `{m}` is not imported"),
             Some(format!("add `import \"...\" as {m};` at the top of the script")),
         ),
-        other => ("tsdsl::script::syntax", other.to_string().to_lowercase_first(), None),
+        P::FnDuplicatedDefinition(f, n) => (
+            "tsdsl::script::duplicate_function",
+            format!(
+                "function `{f}` with {n} parameter{} is defined twice",
+                if *n == 1 { "" } else { "s" }
+            ),
+            Some("rename one of them, or remove it".into()),
+        ),
+        P::FnDuplicatedParam(f, a) => (
+            "tsdsl::script::syntax",
+            format!("parameter `{a}` of `{f}` is named twice"),
+            Some("give each parameter its own name".into()),
+        ),
+        P::DuplicatedProperty(k) => (
+            "tsdsl::script::duplicate_key",
+            format!("key `{k}` is written twice in this map"),
+            Some("remove one of them".into()),
+        ),
+        other => (
+            "tsdsl::script::syntax",
+            operator_terms(&other.to_string().to_lowercase_first())
+                .replace("object map literal", "map")
+                .replace("array literal", "list"),
+            None,
+        ),
     }
 }
 
