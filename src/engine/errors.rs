@@ -601,6 +601,36 @@ pub(crate) fn nothing(
     }
 }
 
+/// Argument `n` of a primitive (a block's type or name) is nothing:
+/// labelled at the argument, saying where it came from when it can.
+pub(crate) fn nothing_arg(
+    sources: &SourceMap,
+    origin: &Origin,
+    n: usize,
+    what: &str,
+) -> Diagnostic {
+    let d = Diagnostic::error("tsdsl::script::nothing", format!("{what} is nothing"));
+    let d = match arg_locus(sources, origin, n) {
+        Some(locus) => {
+            let why = match &locus {
+                Locus::Bytes { file, span } => {
+                    sources.get(file).and_then(|t| explain_expr(t, span.clone(), 0))
+                }
+                _ => None,
+            };
+            let d = d.at(locus).label("nothing here");
+            match why {
+                Some((why, fix)) => {
+                    Diagnostic { message: format!("{}: {why}", d.message), ..d }.help(fix)
+                }
+                None => d.help("a name must be a string"),
+            }
+        }
+        None => d.at_path(origin, Vec::new(), Target::Call).label("given nothing"),
+    };
+    d
+}
+
 /// Where the value that is nothing was written (for a value that is a
 /// whole argument, argument 1 of the call), and why it is nothing when
 /// its expression tells.

@@ -7,7 +7,7 @@ use crate::model::{BlockKind, ModuleCall, PathSeg, Provider, Reference, Resource
 
 use super::super::checks;
 use super::super::context::CtxRef;
-use super::super::errors::raise;
+use super::super::errors::{nothing_arg, raise};
 use super::super::handle::{Handle, HandleKind};
 use super::meta::take_meta;
 use super::{duplicate, identifier_arg, map_arg, name_arg, origin_of, report, values_of, Res};
@@ -56,6 +56,12 @@ fn block(
     attrs: Dynamic,
 ) -> Res<Handle> {
     let origin = origin_of(nc);
+    for (i, arg, what) in [(0, &t, "the block type"), (1, &n, "the block name")] {
+        if arg.is_unit() {
+            let sources = ctx.borrow().sources.clone();
+            return Err(raise(nothing_arg(&sources.borrow(), &origin, i, what)));
+        }
+    }
     let type_name = identifier_arg(&origin, &t, "a type")?;
     let name = identifier_arg(&origin, &n, "a block name")?;
     let mut map = map_arg(&origin, &attrs, "the arguments")?;
