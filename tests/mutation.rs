@@ -423,6 +423,35 @@ fn mutants(file: &str, src: &str, folder: &Path) -> Vec<Mutant> {
         ));
     }
 
+    // Looked-up strings: an import path, a stack name.
+    let mut names = Vec::new();
+    for i in 0..toks.len().saturating_sub(2) {
+        let import = toks[i].ident() == Some("import") && matches!(toks[i + 1].tok, Tok::Str);
+        let stack = toks[i].ident() == Some("stack")
+            && toks[i + 1].is("(")
+            && matches!(toks[i + 2].tok, Tok::Str);
+        if import {
+            names.push(i + 1);
+        } else if stack {
+            names.push(i + 2);
+        }
+    }
+    for n in spread(names) {
+        let t = &toks[n];
+        let name = &src[t.start + 1..t.end - 1];
+        // Misspell the last segment (`aws/netwrok`), where people do.
+        let (dir, last) = name.rsplit_once('/').map_or(("", name), |(d, l)| (d, l));
+        let wrong = if dir.is_empty() { typo(last) } else { format!("{dir}/{}", typo(last)) };
+        let text = replace(src, t.start + 1, t.end - 1, &wrong);
+        all.push(m(
+            "import or stack typo",
+            text,
+            vec![line_of(src, t.start)],
+            Some(name.to_owned()),
+            format!("{name} -> {wrong}"),
+        ));
+    }
+
     // Missing closing brace of a multi-line map or function body.
     let mut braces = Vec::new();
     for (i, t) in toks.iter().enumerate() {

@@ -108,7 +108,20 @@ impl ModuleResolver for Resolver {
             )
         })?;
         let Some((name, text, file)) = found else {
-            let modules = stdlib_modules();
+            let stdlib = stdlib_modules();
+            // The operator's own modules beside the script are candidates too.
+            let mut modules = stdlib.clone();
+            if let Ok(dir) = std::fs::read_dir(&self.base) {
+                let mut own: Vec<String> = dir
+                    .filter_map(|e| {
+                        let p = e.ok()?.path();
+                        (p.extension()? == "rhai").then_some(())?;
+                        p.file_stem()?.to_str().map(str::to_owned)
+                    })
+                    .collect();
+                own.sort();
+                modules.extend(own);
+            }
             // `import "rds"` means `aws/rds`: also compare the last segment.
             let by_name = || {
                 let last = |m: &String| m.rsplit('/').next().map(str::to_owned);
@@ -123,7 +136,7 @@ impl ModuleResolver for Resolver {
                 .unwrap_or_else(|| {
                     format!(
                         "stdlib modules: {}; your own modules are .rhai files under `{}`",
-                        modules.join(", "),
+                        stdlib.join(", "),
                         self.base.display()
                     )
                 });
