@@ -297,6 +297,11 @@ pub(crate) fn eval_error(
     }
     frames.extend(site(&current, e.position()));
     let (code, message, label, mut help) = describe(e, known_functions);
+    if let EvalAltResult::ErrorVariableNotFound(name, _) = e {
+        if let Some(h) = sources.get(&current).and_then(|t| outside_function(t, name)) {
+            help = Some(h);
+        }
+    }
     if let EvalAltResult::ErrorFunctionNotFound(sig, _) = e {
         let name = sig.split([' ', '(']).next().unwrap_or(sig);
         if let Some((ns, f)) = name.rsplit_once("::") {
