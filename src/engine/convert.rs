@@ -19,10 +19,6 @@ use super::primitives::Results;
 /// is not a whole token stays the operator's literal text.
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
-/// What interpolating or appending nothing (`()`) leaves in a string, so
-/// that `` `${cfg.tier}-jobs` `` with a unit value fails instead of
-/// silently reading `-jobs`.
-pub(crate) const NOTHING: char = '\u{E002}';
 
 /// The per-run part of every token: `OPEN` followed by random hex digits.
 fn token_head() -> &'static str {
@@ -33,6 +29,13 @@ fn token_head() -> &'static str {
         let n = std::collections::hash_map::RandomState::new().hash_one(std::process::id());
         format!("{OPEN}{n:016x}:")
     })
+}
+
+/// What interpolating nothing (`()`) leaves in a string, so that
+/// `` `${cfg.tier}-jobs` `` with a unit value fails instead of silently
+/// reading `-jobs`. Carries the run's nonce, so no operator text forges it.
+pub(crate) fn nothing_mark() -> String {
+    format!("{}nothing{CLOSE}", token_head())
 }
 
 pub(crate) fn token_for(ctx: &mut Ctx, value: Value) -> String {
@@ -75,7 +78,7 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
     }
     if d.is_string() {
         let s = d.clone().into_immutable_string().unwrap_or_default();
-        if s.contains(NOTHING) {
+        if has_nothing(&s) {
             return Err(nothing(path, "interpolates nothing"));
         }
         return Ok(string_value(ctx, &s));
@@ -196,6 +199,11 @@ pub(crate) fn has_tokens(s: &str) -> bool {
     s.contains(token_head())
 }
 
+/// True when a string interpolated nothing.
+pub(crate) fn has_nothing(s: &str) -> bool {
+    s.contains(&nothing_mark())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -218,9 +226,4 @@ mod tests {
             assert_eq!(t(&s), Value::Template(vec![lit(junk), var_a()]), "{junk:?}");
         }
     }
-}
-
-/// True when a string interpolated or appended nothing.
-pub(crate) fn has_nothing(s: &str) -> bool {
-    s.contains(NOTHING)
 }

@@ -8,7 +8,7 @@ use crate::model::{Reference, Step, Value};
 use crate::schema::AttrLookup;
 
 use super::super::context::CtxRef;
-use super::super::convert::{token_for, NOTHING};
+use super::super::convert::{nothing_mark, token_for};
 use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind, TfExpr};
 use super::{origin_of, report, Res};
@@ -66,7 +66,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
 
     // Interpolating nothing leaves a mark that conversion reports, instead
     // of an empty piece of text (`demo--jobs`).
-    engine.register_fn("to_string", |_: ()| NOTHING.to_string());
+    engine.register_fn("to_string", |_: ()| nothing_mark());
 }
 
 fn describe(v: &Value) -> String {
