@@ -292,7 +292,17 @@ pub(crate) fn eval_error(
         // Only the entry script's top level still has its variables in `scope`.
         let scope = (frames.is_empty() && current == file).then_some(scope);
         if let Some(d) = missing_key(key, &current, *pos, sources, scope) {
-            return d;
+            if SourceMap::is_operator_file(&current) {
+                return d;
+            }
+            // Inside the stdlib: label the operator's call, the stdlib
+            // place becomes a note.
+            frames.extend(site(&current, *pos));
+            return Diagnostic { primary: None, ..d }.at_path(
+                &Origin::new(frames),
+                Vec::new(),
+                Target::Call,
+            );
         }
     }
     frames.extend(site(&current, e.position()));
