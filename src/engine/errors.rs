@@ -596,7 +596,7 @@ pub(crate) fn nothing(
     help: Option<String>,
 ) -> Diagnostic {
     use crate::model::PathSeg;
-    let (value_at, why) = explain_nothing(&ctx.sources.borrow(), origin, &path);
+    let (value_at, file, why) = explain_nothing(&ctx.sources.borrow(), origin, &path);
     let subject = match path.last() {
         Some(PathSeg::Key(k)) => format!("`{k}`"),
         Some(PathSeg::Index(i)) => format!("item {i}"),
@@ -610,10 +610,18 @@ pub(crate) fn nothing(
         _ => d.at_path(origin, path, Target::Value),
     };
     let d = d.label("nothing here");
-    match why {
-        Some((why, fix)) => Diagnostic { message: format!("{}: {why}", d.message), ..d }.help(fix),
-        None => d.help_opt(help),
+    match (why, file) {
+        (Some(w), Some(file)) => with_why(d, &file, w),
+        _ => d.help_opt(help),
     }
+}
+
+/// The reason in the message, the fix as help, the cause as a second label.
+fn with_why(d: Diagnostic, file: &str, w: Why) -> Diagnostic {
+    let message = format!("{}: {}", d.message, w.why);
+    Diagnostic { message, ..d }
+        .help(w.fix)
+        .secondary(Locus::Bytes { file: file.to_owned(), span: w.at }, "gives nothing")
 }
 
 /// Argument `n` of a primitive (a block's type or name) is nothing:
@@ -628,16 +636,15 @@ pub(crate) fn nothing_arg(
     let d = match arg_locus(sources, origin, n) {
         Some(locus) => {
             let why = match &locus {
-                Locus::Bytes { file, span } => {
-                    sources.get(file).and_then(|t| explain_expr(t, span.clone(), 0))
-                }
+                Locus::Bytes { file, span } => sources
+                    .get(file)
+                    .and_then(|t| explain_expr(t, span.clone(), 0))
+                    .map(|w| (file.clone(), w)),
                 _ => None,
             };
             let d = d.at(locus).label("nothing here");
             match why {
-                Some((why, fix)) => {
-                    Diagnostic { message: format!("{}: {why}", d.message), ..d }.help(fix)
-                }
+                Some((file, w)) => with_why(d, &file, w),
                 None => d.help("a name must be a string"),
             }
         }
@@ -653,7 +660,7 @@ fn explain_nothing(
     sources: &SourceMap,
     origin: &Origin,
     path: &[crate::model::PathSeg],
-) -> (Option<Locus>, Option<(String, String)>) {
+) -> (Option<Locus>, Option<String>, Option<Why>) {
     use crate::diagnostics::locate::{call_arg, find_in_call};
     for site in origin.frames.iter().rev().filter(|s| SourceMap::is_operator_file(&s.file)) {
         let Some(text) = sources.get(&site.file) else { continue };
@@ -665,15 +672,25 @@ fn explain_nothing(
         };
         if let Some(span) = span {
             let locus = Locus::Bytes { file: site.file.clone(), span: span.clone() };
-            return (Some(locus), explain_expr(text, span, 0));
+            return (Some(locus), Some(site.file.clone()), explain_expr(text, span, 0));
         }
     }
-    (None, None)
+    (None, None, None)
 }
 
-fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(String, String)> {
+/// Why a value is nothing: the reason, the fix, and the place in the text
+/// that made it (shown as a second label).
+struct Why {
+    why: String,
+    fix: String,
+    at: std::ops::Range<usize>,
+}
+
+fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<Why> {
     use crate::diagnostics::locate::binding_of;
-    let expr = text.get(span.clone())?.trim();
+    let raw = text.get(span.clone())?;
+    let base = span.start + (raw.len() - raw.trim_start().len());
+    let expr = raw.trim();
     let is_name = |s: &str| {
         s.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic())
             && s.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
@@ -697,20 +714,11 @@ fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(S
         return None;
     }
     if expr.starts_with("if ") && !expr.contains("else") {
-        return Some((
-            "an `if` without `else` gives nothing when its condition is false".into(),
-            "add an `else { ... }` branch, or leave the key out when there is no value".into(),
-        ));
-    }
-    if expr.contains(".get(")
-        && expr.ends_with(')')
-        && matching_open(expr).is_some_and(|o| expr[..o].ends_with(".get"))
-    {
-        return Some((
-            "`get` gives nothing when the map has no such key".into(),
-            "check the key's spelling, or give a fallback: `if \"k\" in m { m.k } else { ... }`"
-                .into(),
-        ));
+        return Some(Why {
+            why: "an `if` without `else` gives nothing when its condition is false".into(),
+            fix: "add an `else { ... }` branch, or leave the key out when there is no value".into(),
+            at: base..base + 2,
+        });
     }
     // `receiver.method(args)` as the last step of the expression.
     let open = matching_open(expr)?;
@@ -723,6 +731,16 @@ fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(S
         .map(|(i, _)| i)?;
     let method = &before[name_start..];
     let receiver = before[..name_start].strip_suffix('.')?;
+    let at = base + name_start..base + open;
+    if method == "get" {
+        return Some(Why {
+            why: "`get` gives nothing when the map has no such key".into(),
+            fix:
+                "check the key's spelling, or give a fallback: `if \"k\" in m { m.k } else { ... }`"
+                    .into(),
+            at,
+        });
+    }
     let kind = if IN_PLACE_STRING.contains(&method) && !IN_PLACE_LIST.contains(&method) {
         "the string"
     } else if IN_PLACE_LIST.contains(&method) && !IN_PLACE_STRING.contains(&method) {
@@ -741,7 +759,7 @@ fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<(S
     } else {
         format!("put the value in a variable, call `{method}` on it as a statement, then use the variable")
     };
-    Some((format!("`{method}` changes {kind} in place and returns nothing"), fix))
+    Some(Why { why: format!("`{method}` changes {kind} in place and returns nothing"), fix, at })
 }
 
 /// Byte index of the `(` matching the `)` that ends `expr`.
@@ -924,13 +942,15 @@ mod tests {
     fn a_unit_value_is_traced_to_the_call_that_made_it() {
         let src = "let n = \"media-bucket\".replace(\"-\", \"_\");\nf(#{ bucket: n });";
         let at = src.find("n }").unwrap();
-        let (why, fix) = explain_expr(src, at..at + 1, 0).unwrap();
-        assert_eq!(why, "`replace` changes the string in place and returns nothing");
-        assert!(fix.contains("variable"), "{fix}");
+        let w = explain_expr(src, at..at + 1, 0).unwrap();
+        assert_eq!(w.why, "`replace` changes the string in place and returns nothing");
+        assert!(w.fix.contains("variable"), "{}", w.fix);
+        assert_eq!(&src[w.at], "replace");
         let src = "let l = [1];\nlet m = l.push(2);\nf(#{ x: `${m}` });";
         let at = src.find("`$").unwrap();
-        let (why, _) = explain_expr(src, at..src.len() - 4, 0).unwrap();
-        assert_eq!(why, "`push` changes the list in place and returns nothing");
+        let w = explain_expr(src, at..src.len() - 4, 0).unwrap();
+        assert_eq!(w.why, "`push` changes the list in place and returns nothing");
+        assert_eq!(&src[w.at], "push");
         assert!(explain_expr("f(#{ x: y })", 8..9, 0).is_none());
     }
 
