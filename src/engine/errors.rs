@@ -2,15 +2,12 @@
 //! cause, label the innermost place the operator wrote, and turn stdlib
 //! frames into notes.
 
-use rhai::{Dynamic, EvalAltResult, ParseError, ParseErrorType, Position};
+use rhai::{Dynamic, EvalAltResult, ParseError, ParseErrorType, Position, Scope};
 
-use crate::diagnostics::locate::key_read;
-use crate::diagnostics::{offset_of, Diagnostic, Locus, SourceMap, Target};
+use crate::diagnostics::{did_you_mean, offset_of, Diagnostic, Locus, SourceMap, Target};
 use crate::model::{Origin, Site};
-use rhai::Scope;
 
 use super::origin::site;
-use crate::diagnostics::did_you_mean;
 
 /// A diagnostic travelling through Rhai as an error value, so that a
 /// primitive's failure keeps its code and locus instead of becoming a string.
@@ -26,7 +23,7 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
     let frames = site(file, err.1).into_iter().collect();
     let (code, message, mut help) = parse_message(&err.0);
     if let ParseErrorType::VariableUndefined(name) = &*err.0 {
-        if let Some(h) = outside_function(text, name) {
+        if let Some(h) = super::lookup::outside_function(text, name) {
             help = Some(h);
         } else if let Some(better) =
             did_you_mean(name, declared_names(text).iter().map(String::as_str))
@@ -35,7 +32,8 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
         }
     }
     if let ParseErrorType::ModuleUndefined(m) = &*err.0 {
-        let mut aliases: Vec<String> = import_aliases(text).into_iter().map(|(a, _)| a).collect();
+        let mut aliases: Vec<String> =
+            super::lookup::import_aliases(text).into_iter().map(|(a, _)| a).collect();
         aliases.extend(["global".to_owned(), "tf".to_owned()]);
         if let Some(better) = did_you_mean(m, aliases.iter().map(String::as_str)) {
             help = Some(better);
@@ -125,21 +123,6 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
         _ => d.at_path(&Origin::new(frames), Vec::new(), Target::Call),
     };
     d.label("here").help_opt(help)
-}
-
-/// A `fn` reading a name the script declares at its top level: functions
-/// do not see the script's variables, so say how to reach it.
-fn outside_function(text: &str, name: &str) -> Option<String> {
-    let words: Vec<&str> = text
-        .split(|c: char| !(c.is_alphanumeric() || c == '_'))
-        .filter(|w| !w.is_empty())
-        .collect();
-    let declared_by = words.windows(2).find(|p| p[1] == name && matches!(p[0], "let" | "const"))?;
-    Some(if declared_by[0] == "const" {
-        format!("a function cannot see the script's constants directly: write `global::{name}`")
-    } else {
-        format!("a function cannot see the script's variables: pass `{name}` to it as a parameter")
-    })
 }
 
 /// Names a script binds (`let x`, `const x`, `import ... as x`, `for x in`,
@@ -291,7 +274,7 @@ pub(crate) fn eval_error(
     if let EvalAltResult::ErrorPropertyNotFound(key, pos) = e {
         // Only the entry script's top level still has its variables in `scope`.
         let scope = (frames.is_empty() && current == file).then_some(scope);
-        if let Some(d) = missing_key(key, &current, *pos, sources, scope) {
+        if let Some(d) = super::lookup::missing_key(key, &current, *pos, sources, scope) {
             if SourceMap::is_operator_file(&current) {
                 return d;
             }
@@ -308,14 +291,16 @@ pub(crate) fn eval_error(
     frames.extend(site(&current, e.position()));
     let (code, message, label, mut help) = describe(e, known_functions);
     if let EvalAltResult::ErrorVariableNotFound(name, _) = e {
-        if let Some(h) = sources.get(&current).and_then(|t| outside_function(t, name)) {
+        if let Some(h) =
+            sources.get(&current).and_then(|t| super::lookup::outside_function(t, name))
+        {
             help = Some(h);
         }
     }
     if let EvalAltResult::ErrorFunctionNotFound(sig, _) = e {
         let name = sig.split([' ', '(']).next().unwrap_or(sig);
         if let Some((ns, f)) = name.rsplit_once("::") {
-            let exported = module_functions(sources, &current, ns);
+            let exported = super::lookup::module_functions(sources, &current, ns);
             if let Some(better) =
                 crate::diagnostics::closest(f, exported.iter().map(String::as_str))
             {
@@ -448,62 +433,6 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
     }
 }
 
-/// `net.vpc_idd`: a key the map does not have, labelled at the key, with
-/// did-you-mean over the keys it does have when the map is still known.
-fn missing_key(
-    key: &str,
-    file: &str,
-    pos: Position,
-    sources: &SourceMap,
-    scope: Option<&Scope>,
-) -> Option<Diagnostic> {
-    let text = sources.get(file)?;
-    let offset = offset_of(text, pos.line()? as u32, pos.position().unwrap_or(1) as u32)?;
-    let (span, receiver) = key_read(text, offset, key)?;
-    let exact_keys = receiver.as_deref().zip(scope).and_then(|(r, s)| keys_of(r, s));
-    let exact = exact_keys.is_some();
-    // Inside a function the map is gone with its scope: suggest from the
-    // keys the file itself reads from the same name.
-    let keys = exact_keys.or_else(|| Some(keys_read_from(text, receiver.as_deref()?, key)));
-    let what = receiver.as_deref().map_or("this map".to_owned(), |r| format!("`{r}`"));
-    let help = match &keys {
-        Some(keys) if !exact => did_you_mean(key, keys.iter().map(String::as_str))
-            .or_else(|| did_you_mean(key, names_in(text).iter().map(String::as_str))),
-        None => did_you_mean(key, names_in(text).iter().map(String::as_str)),
-        Some(keys) => did_you_mean(key, keys.iter().map(String::as_str)).or_else(|| {
-            Some(if keys.is_empty() {
-                format!("{what} is an empty map")
-            } else {
-                format!(
-                    "{what} has: {}",
-                    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
-                )
-            })
-        }),
-    };
-    let help = help.unwrap_or_else(|| {
-        format!("check the spelling; to read a key that may be absent write `{}.get(\"{key}\")` or test `\"{key}\" in {}`", receiver.as_deref().unwrap_or("map"), receiver.as_deref().unwrap_or("map"))
-    });
-    Some(
-        Diagnostic::error("tsdsl::script::unknown_key", format!("{what} has no key `{key}`"))
-            .at(Locus::Bytes { file: file.to_owned(), span })
-            .label("no such key")
-            .help(help),
-    )
-}
-
-/// The keys of the map a plain path (`cfg`, `net.subnets`) names in `scope`.
-fn keys_of(path: &str, scope: &Scope) -> Option<Vec<String>> {
-    let mut parts = path.split('.');
-    let mut value: Dynamic = scope.get_value::<Dynamic>(parts.next()?)?;
-    for p in parts {
-        let next = value.read_lock::<rhai::Map>()?.get(p)?.clone();
-        value = next;
-    }
-    let map = value.read_lock::<rhai::Map>()?;
-    Some(map.keys().map(|k| k.to_string()).collect())
-}
-
 /// A script value's type in the operator's words, never the engine's.
 pub(crate) fn type_word(rhai_name: &str) -> &'static str {
     // Rhai writes a string parameter as `&str | ImmutableString | String`.
@@ -564,225 +493,6 @@ pub(crate) fn operator_terms(text: &str) -> String {
     out
 }
 
-/// Methods that change their receiver in place and return nothing: the
-/// usual source of a `()` reaching a block (`let n = s.replace("-", "_")`).
-const IN_PLACE_STRING: &[&str] =
-    &["replace", "trim", "make_upper", "make_lower", "pad", "truncate", "clear", "crop", "append"];
-const IN_PLACE_LIST: &[&str] = &[
-    "push",
-    "append",
-    "insert",
-    "sort",
-    "reverse",
-    "clear",
-    "truncate",
-    "pad",
-    "dedup",
-    "chop",
-    "retain",
-    "mixin",
-    "fill_with",
-    "shift",
-];
-
-/// A `()` that reached a block's argument: reported at the value, saying
-/// where it came from when the source tells (an in-place method, an `if`
-/// without `else`).
-pub(crate) fn nothing(
-    ctx: &super::context::Ctx,
-    origin: &Origin,
-    path: Vec<crate::model::PathSeg>,
-    message: String,
-    help: Option<String>,
-) -> Diagnostic {
-    use crate::model::PathSeg;
-    let (value_at, file, why) = explain_nothing(&ctx.sources.borrow(), origin, &path);
-    let subject = match path.last() {
-        Some(PathSeg::Key(k)) => format!("`{k}`"),
-        Some(PathSeg::Index(i)) => format!("item {i}"),
-        None => "the value".to_owned(),
-    };
-    let message = format!("{subject} {message}");
-    let d = Diagnostic::error("tsdsl::script::nothing", message);
-    // `output("x", n)`: label `n` itself, not the call.
-    let d = match value_at {
-        Some(locus) if path.is_empty() => d.at(locus),
-        _ => d.at_path(origin, path, Target::Value),
-    };
-    let d = d.label("nothing here");
-    match (why, file) {
-        (Some(w), Some(file)) => with_why(d, &file, w),
-        _ => d.help_opt(help),
-    }
-}
-
-/// The reason in the message, the fix as help, the cause as a second label.
-fn with_why(d: Diagnostic, file: &str, w: Why) -> Diagnostic {
-    let message = format!("{}: {}", d.message, w.why);
-    Diagnostic { message, ..d }
-        .help(w.fix)
-        .secondary(Locus::Bytes { file: file.to_owned(), span: w.at }, "gives nothing")
-}
-
-/// Argument `n` of a primitive (a block's type or name) is nothing:
-/// labelled at the argument, saying where it came from when it can.
-pub(crate) fn nothing_arg(
-    sources: &SourceMap,
-    origin: &Origin,
-    n: usize,
-    what: &str,
-) -> Diagnostic {
-    let d = Diagnostic::error("tsdsl::script::nothing", format!("{what} is nothing"));
-    let d = match arg_locus(sources, origin, n) {
-        Some(locus) => {
-            let why = match &locus {
-                Locus::Bytes { file, span } => sources
-                    .get(file)
-                    .and_then(|t| explain_expr(t, span.clone(), 0))
-                    .map(|w| (file.clone(), w)),
-                _ => None,
-            };
-            let d = d.at(locus).label("nothing here");
-            match why {
-                Some((file, w)) => with_why(d, &file, w),
-                None => d.help("a name must be a string"),
-            }
-        }
-        None => d.at_path(origin, Vec::new(), Target::Call).label("given nothing"),
-    };
-    d
-}
-
-/// Where the value that is nothing was written (for a value that is a
-/// whole argument, argument 1 of the call), and why it is nothing when
-/// its expression tells.
-fn explain_nothing(
-    sources: &SourceMap,
-    origin: &Origin,
-    path: &[crate::model::PathSeg],
-) -> (Option<Locus>, Option<String>, Option<Why>) {
-    use crate::diagnostics::locate::{call_arg, find_in_call};
-    for site in origin.frames.iter().rev().filter(|s| SourceMap::is_operator_file(&s.file)) {
-        let Some(text) = sources.get(&site.file) else { continue };
-        let Some(off) = offset_of(text, site.line, site.col) else { continue };
-        let span = if path.is_empty() {
-            call_arg(text, off, 1)
-        } else {
-            find_in_call(text, off, path, Target::Value).filter(|f| f.complete).map(|f| f.span)
-        };
-        if let Some(span) = span {
-            let locus = Locus::Bytes { file: site.file.clone(), span: span.clone() };
-            return (Some(locus), Some(site.file.clone()), explain_expr(text, span, 0));
-        }
-    }
-    (None, None, None)
-}
-
-/// Why a value is nothing: the reason, the fix, and the place in the text
-/// that made it (shown as a second label).
-struct Why {
-    why: String,
-    fix: String,
-    at: std::ops::Range<usize>,
-}
-
-fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<Why> {
-    use crate::diagnostics::locate::binding_of;
-    let raw = text.get(span.clone())?;
-    let base = span.start + (raw.len() - raw.trim_start().len());
-    let expr = raw.trim();
-    let is_name = |s: &str| {
-        s.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic())
-            && s.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
-    };
-    if hops < 4 && is_name(expr) {
-        let bound = binding_of(text, span.start, expr)?;
-        return explain_expr(text, bound, hops + 1);
-    }
-    if let Some(body) = expr.strip_prefix('`') {
-        // A template: look at each `${name}` it interpolates.
-        for piece in body.split("${").skip(1) {
-            let name = piece.split('}').next().unwrap_or("").trim();
-            if hops < 4 && is_name(name) {
-                if let Some(found) =
-                    binding_of(text, span.start, name).and_then(|b| explain_expr(text, b, hops + 1))
-                {
-                    return Some(found);
-                }
-            }
-        }
-        return None;
-    }
-    if expr.starts_with("if ") && !expr.contains("else") {
-        return Some(Why {
-            why: "an `if` without `else` gives nothing when its condition is false".into(),
-            fix: "add an `else { ... }` branch, or leave the key out when there is no value".into(),
-            at: base..base + 2,
-        });
-    }
-    // `receiver.method(args)` as the last step of the expression.
-    let open = matching_open(expr)?;
-    let before = &expr[..open];
-    let name_start = before
-        .char_indices()
-        .rev()
-        .take_while(|(_, c)| *c == '_' || c.is_ascii_alphanumeric())
-        .last()
-        .map(|(i, _)| i)?;
-    let method = &before[name_start..];
-    let receiver = before[..name_start].strip_suffix('.')?;
-    let at = base + name_start..base + open;
-    if method == "get" {
-        return Some(Why {
-            why: "`get` gives nothing when the map has no such key".into(),
-            fix:
-                "check the key's spelling, or give a fallback: `if \"k\" in m { m.k } else { ... }`"
-                    .into(),
-            at,
-        });
-    }
-    let kind = if IN_PLACE_STRING.contains(&method) && !IN_PLACE_LIST.contains(&method) {
-        "the string"
-    } else if IN_PLACE_LIST.contains(&method) && !IN_PLACE_STRING.contains(&method) {
-        "the list"
-    } else if IN_PLACE_STRING.contains(&method) {
-        "its receiver"
-    } else {
-        return None;
-    };
-    let fix = if is_name(receiver.trim()) {
-        format!(
-            "call it on its own (`{}.{method}(...);`) and use `{}` afterwards",
-            receiver.trim(),
-            receiver.trim()
-        )
-    } else {
-        format!("put the value in a variable, call `{method}` on it as a statement, then use the variable")
-    };
-    Some(Why { why: format!("`{method}` changes {kind} in place and returns nothing"), fix, at })
-}
-
-/// Byte index of the `(` matching the `)` that ends `expr`.
-fn matching_open(expr: &str) -> Option<usize> {
-    if !expr.ends_with(')') {
-        return None;
-    }
-    let mut depth = 0i32;
-    for (i, c) in expr.char_indices().rev() {
-        match c {
-            ')' => depth += 1,
-            '(' => {
-                depth -= 1;
-                if depth == 0 {
-                    return Some(i);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
 /// The exact place of argument `n` of the innermost call the operator wrote.
 pub(crate) fn arg_locus(sources: &SourceMap, origin: &Origin, n: usize) -> Option<Locus> {
     let site = origin.frames.iter().rev().find(|s| SourceMap::is_operator_file(&s.file))?;
@@ -790,57 +500,6 @@ pub(crate) fn arg_locus(sources: &SourceMap, origin: &Origin, n: usize) -> Optio
     let off = offset_of(text, site.line, site.col)?;
     let span = crate::diagnostics::locate::call_arg(text, off, n)?;
     Some(Locus::Bytes { file: site.file.clone(), span })
-}
-
-/// Aliases a script gives its imports (`import "aws/network" as network`).
-fn import_aliases(text: &str) -> Vec<(String, String)> {
-    let mut out = Vec::new();
-    for part in text.split("import").skip(1) {
-        let part = part.trim_start();
-        let Some(rest) = part.strip_prefix('"') else { continue };
-        let Some((path, after)) = rest.split_once('"') else { continue };
-        let Some(alias) = after.trim_start().strip_prefix("as") else { continue };
-        let alias: String =
-            alias.trim_start().chars().take_while(|c| *c == '_' || c.is_alphanumeric()).collect();
-        if !alias.is_empty() {
-            out.push((alias, path.to_owned()));
-        }
-    }
-    out
-}
-
-/// Functions a module exports (every `fn` not marked `private`), read from
-/// its text as loaded.
-fn module_functions(sources: &SourceMap, importer: &str, alias: &str) -> Vec<String> {
-    let Some(text) = sources.get(importer) else { return Vec::new() };
-    let Some((_, path)) = import_aliases(text).into_iter().find(|(a, _)| a == alias) else {
-        return Vec::new();
-    };
-    let module = path.strip_suffix(".rhai").unwrap_or(&path).to_owned();
-    // The resolver tries the stdlib first, then the importer's folder.
-    let stdlib = format!("{}{module}.rhai", crate::diagnostics::STDLIB_PREFIX);
-    let local = format!("/{module}.rhai");
-    let name = if sources.get(&stdlib).is_some() {
-        stdlib
-    } else {
-        let found = sources
-            .names()
-            .find(|n| *n != importer && (n.ends_with(&local) || *n == format!("{module}.rhai")));
-        let Some(found) = found.map(str::to_owned) else { return Vec::new() };
-        found
-    };
-    let Some(module_text) = sources.get(&name) else { return Vec::new() };
-    let mut out = Vec::new();
-    for line in module_text.lines() {
-        let line = line.trim_start();
-        if let Some(rest) = line.strip_prefix("fn ") {
-            let f: String = rest.chars().take_while(|c| *c == '_' || c.is_alphanumeric()).collect();
-            if !f.is_empty() {
-                out.push(f);
-            }
-        }
-    }
-    out
 }
 
 /// True for an operator's signature (`- (i64, string)`), not a named function.
@@ -861,66 +520,6 @@ fn signature(sig: &str) -> (String, Vec<String>) {
     (name.to_owned(), types)
 }
 
-/// Keys the file reads from `receiver` elsewhere (`p.cidr`, `p["cidr"]`)
-/// or writes into the literal it is bound to: the candidates for a
-/// misspelt key when the map itself is no longer at hand.
-fn keys_read_from(text: &str, receiver: &str, wrong: &str) -> Vec<String> {
-    let mut out: Vec<String> = Vec::new();
-    let is_word = |c: char| c == '_' || c.is_ascii_alphanumeric();
-    for (i, _) in text.match_indices(&format!("{receiver}.")) {
-        if text[..i].ends_with(|c: char| is_word(c) || c == '.') {
-            continue;
-        }
-        let rest = &text[i + receiver.len() + 1..];
-        let word: String = rest.chars().take_while(|c| is_word(*c)).collect();
-        let is_call = rest[word.len()..].trim_start().starts_with('(');
-        if !word.is_empty() && word != wrong && !is_call {
-            out.push(word);
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
-/// Every name the file reads as a property (`.name`) or writes as a map key
-/// (`name:`): the last resort for did-you-mean on a key.
-fn names_in(text: &str) -> Vec<String> {
-    let is_word = |c: char| c == '_' || c.is_ascii_alphanumeric();
-    let mut out = Vec::new();
-    let bytes: Vec<char> = text.chars().collect();
-    let mut i = 0;
-    while i < bytes.len() {
-        if is_word(bytes[i]) && (i == 0 || !is_word(bytes[i - 1])) {
-            let start = i;
-            while i < bytes.len() && is_word(bytes[i]) {
-                i += 1;
-            }
-            let word: String = bytes[start..i].iter().collect();
-            let after_dot = start > 0 && bytes[start - 1] == '.';
-            let before_colon = bytes.get(i) == Some(&':') && bytes.get(i + 1) != Some(&':');
-            if (after_dot || before_colon) && !word.starts_with(|c: char| c.is_ascii_digit()) {
-                out.push(word.clone());
-            }
-            // An option declaration names its key as text: `name: "cidr"`.
-            if word == "name" && before_colon {
-                let rest: String = bytes[i + 1..].iter().take(80).collect();
-                if let Some(quoted) = rest.trim_start().strip_prefix('"') {
-                    let declared: String = quoted.chars().take_while(|c| is_word(*c)).collect();
-                    if quoted[declared.len()..].starts_with('"') && !declared.is_empty() {
-                        out.push(declared);
-                    }
-                }
-            }
-        } else {
-            i += 1;
-        }
-    }
-    out.sort();
-    out.dedup();
-    out
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -936,34 +535,5 @@ mod tests {
             "indexer unavailable: nothing [number]"
         );
         assert_eq!(operator_terms("f (Array, Map)"), "f (list, map)");
-    }
-
-    #[test]
-    fn a_unit_value_is_traced_to_the_call_that_made_it() {
-        let src = "let n = \"media-bucket\".replace(\"-\", \"_\");\nf(#{ bucket: n });";
-        let at = src.find("n }").unwrap();
-        let w = explain_expr(src, at..at + 1, 0).unwrap();
-        assert_eq!(w.why, "`replace` changes the string in place and returns nothing");
-        assert!(w.fix.contains("variable"), "{}", w.fix);
-        assert_eq!(&src[w.at], "replace");
-        let src = "let l = [1];\nlet m = l.push(2);\nf(#{ x: `${m}` });";
-        let at = src.find("`$").unwrap();
-        let w = explain_expr(src, at..src.len() - 4, 0).unwrap();
-        assert_eq!(w.why, "`push` changes the list in place and returns nothing");
-        assert_eq!(&src[w.at], "push");
-        assert!(explain_expr("f(#{ x: y })", 8..9, 0).is_none());
-    }
-
-    #[test]
-    fn keys_read_elsewhere_are_candidates() {
-        let src = "fn f(p) { p.cidr + p.az_count + p.name.len() + q.other }";
-        assert_eq!(keys_read_from(src, "p", "cidrr"), vec!["az_count", "cidr", "name"]);
-        assert!(names_in("#{ name: \"cidr\", type: \"string\" }").contains(&"cidr".to_owned()));
-    }
-
-    #[test]
-    fn import_aliases_are_read_from_the_text() {
-        let a = import_aliases("import \"aws/network\" as network;\nimport \"shop\" as s;");
-        assert_eq!(a, vec![("network".into(), "aws/network".into()), ("s".into(), "shop".into())]);
     }
 }

@@ -8,6 +8,8 @@ mod convert;
 mod docs;
 mod errors;
 mod handle;
+mod lookup;
+mod nothing;
 mod order;
 mod origin;
 mod primitives;

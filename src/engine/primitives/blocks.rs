@@ -7,8 +7,9 @@ use crate::model::{BlockKind, ModuleCall, PathSeg, Provider, Reference, Resource
 
 use super::super::checks;
 use super::super::context::CtxRef;
-use super::super::errors::{nothing_arg, raise};
+use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind};
+use super::super::nothing::nothing_arg;
 use super::meta::take_meta;
 use super::{duplicate, identifier_arg, map_arg, name_arg, origin_of, report, values_of, Res};
 

@@ -144,7 +144,7 @@ pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynam
         let mut path = prefix.to_vec();
         path.extend(e.path);
         if e.nothing {
-            return raise(super::errors::nothing(ctx, origin, path, e.message, e.help));
+            return raise(super::nothing::nothing(ctx, origin, path, e.message, e.help));
         }
         raise(
             Diagnostic::error("tsdsl::script::unsupported_value", e.message)
