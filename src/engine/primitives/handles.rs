@@ -8,7 +8,7 @@ use crate::model::{BlockKind, Reference, Step, Value};
 use crate::schema::AttrLookup;
 
 use super::super::context::CtxRef;
-use super::super::convert::token_for;
+use super::super::convert::{nothing_mark, token_for};
 use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind, Instances, TfExpr};
 use super::{origin_of, report, Res};
@@ -80,6 +80,10 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         format!("{}{s}", token_for(&mut c.borrow_mut(), e.0))
     });
     engine.register_fn("address", |h: &mut Handle| h.reference.to_string());
+
+    // Interpolating nothing leaves a mark that conversion reports, instead
+    // of an empty piece of text (`demo--jobs`).
+    engine.register_fn("to_string", |_: ()| nothing_mark());
 }
 
 fn describe(v: &Value) -> String {

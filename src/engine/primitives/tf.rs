@@ -17,6 +17,24 @@ use super::{name_arg, origin_of, value_at, Res};
 
 pub(crate) use crate::schema::functions::FUNCTIONS;
 
+/// `tf::` functions that are not Terraform functions: references and
+/// escape hatches, for did-you-mean.
+pub(crate) const SPECIAL: &[&str] = &[
+    "call",
+    "expr",
+    "var",
+    "local",
+    "null",
+    "each_key",
+    "each_value",
+    "count_index",
+    "path_module",
+    "path_root",
+    "path_cwd",
+    "workspace",
+    "ref",
+];
+
 /// Checks that `text` parses as one HCL expression.
 pub(crate) fn check_expression(text: &str) -> Result<(), String> {
     match hcl::parse(&format!("x = {text}\n")) {
@@ -95,6 +113,9 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             Ok(expr(Value::Ref(Reference::new(root).attr(name))))
         });
     }
+    // Terraform's `null`, said on purpose: a `()` reaching the output is a
+    // mistake, this is not.
+    m.set_native_fn("null", || Ok(expr(Value::Null)));
     m.set_native_fn("each_key", || Ok(expr(Value::Ref(Reference::new("each").attr("key")))));
     m.set_native_fn("each_value", || Ok(expr(Value::Ref(Reference::new("each").attr("value")))));
     m.set_native_fn("count_index", || Ok(expr(Value::Ref(Reference::new("count").attr("index")))));
