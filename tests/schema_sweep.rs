@@ -16,7 +16,7 @@ use std::path::{Path, PathBuf};
 
 use tsdsl::model::{is_secret_name, BlockKind};
 use tsdsl::pipeline::{self, BuildOptions, OutputFormat};
-use tsdsl::schema::types::{AttrType, Attribute, Block, BlockType, Nesting};
+use tsdsl::schema::types::{AttrType, Attribute, BlockType, Nesting, SchemaBlock};
 use tsdsl::schema::Schemas;
 
 /// `SWEEP_KIND=data` sweeps data sources instead of resource types.
@@ -215,7 +215,7 @@ impl Gen {
         v
     }
 
-    fn body(&mut self, b: &Block, depth: usize) -> String {
+    fn body(&mut self, b: &SchemaBlock, depth: usize) -> String {
         let mut parts = Vec::new();
         for (k, a) in &b.attributes {
             if a.is_output_only() {

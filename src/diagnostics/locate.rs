@@ -216,18 +216,18 @@ fn lex(src: &str) -> Vec<Token> {
 
 /// A literal as far as the locator needs it; every node knows its extent.
 #[derive(Debug)]
-enum Node {
-    Map { entries: Vec<(String, Range<usize>, Node)>, span: Range<usize> },
-    Array { items: Vec<Node>, span: Range<usize> },
+enum SyntaxNode {
+    Map { entries: Vec<(String, Range<usize>, SyntaxNode)>, span: Range<usize> },
+    Array { items: Vec<SyntaxNode>, span: Range<usize> },
     Other { span: Range<usize>, ident: Option<String> },
 }
 
-impl Node {
+impl SyntaxNode {
     fn span(&self) -> Range<usize> {
         match self {
-            Node::Map { span, .. } | Node::Array { span, .. } | Node::Other { span, .. } => {
-                span.clone()
-            }
+            SyntaxNode::Map { span, .. }
+            | SyntaxNode::Array { span, .. }
+            | SyntaxNode::Other { span, .. } => span.clone(),
         }
     }
 }
@@ -248,7 +248,7 @@ impl Parser<'_> {
 
     /// One expression, up to a top-level `,`, `;` or an unmatched closing
     /// bracket.
-    fn expr(&mut self) -> Node {
+    fn expr(&mut self) -> SyntaxNode {
         let start_i = self.i;
         let first = self.toks.get(self.i).map_or(0, |t| t.span.start);
         let literal = match self.peek() {
@@ -278,17 +278,20 @@ impl Parser<'_> {
             Some([Token { tok: Tok::Ident(name), .. }]) => Some(name.clone()),
             _ => None,
         };
-        Node::Other { span: first..self.end_of_previous(first), ident }
+        SyntaxNode::Other { span: first..self.end_of_previous(first), ident }
     }
 
-    fn map(&mut self, first: usize) -> Option<Node> {
+    fn map(&mut self, first: usize) -> Option<SyntaxNode> {
         self.i += 1; // `#{`
         let mut entries = Vec::new();
         loop {
             match self.toks.get(self.i) {
                 Some(Token { tok: Tok::Close('}'), .. }) => {
                     self.i += 1;
-                    return Some(Node::Map { entries, span: first..self.end_of_previous(first) });
+                    return Some(SyntaxNode::Map {
+                        entries,
+                        span: first..self.end_of_previous(first),
+                    });
                 }
                 Some(Token { tok: Tok::Ident(k) | Tok::Str(k), span }) => {
                     let (key, kspan) = (k.clone(), span.clone());
@@ -308,14 +311,17 @@ impl Parser<'_> {
         }
     }
 
-    fn array(&mut self, first: usize) -> Option<Node> {
+    fn array(&mut self, first: usize) -> Option<SyntaxNode> {
         self.i += 1; // `[`
         let mut items = Vec::new();
         loop {
             match self.peek() {
                 Some(Tok::Close(']')) => {
                     self.i += 1;
-                    return Some(Node::Array { items, span: first..self.end_of_previous(first) });
+                    return Some(SyntaxNode::Array {
+                        items,
+                        span: first..self.end_of_previous(first),
+                    });
                 }
                 None | Some(Tok::Close(_)) => return None,
                 _ => {
@@ -390,7 +396,7 @@ impl Lexed {
     }
 
     /// The arguments of the call whose name starts at `offset`.
-    fn call_args(&self, src: &str, offset: usize) -> Option<Vec<Node>> {
+    fn call_args(&self, src: &str, offset: usize) -> Option<Vec<SyntaxNode>> {
         let toks = &self.toks;
         let mut i = toks.partition_point(|t| t.span.end <= offset);
         // Skip the callee: `name`, `module::name`, `obj.method`.
@@ -426,24 +432,24 @@ impl Lexed {
         args.iter().map(|a| self.order_of(src, offset, a, 0)).collect()
     }
 
-    fn order_of(&self, src: &str, before: usize, node: &Node, hops: u8) -> KeyOrder {
+    fn order_of(&self, src: &str, before: usize, node: &SyntaxNode, hops: u8) -> KeyOrder {
         match node {
-            Node::Map { entries, .. } => KeyOrder::Map(
+            SyntaxNode::Map { entries, .. } => KeyOrder::Map(
                 entries
                     .iter()
                     .map(|(k, _, v)| (k.clone(), self.order_of(src, before, v, hops)))
                     .collect(),
             ),
-            Node::Array { items, .. } => {
+            SyntaxNode::Array { items, .. } => {
                 KeyOrder::List(items.iter().map(|i| self.order_of(src, before, i, hops)).collect())
             }
-            Node::Other { ident: Some(name), .. } if hops < 4 => {
+            SyntaxNode::Other { ident: Some(name), .. } if hops < 4 => {
                 match binding(src, &self.toks, before, name) {
                     Some((bound, at)) => self.order_of(src, at, &bound, hops + 1),
                     None => KeyOrder::Unknown,
                 }
             }
-            Node::Other { .. } => KeyOrder::Unknown,
+            SyntaxNode::Other { .. } => KeyOrder::Unknown,
         }
     }
 }
@@ -554,7 +560,7 @@ pub fn token_before(src: &str, offset: usize) -> Option<Range<usize>> {
 /// The span of argument `n` of the call at `offset`.
 pub fn call_arg(src: &str, offset: usize, n: usize) -> Option<Range<usize>> {
     let lexed = Lexed::new(src);
-    lexed.call_args(src, offset)?.get(n).map(Node::span)
+    lexed.call_args(src, offset)?.get(n).map(SyntaxNode::span)
 }
 
 /// The expression bound to `name` by the last `let`/`const` before
@@ -598,7 +604,7 @@ fn follow(
     src: &str,
     toks: &[Token],
     before: usize,
-    node: &Node,
+    node: &SyntaxNode,
     path: &[PathSeg],
     target: Target,
     hops: u8,
@@ -607,7 +613,7 @@ fn follow(
         return Some(Found { span: node.span(), complete: true });
     };
     match (node, seg) {
-        (Node::Map { entries, .. }, PathSeg::Key(k)) => {
+        (SyntaxNode::Map { entries, .. }, PathSeg::Key(k)) => {
             let (_, kspan, value) = entries.iter().find(|e| &e.0 == k)?;
             if rest.is_empty() {
                 let span = match target {
@@ -621,7 +627,7 @@ fn follow(
                     .unwrap_or(Found { span: value.span(), complete: false }),
             )
         }
-        (Node::Array { items, .. }, PathSeg::Index(n)) => {
+        (SyntaxNode::Array { items, .. }, PathSeg::Index(n)) => {
             let item = items.get(*n)?;
             if rest.is_empty() {
                 return Some(Found { span: item.span(), complete: true });
@@ -631,7 +637,7 @@ fn follow(
                     .unwrap_or(Found { span: item.span(), complete: false }),
             )
         }
-        (Node::Other { ident: Some(name), .. }, _) if hops < 4 => {
+        (SyntaxNode::Other { ident: Some(name), .. }, _) if hops < 4 => {
             // `f(opts)`: look for the last `let opts = ...` before the call.
             let bound = binding(src, toks, before, name)?;
             follow(src, toks, bound.1, &bound.0, path, target, hops + 1)
@@ -640,7 +646,7 @@ fn follow(
     }
 }
 
-fn binding(_src: &str, toks: &[Token], before: usize, name: &str) -> Option<(Node, usize)> {
+fn binding(_src: &str, toks: &[Token], before: usize, name: &str) -> Option<(SyntaxNode, usize)> {
     let idx = toks.iter().enumerate().rev().find_map(|(i, t)| {
         let is_decl = matches!(&t.tok, Tok::Ident(k) if k == "let" || k == "const");
         let named = matches!(toks.get(i + 1).map(|t| &t.tok), Some(Tok::Ident(n)) if n == name);

@@ -3,13 +3,13 @@
 //! Block order and attribute order are fixed here so that an unchanged
 //! stack always gives byte-identical files.
 
-use super::layout::{Block, Entry};
+use super::layout::{Entry, HclBlock};
 use super::literal::{object_key, quote};
-use super::node::Node;
+use super::node::HclNode;
 use super::value::{attr_value, expr_text, reference};
 use crate::model::{self, BlockKind, Item, Meta, Reference};
 
-pub(crate) fn versions(t: &model::Terraform) -> Vec<Block> {
+pub(crate) fn versions(t: &model::Terraform) -> Vec<HclBlock> {
     let mut entries = Vec::new();
     if let Some(v) = &t.required_version {
         entries.push(Entry::Attr("required_version".into(), leaf_str(v)));
@@ -23,22 +23,22 @@ pub(crate) fn versions(t: &model::Terraform) -> Vec<Block> {
                 if let Some(v) = &req.version {
                     items.push(("version".to_owned(), leaf_str(v)));
                 }
-                Entry::Attr(name.clone(), Node::Map(items))
+                Entry::Attr(name.clone(), HclNode::Map(items))
             })
             .collect();
-        entries.push(Entry::Block(Block::new("required_providers", vec![], reqs)));
+        entries.push(Entry::Block(HclBlock::new("required_providers", vec![], reqs)));
     }
     if let Some(b) = &t.backend {
         let config = b.config.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v))).collect();
-        entries.push(Entry::Block(Block::new("backend", vec![b.kind.clone()], config)));
+        entries.push(Entry::Block(HclBlock::new("backend", vec![b.kind.clone()], config)));
     }
     if entries.is_empty() {
         return Vec::new();
     }
-    vec![Block::new("terraform", vec![], entries)]
+    vec![HclBlock::new("terraform", vec![], entries)]
 }
 
-pub(crate) fn providers(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Block> {
+pub(crate) fn providers(stack: &model::Stack, shaped: &model::Shaped) -> Vec<HclBlock> {
     stack
         .providers
         .iter()
@@ -55,14 +55,14 @@ pub(crate) fn providers(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Blo
                 None => entries
                     .extend(p.config.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v)))),
             }
-            Block::new("provider", vec![p.name.clone()], entries)
+            HclBlock::new("provider", vec![p.name.clone()], entries)
         })
         .collect()
 }
 
 /// Terraform's style guide order: type, description, default, sensitive,
 /// nullable, then validation blocks.
-pub(crate) fn variables(stack: &model::Stack) -> Vec<Block> {
+pub(crate) fn variables(stack: &model::Stack) -> Vec<HclBlock> {
     stack
         .variables
         .iter()
@@ -78,26 +78,26 @@ pub(crate) fn variables(stack: &model::Stack) -> Vec<Block> {
                 entries.push(Entry::Attr("default".into(), attr_value(d)));
             }
             if v.sensitive {
-                entries.push(Entry::Attr("sensitive".into(), Node::Leaf("true".into())));
+                entries.push(Entry::Attr("sensitive".into(), HclNode::Leaf("true".into())));
             }
             if let Some(n) = v.nullable {
-                entries.push(Entry::Attr("nullable".into(), Node::Leaf(n.to_string())));
+                entries.push(Entry::Attr("nullable".into(), HclNode::Leaf(n.to_string())));
             }
             for val in &v.validations {
                 let body = vec![
                     Entry::Attr("condition".into(), attr_value(&val.condition)),
                     Entry::Attr("error_message".into(), leaf_str(&val.error_message)),
                 ];
-                entries.push(Entry::Block(Block::new("validation", vec![], body)));
+                entries.push(Entry::Block(HclBlock::new("validation", vec![], body)));
             }
-            Block::new("variable", vec![v.name.clone()], entries)
+            HclBlock::new("variable", vec![v.name.clone()], entries)
         })
         .collect()
 }
 
 /// `locals`, then data sources and resources in declaration order, then
 /// module calls.
-pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Block> {
+pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<HclBlock> {
     let mut blocks = Vec::new();
     if !stack.locals.is_empty() {
         let entries = stack
@@ -105,7 +105,7 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Block> {
             .iter()
             .map(|l| Entry::Attr(l.name.clone(), attr_value(&l.value)))
             .collect();
-        blocks.push(Block::new("locals", vec![], entries));
+        blocks.push(HclBlock::new("locals", vec![], entries));
     }
     for (i, r) in stack.resources.iter().enumerate() {
         blocks.push(resource(r, shaped.resources.get(i)));
@@ -114,7 +114,7 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Block> {
     blocks
 }
 
-fn resource(r: &model::Resource, shaped: Option<&model::Body>) -> Block {
+fn resource(r: &model::Resource, shaped: Option<&model::Body>) -> HclBlock {
     let ident = match r.kind {
         BlockKind::Data => "data",
         _ => "resource",
@@ -134,13 +134,13 @@ fn resource(r: &model::Resource, shaped: Option<&model::Body>) -> Block {
         None => entries.extend(r.attrs.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v)))),
     }
     entries.extend(trailing_meta(&r.meta, true));
-    Block::new(ident, vec![r.type_name.clone(), r.name.clone()], entries)
+    HclBlock::new(ident, vec![r.type_name.clone(), r.name.clone()], entries)
 }
 
 /// `source` and `version` first, as the module docs write them; a module's
 /// `provider` becomes its `providers` map. Modules take no `lifecycle`, so
 /// none is written (the checks phase reports it).
-fn module(m: &model::ModuleCall) -> Block {
+fn module(m: &model::ModuleCall) -> HclBlock {
     let mut entries = vec![Entry::Attr("source".into(), leaf_str(&m.source))];
     if let Some(v) = &m.version {
         entries.push(Entry::Attr("version".into(), leaf_str(v)));
@@ -149,16 +149,16 @@ fn module(m: &model::ModuleCall) -> Block {
     let meta = Meta { provider: None, ..m.meta.clone() };
     entries.extend(leading_meta(&meta));
     if let Some(p) = &m.meta.provider {
-        let map = Node::Map(vec![(object_key(&p.root), Node::Leaf(reference(p)))]);
+        let map = HclNode::Map(vec![(object_key(&p.root), HclNode::Leaf(reference(p)))]);
         entries.push(Entry::Attr("providers".into(), map));
     }
     entries.push(Entry::Blank);
     entries.extend(m.inputs.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v))));
     entries.extend(trailing_meta(&m.meta, false));
-    Block::new("module", vec![m.name.clone()], entries)
+    HclBlock::new("module", vec![m.name.clone()], entries)
 }
 
-pub(crate) fn outputs(stack: &model::Stack) -> Vec<Block> {
+pub(crate) fn outputs(stack: &model::Stack) -> Vec<HclBlock> {
     stack
         .outputs
         .iter()
@@ -169,13 +169,13 @@ pub(crate) fn outputs(stack: &model::Stack) -> Vec<Block> {
             }
             entries.push(Entry::Attr("value".into(), attr_value(&o.value)));
             if o.sensitive {
-                entries.push(Entry::Attr("sensitive".into(), Node::Leaf("true".into())));
+                entries.push(Entry::Attr("sensitive".into(), HclNode::Leaf("true".into())));
             }
             if !o.depends_on.is_empty() {
                 entries.push(Entry::Blank);
                 entries.push(Entry::Attr("depends_on".into(), refs(&o.depends_on)));
             }
-            Block::new("output", vec![o.name.clone()], entries)
+            HclBlock::new("output", vec![o.name.clone()], entries)
         })
         .collect()
 }
@@ -189,7 +189,7 @@ fn leading_meta(meta: &Meta) -> Vec<Entry> {
         entries.push(Entry::Attr("for_each".into(), attr_value(f)));
     }
     if let Some(p) = &meta.provider {
-        entries.push(Entry::Attr("provider".into(), Node::Leaf(reference(p))));
+        entries.push(Entry::Attr("provider".into(), HclNode::Leaf(reference(p))));
     }
     entries
 }
@@ -203,7 +203,7 @@ fn trailing_meta(meta: &Meta, with_lifecycle: bool) -> Vec<Entry> {
     if let (true, Some(l)) = (with_lifecycle, &meta.lifecycle) {
         let body = lifecycle(l);
         if !body.is_empty() {
-            entries.push(Entry::Block(Block::new("lifecycle", vec![], body)));
+            entries.push(Entry::Block(HclBlock::new("lifecycle", vec![], body)));
         }
     }
     entries
@@ -212,14 +212,14 @@ fn trailing_meta(meta: &Meta, with_lifecycle: bool) -> Vec<Entry> {
 fn lifecycle(l: &model::Lifecycle) -> Vec<Entry> {
     let mut entries = Vec::new();
     if let Some(b) = l.create_before_destroy {
-        entries.push(Entry::Attr("create_before_destroy".into(), Node::Leaf(b.to_string())));
+        entries.push(Entry::Attr("create_before_destroy".into(), HclNode::Leaf(b.to_string())));
     }
     if let Some(b) = l.prevent_destroy {
-        entries.push(Entry::Attr("prevent_destroy".into(), Node::Leaf(b.to_string())));
+        entries.push(Entry::Attr("prevent_destroy".into(), HclNode::Leaf(b.to_string())));
     }
     if !l.ignore_changes.is_empty() {
         let value = if l.ignore_changes.iter().any(|n| n == "all") {
-            Node::Leaf("all".into())
+            HclNode::Leaf("all".into())
         } else {
             // Attribute paths are written as bare traversals; the checks
             // phase has refused anything else, which would be written quoted.
@@ -227,10 +227,10 @@ fn lifecycle(l: &model::Lifecycle) -> Vec<Entry> {
                 if crate::model::is_attribute_path(n) {
                     expr_text(n)
                 } else {
-                    Node::Leaf(quote(n))
+                    HclNode::Leaf(quote(n))
                 }
             };
-            Node::List(l.ignore_changes.iter().map(entry).collect())
+            HclNode::List(l.ignore_changes.iter().map(entry).collect())
         };
         entries.push(Entry::Attr("ignore_changes".into(), value));
     }
@@ -240,8 +240,8 @@ fn lifecycle(l: &model::Lifecycle) -> Vec<Entry> {
     entries
 }
 
-fn refs(rs: &[Reference]) -> Node {
-    Node::List(rs.iter().map(|r| Node::Leaf(reference(r))).collect())
+fn refs(rs: &[Reference]) -> HclNode {
+    HclNode::List(rs.iter().map(|r| HclNode::Leaf(reference(r))).collect())
 }
 
 fn body_entries(body: &model::Body) -> Vec<Entry> {
@@ -249,13 +249,15 @@ fn body_entries(body: &model::Body) -> Vec<Entry> {
         .iter()
         .map(|item| match item {
             Item::Attr(k, v) => Entry::Attr(k.clone(), attr_value(v)),
-            Item::Block(b) => {
-                Entry::Block(Block::new(b.ident.clone(), b.labels.clone(), body_entries(&b.body)))
-            }
+            Item::Block(b) => Entry::Block(HclBlock::new(
+                b.ident.clone(),
+                b.labels.clone(),
+                body_entries(&b.body),
+            )),
         })
         .collect()
 }
 
-fn leaf_str(s: &str) -> Node {
-    Node::Leaf(quote(s))
+fn leaf_str(s: &str) -> HclNode {
+    HclNode::Leaf(quote(s))
 }

@@ -8,12 +8,13 @@
 mod files;
 mod json;
 mod layout;
+mod lines;
 mod literal;
 mod node;
 mod value;
 
 use crate::model;
-use layout::{Block, Entry};
+use layout::{Entry, HclBlock};
 
 /// One output file: its name within the stack's folder and its whole text.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -40,7 +41,7 @@ pub fn hcl(stack: &model::Stack, shaped: &model::Shaped, header: &str) -> Vec<Ou
         .collect()
 }
 
-fn hcl_file(header: &str, blocks: Vec<Block>) -> String {
+fn hcl_file(header: &str, blocks: Vec<HclBlock>) -> String {
     let mut entries: Vec<Entry> =
         header.lines().map(|l| Entry::Comment(format!("# {l}").trim_end().to_owned())).collect();
     entries.push(Entry::Blank);

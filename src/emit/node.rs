@@ -2,7 +2,7 @@
 //! and only the shapes whose line breaks we decide (lists, maps, calls,
 //! parentheses) stay structured.
 
-use super::layout::{self, Piece};
+use super::lines::{pad, write_pieces, Piece};
 
 /// Past this many characters a list or call written on one line is broken
 /// one item per line. Counted on the value alone, so the choice does not
@@ -10,41 +10,41 @@ use super::layout::{self, Piece};
 pub(crate) const MAX_INLINE: usize = 80;
 
 #[derive(Debug, Clone, PartialEq)]
-pub(crate) enum Node {
+pub(crate) enum HclNode {
     /// Single-line HCL text: literal, traversal, template, operation,
     /// conditional, `for` expression.
     Leaf(String),
-    List(Vec<Node>),
+    List(Vec<HclNode>),
     /// Keys are finished HCL text (bare or quoted).
-    Map(Vec<(String, Node)>),
+    Map(Vec<(String, HclNode)>),
     Call {
         name: String,
-        args: Vec<Node>,
+        args: Vec<HclNode>,
         expand_final: bool,
     },
-    Paren(Box<Node>),
+    Paren(Box<HclNode>),
 }
 
-impl Node {
+impl HclNode {
     /// The value on one line, as it appears inside templates and operations.
     pub(crate) fn compact(&self) -> String {
         match self {
-            Node::Leaf(s) => s.clone(),
-            Node::List(items) => {
-                format!("[{}]", items.iter().map(Node::compact).collect::<Vec<_>>().join(", "))
+            HclNode::Leaf(s) => s.clone(),
+            HclNode::List(items) => {
+                format!("[{}]", items.iter().map(HclNode::compact).collect::<Vec<_>>().join(", "))
             }
-            Node::Map(items) if items.is_empty() => "{}".to_owned(),
-            Node::Map(items) => {
+            HclNode::Map(items) if items.is_empty() => "{}".to_owned(),
+            HclNode::Map(items) => {
                 let inner: Vec<String> =
                     items.iter().map(|(k, v)| format!("{k} = {}", v.compact())).collect();
                 format!("{{ {} }}", inner.join(", "))
             }
-            Node::Call { name, args, expand_final } => {
-                let args: Vec<String> = args.iter().map(Node::compact).collect();
+            HclNode::Call { name, args, expand_final } => {
+                let args: Vec<String> = args.iter().map(HclNode::compact).collect();
                 let dots = if *expand_final { "..." } else { "" };
                 format!("{name}({}{dots})", args.join(", "))
             }
-            Node::Paren(inner) => format!("({})", inner.compact()),
+            HclNode::Paren(inner) => format!("({})", inner.compact()),
         }
     }
 
@@ -53,9 +53,9 @@ impl Node {
     /// bracket lines up with the line that opened it.
     pub(crate) fn layout(&self, indent: usize) -> String {
         match self {
-            Node::Leaf(s) => s.clone(),
-            Node::List(items) if items.is_empty() => "[]".to_owned(),
-            Node::List(items) => {
+            HclNode::Leaf(s) => s.clone(),
+            HclNode::List(items) if items.is_empty() => "[]".to_owned(),
+            HclNode::List(items) => {
                 let inner: Vec<String> = items.iter().map(|i| i.layout(indent + 2)).collect();
                 let flat = items.iter().zip(&inner).all(|(i, s)| i.stays_inline(s));
                 let compact = self.compact();
@@ -70,37 +70,38 @@ impl Node {
                 out.push(']');
                 out
             }
-            Node::Map(items) if items.is_empty() => "{}".to_owned(),
-            Node::Map(items) => {
+            HclNode::Map(items) if items.is_empty() => "{}".to_owned(),
+            HclNode::Map(items) => {
                 let pieces: Vec<Piece> = items
                     .iter()
                     .map(|(k, v)| Piece::Attr { key: k.clone(), value: v.layout(indent + 2) })
                     .collect();
                 let mut out = String::from("{\n");
-                layout::write_pieces(&mut out, &pieces, indent + 2);
+                write_pieces(&mut out, &pieces, indent + 2);
                 pad(&mut out, indent);
                 out.push('}');
                 out
             }
-            Node::Call { name, args, expand_final } => {
+            HclNode::Call { name, args, expand_final } => {
                 call_layout(name, args, *expand_final, indent)
             }
-            Node::Paren(inner) => format!("({})", inner.layout(indent)),
+            HclNode::Paren(inner) => format!("({})", inner.layout(indent)),
         }
     }
 
     /// Whether this item, laid out as `text`, may sit inside a one-line list
     /// or call. Maps never do: Terraform's style writes them one key per line.
     fn stays_inline(&self, text: &str) -> bool {
-        !text.contains('\n') && !matches!(self, Node::Map(items) if !items.is_empty())
+        !text.contains('\n') && !matches!(self, HclNode::Map(items) if !items.is_empty())
     }
 }
 
-fn call_layout(name: &str, args: &[Node], expand_final: bool, indent: usize) -> String {
+fn call_layout(name: &str, args: &[HclNode], expand_final: bool, indent: usize) -> String {
     let dots = if expand_final { "..." } else { "" };
     let inline: Vec<String> = args.iter().map(|a| a.layout(indent)).collect();
     let flat = args.iter().zip(&inline).all(|(a, s)| a.stays_inline(s));
-    let compact = Node::Call { name: name.to_owned(), args: args.to_vec(), expand_final }.compact();
+    let compact =
+        HclNode::Call { name: name.to_owned(), args: args.to_vec(), expand_final }.compact();
     if flat && compact.len() <= MAX_INLINE {
         return compact;
     }
@@ -108,7 +109,7 @@ fn call_layout(name: &str, args: &[Node], expand_final: bool, indent: usize) -> 
     // it hugs the call, the layout Terraform's own docs use.
     if let Some((last, init)) = args.split_last() {
         let init_flat = init.iter().all(|a| a.stays_inline(&a.layout(indent)));
-        let head: Vec<String> = init.iter().map(Node::compact).collect();
+        let head: Vec<String> = init.iter().map(HclNode::compact).collect();
         let head = head.join(", ");
         let last_text = inline.last().cloned().unwrap_or_default();
         let last_breaks = !last.stays_inline(&last_text);
@@ -131,10 +132,6 @@ fn call_layout(name: &str, args: &[Node], expand_final: bool, indent: usize) -> 
     out
 }
 
-pub(crate) fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
-}
-
 fn push_line(out: &mut String, indent: usize, text: &str) {
     pad(out, indent);
     out.push_str(text);
@@ -145,43 +142,43 @@ fn push_line(out: &mut String, indent: usize, text: &str) {
 mod tests {
     use super::*;
 
-    fn leaf(s: &str) -> Node {
-        Node::Leaf(s.to_owned())
+    fn leaf(s: &str) -> HclNode {
+        HclNode::Leaf(s.to_owned())
     }
 
     #[test]
     fn short_scalar_lists_stay_inline() {
-        let l = Node::List(vec![leaf("\"a\""), leaf("\"b\"")]);
+        let l = HclNode::List(vec![leaf("\"a\""), leaf("\"b\"")]);
         assert_eq!(l.layout(2), "[\"a\", \"b\"]");
-        assert_eq!(Node::List(vec![]).layout(2), "[]");
+        assert_eq!(HclNode::List(vec![]).layout(2), "[]");
     }
 
     #[test]
     fn long_lists_break_one_per_line() {
         let items = (0..10).map(|i| leaf(&format!("\"subnet-000000000{i}\""))).collect();
-        let text = Node::List(items).layout(2);
+        let text = HclNode::List(items).layout(2);
         assert!(text.starts_with("[\n    \"subnet-0000000000\",\n"), "{text}");
         assert!(text.ends_with(",\n  ]"), "{text}");
     }
 
     #[test]
     fn lists_of_maps_always_break() {
-        let m = Node::Map(vec![("a".into(), leaf("1"))]);
-        let text = Node::List(vec![m]).layout(0);
+        let m = HclNode::Map(vec![("a".into(), leaf("1"))]);
+        let text = HclNode::List(vec![m]).layout(0);
         assert_eq!(text, "[\n  {\n    a = 1\n  },\n]");
     }
 
     #[test]
     fn map_items_align() {
-        let m = Node::Map(vec![("a".into(), leaf("1")), ("bbb".into(), leaf("2"))]);
+        let m = HclNode::Map(vec![("a".into(), leaf("1")), ("bbb".into(), leaf("2"))]);
         assert_eq!(m.layout(2), "{\n    a   = 1\n    bbb = 2\n  }");
         assert_eq!(m.compact(), "{ a = 1, bbb = 2 }");
     }
 
     #[test]
     fn calls_hug_a_final_map() {
-        let m = Node::Map(vec![("Name".into(), leaf("\"x\""))]);
-        let c = Node::Call {
+        let m = HclNode::Map(vec![("Name".into(), leaf("\"x\""))]);
+        let c = HclNode::Call {
             name: "merge".into(),
             args: vec![leaf("local.tags"), m],
             expand_final: false,
@@ -191,8 +188,9 @@ mod tests {
 
     #[test]
     fn calls_break_when_two_args_span_lines() {
-        let m = Node::Map(vec![("a".into(), leaf("1"))]);
-        let c = Node::Call { name: "merge".into(), args: vec![m.clone(), m], expand_final: true };
+        let m = HclNode::Map(vec![("a".into(), leaf("1"))]);
+        let c =
+            HclNode::Call { name: "merge".into(), args: vec![m.clone(), m], expand_final: true };
         assert_eq!(c.layout(0), "merge(\n  {\n    a = 1\n  },\n  {\n    a = 1\n  }...\n)");
     }
 }

@@ -1,4 +1,4 @@
-//! Model values and expression text turned into [`Node`]s.
+//! Model values and expression text turned into [`HclNode`]s.
 //!
 //! References and function calls go through hcl-rs types (`Traversal`,
 //! `FuncCall`), as do `Expr` escape hatches, which are parsed and then
@@ -12,21 +12,21 @@ use hcl::template::{Directive, Element, Strip, Template};
 use hcl::Identifier;
 
 use super::literal::{float, object_key, quote, template_literal_into};
-use super::node::Node;
+use super::node::HclNode;
 use crate::model::{Reference, Step, TemplatePart, Value};
 
-pub(crate) fn node(v: &Value) -> Node {
+pub(crate) fn node(v: &Value) -> HclNode {
     match v {
-        Value::Null => Node::Leaf("null".to_owned()),
-        Value::Bool(b) => Node::Leaf(b.to_string()),
-        Value::Int(i) => Node::Leaf(i.to_string()),
-        Value::Float(f) => Node::Leaf(float(*f)),
-        Value::String(s) => Node::Leaf(quote(s)),
-        Value::List(items) => Node::List(items.iter().map(node).collect()),
-        Value::Map(m) => Node::Map(m.iter().map(|(k, v)| (object_key(k), node(v))).collect()),
-        Value::Ref(r) => Node::Leaf(reference(r)),
-        Value::Template(parts) => Node::Leaf(template(parts)),
-        Value::Call { name, args } => Node::Call {
+        Value::Null => HclNode::Leaf("null".to_owned()),
+        Value::Bool(b) => HclNode::Leaf(b.to_string()),
+        Value::Int(i) => HclNode::Leaf(i.to_string()),
+        Value::Float(f) => HclNode::Leaf(float(*f)),
+        Value::String(s) => HclNode::Leaf(quote(s)),
+        Value::List(items) => HclNode::List(items.iter().map(node).collect()),
+        Value::Map(m) => HclNode::Map(m.iter().map(|(k, v)| (object_key(k), node(v))).collect()),
+        Value::Ref(r) => HclNode::Leaf(reference(r)),
+        Value::Template(parts) => HclNode::Leaf(template(parts)),
+        Value::Call { name, args } => HclNode::Call {
             name: name.clone(),
             args: args.iter().map(node).collect(),
             expand_final: false,
@@ -39,7 +39,7 @@ pub(crate) fn node(v: &Value) -> Node {
 /// an attribute that is a lone interpolation (`x = "${var.a}"`) to the bare
 /// expression, so we write it that way first. Values nested in lists and
 /// maps keep their quotes, as fmt leaves them alone.
-pub(crate) fn attr_value(v: &Value) -> Node {
+pub(crate) fn attr_value(v: &Value) -> HclNode {
     match v {
         Value::Template(parts) => {
             let mut non_empty =
@@ -53,7 +53,7 @@ pub(crate) fn attr_value(v: &Value) -> Node {
             // A heredoc written as the whole value keeps its form: only
             // there is the line after its closing marker free.
             Some(Expression::TemplateExpr(t)) if matches!(*t, TemplateExpr::Heredoc(_)) => {
-                Node::Leaf(text.trim().to_owned())
+                HclNode::Leaf(text.trim().to_owned())
             }
             Some(Expression::TemplateExpr(t)) => match lone_interpolation(&t) {
                 Some(inner) => expression(&inner).unwrap_or_else(|| node(v)),
@@ -136,16 +136,16 @@ pub(crate) fn merged(parts: &[TemplatePart]) -> Vec<TemplatePart> {
 /// A heredoc nested in a list, call or operation is printed as the quoted
 /// string it stands for: its closing marker must end a line, which a `,` or
 /// `)` after it would break.
-pub(crate) fn expr_text(text: &str) -> Node {
+pub(crate) fn expr_text(text: &str) -> HclNode {
     let trimmed = text.trim();
     // hcl-rs holds numbers as 64-bit integers or floats; Terraform's are
     // exact. A literal with this many digits is kept as the operator wrote it.
     if has_long_number(trimmed) {
-        return Node::Leaf(trimmed.to_owned());
+        return HclNode::Leaf(trimmed.to_owned());
     }
     parse_expr(trimmed)
         .and_then(|e| expression(&e))
-        .unwrap_or_else(|| Node::Leaf(trimmed.to_owned()))
+        .unwrap_or_else(|| HclNode::Leaf(trimmed.to_owned()))
 }
 
 fn has_long_number(text: &str) -> bool {
@@ -170,21 +170,21 @@ fn parse_expr(text: &str) -> Option<Expression> {
 }
 
 /// An hcl-rs expression as a node; `None` for what we do not print.
-pub(crate) fn expression(e: &Expression) -> Option<Node> {
+pub(crate) fn expression(e: &Expression) -> Option<HclNode> {
     Some(match e {
         Expression::Array(items) => {
-            Node::List(items.iter().map(expression).collect::<Option<_>>()?)
+            HclNode::List(items.iter().map(expression).collect::<Option<_>>()?)
         }
-        Expression::Object(obj) => Node::Map(
+        Expression::Object(obj) => HclNode::Map(
             obj.iter().map(|(k, v)| Some((key(k)?, expression(v)?))).collect::<Option<_>>()?,
         ),
         Expression::FuncCall(f) => call(f)?,
-        Expression::Parenthesis(inner) => Node::Paren(Box::new(expression(inner)?)),
-        other => Node::Leaf(compact(other)?),
+        Expression::Parenthesis(inner) => HclNode::Paren(Box::new(expression(inner)?)),
+        other => HclNode::Leaf(compact(other)?),
     })
 }
 
-fn call(f: &FuncCall) -> Option<Node> {
+fn call(f: &FuncCall) -> Option<HclNode> {
     let mut name = String::new();
     for ns in &f.name.namespace {
         name.push_str(ns.as_str());
@@ -192,7 +192,7 @@ fn call(f: &FuncCall) -> Option<Node> {
     }
     name.push_str(f.name.name.as_str());
     let args = f.args.iter().map(expression).collect::<Option<_>>()?;
-    Some(Node::Call { name, args, expand_final: f.expand_final })
+    Some(HclNode::Call { name, args, expand_final: f.expand_final })
 }
 
 fn key(k: &ObjectKey) -> Option<String> {

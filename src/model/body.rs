@@ -14,11 +14,11 @@ pub struct Body {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Item {
     Attr(String, Value),
-    Block(Block),
+    Block(ShapedBlock),
 }
 
 #[derive(Debug, Clone, PartialEq)]
-pub struct Block {
+pub struct ShapedBlock {
     pub ident: String,
     pub labels: Vec<String>,
     pub body: Body,
@@ -34,7 +34,7 @@ impl Body {
         self
     }
 
-    pub fn block(&mut self, block: Block) -> &mut Self {
+    pub fn block(&mut self, block: ShapedBlock) -> &mut Self {
         self.items.push(Item::Block(block));
         self
     }
@@ -44,8 +44,8 @@ impl Body {
     }
 }
 
-impl Block {
+impl ShapedBlock {
     pub fn new(ident: impl Into<String>, labels: Vec<String>, body: Body) -> Self {
-        Block { ident: ident.into(), labels, body }
+        ShapedBlock { ident: ident.into(), labels, body }
     }
 }

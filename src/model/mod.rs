@@ -14,7 +14,7 @@ mod shaped;
 mod stack;
 mod value;
 
-pub use body::{Block, Body, Item};
+pub use body::{Body, Item, ShapedBlock};
 pub use names::{identifier_fix, is_attribute_path, is_identifier, shown};
 pub use origin::{Origin, PathSeg, Site};
 pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};

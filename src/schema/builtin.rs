@@ -3,21 +3,21 @@
 
 use indexmap::IndexMap;
 
-use super::types::{AttrType, Attribute, Block};
+use super::types::{AttrType, Attribute, SchemaBlock};
 
 fn attr(ty: AttrType, required: bool, optional: bool, computed: bool) -> Attribute {
     Attribute { ty, required, optional, computed, sensitive: false }
 }
 
-fn block(attrs: Vec<(&str, Attribute)>) -> Block {
-    Block {
+fn block(attrs: Vec<(&str, Attribute)>) -> SchemaBlock {
+    SchemaBlock {
         attributes: attrs.into_iter().map(|(k, a)| (k.to_owned(), a)).collect::<IndexMap<_, _>>(),
-        ..Block::default()
+        ..SchemaBlock::default()
     }
 }
 
 /// `data "terraform_remote_state"`.
-pub fn remote_state() -> Block {
+pub fn remote_state() -> SchemaBlock {
     block(vec![
         ("backend", attr(AttrType::String, true, false, false)),
         ("config", attr(AttrType::Dynamic, false, true, false)),
@@ -28,7 +28,7 @@ pub fn remote_state() -> Block {
 }
 
 /// `resource "terraform_data"`.
-pub fn terraform_data() -> Block {
+pub fn terraform_data() -> SchemaBlock {
     block(vec![
         ("input", attr(AttrType::Dynamic, false, true, false)),
         ("triggers_replace", attr(AttrType::Dynamic, false, true, false)),

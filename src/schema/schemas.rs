@@ -10,7 +10,7 @@ use serde_json::Value as Json;
 
 use super::builtin;
 use super::embedded::{EmbeddedProvider, EMBEDDED};
-use super::types::Block;
+use super::types::SchemaBlock;
 use crate::diagnostics::closest;
 use crate::diagnostics::Diagnostic;
 use crate::model::BlockKind;
@@ -34,7 +34,7 @@ pub struct Schemas {
 }
 
 /// `None` remembers a type that does not exist, so suggestions stay cheap.
-type Cache = HashMap<(BlockKind, String), Option<Arc<Block>>>;
+type Cache = HashMap<(BlockKind, String), Option<Arc<SchemaBlock>>>;
 
 enum Source {
     Embedded(&'static EmbeddedProvider),
@@ -44,9 +44,9 @@ enum Source {
 struct Loaded {
     name: String,
     address: String,
-    provider: Option<Arc<Block>>,
-    resources: HashMap<String, Arc<Block>>,
-    data_sources: HashMap<String, Arc<Block>>,
+    provider: Option<Arc<SchemaBlock>>,
+    resources: HashMap<String, Arc<SchemaBlock>>,
+    data_sources: HashMap<String, Arc<SchemaBlock>>,
 }
 
 impl Source {
@@ -105,7 +105,7 @@ impl Schemas {
             // `registry.terraform.io/hashicorp/aws` -> `aws`, the prefix of its types
             let name = address.rsplit('/').next().unwrap_or(address).to_owned();
             super::types::named(&name).map_err(|e| format!("provider `{address}`: {}", e.0))?;
-            let parse = |j: &Json| Block::from_schema_json(j).map(Arc::new);
+            let parse = |j: &Json| SchemaBlock::from_schema_json(j).map(Arc::new);
             let provider = match s.get("provider") {
                 Some(p) if !p.is_null() => {
                     Some(parse(p).map_err(|e| format!("{address} provider: {}", e.0))?)
@@ -145,7 +145,7 @@ impl Schemas {
 
     /// The schema of a type (`Resource`/`Data`) or of a provider's
     /// configuration (`Provider`, by local name).
-    pub fn block(&self, kind: BlockKind, type_name: &str) -> Option<Arc<Block>> {
+    pub fn block(&self, kind: BlockKind, type_name: &str) -> Option<Arc<SchemaBlock>> {
         let key = (kind, type_name.to_owned());
         if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
             return hit;
@@ -157,7 +157,7 @@ impl Schemas {
         found
     }
 
-    fn find(&self, kind: BlockKind, type_name: &str) -> Option<Arc<Block>> {
+    fn find(&self, kind: BlockKind, type_name: &str) -> Option<Arc<SchemaBlock>> {
         match (kind, type_name) {
             (BlockKind::Data, "terraform_remote_state") => {
                 return Some(Arc::new(builtin::remote_state()))
@@ -185,7 +185,7 @@ impl Schemas {
                 }?;
                 let text = e.json(range)?;
                 self.parsed.fetch_add(1, Ordering::Relaxed);
-                Block::from_schema_slice(&text).ok().map(Arc::new)
+                SchemaBlock::from_schema_slice(&text).ok().map(Arc::new)
             }
         }
     }

@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 use indexmap::IndexMap;
 
-use super::types::{AttrType, Attribute, Block};
+use super::types::{AttrType, Attribute, SchemaBlock};
 use super::Schemas;
 use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{
@@ -77,13 +77,13 @@ pub(crate) fn check(stack: &Stack, schemas: &Schemas) -> Vec<Diagnostic> {
 /// attributes of a nested attribute, or nothing (names alone decide).
 #[derive(Clone, Copy)]
 enum Scope<'a> {
-    Block(&'a Block),
+    Block(&'a SchemaBlock),
     Attrs(&'a IndexMap<String, Attribute>),
     None,
 }
 
 impl<'a> Scope<'a> {
-    fn of(b: Option<&'a Block>) -> Self {
+    fn of(b: Option<&'a SchemaBlock>) -> Self {
         b.map_or(Scope::None, Scope::Block)
     }
 

@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 
-use super::types::{AttrType, Attribute, Block, BlockType, Nesting};
+use super::types::{AttrType, Attribute, BlockType, Nesting, SchemaBlock};
 use super::value_check::{self, Mismatch};
 use crate::diagnostics::closest;
 use crate::diagnostics::{Diagnostic, Target};
@@ -56,7 +56,7 @@ impl Shaper<'_> {
     /// Shapes one body; `path` leads from the call's arguments to it.
     pub fn body(
         &mut self,
-        block: &Block,
+        block: &SchemaBlock,
         args: &IndexMap<String, Value>,
         path: &[PathSeg],
     ) -> Body {
@@ -90,7 +90,7 @@ impl Shaper<'_> {
     }
 
     /// Required arguments and blocks the body lacks, named in one diagnostic.
-    fn missing(&mut self, block: &Block, args: &IndexMap<String, Value>, path: &[PathSeg]) {
+    fn missing(&mut self, block: &SchemaBlock, args: &IndexMap<String, Value>, path: &[PathSeg]) {
         let given = |k: &str| args.get(k).is_some_and(|v| *v != Value::Null);
         let mut names: Vec<&str> = block
             .attributes
@@ -218,7 +218,7 @@ impl Shaper<'_> {
     fn attribute_blocks(
         &mut self,
         key: &str,
-        fields: &Block,
+        fields: &SchemaBlock,
         value: &Value,
         path: &[PathSeg],
         out: &mut Vec<Item>,
@@ -234,7 +234,7 @@ impl Shaper<'_> {
                 let mut body = self.body(fields, m, &p);
                 body.implicit_nulls =
                     fields.attributes.keys().filter(|k| !m.contains_key(*k)).cloned().collect();
-                out.push(Item::Block(model::Block::new(key, Vec::new(), body)));
+                out.push(Item::Block(model::ShapedBlock::new(key, Vec::new(), body)));
             }
         }
     }
@@ -302,7 +302,7 @@ impl Shaper<'_> {
         }
         out.extend(
             made.into_iter()
-                .map(|(labels, body, _)| Item::Block(model::Block::new(key, labels, body))),
+                .map(|(labels, body, _)| Item::Block(model::ShapedBlock::new(key, labels, body))),
         );
     }
 
@@ -325,7 +325,7 @@ impl Shaper<'_> {
 /// block body, when `value` is written as maps that block syntax can carry
 /// (Terraform's "attributes as blocks" rule, which applies to attributes of
 /// exactly those types, at any depth).
-fn blocks_allowed(a: &Attribute, value: &Value) -> Option<Block> {
+fn blocks_allowed(a: &Attribute, value: &Value) -> Option<SchemaBlock> {
     let (AttrType::List(e) | AttrType::Set(e)) = &a.ty else { return None };
     let AttrType::Object(fields) = &**e else { return None };
     let as_blocks = match value {
@@ -349,7 +349,7 @@ fn blocks_allowed(a: &Attribute, value: &Value) -> Option<Block> {
             (k.clone(), a)
         })
         .collect();
-    Some(Block { attributes, block_types: IndexMap::new() })
+    Some(SchemaBlock { attributes, block_types: IndexMap::new() })
 }
 
 /// `#{...}` or `[#{...}]`: what an operator writes for blocks.

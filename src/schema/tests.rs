@@ -3,7 +3,7 @@ use indexmap::IndexMap;
 use super::*;
 use crate::diagnostics::{Diagnostic, Locus, Target};
 use crate::model::{
-    Block, BlockKind, Body, Item, Meta, Origin, PathSeg, Provider, Reference, Resource, Site,
+    BlockKind, Body, Item, Meta, Origin, PathSeg, Provider, Reference, Resource, ShapedBlock, Site,
     Stack, Value,
 };
 
@@ -212,7 +212,7 @@ fn maps_become_blocks_and_lists_of_maps_several() {
     let items = &bodies[0].items;
     // attributes first, then blocks
     assert!(matches!(&items[0], Item::Attr(n, _) if n == "bucket"));
-    let Item::Block(Block { ident, body, .. }) = &items[1] else { panic!("{items:?}") };
+    let Item::Block(ShapedBlock { ident, body, .. }) = &items[1] else { panic!("{items:?}") };
     assert_eq!(ident, "rule");
     assert!(body.items.iter().any(|i| matches!(i, Item::Block(b) if b.ident == "expiration")));
     assert!(matches!(&items[2], Item::Block(b) if b.ident == "rule"));
@@ -537,7 +537,7 @@ fn partial_objects_of_a_list_of_objects_attribute_become_blocks() {
         vec![("ingress", Value::List(vec![rule])), ("egress", map(vec![("protocol", s("-1"))]))],
     )]);
     assert!(diags.is_empty(), "{diags:?}");
-    let blocks: Vec<&Block> = bodies[0]
+    let blocks: Vec<&ShapedBlock> = bodies[0]
         .items
         .iter()
         .filter_map(|i| match i {

@@ -11,7 +11,7 @@ use serde_json::Value as Json;
 
 /// The body of a resource, data source or provider block, or of a nested block.
 #[derive(Debug, Clone, Default, PartialEq)]
-pub struct Block {
+pub struct SchemaBlock {
     pub attributes: IndexMap<String, Attribute>,
     pub block_types: IndexMap<String, BlockType>,
 }
@@ -67,7 +67,7 @@ pub enum Nesting {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlockType {
     pub nesting: Nesting,
-    pub block: Block,
+    pub block: SchemaBlock,
     pub min_items: u64,
     /// 0: unlimited.
     pub max_items: u64,
@@ -83,10 +83,10 @@ fn err<T>(msg: impl Into<String>) -> Result<T> {
     Err(ParseError(msg.into()))
 }
 
-impl Block {
+impl SchemaBlock {
     /// From `{"attributes": {...}, "block_types": {...}}`.
-    pub fn from_json(j: &Json) -> Result<Block> {
-        let mut b = Block::default();
+    pub fn from_json(j: &Json) -> Result<SchemaBlock> {
+        let mut b = SchemaBlock::default();
         if let Some(attrs) = j.get("attributes") {
             let Some(attrs) = attrs.as_object() else {
                 return err("`attributes` is not an object");
@@ -111,16 +111,16 @@ impl Block {
     }
 
     /// From a type's entry, `{"version": 0, "block": {...}}`.
-    pub fn from_schema_json(j: &Json) -> Result<Block> {
+    pub fn from_schema_json(j: &Json) -> Result<SchemaBlock> {
         match j.get("block") {
-            Some(b) => Block::from_json(b),
+            Some(b) => SchemaBlock::from_json(b),
             None => err("no `block`"),
         }
     }
 
     /// The same from JSON text, without building a `serde_json::Value`
     /// first: the embedded types are parsed this way, on the startup path.
-    pub fn from_schema_slice(text: &[u8]) -> Result<Block> {
+    pub fn from_schema_slice(text: &[u8]) -> Result<SchemaBlock> {
         let raw: RawSchema = serde_json::from_slice(text).map_err(|e| ParseError(e.to_string()))?;
         raw.block.into_block()
     }
@@ -180,8 +180,8 @@ struct RawBlockType {
 }
 
 impl RawBlock {
-    fn into_block(self) -> Result<Block> {
-        let mut b = Block::default();
+    fn into_block(self) -> Result<SchemaBlock> {
+        let mut b = SchemaBlock::default();
         for (name, a) in self.attributes {
             let a = a.into_attribute().map_err(|e| within(&name, e))?;
             b.attributes.insert(name, a);
@@ -353,8 +353,8 @@ impl BlockType {
     fn from_json(j: &Json) -> Result<BlockType> {
         let nesting = Nesting::from_json(j.get("nesting_mode"))?;
         let block = match j.get("block") {
-            Some(b) => Block::from_json(b)?,
-            None => Block::default(),
+            Some(b) => SchemaBlock::from_json(b)?,
+            None => SchemaBlock::default(),
         };
         let num = |k: &str| j.get(k).and_then(Json::as_u64).unwrap_or(0);
         Ok(BlockType { nesting, block, min_items: num("min_items"), max_items: num("max_items") })
@@ -404,7 +404,7 @@ mod tests {
             },
             "block_types": {"timeouts": {"nesting_mode": "single", "block": {}}}
         });
-        let b = Block::from_json(&j).unwrap();
+        let b = SchemaBlock::from_json(&j).unwrap();
         assert_eq!(b.attributes["tags"].ty.to_string(), "map of string");
         assert!(b.attributes["arn"].is_output_only());
         assert!(matches!(b.attributes["set"].ty, AttrType::Nested { mode: Nesting::List, .. }));

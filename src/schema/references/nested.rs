@@ -3,12 +3,17 @@
 
 use super::{did_you_mean, problem, Op, Problem};
 use crate::schema::type_expr::TypeExpr;
-use crate::schema::types::{AttrType, Block, Nesting};
+use crate::schema::types::{AttrType, Nesting, SchemaBlock};
 
 /// Past the first attribute, names inside nested blocks and object values
 /// are followed through the schema; only a name that does not exist is an
 /// error (a step of a kind Terraform may convert is left to it).
-pub(super) fn in_block_item(at: &str, b: &Block, name: &str, ops: &[Op]) -> Result<(), Problem> {
+pub(super) fn in_block_item(
+    at: &str,
+    b: &SchemaBlock,
+    name: &str,
+    ops: &[Op],
+) -> Result<(), Problem> {
     if let Some(a) = b.attributes.get(name) {
         return in_attr(at, &a.ty, ops);
     }
@@ -21,7 +26,7 @@ pub(super) fn in_block_item(at: &str, b: &Block, name: &str, ops: &[Op]) -> Resu
     in_block(at, &bt.block, ops)
 }
 
-fn in_block(at: &str, b: &Block, ops: &[Op]) -> Result<(), Problem> {
+fn in_block(at: &str, b: &SchemaBlock, ops: &[Op]) -> Result<(), Problem> {
     match ops.split_first() {
         Some((Op::Attr(a), rest)) => {
             if b.attributes.contains_key(a) || b.block_types.contains_key(a) {
