@@ -98,7 +98,9 @@ fn compile_once(
                     report::error(&failure.error, render);
                     eprintln!("[{stamp}] not written: the last good output in {dir} is kept");
                 }
-                Error::Usage(_) | Error::Output(_) => return Err(failure.error),
+                Error::Usage(_) | Error::Output(_) | Error::Internal(_) => {
+                    return Err(failure.error)
+                }
             }
             return Ok(failure.deps);
         }

@@ -16,13 +16,26 @@ pub enum Error {
     /// the way, another run writing there...): exit code 2. Diagnostics
     /// without a location, so each can carry its fix as help.
     Output(Vec<Diagnostic>),
+    /// A defect of tsdsl itself, not of the script or the set-up: exit code 3.
+    Internal(String),
 }
+
+/// Codes under this prefix are defects of tsdsl (a damaged embedded schema,
+/// a broken invariant): a run that reports one exits with 3, not 1.
+pub const INTERNAL_PREFIX: &str = "tsdsl::internal::";
+pub const INTERNAL_EMBEDDED_SCHEMA: &str = "tsdsl::internal::embedded_schema";
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
+            Error::Script { diagnostics, .. }
+                if diagnostics.iter().any(|d| d.code.starts_with(INTERNAL_PREFIX)) =>
+            {
+                3
+            }
             Error::Script { .. } => 1,
             Error::Io { .. } | Error::Usage(_) | Error::Output(_) => 2,
+            Error::Internal(_) => 3,
         }
     }
 
@@ -33,6 +46,7 @@ impl Error {
             Error::Io { .. } => "tsdsl::cli::io",
             Error::Usage(_) => "tsdsl::cli::usage",
             Error::Output(_) => "tsdsl::output",
+            Error::Internal(_) => "tsdsl::internal",
         }
     }
 
@@ -52,6 +66,7 @@ impl std::fmt::Display for Error {
                 write!(f, "cannot {action} `{}`: {source}", path.display())
             }
             Error::Usage(msg) => f.write_str(msg),
+            Error::Internal(msg) => write!(f, "internal error: {msg}"),
             Error::Output(diagnostics) => {
                 let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
                 f.write_str(&messages.join("; "))

@@ -126,7 +126,7 @@ fn evaluate_in(
     drop(engine);
     let ctx = Rc::try_unwrap(ctx)
         .map(RefCell::into_inner)
-        .map_err(|_| Error::Usage("internal: evaluation state still shared".into()))?;
+        .map_err(|_| Error::Internal("evaluation state still shared".into()))?;
     let mut all = ctx.diagnostics;
     all.extend(diagnostics);
     let sources = sources.borrow().clone();

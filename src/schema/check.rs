@@ -34,6 +34,12 @@ pub fn check_in(
                 s.body(&block, &r.attrs, &[])
             }
             None => {
+                if let Some(why) = schemas.broken(r.kind, &r.type_name) {
+                    let subject = format!("{} `{}`", r.kind.noun(), r.type_name);
+                    diags.push(broken_schema(&r.origin, &subject, &why));
+                    shaped.resources.push(unshaped(&r.attrs));
+                    continue;
+                }
                 let (code, what) = match r.kind {
                     BlockKind::Data => ("tsdsl::schema::unknown_data_source", "data source"),
                     _ => ("tsdsl::schema::unknown_resource_type", "resource type"),
@@ -67,8 +73,13 @@ pub fn check_in(
                 };
                 s.body(&block, &p.config, &[])
             }
-            // a provider we hold no schema for: pass its arguments through
-            None => unshaped(&p.config),
+            None => {
+                if let Some(why) = schemas.broken(BlockKind::Provider, &p.name) {
+                    diags.push(broken_schema(&p.origin, &format!("provider `{}`", p.name), &why));
+                }
+                // a provider we hold no schema for: pass its arguments through
+                unshaped(&p.config)
+            }
         };
         shaped.providers.push(body);
     }
@@ -77,6 +88,18 @@ pub fn check_in(
     super::modules::check_inputs(stack, &modules, &mut diags);
     super::references::check(stack, schemas, &modules, &mut diags);
     (shaped, diags)
+}
+
+/// The schema built into tsdsl for a type it knows did not parse: a defect
+/// of the build, not of the script, so it says so instead of "unknown type".
+fn broken_schema(origin: &crate::model::Origin, subject: &str, why: &str) -> Diagnostic {
+    Diagnostic::error(
+        crate::diagnostics::INTERNAL_EMBEDDED_SCHEMA,
+        format!("internal error: the schema of {subject} built into tsdsl does not parse: {why}"),
+    )
+    .at_path(origin, Vec::new(), Target::Call)
+    .label("its schema is damaged")
+    .help("this is a bug in tsdsl, please report it; `--schema FILE` with the provider's own schema works around it")
 }
 
 /// Without a schema every key stays an attribute, so the output still says

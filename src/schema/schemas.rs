@@ -31,6 +31,9 @@ pub struct Schemas {
     /// types its script uses, not for the 2,400 of the aws provider.
     cache: Mutex<Cache>,
     parsed: AtomicUsize,
+    /// Embedded types whose schema did not decode or parse, with why: a
+    /// defect of the build, reported as such and not as an unknown type.
+    broken: Mutex<Vec<(BlockKind, String, String)>>,
 }
 
 /// `None` remembers a type that does not exist, so suggestions stay cheap.
@@ -68,6 +71,7 @@ impl Schemas {
             providers: EMBEDDED.iter().map(Source::Embedded).collect(),
             cache: Mutex::new(HashMap::new()),
             parsed: AtomicUsize::new(0),
+            broken: Mutex::new(Vec::new()),
         }
     }
 
@@ -78,6 +82,7 @@ impl Schemas {
             providers: Vec::new(),
             cache: Mutex::new(HashMap::new()),
             parsed: AtomicUsize::new(0),
+            broken: Mutex::new(Vec::new()),
         }
     }
 
@@ -183,9 +188,20 @@ impl Schemas {
                     BlockKind::Resource => EmbeddedProvider::find(e.resources, type_name),
                     BlockKind::Data => EmbeddedProvider::find(e.data_sources, type_name),
                 }?;
-                let text = e.json(range)?;
                 self.parsed.fetch_add(1, Ordering::Relaxed);
-                SchemaBlock::from_schema_slice(&text).ok().map(Arc::new)
+                let parsed = e
+                    .json(range)
+                    .ok_or_else(|| "its compressed data does not decode".to_owned())
+                    .and_then(|text| SchemaBlock::from_schema_slice(&text).map_err(|e| e.0));
+                match parsed {
+                    Ok(block) => Some(Arc::new(block)),
+                    Err(why) => {
+                        if let Ok(mut b) = self.broken.lock() {
+                            b.push((kind, type_name.to_owned(), why));
+                        }
+                        None
+                    }
+                }
             }
         }
     }
@@ -218,6 +234,15 @@ impl Schemas {
             return Some("terraform");
         }
         self.provider_of(type_name).map(Source::name)
+    }
+
+    /// Why the embedded schema of a type that exists could not be read, if
+    /// it could not: [`Schemas::block`] answers `None` for it as for an
+    /// unknown type, and callers tell the two apart here.
+    pub fn broken(&self, kind: BlockKind, type_name: &str) -> Option<String> {
+        self.block(kind, type_name);
+        let broken = self.broken.lock().ok()?;
+        broken.iter().find(|(k, t, _)| *k == kind && t == type_name).map(|(_, _, why)| why.clone())
     }
 
     pub fn has_type(&self, kind: BlockKind, type_name: &str) -> bool {
@@ -270,6 +295,14 @@ impl Schemas {
     /// How many types were decompressed and parsed so far (embedded ones).
     pub fn parsed_types(&self) -> usize {
         self.parsed.load(Ordering::Relaxed)
+    }
+}
+
+#[cfg(test)]
+impl Schemas {
+    /// Only the given embedded providers, for tests of a damaged build.
+    pub(crate) fn with_embedded(providers: &'static [EmbeddedProvider]) -> Schemas {
+        Schemas { providers: providers.iter().map(Source::Embedded).collect(), ..Schemas::empty() }
     }
 }
 

@@ -571,3 +571,54 @@ fn a_list_of_objects_with_a_typo_or_a_non_map_is_refused() {
         ["tsdsl::schema::missing_required", "tsdsl::model::undefined_reference"]
     );
 }
+
+/// A build whose embedded schema of a known type is damaged reports an
+/// internal error at the call, never "unknown resource type".
+#[test]
+fn a_damaged_embedded_schema_is_an_internal_error_not_an_unknown_type() {
+    use super::embedded::EmbeddedProvider;
+    let bad_json = br#"{"block":{"attributes":{"name":{"type":"strng"}}}}"#;
+    let frame = ruzstd::encoding::compress_to_vec(
+        &bad_json[..],
+        ruzstd::encoding::CompressionLevel::Fastest,
+    );
+    let len = frame.len();
+    let mut blob = frame;
+    blob.extend_from_slice(b"not a zstd frame");
+    let blob: &'static [u8] = Box::leak(blob.into_boxed_slice());
+    let resources: &'static [(&'static str, usize, usize)] =
+        Box::leak(Box::new([("demo_bad_frame", len, 16), ("demo_bad_json", 0, len)]));
+    let providers: &'static [EmbeddedProvider] = Box::leak(Box::new([EmbeddedProvider {
+        name: "demo",
+        address: "example.com/x/demo",
+        blob,
+        provider: (len, 16),
+        resources,
+        data_sources: &[],
+    }]));
+    let schemas = Schemas::with_embedded(providers);
+    let mut stack = Stack::new("test");
+    stack.resources = vec![
+        resource(BlockKind::Resource, "demo_bad_json", vec![("name", s("x"))]),
+        resource(BlockKind::Resource, "demo_bad_frame", vec![]),
+        resource(BlockKind::Resource, "demo_unknown", vec![]),
+    ];
+    let (_, diags) = check(&stack, &schemas);
+    assert_eq!(
+        codes(&diags),
+        [
+            crate::diagnostics::INTERNAL_EMBEDDED_SCHEMA,
+            crate::diagnostics::INTERNAL_EMBEDDED_SCHEMA,
+            "tsdsl::schema::unknown_resource_type"
+        ],
+        "{diags:#?}"
+    );
+    assert!(diags[0].message.contains("resource type `demo_bad_json`"), "{}", diags[0].message);
+    assert!(diags[0].message.contains("unknown type `strng`"), "{}", diags[0].message);
+    assert!(diags[1].message.contains("does not decode"), "{}", diags[1].message);
+    let err = crate::diagnostics::Error::Script {
+        diagnostics: diags,
+        sources: crate::diagnostics::SourceMap::default(),
+    };
+    assert_eq!(err.exit_code(), 3);
+}

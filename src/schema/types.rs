@@ -84,42 +84,16 @@ fn err<T>(msg: impl Into<String>) -> Result<T> {
 }
 
 impl SchemaBlock {
-    /// From `{"attributes": {...}, "block_types": {...}}`.
-    pub fn from_json(j: &Json) -> Result<SchemaBlock> {
-        let mut b = SchemaBlock::default();
-        if let Some(attrs) = j.get("attributes") {
-            let Some(attrs) = attrs.as_object() else {
-                return err("`attributes` is not an object");
-            };
-            for (name, a) in attrs {
-                named(name)?;
-                b.attributes
-                    .insert(name.clone(), Attribute::from_json(a).map_err(|e| within(name, e))?);
-            }
-        }
-        if let Some(bts) = j.get("block_types") {
-            let Some(bts) = bts.as_object() else {
-                return err("`block_types` is not an object");
-            };
-            for (name, bt) in bts {
-                named(name)?;
-                b.block_types
-                    .insert(name.clone(), BlockType::from_json(bt).map_err(|e| within(name, e))?);
-            }
-        }
-        Ok(b)
-    }
-
-    /// From a type's entry, `{"version": 0, "block": {...}}`.
+    /// From a type's entry, `{"version": 0, "block": {...}}`, already parsed
+    /// (a `--schema` file is read whole).
     pub fn from_schema_json(j: &Json) -> Result<SchemaBlock> {
-        match j.get("block") {
-            Some(b) => SchemaBlock::from_json(b),
-            None => err("no `block`"),
-        }
+        let raw = RawSchema::deserialize(j).map_err(|e| ParseError(e.to_string()))?;
+        raw.block.into_block()
     }
 
     /// The same from JSON text, without building a `serde_json::Value`
     /// first: the embedded types are parsed this way, on the startup path.
+    /// Both go through the one set of `Raw*` shapes below.
     pub fn from_schema_slice(text: &[u8]) -> Result<SchemaBlock> {
         let raw: RawSchema = serde_json::from_slice(text).map_err(|e| ParseError(e.to_string()))?;
         raw.block.into_block()
@@ -183,10 +157,12 @@ impl RawBlock {
     fn into_block(self) -> Result<SchemaBlock> {
         let mut b = SchemaBlock::default();
         for (name, a) in self.attributes {
+            named(&name)?;
             let a = a.into_attribute().map_err(|e| within(&name, e))?;
             b.attributes.insert(name, a);
         }
         for (name, bt) in self.block_types {
+            named(&name)?;
             let nesting =
                 Nesting::from_json(Some(&bt.nesting_mode)).map_err(|e| within(&name, e))?;
             let block = bt.block.into_block().map_err(|e| within(&name, e))?;
@@ -207,6 +183,7 @@ impl RawAttr {
                 let mode = Nesting::from_json(Some(&nt.nesting_mode))?;
                 let mut attributes = IndexMap::new();
                 for (name, a) in nt.attributes {
+                    named(&name)?;
                     let a = a.into_attribute().map_err(|e| within(&name, e))?;
                     attributes.insert(name, a);
                 }
@@ -240,36 +217,6 @@ pub(crate) fn named(name: &str) -> Result<()> {
 
 fn within(name: &str, e: ParseError) -> ParseError {
     ParseError(format!("{name}: {}", e.0))
-}
-
-impl Attribute {
-    fn from_json(j: &Json) -> Result<Attribute> {
-        let flag = |k: &str| j.get(k).and_then(Json::as_bool).unwrap_or(false);
-        let ty = if let Some(t) = j.get("type") {
-            AttrType::from_json(t)?
-        } else if let Some(nt) = j.get("nested_type") {
-            let mode = Nesting::from_json(nt.get("nesting_mode"))?;
-            let mut attributes = IndexMap::new();
-            if let Some(attrs) = nt.get("attributes").and_then(Json::as_object) {
-                for (name, a) in attrs {
-                    attributes.insert(
-                        name.clone(),
-                        Attribute::from_json(a).map_err(|e| within(name, e))?,
-                    );
-                }
-            }
-            AttrType::Nested { mode, attributes }
-        } else {
-            return err("attribute without `type` or `nested_type`");
-        };
-        Ok(Attribute {
-            ty,
-            required: flag("required"),
-            optional: flag("optional"),
-            computed: flag("computed"),
-            sensitive: flag("sensitive"),
-        })
-    }
 }
 
 impl AttrType {
@@ -350,16 +297,6 @@ impl Nesting {
 }
 
 impl BlockType {
-    fn from_json(j: &Json) -> Result<BlockType> {
-        let nesting = Nesting::from_json(j.get("nesting_mode"))?;
-        let block = match j.get("block") {
-            Some(b) => SchemaBlock::from_json(b)?,
-            None => SchemaBlock::default(),
-        };
-        let num = |k: &str| j.get(k).and_then(Json::as_u64).unwrap_or(0);
-        Ok(BlockType { nesting, block, min_items: num("min_items"), max_items: num("max_items") })
-    }
-
     /// At most one block: a single map is the natural way to write it.
     pub fn is_single(&self) -> bool {
         matches!(self.nesting, Nesting::Single | Nesting::Group) || self.max_items == 1
@@ -404,17 +341,27 @@ mod tests {
             },
             "block_types": {"timeouts": {"nesting_mode": "single", "block": {}}}
         });
-        let b = SchemaBlock::from_json(&j).unwrap();
+        let b = SchemaBlock::from_schema_json(&serde_json::json!({ "block": j })).unwrap();
         assert_eq!(b.attributes["tags"].ty.to_string(), "map of string");
         assert!(b.attributes["arn"].is_output_only());
         assert!(matches!(b.attributes["set"].ty, AttrType::Nested { mode: Nesting::List, .. }));
         assert!(b.block_types["timeouts"].is_single());
-        assert_eq!(b.argument_names().collect::<Vec<_>>(), vec!["tags", "set", "timeouts"]);
+        assert_eq!(b.argument_names().collect::<Vec<_>>(), vec!["set", "tags", "timeouts"]);
     }
 
     #[test]
     fn rejects_unknown_types() {
         assert!(AttrType::from_json(&serde_json::json!("strng")).is_err());
         assert!(AttrType::from_json(&serde_json::json!(["list"])).is_err());
+    }
+
+    #[test]
+    fn names_that_are_not_identifiers_are_refused_at_every_depth() {
+        let bad = serde_json::json!({"block": {"block_types": {"b": {"nesting_mode": "list",
+            "block": {"attributes": {"x\"y": {"type": "string"}}}}}}});
+        let e = SchemaBlock::from_schema_json(&bad).unwrap_err();
+        assert!(e.0.starts_with("b: `x\"y` is not a valid Terraform name"), "{}", e.0);
+        let text = serde_json::to_vec(&bad).unwrap();
+        assert_eq!(SchemaBlock::from_schema_slice(&text).unwrap_err(), e);
     }
 }
