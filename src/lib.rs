@@ -2,10 +2,14 @@
 //!
 //! One direction of flow: script → [`engine`] → [`model`] → [`schema`]
 //! (checks) → [`emit`]. [`diagnostics`] is the one error type every phase
-//! reports with; [`cli`] is the thin clap front end.
+//! reports with; [`checks`] holds the pure value checks (CIDR math, naming
+//! rules, catalogs) the engine and the schema phase share; [`docs`] renders
+//! the stdlib reference; [`cli`] is the thin clap front end.
 
+pub mod checks;
 pub mod cli;
 pub mod diagnostics;
+pub mod docs;
 pub mod emit;
 pub mod engine;
 pub mod model;

@@ -1,5 +1,6 @@
 use crate::diagnostics::Error;
-use crate::engine::{stdlib_modules, stdlib_reference, stdlib_source};
+use crate::docs::stdlib_reference;
+use crate::engine::{stdlib_modules, stdlib_source};
 
 use super::args::StdlibArgs;
 

@@ -2,10 +2,9 @@
 //! `stdlib/`, then the script's own folder), and the primitives the stdlib
 //! is built on. Evaluating a script yields a [`model::Stack`](crate::model::Stack).
 
-mod checks;
 mod context;
 mod convert;
-mod docs;
+mod declarations;
 mod errors;
 mod handle;
 mod lookup;
@@ -23,7 +22,9 @@ use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
-pub use docs::stdlib_reference;
+pub use declarations::{
+    stdlib_declarations, BlockDecl, Literal, ModuleDecl, OptionDecl, ResultDecl, RuleDecl,
+};
 pub use handle::{Handle, TfExpr};
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::Limits;

@@ -5,13 +5,13 @@ use rhai::{Dynamic, Engine, NativeCallContext};
 use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{BlockKind, ModuleCall, PathSeg, Provider, Reference, Resource, Value};
 
-use super::super::checks;
 use super::super::context::CtxRef;
 use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind};
 use super::super::nothing::nothing_arg;
 use super::meta::take_meta;
 use super::{duplicate, identifier_arg, map_arg, name_arg, origin_of, report, values_of, Res};
+use crate::checks;
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     for (fname, kind) in [("resource", BlockKind::Resource), ("data", BlockKind::Data)] {

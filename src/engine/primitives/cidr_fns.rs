@@ -4,9 +4,9 @@ use rhai::{Engine, Module, NativeCallContext, INT};
 
 use crate::diagnostics::{Diagnostic, Target};
 
-use super::super::checks::cidr;
 use super::super::errors::raise;
 use super::{origin_of, Res};
+use crate::checks::cidr;
 
 fn parsed(nc: &NativeCallContext, s: &str) -> Res<cidr::Cidr> {
     cidr::parse(s).map_err(|m| {

@@ -16,7 +16,6 @@ use rhai::{Dynamic, Engine, Map, NativeCallContext, INT};
 use crate::diagnostics::{did_you_mean, line_col_of, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Site};
 
-use super::super::checks::{self, cidr};
 use super::super::context::CtxRef;
 use super::super::errors::raise;
 use super::super::handle::{Handle, TfExpr};
@@ -26,6 +25,7 @@ use super::spec::{
     self, is_plan_time, is_plan_time_itself, same, OptionSpec, PlanTime, Rule, SpecError, Ty,
 };
 use super::{origin_of, report, Res};
+use crate::checks::{self, cidr};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();

@@ -12,10 +12,10 @@ use rhai::{Dynamic, Map};
 
 use crate::diagnostics::did_you_mean;
 
-use super::super::checks::CHECKS;
 use super::super::convert::has_tokens;
 use super::super::handle::{Handle, TfExpr};
 use super::results::Results;
+use crate::checks::CHECKS;
 
 pub(crate) const BLOCK_KEYS: &[&str] = &["block", "doc", "options", "results", "rules"];
 pub(crate) const OPTION_KEYS: &[&str] = &[
