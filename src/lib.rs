@@ -16,3 +16,4 @@ pub mod model;
 pub mod output;
 pub mod pipeline;
 pub mod schema;
+pub mod syntax;

@@ -7,7 +7,6 @@
 
 mod diagnostic;
 mod error;
-pub mod locate;
 mod render;
 mod resolve;
 mod source_map;

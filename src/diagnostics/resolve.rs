@@ -5,9 +5,9 @@ use std::ops::Range;
 
 use crate::model::Site;
 
-use super::locate::{call_span, find_in_call, token_at};
-use super::source_map::{offset_of, SourceMap};
+use super::source_map::SourceMap;
 use super::{Locus, Target};
+use crate::syntax::Part;
 
 /// A resolved place: file name, byte span, and the stdlib frames that led
 /// there (shown as notes, never as labels).
@@ -21,9 +21,9 @@ pub struct Place {
 pub fn resolve(locus: &Locus, sources: &SourceMap) -> Option<Place> {
     match locus {
         Locus::Site(site) => {
-            let text = sources.get(&site.file)?;
-            let off = offset_of(text, site.line, site.col)?;
-            Some(place(site, token_at(text, off), Vec::new()))
+            let index = sources.index(&site.file)?;
+            let off = index.offset(site.line, site.col)?;
+            Some(place(site, index.token_at(off), Vec::new()))
         }
         Locus::Bytes { file, span } => {
             let text = sources.get(file)?;
@@ -53,9 +53,10 @@ pub fn resolve(locus: &Locus, sources: &SourceMap) -> Option<Place> {
             if !path.is_empty() {
                 let mut partial = None;
                 for (idx, site) in &operator {
-                    let Some(text) = sources.get(&site.file) else { continue };
-                    let Some(off) = offset_of(text, site.line, site.col) else { continue };
-                    match find_in_call(text, off, path, *target) {
+                    let Some(index) = sources.index(&site.file) else { continue };
+                    let Some(off) = index.offset(site.line, site.col) else { continue };
+                    let part = if *target == Target::Key { Part::Key } else { Part::Value };
+                    match index.find_in_call(off, path, part) {
                         Some(found) if found.complete => {
                             return Some(place(site, found.span, notes_from(*idx)));
                         }
@@ -70,17 +71,17 @@ pub fn resolve(locus: &Locus, sources: &SourceMap) -> Option<Place> {
                 }
             }
             if let Some((idx, site)) = operator.first() {
-                let text = sources.get(&site.file)?;
-                let off = offset_of(text, site.line, site.col)?;
-                return Some(place(site, call_span(text, off), notes_from(*idx)));
+                let index = sources.index(&site.file)?;
+                let off = index.offset(site.line, site.col)?;
+                return Some(place(site, index.call_span(off), notes_from(*idx)));
             }
             // Nothing the operator wrote: fall back to the innermost frame.
             let site = frames.last()?;
-            let text = sources.get(&site.file)?;
-            let off = offset_of(text, site.line, site.col)?;
+            let index = sources.index(&site.file)?;
+            let off = index.offset(site.line, site.col)?;
             let span = match target {
-                Target::Call => call_span(text, off),
-                _ => token_at(text, off),
+                Target::Call => index.call_span(off),
+                _ => index.token_at(off),
             };
             Some(place(site, span, Vec::new()))
         }

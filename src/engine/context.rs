@@ -6,7 +6,6 @@ use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::model::{Stack, Value};
 use crate::schema::Schemas;
 
-use super::order::KeyOrders;
 use super::remote::RemoteStacks;
 
 /// What one evaluation builds up. Primitives reach it through a shared
@@ -25,7 +24,6 @@ pub(crate) struct Ctx {
     pub remotes: RemoteStacks,
     /// Every file read so far, shared with the module resolver.
     pub sources: Rc<RefCell<SourceMap>>,
-    pub key_orders: KeyOrders,
 }
 
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
@@ -45,19 +43,18 @@ impl Ctx {
             schemas,
             remotes,
             sources,
-            key_orders: KeyOrders::default(),
         }
     }
 
     /// The operator's key order for argument `arg` of the call `origin`,
     /// applied to `map`.
     pub fn in_written_order(
-        &mut self,
+        &self,
         origin: &crate::model::Origin,
         arg: usize,
         map: indexmap::IndexMap<String, crate::model::Value>,
     ) -> indexmap::IndexMap<String, crate::model::Value> {
-        let order = self.key_orders.of(&self.sources.borrow(), origin, arg);
+        let order = super::order::key_order(&self.sources.borrow(), origin, arg);
         super::order::reorder(map, &order)
     }
 

@@ -43,7 +43,7 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
     // only a consequence (rustc labels both).
     if let Some(here) = site(file, err.1) {
         let offset = crate::diagnostics::offset_of(text, here.line, here.col);
-        let open = offset.and_then(|o| crate::diagnostics::locate::unclosed_delimiter(text, o));
+        let open = offset.and_then(|o| crate::syntax::FileIndex::new(text).unclosed_delimiter(o));
         if let Some(span) = open {
             let delim = text.get(span.clone()).unwrap_or("(").to_owned();
             let close = match delim.as_str() {
@@ -107,7 +107,7 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
     let comma = match (&*err.0, site(file, err.1)) {
         (ParseErrorType::MissingToken(tok, _), Some(s)) if tok == "," => {
             offset_of(text, s.line, s.col)
-                .and_then(|o| crate::diagnostics::locate::token_before(text, o))
+                .and_then(|o| crate::syntax::FileIndex::new(text).token_before(o))
         }
         _ => None,
     };
@@ -496,9 +496,9 @@ pub(crate) fn operator_terms(text: &str) -> String {
 /// The exact place of argument `n` of the innermost call the operator wrote.
 pub(crate) fn arg_locus(sources: &SourceMap, origin: &Origin, n: usize) -> Option<Locus> {
     let site = origin.frames.iter().rev().find(|s| SourceMap::is_operator_file(&s.file))?;
-    let text = sources.get(&site.file)?;
-    let off = offset_of(text, site.line, site.col)?;
-    let span = crate::diagnostics::locate::call_arg(text, off, n)?;
+    let index = sources.index(&site.file)?;
+    let off = index.offset(site.line, site.col)?;
+    let span = index.call_arg(off, n)?;
     Some(Locus::Bytes { file: site.file.clone(), span })
 }
 

@@ -4,8 +4,7 @@
 
 use rhai::{Dynamic, Position, Scope};
 
-use crate::diagnostics::locate::key_read;
-use crate::diagnostics::{did_you_mean, offset_of, Diagnostic, Locus, SourceMap};
+use crate::diagnostics::{did_you_mean, Diagnostic, Locus, SourceMap};
 
 /// `net.vpc_idd`: a key the map does not have, labelled at the key, with
 /// did-you-mean over the keys it does have when the map is still known.
@@ -16,9 +15,10 @@ pub(super) fn missing_key(
     sources: &SourceMap,
     scope: Option<&Scope>,
 ) -> Option<Diagnostic> {
-    let text = sources.get(file)?;
-    let offset = offset_of(text, pos.line()? as u32, pos.position().unwrap_or(1) as u32)?;
-    let (span, receiver) = key_read(text, offset, key)?;
+    let index = sources.index(file)?;
+    let text = index.text();
+    let offset = index.offset(pos.line()? as u32, pos.position().unwrap_or(1) as u32)?;
+    let (span, receiver) = index.key_read(offset, key)?;
     let exact_keys = receiver.as_deref().zip(scope).and_then(|(r, s)| keys_of(r, s));
     let exact = exact_keys.is_some();
     // Inside a function the map is gone with its scope: suggest from the

@@ -3,8 +3,9 @@
 //! source tells (an in-place method such as `replace`, an `if` without
 //! `else`, `get` of an absent key).
 
-use crate::diagnostics::{offset_of, Diagnostic, Locus, SourceMap, Target};
+use crate::diagnostics::{Diagnostic, Locus, SourceMap, Target};
 use crate::model::Origin;
+use crate::syntax::{FileIndex, Part};
 
 use super::errors::arg_locus;
 
@@ -82,8 +83,8 @@ pub(crate) fn nothing_arg(
         Some(locus) => {
             let why = match &locus {
                 Locus::Bytes { file, span } => sources
-                    .get(file)
-                    .and_then(|t| explain_expr(t, span.clone(), 0))
+                    .index(file)
+                    .and_then(|t| explain_expr(&t, span.clone(), 0))
                     .map(|w| (file.clone(), w)),
                 _ => None,
             };
@@ -106,18 +107,17 @@ fn explain_nothing(
     origin: &Origin,
     path: &[crate::model::PathSeg],
 ) -> (Option<Locus>, Option<String>, Option<Why>) {
-    use crate::diagnostics::locate::{call_arg, find_in_call};
     for site in origin.frames.iter().rev().filter(|s| SourceMap::is_operator_file(&s.file)) {
-        let Some(text) = sources.get(&site.file) else { continue };
-        let Some(off) = offset_of(text, site.line, site.col) else { continue };
+        let Some(index) = sources.index(&site.file) else { continue };
+        let Some(off) = index.offset(site.line, site.col) else { continue };
         let span = if path.is_empty() {
-            call_arg(text, off, 1)
+            index.call_arg(off, 1)
         } else {
-            find_in_call(text, off, path, Target::Value).filter(|f| f.complete).map(|f| f.span)
+            index.find_in_call(off, path, Part::Value).filter(|f| f.complete).map(|f| f.span)
         };
         if let Some(span) = span {
             let locus = Locus::Bytes { file: site.file.clone(), span: span.clone() };
-            return (Some(locus), Some(site.file.clone()), explain_expr(text, span, 0));
+            return (Some(locus), Some(site.file.clone()), explain_expr(&index, span, 0));
         }
     }
     (None, None, None)
@@ -131,8 +131,8 @@ struct Why {
     at: std::ops::Range<usize>,
 }
 
-fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<Why> {
-    use crate::diagnostics::locate::binding_of;
+fn explain_expr(index: &FileIndex, span: std::ops::Range<usize>, hops: u8) -> Option<Why> {
+    let text = index.text();
     let raw = text.get(span.clone())?;
     let base = span.start + (raw.len() - raw.trim_start().len());
     let expr = raw.trim();
@@ -141,16 +141,17 @@ fn explain_expr(text: &str, span: std::ops::Range<usize>, hops: u8) -> Option<Wh
             && s.chars().all(|c| c == '_' || c.is_ascii_alphanumeric())
     };
     if hops < 4 && is_name(expr) {
-        let bound = binding_of(text, span.start, expr)?;
-        return explain_expr(text, bound, hops + 1);
+        let bound = index.binding_of(span.start, expr)?;
+        return explain_expr(index, bound, hops + 1);
     }
     if let Some(body) = expr.strip_prefix('`') {
         // A template: look at each `${name}` it interpolates.
         for piece in body.split("${").skip(1) {
             let name = piece.split('}').next().unwrap_or("").trim();
             if hops < 4 && is_name(name) {
-                if let Some(found) =
-                    binding_of(text, span.start, name).and_then(|b| explain_expr(text, b, hops + 1))
+                if let Some(found) = index
+                    .binding_of(span.start, name)
+                    .and_then(|b| explain_expr(index, b, hops + 1))
                 {
                     return Some(found);
                 }
@@ -236,15 +237,15 @@ mod tests {
     fn a_unit_value_is_traced_to_the_call_that_made_it() {
         let src = "let n = \"media-bucket\".replace(\"-\", \"_\");\nf(#{ bucket: n });";
         let at = src.find("n }").unwrap();
-        let w = explain_expr(src, at..at + 1, 0).unwrap();
+        let w = explain_expr(&FileIndex::new(src), at..at + 1, 0).unwrap();
         assert_eq!(w.why, "`replace` changes the string in place and returns nothing");
         assert!(w.fix.contains("variable"), "{}", w.fix);
         assert_eq!(&src[w.at], "replace");
         let src = "let l = [1];\nlet m = l.push(2);\nf(#{ x: `${m}` });";
         let at = src.find("`$").unwrap();
-        let w = explain_expr(src, at..src.len() - 4, 0).unwrap();
+        let w = explain_expr(&FileIndex::new(src), at..src.len() - 4, 0).unwrap();
         assert_eq!(w.why, "`push` changes the list in place and returns nothing");
         assert_eq!(&src[w.at], "push");
-        assert!(explain_expr("f(#{ x: y })", 8..9, 0).is_none());
+        assert!(explain_expr(&FileIndex::new("f(#{ x: y })"), 8..9, 0).is_none());
     }
 }

@@ -2,54 +2,19 @@
 //! literal in the source says in which order the keys were written, and
 //! the output follows it.
 
-use std::collections::HashMap;
-use std::rc::Rc;
-
 use indexmap::IndexMap;
 
-use crate::diagnostics::locate::{KeyOrder, Lexed};
 use crate::diagnostics::SourceMap;
 use crate::model::{Origin, Value};
+use crate::syntax::KeyOrder;
 
-/// Lexed files of one evaluation, so each file is lexed once however many
-/// blocks it declares.
-#[derive(Default)]
-pub(crate) struct KeyOrders {
-    files: HashMap<String, Rc<File>>,
-}
-
-/// A file's tokens and where each of its lines starts.
-struct File {
-    lexed: Lexed,
-    line_starts: Vec<usize>,
-}
-
-impl File {
-    fn new(text: &str) -> Self {
-        let line_starts =
-            std::iter::once(0).chain(text.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        File { lexed: Lexed::new(text), line_starts }
-    }
-
-    /// Byte offset of a 1-based line and column (columns count characters).
-    fn offset(&self, text: &str, line: u32, col: u32) -> Option<usize> {
-        let start = *self.line_starts.get((line as usize).checked_sub(1)?)?;
-        let rest = text.get(start..)?;
-        let col = (col as usize).saturating_sub(1);
-        rest.char_indices().nth(col).map(|(i, _)| start + i)
-    }
-}
-
-impl KeyOrders {
-    /// The key order of argument `arg` of the primitive call `origin`.
-    pub fn of(&mut self, sources: &SourceMap, origin: &Origin, arg: usize) -> KeyOrder {
-        let Some(site) = origin.innermost() else { return KeyOrder::Unknown };
-        let Some(text) = sources.get(&site.file) else { return KeyOrder::Unknown };
-        let file =
-            self.files.entry(site.file.clone()).or_insert_with(|| Rc::new(File::new(text))).clone();
-        let Some(offset) = file.offset(text, site.line, site.col) else { return KeyOrder::Unknown };
-        file.lexed.key_order(text, offset).into_iter().nth(arg).unwrap_or(KeyOrder::Unknown)
-    }
+/// The key order of argument `arg` of the primitive call `origin`, from the
+/// syntax index of the file that holds the call (built once per file).
+pub(crate) fn key_order(sources: &SourceMap, origin: &Origin, arg: usize) -> KeyOrder {
+    let Some(site) = origin.innermost() else { return KeyOrder::Unknown };
+    let Some(index) = sources.index(&site.file) else { return KeyOrder::Unknown };
+    let Some(offset) = index.offset(site.line, site.col) else { return KeyOrder::Unknown };
+    index.key_order(offset).into_iter().nth(arg).unwrap_or(KeyOrder::Unknown)
 }
 
 /// `map` with the keys the literal names first, in its order, then any

@@ -82,7 +82,7 @@ pub fn everything() -> (Stack, Shaped) {
     let provider_body = |region: &str| {
         body(vec![
             attr("region", s(region)),
-            Item::Block(Block::new(
+            Item::Block(ShapedBlock::new(
                 "default_tags",
                 vec![],
                 body(vec![attr(
@@ -261,7 +261,7 @@ pub fn everything() -> (Stack, Shaped) {
     let ami_body = body(vec![
         attr("most_recent", Value::Bool(true)),
         attr("owners", Value::List(vec![s("amazon")])),
-        Item::Block(Block::new(
+        Item::Block(ShapedBlock::new(
             "filter",
             vec![],
             body(vec![
@@ -269,7 +269,7 @@ pub fn everything() -> (Stack, Shaped) {
                 attr("values", Value::List(vec![s("al2023-ami-*-x86_64")])),
             ]),
         )),
-        Item::Block(Block::new(
+        Item::Block(ShapedBlock::new(
             "filter",
             vec![],
             body(vec![attr("name", s("state")), attr("values", Value::List(vec![s("available")]))]),
@@ -326,7 +326,7 @@ pub fn everything() -> (Stack, Shaped) {
     let sg_body = body(vec![
         attr("name", Value::Expr("each.key".into())),
         attr("vpc_id", Value::Ref(r("aws_vpc", &["main", "id"]))),
-        Item::Block(Block::new(
+        Item::Block(ShapedBlock::new(
             "ingress",
             vec![],
             body(vec![
@@ -336,7 +336,7 @@ pub fn everything() -> (Stack, Shaped) {
                 attr("cidr_blocks", Value::List(vec![s("10.0.0.0/8")])),
             ]),
         )),
-        Item::Block(Block::new("egress", vec![], body(vec![]))),
+        Item::Block(ShapedBlock::new("egress", vec![], body(vec![]))),
         attr("splat", Value::Ref(Reference::new("aws_subnet").attr("private").splat().attr("id"))),
         attr("keyed", Value::Ref(Reference::new("var").attr("subnets").key("a b").attr("cidr"))),
     ]);
@@ -533,21 +533,25 @@ pub fn edges() -> (Stack, Shaped) {
         attr("ami", Value::Ref(Reference::new("data").attr("aws_ami").attr("al2").attr("id"))),
         attr("vpc_security_group_ids", Value::List(long_list)),
         attr("x", Value::Int(1)),
-        Item::Block(Block::new(
+        Item::Block(ShapedBlock::new(
             "ebs_block_device",
             vec![],
             body(vec![
                 attr("device_name", s("/dev/sdb")),
-                Item::Block(Block::new("inner", vec![], body(vec![attr("k", Value::Int(1))]))),
+                Item::Block(ShapedBlock::new(
+                    "inner",
+                    vec![],
+                    body(vec![attr("k", Value::Int(1))]),
+                )),
                 attr("tags", Value::Map(IndexMap::new())),
             ]),
         )),
-        Item::Block(Block::new(
+        Item::Block(ShapedBlock::new(
             "dynamic",
             vec!["setting".into()],
             body(vec![
                 attr("for_each", e("var.settings")),
-                Item::Block(Block::new(
+                Item::Block(ShapedBlock::new(
                     "content",
                     vec![],
                     body(vec![attr("name", e("setting.value.name"))]),
