@@ -80,6 +80,9 @@ pub(crate) fn variables(stack: &model::Stack) -> Vec<Block> {
             if v.sensitive {
                 entries.push(Entry::Attr("sensitive".into(), Node::Leaf("true".into())));
             }
+            if v.ephemeral {
+                entries.push(Entry::Attr("ephemeral".into(), Node::Leaf("true".into())));
+            }
             if let Some(n) = v.nullable {
                 entries.push(Entry::Attr("nullable".into(), Node::Leaf(n.to_string())));
             }
@@ -107,10 +110,18 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Block> {
             .collect();
         blocks.push(Block::new("locals", vec![], entries));
     }
+    let scoped = super::language::scoped(stack);
     for (i, r) in stack.resources.iter().enumerate() {
-        blocks.push(resource(r, shaped.resources.get(i)));
+        if !scoped.contains(&r.address().as_str()) {
+            blocks.push(resource(r, shaped.resources.get(i)));
+        }
     }
     blocks.extend(stack.modules.iter().map(module));
+    let data_block = |i: usize| match stack.resources.get(i) {
+        Some(r) => resource(r, shaped.resources.get(i)),
+        None => Block::new("data", vec![], vec![]),
+    };
+    blocks.extend(super::language::hcl_blocks(stack, &data_block));
     blocks
 }
 
@@ -171,10 +182,14 @@ pub(crate) fn outputs(stack: &model::Stack) -> Vec<Block> {
             if o.sensitive {
                 entries.push(Entry::Attr("sensitive".into(), Node::Leaf("true".into())));
             }
+            if o.ephemeral {
+                entries.push(Entry::Attr("ephemeral".into(), Node::Leaf("true".into())));
+            }
             if !o.depends_on.is_empty() {
                 entries.push(Entry::Blank);
                 entries.push(Entry::Attr("depends_on".into(), refs(&o.depends_on)));
             }
+            entries.extend(super::language::conditions("precondition", &o.preconditions));
             Block::new("output", vec![o.name.clone()], entries)
         })
         .collect()
@@ -228,6 +243,8 @@ fn lifecycle(l: &model::Lifecycle) -> Vec<Entry> {
     if !l.replace_triggered_by.is_empty() {
         entries.push(Entry::Attr("replace_triggered_by".into(), refs(&l.replace_triggered_by)));
     }
+    entries.extend(super::language::conditions("precondition", &l.preconditions));
+    entries.extend(super::language::conditions("postcondition", &l.postconditions));
     entries
 }
 

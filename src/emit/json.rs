@@ -73,6 +73,9 @@ pub(crate) fn variables(stack: &model::Stack) -> Map<String, J> {
         if v.sensitive {
             body.insert("sensitive".into(), J::Bool(true));
         }
+        if v.ephemeral {
+            body.insert("ephemeral".into(), J::Bool(true));
+        }
         if let Some(n) = v.nullable {
             body.insert("nullable".into(), J::Bool(n));
         }
@@ -102,23 +105,12 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
     }
     let mut data = Map::new();
     let mut resources = Map::new();
+    let scoped = super::language::scoped(stack);
     for (i, r) in stack.resources.iter().enumerate() {
-        let mut body = Map::new();
-        if !r.checkov_skips.is_empty() {
-            let skips: Vec<String> = r
-                .checkov_skips
-                .iter()
-                .map(|(id, why)| format!("checkov:skip={id}:{why}"))
-                .collect();
-            // `//` is JSON syntax's comment property.
-            body.insert("//".into(), J::String(skips.join("; ")));
+        if scoped.contains(&r.address().as_str()) {
+            continue;
         }
-        leading_meta(&mut body, &r.meta);
-        match shaped.resources.get(i) {
-            Some(b) => body.extend(body_object(b)),
-            None => body.extend(r.attrs.iter().map(|(k, v)| (k.clone(), value(v)))),
-        }
-        trailing_meta(&mut body, &r.meta, true);
+        let body = resource_body(r, shaped.resources.get(i));
         let target = if r.kind == BlockKind::Data { &mut data } else { &mut resources };
         let of_type = target.entry(r.type_name.clone()).or_insert_with(|| J::Object(Map::new()));
         if let J::Object(m) = of_type {
@@ -149,7 +141,29 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
     if !modules.is_empty() {
         out.insert("module".into(), J::Object(modules));
     }
+    let data_body = |i: usize| match stack.resources.get(i) {
+        Some(r) => resource_body(r, shaped.resources.get(i)),
+        None => Map::new(),
+    };
+    super::language::json_blocks(stack, &mut out, &data_body);
     out
+}
+
+fn resource_body(r: &model::Resource, shaped: Option<&model::Body>) -> Map<String, J> {
+    let mut body = Map::new();
+    if !r.checkov_skips.is_empty() {
+        let skips: Vec<String> =
+            r.checkov_skips.iter().map(|(id, why)| format!("checkov:skip={id}:{why}")).collect();
+        // `//` is JSON syntax's comment property.
+        body.insert("//".into(), J::String(skips.join("; ")));
+    }
+    leading_meta(&mut body, &r.meta);
+    match shaped {
+        Some(b) => body.extend(body_object(b)),
+        None => body.extend(r.attrs.iter().map(|(k, v)| (k.clone(), value(v)))),
+    }
+    trailing_meta(&mut body, &r.meta, true);
+    body
 }
 
 pub(crate) fn outputs(stack: &model::Stack) -> Map<String, J> {
@@ -163,8 +177,14 @@ pub(crate) fn outputs(stack: &model::Stack) -> Map<String, J> {
         if o.sensitive {
             body.insert("sensitive".into(), J::Bool(true));
         }
+        if o.ephemeral {
+            body.insert("ephemeral".into(), J::Bool(true));
+        }
         if !o.depends_on.is_empty() {
             body.insert("depends_on".into(), traversals(&o.depends_on));
+        }
+        if !o.preconditions.is_empty() {
+            body.insert("precondition".into(), super::language::json_conditions(&o.preconditions));
         }
         outs.insert(o.name.clone(), J::Object(body));
     }
@@ -207,6 +227,12 @@ fn trailing_meta(body: &mut Map<String, J>, meta: &Meta, with_lifecycle: bool) {
     }
     if !l.replace_triggered_by.is_empty() {
         lc.insert("replace_triggered_by".into(), traversals(&l.replace_triggered_by));
+    }
+    if !l.preconditions.is_empty() {
+        lc.insert("precondition".into(), super::language::json_conditions(&l.preconditions));
+    }
+    if !l.postconditions.is_empty() {
+        lc.insert("postcondition".into(), super::language::json_conditions(&l.postconditions));
     }
     if !lc.is_empty() {
         body.insert("lifecycle".into(), J::Array(vec![J::Object(lc)]));

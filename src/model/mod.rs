@@ -5,6 +5,7 @@
 //! imports `rhai` or `hcl`, so each phase can be tested on plain values.
 
 mod body;
+mod language;
 mod origin;
 mod providers;
 mod reference;
@@ -13,6 +14,7 @@ mod stack;
 mod value;
 
 pub use body::{Block, Body, Item};
+pub use language::{Check, Condition, Import, Moved, Removed};
 pub use origin::{Origin, PathSeg, Site};
 pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use reference::{Reference, Step};

@@ -6,6 +6,7 @@ mod blocks;
 mod cidr_fns;
 mod declaration;
 mod handles;
+mod language;
 mod meta;
 mod options;
 mod outputs;
@@ -48,6 +49,10 @@ pub(crate) const NAMES: &[&str] = &[
     "options",
     "reject",
     "results",
+    "moved",
+    "imported",
+    "removed",
+    "check",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -56,6 +61,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     blocks::register(engine, ctx);
     variables::register(engine, ctx);
     outputs::register(engine, ctx);
+    language::register(engine, ctx);
     tf::register(engine, ctx);
     options::register(engine, ctx);
     results::register(engine, ctx);

@@ -12,7 +12,7 @@ use super::tf::check_expression;
 use super::{check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, value_at, Res};
 
 const VARIABLE_KEYS: &[&str] =
-    &["type", "default", "description", "sensitive", "nullable", "validation"];
+    &["type", "default", "description", "sensitive", "ephemeral", "nullable", "validation"];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();
@@ -85,6 +85,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         default,
         description: text("description")?,
         sensitive: flag("sensitive")?.unwrap_or(false),
+        ephemeral: flag("ephemeral")?.unwrap_or(false),
         nullable: flag("nullable")?,
         validations,
         origin: origin.clone(),

@@ -1,0 +1,193 @@
+//! `moved`, `import`, `removed` and `check` blocks, and the custom
+//! conditions (`precondition`, `postcondition`, `assert`), in HCL and JSON.
+
+use serde_json::{Map, Value as J};
+
+use super::json;
+use super::layout::{Block, Entry};
+use super::node::Node;
+use super::value::{attr_value, reference};
+use crate::model::{self, Condition, Reference};
+
+/// `precondition { ... }` (or `postcondition`, `assert`) blocks.
+pub(crate) fn conditions(ident: &str, cs: &[Condition]) -> Vec<Entry> {
+    cs.iter()
+        .map(|c| {
+            let body = vec![
+                Entry::Attr("condition".into(), attr_value(&c.condition)),
+                Entry::Attr("error_message".into(), attr_value(&c.error_message)),
+            ];
+            Entry::Block(Block::new(ident, vec![], body))
+        })
+        .collect()
+}
+
+fn traversal(r: &Reference) -> Node {
+    Node::Leaf(reference(r))
+}
+
+/// `aws_s3_bucket.b[each.key]`: the target with its key expression.
+fn import_to(i: &model::Import) -> String {
+    match &i.to_key {
+        Some(k) => format!("{}[{}]", reference(&i.to), attr_value(k).compact()),
+        None => reference(&i.to),
+    }
+}
+
+/// The refactoring blocks in the order Terraform's docs list them: moved,
+/// import, removed; then checks, each holding its scoped data sources.
+pub(crate) fn hcl_blocks(stack: &model::Stack, data_block: &dyn Fn(usize) -> Block) -> Vec<Block> {
+    let mut blocks = Vec::new();
+    for m in &stack.moved {
+        let entries = vec![
+            Entry::Attr("from".into(), traversal(&m.from)),
+            Entry::Attr("to".into(), traversal(&m.to)),
+        ];
+        blocks.push(Block::new("moved", vec![], entries));
+    }
+    for i in &stack.imports {
+        let mut entries = Vec::new();
+        if let Some(f) = &i.for_each {
+            entries.push(Entry::Attr("for_each".into(), attr_value(f)));
+        }
+        if let Some(p) = &i.provider {
+            entries.push(Entry::Attr("provider".into(), traversal(p)));
+        }
+        entries.push(Entry::Attr("to".into(), Node::Leaf(import_to(i))));
+        if let Some(id) = &i.id {
+            entries.push(Entry::Attr("id".into(), attr_value(id)));
+        }
+        if let Some(identity) = &i.identity {
+            let items =
+                identity.iter().map(|(k, v)| (k.clone(), attr_value(v))).collect::<Vec<_>>();
+            entries.push(Entry::Attr("identity".into(), Node::Map(items)));
+        }
+        blocks.push(Block::new("import", vec![], entries));
+    }
+    for r in &stack.removed {
+        let mut entries = vec![Entry::Attr("from".into(), traversal(&r.from))];
+        if let Some(d) = r.destroy {
+            let lc = vec![Entry::Attr("destroy".into(), Node::Leaf(d.to_string()))];
+            entries.push(Entry::Block(Block::new("lifecycle", vec![], lc)));
+        }
+        blocks.push(Block::new("removed", vec![], entries));
+    }
+    for c in &stack.checks {
+        let mut entries = Vec::new();
+        for address in &c.data {
+            if let Some(i) = stack.resources.iter().position(|r| r.address() == *address) {
+                entries.push(Entry::Block(data_block(i)));
+            }
+        }
+        entries.extend(conditions("assert", &c.asserts));
+        blocks.push(Block::new("check", vec![c.name.clone()], entries));
+    }
+    blocks
+}
+
+/// Addresses of data sources that live inside a check block.
+pub(crate) fn scoped(stack: &model::Stack) -> Vec<&str> {
+    stack.checks.iter().flat_map(|c| c.data.iter().map(String::as_str)).collect()
+}
+
+pub(crate) fn json_conditions(cs: &[Condition]) -> J {
+    J::Array(
+        cs.iter()
+            .map(|c| {
+                let mut m = Map::new();
+                m.insert("condition".into(), json::value(&c.condition));
+                m.insert("error_message".into(), json::value(&c.error_message));
+                J::Object(m)
+            })
+            .collect(),
+    )
+}
+
+/// The same blocks in JSON syntax; `data_body` gives a scoped data source's
+/// body by its index in the stack.
+pub(crate) fn json_blocks(
+    stack: &model::Stack,
+    out: &mut Map<String, J>,
+    data_body: &dyn Fn(usize) -> Map<String, J>,
+) {
+    let s = |r: &Reference| J::String(reference(r));
+    if !stack.moved.is_empty() {
+        let items = stack
+            .moved
+            .iter()
+            .map(|m| {
+                let mut b = Map::new();
+                b.insert("from".into(), s(&m.from));
+                b.insert("to".into(), s(&m.to));
+                J::Object(b)
+            })
+            .collect();
+        out.insert("moved".into(), J::Array(items));
+    }
+    if !stack.imports.is_empty() {
+        let items = stack
+            .imports
+            .iter()
+            .map(|i| {
+                let mut b = Map::new();
+                if let Some(f) = &i.for_each {
+                    b.insert("for_each".into(), json::value(f));
+                }
+                if let Some(p) = &i.provider {
+                    b.insert("provider".into(), s(p));
+                }
+                b.insert("to".into(), J::String(import_to(i)));
+                if let Some(id) = &i.id {
+                    b.insert("id".into(), json::value(id));
+                }
+                if let Some(identity) = &i.identity {
+                    let m = identity.iter().map(|(k, v)| (k.clone(), json::value(v))).collect();
+                    b.insert("identity".into(), J::Object(m));
+                }
+                J::Object(b)
+            })
+            .collect();
+        out.insert("import".into(), J::Array(items));
+    }
+    if !stack.removed.is_empty() {
+        let items = stack
+            .removed
+            .iter()
+            .map(|r| {
+                let mut b = Map::new();
+                b.insert("from".into(), s(&r.from));
+                if let Some(d) = r.destroy {
+                    let mut lc = Map::new();
+                    lc.insert("destroy".into(), J::Bool(d));
+                    b.insert("lifecycle".into(), J::Array(vec![J::Object(lc)]));
+                }
+                J::Object(b)
+            })
+            .collect();
+        out.insert("removed".into(), J::Array(items));
+    }
+    if !stack.checks.is_empty() {
+        let mut checks = Map::new();
+        for c in &stack.checks {
+            let mut b = Map::new();
+            let mut data = Map::new();
+            for address in &c.data {
+                let found =
+                    stack.resources.iter().enumerate().find(|(_, r)| r.address() == *address);
+                if let Some((i, r)) = found {
+                    let of_type =
+                        data.entry(r.type_name.clone()).or_insert_with(|| J::Object(Map::new()));
+                    if let J::Object(m) = of_type {
+                        m.insert(r.name.clone(), J::Object(data_body(i)));
+                    }
+                }
+            }
+            if !data.is_empty() {
+                b.insert("data".into(), J::Object(data));
+            }
+            b.insert("assert".into(), json_conditions(&c.asserts));
+            checks.insert(c.name.clone(), J::Object(b));
+        }
+        out.insert("check".into(), J::Object(checks));
+    }
+}
