@@ -62,6 +62,7 @@ pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
         };
         shaped.providers.push(body);
     }
+    super::language::check(stack, &mut diags);
     (shaped, diags)
 }
 

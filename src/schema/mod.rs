@@ -9,6 +9,7 @@
 mod builtin;
 mod check;
 mod embedded;
+mod language;
 mod schemas;
 mod shape;
 pub mod types;

@@ -1,0 +1,234 @@
+//! Checks of the refactoring and check blocks against the whole stack:
+//! a `moved`/`imported` target is declared, a `removed` or moved-away
+//! address is not, instance keys fit `count`/`for_each`, `self` appears only
+//! in postconditions and a check's data source is read only inside it.
+
+use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::model::{BlockKind, Origin, Reference, Resource, Stack, Step, Value};
+
+pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
+    for m in &stack.moved {
+        let target = target_declared(stack, &m.to, &m.origin, "`moved` to", diags);
+        if let (Some(r), true) = (target, m.to.steps.len() > 1) {
+            instance_key(r, &m.to, false, &m.origin, diags);
+        }
+        if m.from.root != "module" && m.from.steps.len() == 1 {
+            let still =
+                find(stack, &m.from).is_some() && m.from.object_address() != m.to.object_address();
+            if still {
+                diags.push(
+                    Diagnostic::error(
+                        "tsdsl::model::moved_from_declared",
+                        format!("`moved` from `{}`, which is still declared", m.from),
+                    )
+                    .at_path(&m.origin, Vec::new(), Target::Call)
+                    .label("still declared")
+                    .help("the old address must be gone from the script; rename the block to the new address"),
+                );
+            }
+        }
+    }
+    for i in &stack.imports {
+        if let Some(r) = target_declared(stack, &i.to, &i.origin, "`imported` into", diags) {
+            instance_key(r, &i.to, i.to_key.is_some(), &i.origin, diags);
+        }
+    }
+    for r in &stack.removed {
+        let declared = match r.from.root.as_str() {
+            "module" if r.from.steps.len() == 1 => stack
+                .modules
+                .iter()
+                .any(|m| Some(&Step::Attr(m.name.clone())) == r.from.steps.first()),
+            "module" => false,
+            _ => find(stack, &r.from).is_some(),
+        };
+        if declared {
+            diags.push(
+                Diagnostic::error(
+                    "tsdsl::model::removed_still_declared",
+                    format!("`removed` names `{}`, which is still declared", r.from),
+                )
+                .at_path(&r.origin, Vec::new(), Target::Call)
+                .label("still declared")
+                .help("delete the block from the script, or drop this `removed(...)`"),
+            );
+        }
+    }
+    self_only_in_postconditions(stack, diags);
+    scoped_data_stays_inside(stack, diags);
+}
+
+fn find<'a>(stack: &'a Stack, r: &Reference) -> Option<&'a Resource> {
+    let Some(Step::Attr(name)) = r.steps.first() else { return None };
+    stack
+        .resources
+        .iter()
+        .find(|x| x.kind == BlockKind::Resource && x.type_name == r.root && x.name == *name)
+}
+
+/// The resource or module a target names, when it lies in this stack;
+/// a miss is reported with the closest declared address.
+fn target_declared<'a>(
+    stack: &'a Stack,
+    to: &Reference,
+    origin: &Origin,
+    what: &str,
+    diags: &mut Vec<Diagnostic>,
+) -> Option<&'a Resource> {
+    let (found, known): (bool, Vec<String>) = if to.root == "module" {
+        let Some(Step::Attr(name)) = to.steps.first() else { return None };
+        let names: Vec<String> =
+            stack.modules.iter().map(|m| format!("module.{}", m.name)).collect();
+        (stack.modules.iter().any(|m| m.name == *name), names)
+    } else {
+        let names = stack
+            .resources
+            .iter()
+            .filter(|r| r.kind == BlockKind::Resource)
+            .map(Resource::address)
+            .collect();
+        (find(stack, to).is_some(), names)
+    };
+    if found {
+        return find(stack, to);
+    }
+    let wanted = if to.root == "module" {
+        let mut r = Reference::new("module");
+        r.steps = to.steps.iter().take(1).cloned().collect();
+        r.to_string()
+    } else {
+        to.object_address()
+    };
+    diags.push(
+        Diagnostic::error(
+            "tsdsl::model::undefined_reference",
+            format!("{what} `{wanted}`, which this script does not declare"),
+        )
+        .at_path(origin, Vec::new(), Target::Call)
+        .label("not declared")
+        .help(did_you_mean(&wanted, known.iter().map(String::as_str)).unwrap_or_else(
+            || "declare the block under its new address, or pass its handle".to_owned(),
+        )),
+    );
+    None
+}
+
+/// A `count` resource is imported by index, a `for_each` one by key, a
+/// plain one by its bare address.
+fn instance_key(
+    r: &Resource,
+    to: &Reference,
+    expr_key: bool,
+    origin: &Origin,
+    diags: &mut Vec<Diagnostic>,
+) {
+    let key = to.steps.get(1);
+    let problem = match (&r.meta.count, &r.meta.for_each, key, expr_key) {
+        (Some(_), _, Some(Step::Index(_)), false) => None,
+        (Some(_), _, _, _) => Some(("uses `count`", "name one instance: `web.at(0)`")),
+        (_, Some(_), Some(Step::Key(_)), false) | (_, Some(_), None, true) => None,
+        (_, Some(_), _, _) => Some((
+            "uses `for_each`",
+            "name one instance: `users.at(\"alice\")`, or give `for_each` and `key`",
+        )),
+        (None, None, None, false) => None,
+        (None, None, _, _) => Some(("has neither `count` nor `for_each`", "drop the instance key")),
+    };
+    if let Some((has, help)) = problem {
+        diags.push(
+            Diagnostic::error(
+                "tsdsl::model::bad_instance_key",
+                format!("`{}` {has}, so `{to}` names no instance of it", r.address()),
+            )
+            .at_path(origin, Vec::new(), Target::Call)
+            .label("wrong instance key")
+            .help(help),
+        );
+    }
+}
+
+fn self_refs(v: &Value) -> bool {
+    v.references().iter().any(|r| r.root == "self")
+}
+
+fn self_only_in_postconditions(stack: &Stack, diags: &mut Vec<Diagnostic>) {
+    let mut report = |origin: &Origin, where_: &str| {
+        diags.push(
+            Diagnostic::error("tsdsl::model::self_outside_postcondition", format!("`tf::self(...)` is used in {where_}"))
+                .at_path(origin, Vec::new(), Target::Call)
+                .label("`self` is not available here")
+                .help("`self` reads the block's own attributes in a `postcondition` only; elsewhere use the handle (`bucket.arn`)"),
+        );
+    };
+    for r in &stack.resources {
+        if r.attrs.values().any(self_refs) {
+            report(&r.origin, &format!("the arguments of `{}`", r.address()));
+        }
+        if let Some(l) = &r.meta.lifecycle {
+            if l.preconditions
+                .iter()
+                .any(|c| self_refs(&c.condition) || self_refs(&c.error_message))
+            {
+                report(&r.origin, "a precondition");
+            }
+        }
+    }
+    for o in &stack.outputs {
+        if self_refs(&o.value) || o.preconditions.iter().any(|c| self_refs(&c.condition)) {
+            report(&o.origin, &format!("output `{}`", o.name));
+        }
+    }
+    for l in &stack.locals {
+        if self_refs(&l.value) {
+            report(&l.origin, &format!("local `{}`", l.name));
+        }
+    }
+    for c in &stack.checks {
+        if c.asserts.iter().any(|a| self_refs(&a.condition)) {
+            report(&c.origin, &format!("check `{}`", c.name));
+        }
+    }
+}
+
+/// Terraform resolves a check's data source only inside that check.
+fn scoped_data_stays_inside(stack: &Stack, diags: &mut Vec<Diagnostic>) {
+    let scoped: Vec<&str> =
+        stack.checks.iter().flat_map(|c| c.data.iter().map(String::as_str)).collect();
+    if scoped.is_empty() {
+        return;
+    }
+    let reads = |v: &Value| {
+        v.references()
+            .into_iter()
+            .map(Reference::object_address)
+            .find(|a| scoped.contains(&a.as_str()))
+    };
+    let mut report = |origin: &Origin, address: String| {
+        diags.push(
+            Diagnostic::error("tsdsl::model::scoped_data_outside_check", format!("data source `{address}` belongs to a check and cannot be read here"))
+                .at_path(origin, Vec::new(), Target::Call)
+                .label("read outside its check")
+                .help("declare a second data source for use outside the check, or drop it from the check's `data`"),
+        );
+    };
+    for r in &stack.resources {
+        if let Some(a) = r.attrs.values().find_map(reads) {
+            report(&r.origin, a);
+        }
+    }
+    for o in &stack.outputs {
+        if let Some(a) = reads(&o.value) {
+            report(&o.origin, a);
+        }
+    }
+    for l in &stack.locals {
+        if let Some(a) = reads(&l.value) {
+            report(&l.origin, a);
+        }
+    }
+    for m in &stack.modules {
+        if let Some(a) = m.inputs.values().find_map(reads) {
+            report(&m.origin, a);
+        }
+    }
+}
