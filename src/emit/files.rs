@@ -110,6 +110,8 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Block> {
             .collect();
         blocks.push(Block::new("locals", vec![], entries));
     }
+    // ephemeral values feed resources, so they are read first
+    blocks.extend(stack.ephemerals.iter().map(super::language::ephemeral));
     let scoped = super::language::scoped(stack);
     for (i, r) in stack.resources.iter().enumerate() {
         if !scoped.contains(&r.address().as_str()) {
@@ -195,7 +197,7 @@ pub(crate) fn outputs(stack: &model::Stack) -> Vec<Block> {
         .collect()
 }
 
-fn leading_meta(meta: &Meta) -> Vec<Entry> {
+pub(crate) fn leading_meta(meta: &Meta) -> Vec<Entry> {
     let mut entries = Vec::new();
     if let Some(c) = &meta.count {
         entries.push(Entry::Attr("count".into(), attr_value(c)));
@@ -209,7 +211,7 @@ fn leading_meta(meta: &Meta) -> Vec<Entry> {
     entries
 }
 
-fn trailing_meta(meta: &Meta, with_lifecycle: bool) -> Vec<Entry> {
+pub(crate) fn trailing_meta(meta: &Meta, with_lifecycle: bool) -> Vec<Entry> {
     let mut entries = Vec::new();
     if !meta.depends_on.is_empty() {
         entries.push(Entry::Blank);

@@ -123,6 +123,7 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
     if !resources.is_empty() {
         out.insert("resource".into(), J::Object(resources));
     }
+    super::language::json_ephemerals(stack, &mut out);
     let mut modules = Map::new();
     for m in &stack.modules {
         let mut body = Map::new();
@@ -191,7 +192,7 @@ pub(crate) fn outputs(stack: &model::Stack) -> Map<String, J> {
     wrap("output", outs)
 }
 
-fn leading_meta(body: &mut Map<String, J>, meta: &Meta) {
+pub(crate) fn leading_meta(body: &mut Map<String, J>, meta: &Meta) {
     if let Some(c) = &meta.count {
         body.insert("count".into(), value(c));
     }
@@ -203,7 +204,7 @@ fn leading_meta(body: &mut Map<String, J>, meta: &Meta) {
     }
 }
 
-fn trailing_meta(body: &mut Map<String, J>, meta: &Meta, with_lifecycle: bool) {
+pub(crate) fn trailing_meta(body: &mut Map<String, J>, meta: &Meta, with_lifecycle: bool) {
     if !meta.depends_on.is_empty() {
         body.insert("depends_on".into(), traversals(&meta.depends_on));
     }

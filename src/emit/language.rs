@@ -191,3 +191,32 @@ pub(crate) fn json_blocks(
         out.insert("check".into(), J::Object(checks));
     }
 }
+
+/// `ephemeral "TYPE" "NAME"`: the arguments as given (no embedded schema
+/// describes ephemeral types), meta-arguments placed as for a resource.
+pub(crate) fn ephemeral(e: &model::Ephemeral) -> Block {
+    let mut entries = super::files::leading_meta(&e.meta);
+    if !entries.is_empty() {
+        entries.push(Entry::Blank);
+    }
+    entries.extend(e.attrs.iter().map(|(k, v)| Entry::Attr(k.clone(), attr_value(v))));
+    entries.extend(super::files::trailing_meta(&e.meta, true));
+    Block::new("ephemeral", vec![e.type_name.clone(), e.name.clone()], entries)
+}
+
+pub(crate) fn json_ephemerals(stack: &model::Stack, out: &mut Map<String, J>) {
+    let mut by_type = Map::new();
+    for e in &stack.ephemerals {
+        let mut body = Map::new();
+        json::leading_meta(&mut body, &e.meta);
+        body.extend(e.attrs.iter().map(|(k, v)| (k.clone(), json::value(v))));
+        json::trailing_meta(&mut body, &e.meta, true);
+        let of_type = by_type.entry(e.type_name.clone()).or_insert_with(|| J::Object(Map::new()));
+        if let J::Object(m) = of_type {
+            m.insert(e.name.clone(), J::Object(body));
+        }
+    }
+    if !by_type.is_empty() {
+        out.insert("ephemeral".into(), J::Object(by_type));
+    }
+}

@@ -4,7 +4,7 @@
 
 use indexmap::IndexMap;
 
-use super::{Origin, Reference, Value};
+use super::{Meta, Origin, Reference, Value};
 
 /// `condition` + `error_message`, as in `precondition`, `postcondition`
 /// and a check's `assert`.
@@ -55,4 +55,22 @@ pub struct Check {
     pub data: Vec<String>,
     pub asserts: Vec<Condition>,
     pub origin: Origin,
+}
+
+/// `ephemeral "TYPE" "NAME" { ... }`: a value opened for one plan or apply
+/// (a secret, a token) and never written to state or plan.
+#[derive(Debug, Clone)]
+pub struct Ephemeral {
+    pub type_name: String,
+    pub name: String,
+    pub attrs: IndexMap<String, Value>,
+    pub meta: Meta,
+    pub origin: Origin,
+}
+
+impl Ephemeral {
+    /// `ephemeral.random_password.db`
+    pub fn reference(&self) -> Reference {
+        Reference::new("ephemeral").attr(&self.type_name).attr(&self.name)
+    }
 }

@@ -1,6 +1,6 @@
 use indexmap::IndexMap;
 
-use super::{Check, Condition, Import, Moved, Origin, Reference, Removed, Value};
+use super::{Check, Condition, Ephemeral, Import, Moved, Origin, Reference, Removed, Value};
 
 /// Everything one script declared: it becomes one Terraform root module
 /// (one output folder).
@@ -19,6 +19,8 @@ pub struct Stack {
     pub imports: Vec<Import>,
     pub removed: Vec<Removed>,
     pub checks: Vec<Check>,
+    /// `ephemeral` resources, in declaration order.
+    pub ephemerals: Vec<Ephemeral>,
 }
 
 /// The `terraform { ... }` block.

@@ -4,7 +4,7 @@
 //! in postconditions and a check's data source is read only inside it.
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Target};
-use crate::model::{BlockKind, Origin, Reference, Resource, Stack, Step, Value};
+use crate::model::{BlockKind, Origin, PathSeg, Reference, Resource, Stack, Step, Value};
 
 pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     for m in &stack.moved {
@@ -55,6 +55,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
         }
     }
     self_only_in_postconditions(stack, diags);
+    ephemeral_values_stay_ephemeral(stack, diags);
     scoped_data_stays_inside(stack, diags);
 }
 
@@ -229,6 +230,75 @@ fn scoped_data_stays_inside(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     for m in &stack.modules {
         if let Some(a) = m.inputs.values().find_map(reads) {
             report(&m.origin, a);
+        }
+    }
+}
+
+/// Ephemeral values (an `ephemeral` resource, an ephemeral variable, a local
+/// built from one) may feed providers, locals, other ephemeral resources and
+/// write-only arguments (`*_wo`), never what Terraform stores.
+fn ephemeral_values_stay_ephemeral(stack: &Stack, diags: &mut Vec<Diagnostic>) {
+    let vars: Vec<&str> =
+        stack.variables.iter().filter(|v| v.ephemeral).map(|v| v.name.as_str()).collect();
+    if vars.is_empty() && stack.ephemerals.is_empty() {
+        return;
+    }
+    let mut locals: Vec<&str> = Vec::new();
+    let source = |r: &Reference, locals: &[&str]| -> Option<String> {
+        let name = match r.steps.first() {
+            Some(Step::Attr(n)) => n.as_str(),
+            _ => "",
+        };
+        let hit = match r.root.as_str() {
+            "ephemeral" => true,
+            "var" => vars.contains(&name),
+            "local" => locals.contains(&name),
+            _ => false,
+        };
+        hit.then(|| r.object_address())
+    };
+    // a local is ephemeral when it reads an ephemeral value; locals may be
+    // declared in any order, so repeat until nothing changes
+    loop {
+        let before = locals.len();
+        for l in &stack.locals {
+            if !locals.contains(&l.name.as_str())
+                && l.value.references().iter().any(|r| source(r, &locals).is_some())
+            {
+                locals.push(&l.name);
+            }
+        }
+        if locals.len() == before {
+            break;
+        }
+    }
+    let reads = |v: &Value| v.references().into_iter().find_map(|r| source(r, &locals));
+    let mut report = |origin: &Origin, path: Vec<PathSeg>, what: String, address: String| {
+        let target = if path.is_empty() { Target::Call } else { Target::Value };
+        diags.push(
+            Diagnostic::error(
+                "tsdsl::model::ephemeral_value_stored",
+                format!("{what} reads the ephemeral value `{address}`, which Terraform would store"),
+            )
+            .at_path(origin, path, target)
+            .label("ephemeral value used here")
+            .help("pass ephemeral values to providers, locals, other `ephemeral(...)` blocks or write-only arguments (named `..._wo`)"),
+        );
+    };
+    for r in &stack.resources {
+        for (k, v) in &r.attrs {
+            if k.ends_with("_wo") {
+                continue;
+            }
+            if let Some(a) = reads(v) {
+                let path = vec![PathSeg::key(k)];
+                report(&r.origin, path, format!("argument `{k}` of `{}`", r.address()), a);
+            }
+        }
+    }
+    for o in &stack.outputs {
+        if let Some(a) = reads(&o.value) {
+            report(&o.origin, Vec::new(), format!("output `{}`", o.name), a);
         }
     }
 }

@@ -9,7 +9,8 @@ use rhai::{Dynamic, Engine, NativeCallContext};
 
 use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{
-    BlockKind, Check, Condition, Import, Moved, Origin, PathSeg, Reference, Removed, Step, Value,
+    BlockKind, Check, Condition, Ephemeral, Import, Moved, Origin, PathSeg, Reference, Removed,
+    Step, Value,
 };
 
 use super::super::context::{Ctx, CtxRef};
@@ -40,6 +41,24 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_fn("removed", move |nc: NativeCallContext, from: Dynamic| {
         removed(&c, &nc, from, Dynamic::UNIT)
     });
+    for arity in [2, 3] {
+        let c = ctx.clone();
+        if arity == 3 {
+            engine.register_fn(
+                "ephemeral",
+                move |nc: NativeCallContext, t: Dynamic, n: Dynamic, a: Dynamic| {
+                    ephemeral(&c, &nc, t, n, a)
+                },
+            );
+        } else {
+            engine.register_fn(
+                "ephemeral",
+                move |nc: NativeCallContext, t: Dynamic, n: Dynamic| {
+                    ephemeral(&c, &nc, t, n, Dynamic::UNIT)
+                },
+            );
+        }
+    }
     let c = ctx.clone();
     engine.register_fn("check", move |nc: NativeCallContext, n: Dynamic, o: Dynamic| {
         check(&c, &nc, n, o)
@@ -60,6 +79,36 @@ pub(crate) fn register_tf(m: &mut rhai::Module) {
         let attr = identifier_arg(&origin, &attr, "an attribute name")?;
         Ok(named("self", &attr))
     });
+}
+
+/// `ephemeral("random_password", "db", #{ length: 24 })`: returns the
+/// expression `ephemeral.random_password.db`, whose attributes are read
+/// like any reference (`pw.result`).
+fn ephemeral(
+    ctx: &CtxRef,
+    nc: &NativeCallContext,
+    t: Dynamic,
+    n: Dynamic,
+    a: Dynamic,
+) -> Res<TfExpr> {
+    let origin = origin_of(nc);
+    let type_name = identifier_arg(&origin, &t, "a type")?;
+    let name = identifier_arg(&origin, &n, "a block name")?;
+    let mut map = map_arg(&origin, &a, "the arguments")?;
+    let (meta, attrs) = {
+        let c = ctx.borrow();
+        let meta = super::meta::take_meta(&c, &origin, &mut map)?;
+        (meta, super::values_of(&c, &origin, &map)?)
+    };
+    let attrs = ctx.borrow_mut().in_written_order(&origin, 2, attrs);
+    let e = Ephemeral { type_name, name, attrs, meta, origin: origin.clone() };
+    let reference = e.reference();
+    if ctx.borrow_mut().declare(format!("ephemeral {reference}")) {
+        ctx.borrow_mut().stack.ephemerals.push(e);
+    } else {
+        duplicate(ctx, &origin, "ephemeral resource", &reference.to_string());
+    }
+    Ok(TfExpr(Value::Ref(reference)))
 }
 
 fn bad(

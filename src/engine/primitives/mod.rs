@@ -53,6 +53,7 @@ pub(crate) const NAMES: &[&str] = &[
     "imported",
     "removed",
     "check",
+    "ephemeral",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
