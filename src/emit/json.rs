@@ -280,7 +280,9 @@ pub(crate) fn value(v: &Value) -> J {
             }
             J::String(s)
         }
-        Value::Ref(_) | Value::Call { .. } => J::String(interpolate(&node(v).compact())),
+        Value::Ref(_) | Value::Call { .. } | Value::Op(_) => {
+            J::String(interpolate(&node(v).compact()))
+        }
         Value::Expr(text) => J::String(interpolate(&expr_text(text).compact())),
     }
 }

@@ -7,7 +7,7 @@ use super::json;
 use super::layout::{Block, Entry};
 use super::node::Node;
 use super::value::{attr_value, reference};
-use crate::model::{self, Condition, Reference};
+use crate::model::{self, Condition, Op, Reference, Value};
 
 /// `precondition { ... }` (or `postcondition`, `assert`) blocks.
 pub(crate) fn conditions(ident: &str, cs: &[Condition]) -> Vec<Entry> {
@@ -218,5 +218,62 @@ pub(crate) fn json_ephemerals(stack: &model::Stack, out: &mut Map<String, J>) {
     }
     if !by_type.is_empty() {
         out.insert("ephemeral".into(), J::Object(by_type));
+    }
+}
+
+/// Terraform's operator precedence, higher binds tighter.
+fn precedence(v: &Value) -> u8 {
+    match v {
+        Value::Op(op) => match op.as_ref() {
+            Op::Cond { .. } => 0,
+            Op::Binary { op, .. } => match *op {
+                "||" => 1,
+                "&&" => 2,
+                "==" | "!=" => 3,
+                "<" | "<=" | ">" | ">=" => 4,
+                "+" | "-" => 5,
+                _ => 6,
+            },
+            Op::Not(_) => 7,
+            Op::For { .. } => 8,
+        },
+        _ => 8,
+    }
+}
+
+/// One line of HCL for an operation; an operand that binds looser than its
+/// operator is parenthesised, so the text keeps the script's grouping.
+pub(crate) fn op_text(op: &Op) -> String {
+    let text = |v: &Value| super::value::node(v).compact();
+    // `min` is the weakest operand that may stand bare in this position
+    let operand = |v: &Value, min: u8| {
+        if precedence(v) < min {
+            format!("({})", text(v))
+        } else {
+            text(v)
+        }
+    };
+    let own = precedence(&Value::Op(Box::new(op.clone())));
+    match op {
+        Op::Cond { cond, then, otherwise } => {
+            format!("{} ? {} : {}", operand(cond, 1), operand(then, 1), operand(otherwise, 1))
+        }
+        // left-associative: an equal-precedence right operand needs parentheses
+        Op::Binary { op, lhs, rhs } => {
+            format!("{} {op} {}", operand(lhs, own), operand(rhs, own + 1))
+        }
+        Op::Not(v) => format!("!{}", operand(v, 7)),
+        Op::For { key_var, value_var, collection, key, value, cond } => {
+            let vars = match key_var {
+                Some(k) => format!("{k}, {value_var}"),
+                None => value_var.clone(),
+            };
+            let head = format!("for {vars} in {} :", text(collection));
+            let cond = cond.as_ref().map(|c| format!(" if {}", text(c))).unwrap_or_default();
+            match key {
+                Some(k) => format!("{{ {head} {} => {}{cond} }}", text(k), text(value)),
+                None => format!("[{head} {}{cond}]", text(value)),
+            }
+        }
     }
 }

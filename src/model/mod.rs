@@ -6,6 +6,7 @@
 
 mod body;
 mod language;
+mod op;
 mod origin;
 mod providers;
 mod reference;
@@ -15,6 +16,7 @@ mod value;
 
 pub use body::{Block, Body, Item};
 pub use language::{Check, Condition, Ephemeral, Import, Moved, Removed};
+pub use op::Op;
 pub use origin::{Origin, PathSeg, Site};
 pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use reference::{Reference, Step};

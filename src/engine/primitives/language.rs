@@ -434,7 +434,8 @@ fn id_value(ctx: &Ctx, origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<Va
         | Value::Template(_)
         | Value::Ref(_)
         | Value::Call { .. }
-        | Value::Expr(_) => return Ok(v),
+        | Value::Expr(_)
+        | Value::Op(_) => return Ok(v),
         _ => {}
     }
     Err(raise(
@@ -616,7 +617,11 @@ pub(crate) fn conditions(
         let error_message = value_at(ctx, origin, &mpath, msg)?;
         let ok = match &error_message {
             Value::String(s) => !s.trim().is_empty(),
-            Value::Template(_) | Value::Ref(_) | Value::Call { .. } | Value::Expr(_) => true,
+            Value::Template(_)
+            | Value::Ref(_)
+            | Value::Call { .. }
+            | Value::Expr(_)
+            | Value::Op(_) => true,
             _ => false,
         };
         if !ok {

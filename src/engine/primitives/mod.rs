@@ -8,6 +8,7 @@ mod declaration;
 mod handles;
 mod language;
 mod meta;
+mod ops;
 mod options;
 mod outputs;
 mod results;
@@ -63,6 +64,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     variables::register(engine, ctx);
     outputs::register(engine, ctx);
     language::register(engine, ctx);
+    ops::register(engine, ctx);
     tf::register(engine, ctx);
     options::register(engine, ctx);
     results::register(engine, ctx);

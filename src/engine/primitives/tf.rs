@@ -218,6 +218,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     m.set_native_fn("count_index", || Ok(expr(Value::Ref(Reference::new("count").attr("index")))));
     m.set_native_fn("path_module", || Ok(expr(Value::Ref(Reference::new("path").attr("module")))));
     super::language::register_tf(&mut m);
+    super::ops::register_tf(&mut m, ctx);
     m.set_native_fn("ref", |nc: NativeCallContext, text: Dynamic| {
         let origin = origin_of(&nc);
         let text = name_arg(&origin, &text, "a reference")?;

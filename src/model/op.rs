@@ -1,0 +1,41 @@
+//! Expressions built from values rather than written as text: conditionals,
+//! operators and `for` expressions (`tf::cond`, `a > b`, `tf::for_list`).
+
+use super::Value;
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum Op {
+    /// `cond ? then : otherwise`
+    Cond { cond: Value, then: Value, otherwise: Value },
+    /// `lhs OP rhs` with one of Terraform's binary operators (`==`, `&&`, `+`...).
+    Binary { op: &'static str, lhs: Value, rhs: Value },
+    /// `!value`
+    Not(Value),
+    /// `[for v in coll : value if cond]`, or with `key`
+    /// `{ for k, v in coll : key => value if cond }`.
+    For {
+        key_var: Option<String>,
+        value_var: String,
+        collection: Value,
+        key: Option<Value>,
+        value: Value,
+        cond: Option<Value>,
+    },
+}
+
+impl Op {
+    /// Every value this expression is made of, for reference walks.
+    pub fn operands(&self) -> Vec<&Value> {
+        match self {
+            Op::Cond { cond, then, otherwise } => vec![cond, then, otherwise],
+            Op::Binary { lhs, rhs, .. } => vec![lhs, rhs],
+            Op::Not(v) => vec![v],
+            Op::For { collection, key, value, cond, .. } => {
+                let mut out = vec![collection, value];
+                out.extend(key.iter());
+                out.extend(cond.iter());
+                out
+            }
+        }
+    }
+}
