@@ -250,7 +250,19 @@ fn body_object(body: &model::Body) -> Map<String, J> {
                 out.insert(k.clone(), value(v));
             }
             Item::Block(b) => {
-                let inner = J::Object(body_object(&b.body));
+                let mut inner = body_object(&b.body);
+                // a dynamic block's `iterator` is a bare name, not an expression
+                if b.ident == "dynamic" {
+                    if let Some(Item::Attr(_, Value::Ref(r))) = b
+                        .body
+                        .items
+                        .iter()
+                        .find(|i| matches!(i, Item::Attr(k, _) if k == "iterator"))
+                    {
+                        inner.insert("iterator".into(), J::String(reference(r)));
+                    }
+                }
+                let inner = J::Object(inner);
                 let wrapped = b.labels.iter().rev().fold(inner, |acc, l| J::Object(single(l, acc)));
                 push_array(&mut out, &b.ident, wrapped);
             }

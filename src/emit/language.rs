@@ -235,7 +235,7 @@ fn precedence(v: &Value) -> u8 {
                 _ => 6,
             },
             Op::Not(_) => 7,
-            Op::For { .. } => 8,
+            Op::For { .. } | Op::Dynamic { .. } => 8,
         },
         _ => 8,
     }
@@ -275,5 +275,8 @@ pub(crate) fn op_text(op: &Op) -> String {
                 None => format!("[{head} {}{cond}]", text(value)),
             }
         }
+        // the schema phase makes `dynamic` blocks of these and reports them
+        // anywhere else, so they never reach an attribute
+        Op::Dynamic { for_each, .. } => text(for_each),
     }
 }

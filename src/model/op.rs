@@ -21,6 +21,11 @@ pub enum Op {
         value: Value,
         cond: Option<Value>,
     },
+    /// The blocks of a `dynamic "LABEL" { for_each, iterator, content }`:
+    /// one block per element of a collection known at plan time. It stands
+    /// where the blocks would, and the schema phase turns it into the
+    /// `dynamic` block.
+    Dynamic { for_each: Value, iterator: String, content: indexmap::IndexMap<String, Value> },
 }
 
 impl Op {
@@ -34,6 +39,11 @@ impl Op {
                 let mut out = vec![collection, value];
                 out.extend(key.iter());
                 out.extend(cond.iter());
+                out
+            }
+            Op::Dynamic { for_each, content, .. } => {
+                let mut out = vec![for_each];
+                out.extend(content.values());
                 out
             }
         }

@@ -94,6 +94,7 @@ impl Value {
                     Op::For { key_var, value_var, .. } => {
                         key_var.iter().map(String::as_str).chain([value_var.as_str()]).collect()
                     }
+                    Op::Dynamic { iterator, .. } => vec![iterator.as_str()],
                     _ => Vec::new(),
                 };
                 let mut inner = Vec::new();

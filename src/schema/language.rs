@@ -3,8 +3,11 @@
 //! address is not, instance keys fit `count`/`for_each`, `self` appears only
 //! in postconditions and a check's data source is read only inside it.
 
+use super::dynamic::contains_dynamic;
 use crate::diagnostics::{did_you_mean, Diagnostic, Target};
-use crate::model::{BlockKind, Origin, PathSeg, Reference, Resource, Stack, Step, Value};
+use crate::model::{
+    BlockKind, Body, Item, Origin, PathSeg, Reference, Resource, Shaped, Stack, Step, Value,
+};
 
 pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     for m in &stack.moved {
@@ -299,6 +302,84 @@ fn ephemeral_values_stay_ephemeral(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     for o in &stack.outputs {
         if let Some(a) = reads(&o.value) {
             report(&o.origin, Vec::new(), format!("output `{}`", o.name), a);
+        }
+    }
+}
+
+/// `tf::dynamic(...)` makes blocks; anywhere a value is written it has no
+/// meaning, so it is reported at the key that holds it.
+pub fn dynamic_only_for_blocks(stack: &Stack, shaped: &Shaped, diags: &mut Vec<Diagnostic>) {
+    fn in_body(body: &Body, path: &mut Vec<PathSeg>, found: &mut Option<Vec<PathSeg>>) {
+        for item in &body.items {
+            match item {
+                Item::Attr(k, v) if contains_dynamic(v) && found.is_none() => {
+                    let mut p = path.clone();
+                    p.push(PathSeg::key(k));
+                    *found = Some(p);
+                }
+                Item::Block(b) if b.ident != "dynamic" => {
+                    path.push(PathSeg::key(&b.ident));
+                    in_body(&b.body, path, found);
+                    path.pop();
+                }
+                Item::Block(b) => in_body(&b.body, path, found),
+                Item::Attr(..) => {}
+            }
+        }
+    }
+    let mut report = |origin: &Origin, path: Vec<PathSeg>, what: &str| {
+        let target = if path.is_empty() { Target::Call } else { Target::Value };
+        diags.push(
+            Diagnostic::error(
+                "tsdsl::model::dynamic_not_a_block",
+                format!("`tf::dynamic(...)` makes blocks, but {what} is a value"),
+            )
+            .at_path(origin, path, target)
+            .label("not a block")
+            .help("use `tf::dynamic` for a nested block of a resource; for a list value use `tf::for_list(...)`"),
+        );
+    };
+    for (r, body) in stack.resources.iter().zip(&shaped.resources) {
+        let mut found = None;
+        in_body(body, &mut Vec::new(), &mut found);
+        if let Some(path) = found {
+            let key = path.last().map(|p| p.to_string()).unwrap_or_default();
+            report(&r.origin, path, &format!("`{}`", key.trim_start_matches('.')));
+        }
+    }
+    for (k, v) in stack
+        .ephemerals
+        .iter()
+        .flat_map(|e| e.attrs.iter().map(move |kv| (e, kv)))
+        .map(|(e, (k, v))| ((e, k), v))
+    {
+        if contains_dynamic(v) {
+            report(
+                &k.0.origin,
+                vec![PathSeg::key(k.1)],
+                &format!("`{}` (no schema is known for ephemeral types)", k.1),
+            );
+        }
+    }
+    for l in stack.locals.iter().filter(|l| contains_dynamic(&l.value)) {
+        report(&l.origin, Vec::new(), &format!("local `{}`", l.name));
+    }
+    for o in stack.outputs.iter().filter(|o| contains_dynamic(&o.value)) {
+        report(&o.origin, Vec::new(), &format!("output `{}`", o.name));
+    }
+    for m in &stack.modules {
+        if let Some(k) = m.inputs.iter().find(|(_, v)| contains_dynamic(v)).map(|(k, _)| k) {
+            report(&m.origin, vec![PathSeg::key(k)], &format!("module input `{k}`"));
+        }
+    }
+    for v in stack.variables.iter().filter(|v| v.default.as_ref().is_some_and(contains_dynamic)) {
+        report(&v.origin, Vec::new(), &format!("the default of `{}`", v.name));
+    }
+    for (p, body) in stack.providers.iter().zip(&shaped.providers) {
+        let mut found = None;
+        in_body(body, &mut Vec::new(), &mut found);
+        if let Some(path) = found {
+            report(&p.origin, path, "a provider argument");
         }
     }
 }

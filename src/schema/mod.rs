@@ -8,6 +8,7 @@
 
 mod builtin;
 mod check;
+mod dynamic;
 mod embedded;
 mod language;
 mod schemas;

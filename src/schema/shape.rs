@@ -64,7 +64,13 @@ impl Shaper<'_> {
         let mut blocks = Vec::new();
         for (key, value) in args {
             let kpath = with(path, PathSeg::Key(key.clone()));
-            if let Some(a) = block.attributes.get(key) {
+            let dynamic = super::dynamic::as_dynamic(value);
+            if let (Some(a), Some(op)) = (block.attributes.get(key), dynamic) {
+                match self.dynamic_attr_block(key, &a.ty, op, &kpath) {
+                    Some(item) => blocks.push(item),
+                    None => attrs.push(Item::Attr(key.clone(), value.clone())),
+                }
+            } else if let Some(a) = block.attributes.get(key) {
                 if let Some(v) = self.attribute(key, a, value, &kpath) {
                     attrs.push(Item::Attr(key.clone(), v));
                 }
@@ -207,8 +213,15 @@ impl Shaper<'_> {
     ) {
         let mut made: Vec<(Vec<String>, Body, Vec<PathSeg>)> = Vec::new();
         let diags_before = self.diags.len();
+        let mut dynamics = 0;
         match (bt.nesting, value) {
             (_, Value::Null) => return,
+            (_, v) if super::dynamic::as_dynamic(v).is_some() => {
+                if let Some(op) = super::dynamic::as_dynamic(v) {
+                    out.extend(self.dynamic_block(key, bt, op, path));
+                }
+                return;
+            }
             (Nesting::Map, Value::Map(m)) => {
                 for (label, v) in m {
                     let p = with(path, PathSeg::Key(label.clone()));
@@ -229,6 +242,11 @@ impl Shaper<'_> {
             (_, Value::List(items)) => {
                 for (i, v) in items.iter().enumerate() {
                     let p = with(path, PathSeg::Index(i));
+                    if let Some(op) = super::dynamic::as_dynamic(v) {
+                        dynamics += 1;
+                        out.extend(self.dynamic_block(key, bt, op, &p));
+                        continue;
+                    }
                     match v {
                         Value::Map(inner) => {
                             let body = self.body(&bt.block, inner, &p);
@@ -244,13 +262,14 @@ impl Shaper<'_> {
         let had_errors = self.diags.len() > diags_before;
         let max =
             if matches!(bt.nesting, Nesting::Single | Nesting::Group) { 1 } else { bt.max_items };
-        if max > 0 && n > max {
+        // `dynamic` blocks are counted by Terraform at plan time
+        if max > 0 && n > max && dynamics == 0 {
             let msg = format!("too many `{key}` blocks: at most {max} allowed, found {n}");
             let label = format!("at most {max}");
             self.error("too_many_blocks", msg, path.to_vec(), Target::Value, &label);
         }
         // a count is noise next to items that were not blocks at all
-        if n < bt.min_items && !matches!(value, Value::Null) && !had_errors {
+        if n < bt.min_items && !matches!(value, Value::Null) && !had_errors && dynamics == 0 {
             let msg =
                 format!("too few `{key}` blocks: at least {} required, found {n}", bt.min_items);
             let label = format!("at least {}", bt.min_items);

@@ -210,13 +210,17 @@ pub(crate) fn register_tf(m: &mut Module, ctx: &CtxRef) {
     m.set_native_fn("for_map", move |nc: NativeCallContext, coll: Dynamic, f: FnPtr| {
         for_expr(&c, &d, &nc, coll, f, None, true)
     });
-    let (c, d) = (ctx.clone(), depth);
+    let (c, d) = (ctx.clone(), depth.clone());
     m.set_native_fn(
         "for_map",
         move |nc: NativeCallContext, coll: Dynamic, f: FnPtr, keep: FnPtr| {
             for_expr(&c, &d, &nc, coll, f, Some(keep), true)
         },
     );
+    let (c, d) = (ctx.clone(), depth);
+    m.set_native_fn("dynamic", move |nc: NativeCallContext, coll: Dynamic, f: FnPtr| {
+        dynamic(&c, &d, &nc, coll, f)
+    });
 }
 
 fn logical(
@@ -340,4 +344,55 @@ fn for_expr(
 /// inside its body).
 fn is_arity_miss(e: &rhai::EvalAltResult, f: &FnPtr) -> bool {
     matches!(e, rhai::EvalAltResult::ErrorFunctionNotFound(sig, _) if sig.starts_with(f.fn_name()))
+}
+
+/// `tf::dynamic(var.rules, |rule| #{ from_port: rule.port, ... })`: one
+/// nested block per element, written as a `dynamic` block. The closure gets
+/// the element (`iterator.value`), or the key and the element.
+fn dynamic(
+    ctx: &CtxRef,
+    depth: &Rc<Cell<usize>>,
+    nc: &NativeCallContext,
+    coll: Dynamic,
+    f: FnPtr,
+) -> Res<Dynamic> {
+    let origin = origin_of(nc);
+    let collection = value_at(&ctx.borrow(), &origin, &[PathSeg::Index(0)], &coll)?;
+    if !collection.is_dynamic() && !matches!(collection, Value::List(_) | Value::Map(_)) {
+        return Err(wrong(
+            &origin,
+            Vec::new(),
+            format!("`tf::dynamic` runs over a list or a map, found a {}", collection.kind_name()),
+            "pass a list, a map or a plan-time collection such as a variable",
+        ));
+    }
+    let level = depth.get();
+    let iterator = if level == 0 { "item".to_owned() } else { format!("item{level}") };
+    let field = |n: &str| Dynamic::from(TfExpr(Value::Ref(Reference::new(&iterator).attr(n))));
+    depth.set(level + 1);
+    let body = match f.call_within_context::<Dynamic>(nc, (field("value"),)) {
+        Err(e) if is_arity_miss(&e, &f) => {
+            f.call_within_context::<Dynamic>(nc, (field("key"), field("value")))
+        }
+        other => other,
+    };
+    depth.set(level);
+    let body = body?;
+    let Some(map) = body.read_lock::<rhai::Map>().map(|m| m.clone()) else {
+        return Err(wrong(
+            &origin,
+            Vec::new(),
+            format!(
+                "the function of `tf::dynamic` must return a block's arguments as a map, found {}",
+                body.type_name()
+            ),
+            "e.g. `tf::dynamic(var.ports, |p| #{ from_port: p, to_port: p, protocol: \"tcp\" })`",
+        ));
+    };
+    let c = ctx.borrow();
+    let mut content = indexmap::IndexMap::new();
+    for (k, v) in &map {
+        content.insert(k.to_string(), value_at(&c, &origin, &[], v)?);
+    }
+    Ok(op(Op::Dynamic { for_each: collection, iterator, content }))
 }
