@@ -235,7 +235,7 @@ fn precedence(v: &Value) -> u8 {
                 _ => 6,
             },
             Op::Not(_) => 7,
-            Op::For { .. } | Op::Dynamic { .. } => 8,
+            Op::For { .. } | Op::Dynamic { .. } | Op::Index { .. } => 8,
         },
         _ => 8,
     }
@@ -275,6 +275,10 @@ pub(crate) fn op_text(op: &Op) -> String {
                 None => format!("[{head} {}{cond}]", text(value)),
             }
         }
+        Op::Index { of, key } => match key {
+            Value::String(k) if crate::model::is_name(k) => format!("{}.{k}", operand(of, 8)),
+            _ => format!("{}[{}]", operand(of, 8), text(key)),
+        },
         // the schema phase makes `dynamic` blocks of these and reports them
         // anywhere else, so they never reach an attribute
         Op::Dynamic { for_each, .. } => text(for_each),

@@ -16,7 +16,7 @@ mod value;
 
 pub use body::{Block, Body, Item};
 pub use language::{Check, Condition, Ephemeral, Import, Moved, Removed};
-pub use op::Op;
+pub use op::{is_name, Op};
 pub use origin::{Origin, PathSeg, Site};
 pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use reference::{Reference, Step};

@@ -21,6 +21,9 @@ pub enum Op {
         value: Value,
         cond: Option<Value>,
     },
+    /// `of[key]`, or `of.key` for a name: an element or attribute of a
+    /// value that is not a plain reference (`azs.names[count.index]`).
+    Index { of: Value, key: Value },
     /// The blocks of a `dynamic "LABEL" { for_each, iterator, content }`:
     /// one block per element of a collection known at plan time. It stands
     /// where the blocks would, and the schema phase turns it into the
@@ -41,6 +44,7 @@ impl Op {
                 out.extend(cond.iter());
                 out
             }
+            Op::Index { of, key } => vec![of, key],
             Op::Dynamic { for_each, content, .. } => {
                 let mut out = vec![for_each];
                 out.extend(content.values());
@@ -48,4 +52,12 @@ impl Op {
             }
         }
     }
+}
+
+/// A Terraform identifier (letters, digits, `_`, `-`, not starting with a
+/// digit or `-`): what may follow a `.` in a traversal.
+pub fn is_name(s: &str) -> bool {
+    let mut chars = s.chars();
+    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
+        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
 }

@@ -603,7 +603,7 @@ pub(crate) fn conditions(
         let condition = value_at(ctx, origin, &cpath, cond)?;
         if !matches!(
             condition,
-            Value::Bool(_) | Value::Ref(_) | Value::Call { .. } | Value::Expr(_)
+            Value::Bool(_) | Value::Ref(_) | Value::Call { .. } | Value::Expr(_) | Value::Op(_)
         ) {
             return Err(raise(
                 Diagnostic::error("tsdsl::script::wrong_type", format!("a `condition` must be true or false, found {}", condition.kind_name()))

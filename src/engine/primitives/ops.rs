@@ -71,6 +71,19 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         });
     }
     engine.register_fn("!", |e: TfExpr| op(Op::Not(e.0)));
+    // `azs.names[count.index]`, `web[count.index]`: an index known at plan time
+    let c = ctx.clone();
+    engine.register_indexer_get(
+        move |nc: NativeCallContext, e: &mut TfExpr, k: TfExpr| -> Res<TfExpr> {
+            index(&c, &nc, e.0.clone(), k)
+        },
+    );
+    let c = ctx.clone();
+    engine.register_indexer_get(
+        move |nc: NativeCallContext, h: &mut Handle, k: TfExpr| -> Res<TfExpr> {
+            index(&c, &nc, Value::Ref(h.reference.clone()), k)
+        },
+    );
     engine.register_fn("all", |h: &mut Handle| -> Handle {
         let mut out = h.clone();
         out.reference.steps.push(Step::Splat);
@@ -395,4 +408,19 @@ fn dynamic(
         content.insert(k.to_string(), value_at(&c, &origin, &[], v)?);
     }
     Ok(op(Op::Dynamic { for_each: collection, iterator, content }))
+}
+
+fn index(_ctx: &CtxRef, nc: &NativeCallContext, of: Value, key: TfExpr) -> Res<TfExpr> {
+    if !key.0.is_dynamic() {
+        return Err(wrong(
+            &origin_of(nc),
+            Vec::new(),
+            format!(
+                "an index must be a number, a key or an expression, found a {}",
+                key.0.kind_name()
+            ),
+            "e.g. `azs.names[tf::count_index()]`",
+        ));
+    }
+    Ok(TfExpr(Value::Op(Box::new(Op::Index { of, key: key.0 }))))
 }
