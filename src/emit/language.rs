@@ -276,7 +276,7 @@ pub(crate) fn op_text(op: &Op) -> String {
             }
         }
         Op::Index { of, key } => match key {
-            Value::String(k) if crate::model::is_name(k) => format!("{}.{k}", operand(of, 8)),
+            Value::String(k) if crate::model::is_identifier(k) => format!("{}.{k}", operand(of, 8)),
             _ => format!("{}[{}]", operand(of, 8), text(key)),
         },
         // the schema phase makes `dynamic` blocks of these and reports them

@@ -6,20 +6,24 @@
 
 mod body;
 mod language;
+mod names;
 mod op;
 mod origin;
 mod providers;
 mod reference;
+mod secrets;
 mod shaped;
 mod stack;
 mod value;
 
 pub use body::{Block, Body, Item};
 pub use language::{Check, Condition, Ephemeral, Import, Moved, Removed};
-pub use op::{is_name, Op};
+pub use names::{identifier_fix, is_attribute_path, is_identifier, shown};
+pub use op::Op;
 pub use origin::{Origin, PathSeg, Site};
 pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use reference::{Reference, Step};
+pub use secrets::{is_secret_name, literal_text, AcceptedSecret};
 pub use shaped::Shaped;
 pub use stack::{
     Backend, BlockKind, Lifecycle, Local, Meta, ModuleCall, Output, Provider, ProviderRequirement,

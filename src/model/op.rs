@@ -53,11 +53,3 @@ impl Op {
         }
     }
 }
-
-/// A Terraform identifier (letters, digits, `_`, `-`, not starting with a
-/// digit or `-`): what may follow a `.` in a traversal.
-pub fn is_name(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
-}

@@ -1,6 +1,8 @@
 use indexmap::IndexMap;
 
-use super::{Check, Condition, Ephemeral, Import, Moved, Origin, Reference, Removed, Value};
+use super::{
+    AcceptedSecret, Check, Condition, Ephemeral, Import, Moved, Origin, Reference, Removed, Value,
+};
 
 /// Everything one script declared: it becomes one Terraform root module
 /// (one output folder).
@@ -21,6 +23,8 @@ pub struct Stack {
     pub checks: Vec<Check>,
     /// `ephemeral` resources, in declaration order.
     pub ephemerals: Vec<Ephemeral>,
+    /// Literals the script accepted where a secret goes (`literal_secret`).
+    pub accepted_secrets: Vec<AcceptedSecret>,
 }
 
 /// The `terraform { ... }` block.
