@@ -113,6 +113,7 @@ fn evaluate_in(
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));
             known.extend(primitives::TF_FUNCTIONS.iter().map(|s| s.to_string()));
+            known.extend(primitives::TF_NAMES.iter().map(|s| s.to_string()));
             if let Err(e) = engine.run_ast(&ast) {
                 diagnostics.push(errors::eval_error(&e, &name, &known));
             }

@@ -29,6 +29,7 @@ use super::context::{Ctx, CtxRef};
 use super::convert::{has_tokens, to_value};
 use super::errors::raise;
 
+pub(crate) use ops::TF_NAMES;
 pub(crate) use tf::FUNCTIONS as TF_FUNCTIONS;
 
 pub(crate) type Res<T> = Result<T, Box<EvalAltResult>>;

@@ -17,6 +17,21 @@ use super::super::errors::raise;
 use super::super::handle::{Handle, TfExpr};
 use super::{origin_of, value_at, Res};
 
+/// The `tf::` functions of this file and of `language.rs`, for did-you-mean.
+pub(crate) const TF_NAMES: &[&str] = &[
+    "cond",
+    "and",
+    "or",
+    "not",
+    "for_list",
+    "for_map",
+    "dynamic",
+    "self",
+    "path_root",
+    "path_cwd",
+    "workspace",
+];
+
 const COMPARISONS: &[&str] = &["==", "!=", "<", "<=", ">", ">="];
 const ARITHMETIC: &[&str] = &["+", "-", "*", "/", "%"];
 
