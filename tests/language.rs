@@ -80,6 +80,8 @@ fn refactoring_blocks_say_what_the_script_said() {
         "removed {\n  from = module.gone\n}",
         "check \"logs_bucket\" {\n  data \"aws_s3_bucket\" \"probe\" {",
         "    postcondition {\n      condition     = self.bucket != \"\"",
+        "import {\n  provider = aws.east\n  to       = aws_s3_bucket.east_assets\n",
+        "import {\n  to = aws_s3_bucket.assets\n  identity = {\n    bucket = \"shop-assets\"\n  }\n}",
     ] {
         assert!(text.contains(block), "missing:\n{block}\n--- in ---\n{text}");
     }

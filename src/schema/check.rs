@@ -63,6 +63,7 @@ pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
         shaped.providers.push(body);
     }
     super::language::check(stack, &mut diags);
+    super::language::ephemerals(stack, schemas, &mut diags);
     super::language::dynamic_only_for_blocks(stack, &shaped, &mut diags);
     diags.extend(super::secrets::check(stack, schemas));
     (shaped, diags)

@@ -383,3 +383,38 @@ pub fn dynamic_only_for_blocks(stack: &Stack, shaped: &Shaped, diags: &mut Vec<D
         }
     }
 }
+
+/// What tsdsl can say of an ephemeral resource without its schema: its type
+/// belongs to a known provider, and its `lifecycle` holds only conditions.
+pub fn ephemerals(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Diagnostic>) {
+    for e in &stack.ephemerals {
+        if e.meta.provider.is_none() && schemas.provider_name(&e.type_name).is_none() {
+            diags.push(
+                Diagnostic::error(
+                    "tsdsl::schema::unknown_resource_type",
+                    format!("unknown ephemeral resource type `{}`", e.type_name),
+                )
+                .at_path(&e.origin, Vec::new(), Target::Call)
+                .label("no known provider")
+                .help("an ephemeral type starts with its provider's name, e.g. `random_password` or `aws_secretsmanager_secret_version`"),
+            );
+        }
+        if let Some(l) = &e.meta.lifecycle {
+            let managed = l.create_before_destroy.is_some()
+                || l.prevent_destroy.is_some()
+                || !l.ignore_changes.is_empty()
+                || !l.replace_triggered_by.is_empty();
+            if managed {
+                diags.push(
+                    Diagnostic::error(
+                        "tsdsl::model::bad_meta_argument",
+                        format!("ephemeral resource `{}` keeps no state, so its `lifecycle` takes only `precondition` and `postcondition`", e.reference()),
+                    )
+                    .at_path(&e.origin, vec![PathSeg::key("lifecycle")], Target::Key)
+                    .label("not for an ephemeral resource")
+                    .help("drop `create_before_destroy`, `prevent_destroy`, `ignore_changes` and `replace_triggered_by`"),
+                );
+            }
+        }
+    }
+}
