@@ -84,7 +84,8 @@ fn compile_once(
     out: &mut OutputDir,
     held: &mut Option<Vec<OutFile>>,
 ) -> Result<Vec<PathBuf>, Error> {
-    let opts = build_options(&args.common, Some(args.format));
+    let mut opts = build_options(&args.common, Some(args.format));
+    opts.out_dir = Some(out.dir().to_path_buf());
     let render = render_options(&args.common);
     let stamp = clock();
     let dir = printable(&out.dir().display().to_string(), false);

@@ -1,7 +1,7 @@
 //! Checks of the refactoring and check blocks against the whole stack:
 //! a `moved`/`imported` target is declared, a `removed` or moved-away
-//! address is not, instance keys fit `count`/`for_each`, `self` appears only
-//! in postconditions and a check's data source is read only inside it.
+//! address is not, instance keys fit `count`/`for_each` and
+//! a check's data source is read only inside it.
 
 use super::dynamic::contains_dynamic;
 use crate::diagnostics::{did_you_mean, Diagnostic, Target};
@@ -57,8 +57,6 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             );
         }
     }
-    self_only_in_postconditions(stack, diags);
-    literal_interpolations(stack, diags);
     ephemeral_values_stay_ephemeral(stack, diags);
     scoped_data_stays_inside(stack, diags);
 }
@@ -149,49 +147,6 @@ fn instance_key(
             .label("wrong instance key")
             .help(help),
         );
-    }
-}
-
-fn self_refs(v: &Value) -> bool {
-    v.references().iter().any(|r| r.root == "self")
-}
-
-fn self_only_in_postconditions(stack: &Stack, diags: &mut Vec<Diagnostic>) {
-    let mut report = |origin: &Origin, where_: &str| {
-        diags.push(
-            Diagnostic::error("tsdsl::model::self_outside_postcondition", format!("`tf::self(...)` is used in {where_}"))
-                .at_path(origin, Vec::new(), Target::Call)
-                .label("`self` is not available here")
-                .help("`self` reads the block's own attributes in a `postcondition` only; elsewhere use the handle (`bucket.arn`)"),
-        );
-    };
-    for r in &stack.resources {
-        if r.attrs.values().any(self_refs) {
-            report(&r.origin, &format!("the arguments of `{}`", r.address()));
-        }
-        if let Some(l) = &r.meta.lifecycle {
-            if l.preconditions
-                .iter()
-                .any(|c| self_refs(&c.condition) || self_refs(&c.error_message))
-            {
-                report(&r.origin, "a precondition");
-            }
-        }
-    }
-    for o in &stack.outputs {
-        if self_refs(&o.value) || o.preconditions.iter().any(|c| self_refs(&c.condition)) {
-            report(&o.origin, &format!("output `{}`", o.name));
-        }
-    }
-    for l in &stack.locals {
-        if self_refs(&l.value) {
-            report(&l.origin, &format!("local `{}`", l.name));
-        }
-    }
-    for c in &stack.checks {
-        if c.asserts.iter().any(|a| self_refs(&a.condition)) {
-            report(&c.origin, &format!("check `{}`", c.name));
-        }
     }
 }
 
@@ -417,91 +372,5 @@ pub fn ephemerals(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Diagn
                 );
             }
         }
-    }
-}
-
-/// `"${path.module}/x"` in a plain Rhai string is literal text to tsdsl (it
-/// is escaped), but the operator surely meant Terraform's interpolation: a
-/// run that wrote it would mean something else than the script reads.
-/// Text such as IAM's `${aws:username}` is no Terraform reference and passes.
-fn literal_interpolations(stack: &Stack, diags: &mut Vec<Diagnostic>) {
-    const ROOTS: &[&str] =
-        &["var", "local", "path", "terraform", "module", "data", "count", "each", "self"];
-    fn find(v: &Value, path: &mut Vec<PathSeg>) -> Option<(Vec<PathSeg>, String)> {
-        match v {
-            Value::String(s) => {
-                let mut rest = s.as_str();
-                while let Some(i) = rest.find("${") {
-                    let inner = &rest[i + 2..];
-                    let end = inner.find('}').unwrap_or(inner.len());
-                    let text = inner[..end].trim();
-                    let root = text.split(['.', '[']).next().unwrap_or("");
-                    let escaped = rest[..i].ends_with('$');
-                    if !escaped && ROOTS.contains(&root) && text.len() > root.len() {
-                        return Some((path.clone(), text.to_owned()));
-                    }
-                    rest = &inner[end.min(inner.len())..];
-                }
-                None
-            }
-            Value::List(items) => items.iter().enumerate().find_map(|(i, x)| {
-                path.push(PathSeg::Index(i));
-                let r = find(x, path);
-                path.pop();
-                r
-            }),
-            Value::Map(m) => m.iter().find_map(|(k, x)| {
-                path.push(PathSeg::key(k));
-                let r = find(x, path);
-                path.pop();
-                r
-            }),
-            Value::Template(parts) => parts.iter().find_map(|p| match p {
-                crate::model::TemplatePart::Literal(l) => find(&Value::String(l.clone()), path),
-                crate::model::TemplatePart::Interp(x) => find(x, path),
-            }),
-            Value::Call { args, .. } => args.iter().find_map(|x| find(x, path)),
-            Value::Op(op) => op.operands().into_iter().find_map(|x| find(x, path)),
-            _ => None,
-        }
-    }
-    let mut report = |origin: &Origin, found: Option<(Vec<PathSeg>, String)>| {
-        let Some((path, text)) = found else { return };
-        let target = if path.is_empty() { Target::Call } else { Target::Value };
-        diags.push(
-            Diagnostic::error(
-                "tsdsl::model::literal_interpolation",
-                format!("`${{{text}}}` in a plain string is written as literal text, not read by Terraform"),
-            )
-            .at_path(origin, path, target)
-            .label("literal `${...}`")
-            .help("interpolate a value in a backtick string, e.g. `` `${tf::path_module()}/files` `` or `` `${env}-x` ``; `tf::ref(\"...\")` names any reference"),
-        );
-    };
-    for r in &stack.resources {
-        for (k, v) in &r.attrs {
-            report(&r.origin, find(v, &mut vec![PathSeg::key(k)]));
-        }
-    }
-    for e in &stack.ephemerals {
-        for (k, v) in &e.attrs {
-            report(&e.origin, find(v, &mut vec![PathSeg::key(k)]));
-        }
-    }
-    for m in &stack.modules {
-        for (k, v) in &m.inputs {
-            report(&m.origin, find(v, &mut vec![PathSeg::key(k)]));
-        }
-    }
-    for p in &stack.providers {
-        for (k, v) in &p.config {
-            report(&p.origin, find(v, &mut vec![PathSeg::key(k)]));
-        }
-    }
-    for l in &stack.locals {
-        report(&l.origin, find(&l.value, &mut Vec::new()));
-    }
-    for o in &stack.outputs {
-        report(&o.origin, find(&o.value, &mut Vec::new()));
     }
 }

@@ -65,15 +65,11 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     });
 }
 
-/// `tf::self("id")`, `tf::path_root()`, `tf::path_cwd()`, `tf::workspace()`:
-/// the named values Terraform provides (`tf::path_module()` sits beside
-/// `tf::count_index()` in `tf.rs`).
+/// `tf::self("id")`: the block's own attribute, for postconditions (the
+/// other named values, `tf::path_module()`..., are in `tf.rs`).
 pub(crate) fn register_tf(m: &mut rhai::Module) {
     let named =
         |root: &str, attr: &str| Dynamic::from(TfExpr(Value::Ref(Reference::new(root).attr(attr))));
-    m.set_native_fn("path_root", move || Ok(named("path", "root")));
-    m.set_native_fn("path_cwd", move || Ok(named("path", "cwd")));
-    m.set_native_fn("workspace", move || Ok(named("terraform", "workspace")));
     m.set_native_fn("self", move |nc: NativeCallContext, attr: Dynamic| -> Res<Dynamic> {
         let origin = origin_of(&nc);
         let attr = identifier_arg(&origin, &attr, "an attribute name")?;

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use rhai::{Dynamic, Engine, FnPtr, Module, NativeCallContext};
 
 use crate::diagnostics::{Diagnostic, Target};
-use crate::model::{Op, Origin, PathSeg, Reference, Step, Value};
+use crate::model::{Op, Origin, PathSeg, Reference, Value};
 
 use super::super::context::CtxRef;
 use super::super::errors::raise;
@@ -18,19 +18,8 @@ use super::super::handle::{Handle, TfExpr};
 use super::{origin_of, value_at, Res};
 
 /// The `tf::` functions of this file and of `language.rs`, for did-you-mean.
-pub(crate) const TF_NAMES: &[&str] = &[
-    "cond",
-    "and",
-    "or",
-    "not",
-    "for_list",
-    "for_map",
-    "dynamic",
-    "self",
-    "path_root",
-    "path_cwd",
-    "workspace",
-];
+pub(crate) const TF_NAMES: &[&str] =
+    &["cond", "and", "or", "not", "for_list", "for_map", "dynamic", "self"];
 
 const COMPARISONS: &[&str] = &["==", "!=", "<", "<=", ">", ">="];
 const ARITHMETIC: &[&str] = &["+", "-", "*", "/", "%"];
@@ -99,11 +88,6 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             index(&c, &nc, Value::Ref(h.reference.clone()), k)
         },
     );
-    engine.register_fn("all", |h: &mut Handle| -> Handle {
-        let mut out = h.clone();
-        out.reference.steps.push(Step::Splat);
-        out
-    });
     engine.register_fn("all", |nc: NativeCallContext, e: &mut TfExpr| -> Res<TfExpr> {
         match &e.0 {
             Value::Ref(r) => Ok(TfExpr(Value::Ref(r.clone().splat()))),
@@ -134,6 +118,14 @@ fn binary(
     let rhs = value_at(&c, &origin, &[], &b)?;
     if ARITHMETIC.contains(&name) || !matches!(name, "==" | "!=") {
         for v in [&lhs, &rhs] {
+            if let Some(ty) = schema_type(&c, v) {
+                return Err(wrong(
+                    &origin,
+                    Vec::new(),
+                    format!("`{name}` works on numbers, but `{v_text}` is a {ty}", v_text = describe(v)),
+                    "compute text with `tf::` functions (`tf::format(...)`) or interpolation",
+                ));
+            }
             if !is_number(v) {
                 return Err(wrong(
                     &origin,
@@ -438,4 +430,41 @@ fn index(_ctx: &CtxRef, nc: &NativeCallContext, of: Value, key: TfExpr) -> Res<T
         ));
     }
     Ok(TfExpr(Value::Op(Box::new(Op::Index { of, key: key.0 }))))
+}
+
+fn describe(v: &Value) -> String {
+    match v {
+        Value::Ref(r) => r.to_string(),
+        other => other.kind_name().to_owned(),
+    }
+}
+
+/// The schema type of a resource or data attribute read by `v`, when it is
+/// known and not a number (`aws_vpc.m.id` is a string).
+fn schema_type(ctx: &super::super::context::Ctx, v: &Value) -> Option<String> {
+    use crate::model::{BlockKind, Step};
+    use crate::schema::types::AttrType;
+    let Value::Ref(r) = v else { return None };
+    let names = |steps: &[Step]| -> Vec<String> {
+        steps
+            .iter()
+            .filter_map(|s| match s {
+                Step::Attr(a) => Some(a.clone()),
+                _ => None,
+            })
+            .collect()
+    };
+    let (kind, type_name, rest) = match r.root.as_str() {
+        "var" | "local" | "path" | "terraform" | "count" | "each" | "self" | "module"
+        | "ephemeral" => return None,
+        "data" => {
+            let n = names(&r.steps);
+            (BlockKind::Data, n.first()?.clone(), n.get(2..)?.to_vec())
+        }
+        root => (BlockKind::Resource, root.to_owned(), names(&r.steps).get(1..)?.to_vec()),
+    };
+    let [attr] = rest.as_slice() else { return None };
+    let block = ctx.schemas.block(kind, &type_name)?;
+    let ty = &block.attributes.get(attr)?.ty;
+    (!matches!(ty, AttrType::Number | AttrType::Dynamic)).then(|| ty.to_string())
 }
