@@ -122,7 +122,10 @@ fn binary(
                 return Err(wrong(
                     &origin,
                     Vec::new(),
-                    format!("`{name}` works on numbers, but `{v_text}` is a {ty}", v_text = describe(v)),
+                    format!(
+                        "`{name}` works on numbers, but `{v_text}` is a {ty}",
+                        v_text = describe(v)
+                    ),
                     "compute text with `tf::` functions (`tf::format(...)`) or interpolation",
                 ));
             }

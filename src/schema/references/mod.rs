@@ -164,9 +164,10 @@ impl<'a> Checker<'a> {
                     self.value(&Value::Ref(t.clone()), scope, &mut path, &[]);
                 }
                 self.ignore_changes(r, &l.ignore_changes);
-                let path = [PathSeg::key("lifecycle")];
-                self.conditions(&l.preconditions, scope, &path, &[]);
-                self.conditions(&l.postconditions, scope, &path, &["self".to_owned()]);
+                let path = |k: &str| [PathSeg::key("lifecycle"), PathSeg::key(k)];
+                self.conditions(&l.preconditions, scope, &path("precondition"), &[]);
+                let post = path("postcondition");
+                self.conditions(&l.postconditions, scope, &post, &["self".to_owned()]);
             }
         }
         for e in &stack.ephemerals {
@@ -383,9 +384,11 @@ impl<'a> Checker<'a> {
     /// `precondition`, `postcondition`, `assert` (`self` bound in postconditions).
     fn conditions(&mut self, cs: &[Condition], scope: Scope, path: &[PathSeg], bound: &[String]) {
         for c in cs {
-            let mut p = path.to_vec();
-            self.value(&c.condition, scope, &mut p, bound);
-            self.value(&c.error_message, scope, &mut p, bound);
+            for (key, v) in [("condition", &c.condition), ("error_message", &c.error_message)] {
+                let mut p = path.to_vec();
+                p.push(PathSeg::key(key));
+                self.value(v, scope, &mut p, bound);
+            }
         }
     }
 
