@@ -147,6 +147,10 @@ fn dynamic_blocks_wrap_checked_content() {
     ] {
         assert!(text.contains(block), "missing:\n{block}\n--- in ---\n{text}");
     }
+    // literal and dynamic blocks keep the order the script wrote them in
+    let literal = text.find("  statement {").expect("literal statement");
+    let dynamic = text.find("  dynamic \"statement\" {").expect("dynamic statement");
+    assert!(literal < dynamic, "{text}");
 }
 
 #[test]

@@ -258,6 +258,8 @@ impl Shaper<'_> {
         let mut made: Vec<(Vec<String>, Body, Vec<PathSeg>)> = Vec::new();
         let diags_before = self.diags.len();
         let mut dynamics = 0;
+        // `dynamic` blocks among literal ones, by the count of literal blocks before them
+        let mut dynamic_at: Vec<(usize, Item)> = Vec::new();
         match (bt.nesting, value) {
             (_, Value::Null) => return,
             (_, v) if super::dynamic::as_dynamic(v).is_some() => {
@@ -288,7 +290,9 @@ impl Shaper<'_> {
                     let p = with(path, PathSeg::Index(i));
                     if let Some(op) = super::dynamic::as_dynamic(v) {
                         dynamics += 1;
-                        out.extend(self.dynamic_block(key, bt, op, &p));
+                        if let Some(item) = self.dynamic_block(key, bt, op, &p) {
+                            dynamic_at.push((made.len(), item));
+                        }
                         continue;
                     }
                     match v {
@@ -319,10 +323,14 @@ impl Shaper<'_> {
             let label = format!("at least {}", bt.min_items);
             self.error("too_few_blocks", msg, path.to_vec(), Target::Value, &label);
         }
-        out.extend(
-            made.into_iter()
-                .map(|(labels, body, _)| Item::Block(model::Block::new(key, labels, body))),
-        );
+        let mut dynamic_at = dynamic_at.into_iter().peekable();
+        for (i, (labels, body, _)) in made.into_iter().enumerate() {
+            while let Some((_, item)) = dynamic_at.next_if(|(at, _)| *at <= i) {
+                out.push(item);
+            }
+            out.push(Item::Block(model::Block::new(key, labels, body)));
+        }
+        out.extend(dynamic_at.map(|(_, item)| item));
     }
 
     fn not_a_block(&mut self, key: &str, value: &Value, path: Vec<PathSeg>) {
