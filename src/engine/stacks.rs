@@ -12,6 +12,7 @@ use crate::model::{BlockKind, Meta, Origin, Reference, Resource, Value};
 
 use super::context::CtxRef;
 use super::errors::raise;
+use super::files::{inside, ReadError};
 use super::handle::{Handle, HandleKind};
 use super::primitives::{identifier_arg, origin_of, Res};
 use super::remote::{RemoteInfo, RemoteStacks};
@@ -50,13 +51,25 @@ fn stack(
         return Err(raise(
             Diagnostic::error(
                 "tsdsl::model::stack_cycle",
-                format!(
-                    "stacks read each other in a circle: {} -> {name}",
-                    remotes.chain.join(" -> ")
-                ),
+                format!("stacks read each other in a circle: {} → {name}", remotes.chain.join(" → ")),
             )
             .at_path(&origin, Vec::new(), Target::Call)
             .help("a stack may read the outputs of stacks it does not feed"),
+        ));
+    }
+    if remotes.chain.len() >= opts.limits.max_stack_depth {
+        return Err(raise(
+            Diagnostic::error(
+                "tsdsl::model::stack_too_deep",
+                format!(
+                    "stacks read stacks more than {} levels deep: {} → {name}",
+                    opts.limits.max_stack_depth,
+                    chain_text(&remotes.chain)
+                ),
+            )
+            .at_path(&origin, Vec::new(), Target::Call)
+            .label("one level too many")
+            .help("read the stacks you need from this one directly, not through a chain"),
         ));
     }
     let info = load(&remotes, opts, eval, &name, &origin)?;
@@ -103,6 +116,20 @@ fn load(
         return cached.clone().map_err(|d| failed(name, origin, &d));
     }
     let file = remotes.base.join(format!("{name}.rhai"));
+    // A symlink must not pull in a script from elsewhere; the refusal names
+    // the file only, never what it holds.
+    if let Err(e @ (ReadError::Outside { .. } | ReadError::NotAFile { .. })) =
+        inside(&remotes.base, &file)
+    {
+        return Err(raise(
+            Diagnostic::error(
+                "tsdsl::model::unknown_stack",
+                format!("cannot read stack `{name}` from `{}`: {e}", file.display()),
+            )
+            .at_path(origin, Vec::new(), Target::Call)
+            .help("a stack is a .rhai script beside this one"),
+        ));
+    }
     let result = match eval(&file, opts, remotes.clone()) {
         Err(Error::Io { source, .. }) => {
             return Err(raise(
@@ -145,4 +172,12 @@ fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAl
         d = d.note(format!("{}: {}", i.code, i.message));
     }
     raise(d)
+}
+
+/// `a → b`: the stacks being read, outermost first; long chains elided.
+fn chain_text(chain: &[String]) -> String {
+    match chain {
+        [first, .., last] if chain.len() > 4 => format!("{first} → … → {last}"),
+        _ => chain.join(" → "),
+    }
 }

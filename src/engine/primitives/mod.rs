@@ -130,7 +130,7 @@ pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynam
         let mut path = prefix.to_vec();
         path.extend(e.path);
         raise(
-            Diagnostic::error("tsdsl::script::unsupported_value", e.message)
+            Diagnostic::error(e.code, e.message)
                 .at_path(origin, path, Target::Value)
                 .help_opt(e.help),
         )
