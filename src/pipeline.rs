@@ -102,7 +102,8 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     let mut diagnostics = ev.diagnostics;
     let mut stack = ev.stack;
     let fail = |mut diagnostics: Vec<Diagnostic>, sources| {
-        if Instant::now() > deadline {
+        let reported = diagnostics.iter().any(|d| d.code == TIMEOUT);
+        if Instant::now() > deadline && !reported {
             diagnostics.push(timed_out(&opts.limits));
         }
         Err(Failure { error: Error::Script { diagnostics, sources }, deps: deps.clone() })
@@ -127,10 +128,12 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     Ok(Build { stack, files, diagnostics, sources: ev.sources, deps: deps.clone(), started })
 }
 
+const TIMEOUT: &str = "tsdsl::engine::timeout";
+
 /// The run ended past its deadline outside evaluation (checks, emit).
 fn timed_out(limits: &Limits) -> Diagnostic {
     Diagnostic::error(
-        "tsdsl::engine::timeout",
+        TIMEOUT,
         format!("the run went past its time limit of {} s", limits.timeout.as_secs()),
     )
     .help("the limit covers evaluation, checks and emitting together; raise it with `--timeout` if the estate is really that big")

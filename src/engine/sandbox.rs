@@ -49,13 +49,13 @@ impl Default for Limits {
             max_array_size: 100_000,
             max_map_size: 100_000,
             max_modules: 256,
-            max_import_depth: 32,
-            max_stack_depth: 16,
+            max_import_depth: 64,
+            max_stack_depth: 32,
             max_blocks: 50_000,
             max_model_bytes: 64 * 1024 * 1024,
             max_model_nodes: 4_000_000,
             max_value_depth: 64,
-            max_file_bytes: 4 * 1024 * 1024,
+            max_file_bytes: 8 * 1024 * 1024,
         }
     }
 }

@@ -161,15 +161,26 @@ fn load(
     result.map_err(|d| failed(name, origin, &d))
 }
 
+const HAS_ERRORS: &str = "tsdsl::model::stack_has_errors";
+
 fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {
     let mut d = Diagnostic::error(
-        "tsdsl::model::stack_has_errors",
+        HAS_ERRORS,
         format!("stack `{name}` has errors, so its outputs are unknown"),
     )
     .at_path(origin, Vec::new(), Target::Call)
     .help(format!("run `tsdsl check {name}.rhai` to see them"));
-    for i in inner.iter().filter(|d| d.is_error()).take(3) {
-        d = d.note(format!("{}: {}", i.code, i.message));
+    // Through a chain of stacks, the notes name the cause, not each link.
+    let mut causes = Vec::new();
+    for i in inner.iter().filter(|d| d.is_error()) {
+        if i.code == HAS_ERRORS {
+            causes.extend(i.notes.iter().cloned());
+        } else {
+            causes.push(format!("{}: {}", i.code, i.message));
+        }
+    }
+    for c in causes.into_iter().take(3) {
+        d = d.note(c);
     }
     raise(d)
 }
