@@ -165,7 +165,9 @@ impl ModuleResolver for Resolver {
             self.fail(
                 source,
                 pos,
-                Diagnostic::error("tsdsl::engine::bad_module_path", msg).label("imported here"),
+                Diagnostic::error("tsdsl::engine::bad_module_path", msg)
+                    .label("imported here")
+                    .help("a module is a .rhai file under the script's folder, read through links that stay inside it"),
             )
         })?;
         let Some((name, text, file)) = found else {
