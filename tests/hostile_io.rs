@@ -63,6 +63,7 @@ fn cut(s: &str) -> &str {
 }
 
 /// Runs `tsdsl ARGS` in `dir`; output goes to files (no pipe to fill up).
+#[allow(clippy::zombie_processes)] // reaped by `wait4`, which also gives its rusage
 fn measure(dir: &Path, args: &[&str]) -> Measured {
     let logs = tempfile::tempdir().unwrap();
     let (out, err) = (logs.path().join("out"), logs.path().join("err"));
@@ -117,7 +118,12 @@ fn check(fixture: &str, extra: &[&str]) -> Measured {
 #[track_caller]
 fn within_deadline(m: &Measured, secs: u64) {
     let bound = Duration::from_secs_f64(secs as f64 * DEADLINE_MARGIN) + HARNESS_SLACK;
-    assert!(m.wall <= bound, "took {:.2} s, bound {:.2} s\n{m}", m.wall.as_secs_f64(), bound.as_secs_f64());
+    assert!(
+        m.wall <= bound,
+        "took {:.2} s, bound {:.2} s\n{m}",
+        m.wall.as_secs_f64(),
+        bound.as_secs_f64()
+    );
 }
 
 // ------------------------------------------------------------------ crashes
@@ -125,7 +131,11 @@ fn within_deadline(m: &Measured, secs: u64) {
 #[test]
 fn a_module_importing_itself_is_a_cycle() {
     let m = check("import_self/self.rhai", &[]);
-    expect(&m, 1, &["tsdsl::engine::import_cycle", "self → self", "self.rhai:1:8", "imported here"]);
+    expect(
+        &m,
+        1,
+        &["tsdsl::engine::import_cycle", "self → self", "self.rhai:1:8", "imported here"],
+    );
 }
 
 #[test]
@@ -150,7 +160,8 @@ fn a_chain_of_2000_modules_is_too_deep_not_a_crash() {
 fn a_chain_of_1000_stacks_is_too_deep_not_a_crash() {
     let dir = tempfile::tempdir().unwrap();
     for i in 0..1000 {
-        let read = if i < 999 { format!("let s = stack(\"s{}\");\n", i + 1) } else { String::new() };
+        let read =
+            if i < 999 { format!("let s = stack(\"s{}\");\n", i + 1) } else { String::new() };
         let body = format!(
             "{read}backend(\"s3\", #{{ bucket: \"b\", key: \"k{i}\", region: \"eu-west-1\" }});\noutput(\"o\", \"v\");\n"
         );

@@ -241,8 +241,11 @@ impl Excerpt {
         let start = floor(text, span.start.min(text.len()));
         let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
         let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
-        let prev_start =
-            if line_start == 0 { 0 } else { text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1) };
+        let prev_start = if line_start == 0 {
+            0
+        } else {
+            text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
+        };
         let next_end = if line_end == text.len() {
             line_end
         } else {

@@ -108,11 +108,11 @@ fn too_deep(ctx: &Ctx, path: &[PathSeg]) -> ConvertError {
     ConvertError {
         code: "tsdsl::engine::too_deep",
         path: path.to_vec(),
-        message: format!(
-            "this value nests more than {} levels deep",
-            ctx.limits.max_value_depth
+        message: format!("this value nests more than {} levels deep", ctx.limits.max_value_depth),
+        help: Some(
+            "Terraform arguments nest a few levels; look for a loop that wraps a value in itself"
+                .into(),
         ),
-        help: Some("Terraform arguments nest a few levels; look for a loop that wraps a value in itself".into()),
     }
 }
 

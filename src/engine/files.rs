@@ -12,10 +12,17 @@ use std::path::{Path, PathBuf};
 pub enum ReadError {
     Io(io::Error),
     /// A FIFO, socket, device or folder: `what` names it.
-    NotAFile { what: &'static str },
-    TooLarge { size: u64, max: u64 },
+    NotAFile {
+        what: &'static str,
+    },
+    TooLarge {
+        size: u64,
+        max: u64,
+    },
     /// The real path leaves the script's folder (through a symlink).
-    Outside { real: PathBuf },
+    Outside {
+        real: PathBuf,
+    },
 }
 
 impl std::fmt::Display for ReadError {
@@ -24,7 +31,12 @@ impl std::fmt::Display for ReadError {
             ReadError::Io(e) => write!(f, "{e}"),
             ReadError::NotAFile { what } => write!(f, "it is {what}, not a regular file"),
             ReadError::TooLarge { size, max } => {
-                write!(f, "it is {} long, more than the {} a file may be", bytes(*size), bytes(*max))
+                write!(
+                    f,
+                    "it is {} long, more than the {} a file may be",
+                    bytes(*size),
+                    bytes(*max)
+                )
             }
             ReadError::Outside { .. } => {
                 write!(f, "it leads outside the script's folder (through a symbolic link)")
@@ -74,8 +86,9 @@ pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
 /// [`read_regular`] as UTF-8 text.
 pub fn read_text(path: &Path, max: u64) -> Result<String, ReadError> {
     let raw = read_regular(path, max)?;
-    String::from_utf8(raw)
-        .map_err(|_| ReadError::Io(io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text")))
+    String::from_utf8(raw).map_err(|_| {
+        ReadError::Io(io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
+    })
 }
 
 /// [`read_text`] of `path` only when its real path lies under `base`'s.

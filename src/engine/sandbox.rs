@@ -94,8 +94,7 @@ pub const MAX_TIMEOUT_SECS: u64 = 24 * 60 * 60;
 /// The moment a run that starts now must stop.
 pub fn deadline(limits: &Limits) -> Instant {
     let now = Instant::now();
-    now.checked_add(limits.timeout)
-        .unwrap_or_else(|| now + Duration::from_secs(MAX_TIMEOUT_SECS))
+    now.checked_add(limits.timeout).unwrap_or_else(|| now + Duration::from_secs(MAX_TIMEOUT_SECS))
 }
 
 /// Functions of Rhai's standard packages a script must not reach: they block

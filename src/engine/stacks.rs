@@ -51,7 +51,10 @@ fn stack(
         return Err(raise(
             Diagnostic::error(
                 "tsdsl::model::stack_cycle",
-                format!("stacks read each other in a circle: {} → {name}", remotes.chain.join(" → ")),
+                format!(
+                    "stacks read each other in a circle: {} → {name}",
+                    remotes.chain.join(" → ")
+                ),
             )
             .at_path(&origin, Vec::new(), Target::Call)
             .help("a stack may read the outputs of stacks it does not feed"),
