@@ -8,6 +8,7 @@ use crate::model::{PathSeg, TemplatePart, Value};
 
 use super::context::Ctx;
 use super::handle::{Handle, HandleKind, TfExpr};
+use super::primitives::Results;
 
 /// Interpolating an expression into a string (`` `${vpc.id}-x` `` or
 /// `"arn:" + role.arn`) leaves this token in the text; converting the string
@@ -161,7 +162,10 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
         }
         return Ok(Value::List(out));
     }
-    if let Some(map) = d.read_lock::<rhai::Map>() {
+    // A stdlib block's results are written as the map of them.
+    let results = d.read_lock::<Results>().map(|r| r.to_map());
+    let lock = if results.is_none() { d.read_lock::<rhai::Map>() } else { None };
+    if let Some(map) = results.as_ref().or(lock.as_deref()) {
         spend(ctx, path, 0)?;
         let mut out = IndexMap::with_capacity(map.len());
         for (k, v) in map.iter() {
