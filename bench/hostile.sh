@@ -51,6 +51,7 @@ cases=(
   "nested-map-10000-timeout-10|limits|check nested10k.rhai"
   "10mb-string-x100|limits|check --timeout 100 bigstr.rhai"
   "million-resources|limits|check --timeout 100 million.rhai"
+  "180-strings-of-8mb-in-calls|limits|check --timeout 100 memory.rhai"
   "dev-zero|.|check /dev/zero"
   "fifo-script|.|check fifo.rhai"
   "20mb-line-syntax-error|.|check huge.rhai"

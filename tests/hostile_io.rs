@@ -260,6 +260,13 @@ fn a_million_looped_resources_hit_the_block_limit() {
     expect(&m, 1, &["tsdsl::engine::too_many_blocks", "more than 50000 blocks", "million.rhai:1:"]);
 }
 
+#[test]
+fn large_values_in_many_calls_hit_the_memory_limit() {
+    // Each value is within Rhai's limits; their sum (180 strings of 8 MB) is not.
+    let m = check("limits/memory.rhai", &["--timeout", "60"]);
+    expect(&m, 1, &["tsdsl::engine::out_of_memory", "more than 512.0 MB", "memory.rhai:"]);
+}
+
 // ------------------------------------------------------------------ files
 
 fn escape_dir() -> tempfile::TempDir {

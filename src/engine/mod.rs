@@ -9,6 +9,7 @@ mod docs;
 mod errors;
 mod files;
 mod handle;
+mod memory;
 mod order;
 mod origin;
 mod primitives;
@@ -26,6 +27,7 @@ use std::time::Instant;
 pub use docs::stdlib_reference;
 pub use files::{read_regular, ReadError};
 pub use handle::{Handle, TfExpr};
+pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::{deadline, Limits, MAX_TIMEOUT_SECS};
 

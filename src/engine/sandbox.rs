@@ -36,6 +36,9 @@ pub struct Limits {
     pub max_value_depth: usize,
     /// Largest script, module, stack or schema file read.
     pub max_file_bytes: u64,
+    /// Heap the whole process may hold while a script runs (see `memory`):
+    /// with the binary and the allocator's slack, peak RSS stays under 1 GB.
+    pub max_memory_bytes: usize,
 }
 
 impl Default for Limits {
@@ -56,6 +59,7 @@ impl Default for Limits {
             max_model_nodes: 4_000_000,
             max_value_depth: 64,
             max_file_bytes: 8 * 1024 * 1024,
+            max_memory_bytes: 512 * 1024 * 1024,
         }
     }
 }
@@ -143,7 +147,13 @@ pub(crate) fn engine_until(
         remove(&mut engine, name, why);
     }
 
+    let max_memory = limits.max_memory_bytes;
     engine.on_progress(move |ops| {
+        // One operation allocates at most what Rhai's per-value limits allow
+        // (tens of MB), so checking every operation keeps the peak bounded.
+        if super::memory::live_bytes() > max_memory {
+            return Some(Dynamic::from(super::errors::Raised(Box::new(out_of_memory(max_memory)))));
+        }
         // One operation can be slow (a push clones its array into the
         // debugger's frame), so the clock is read often: every 16 operations
         // costs a few percent and stops within milliseconds of the deadline.
@@ -161,6 +171,15 @@ pub(crate) fn engine_until(
         |_, _, _, _, _| Ok(rhai::debugger::DebuggerCommand::Continue),
     );
     engine
+}
+
+fn out_of_memory(max: usize) -> Diagnostic {
+    Diagnostic::error(
+        "tsdsl::engine::out_of_memory",
+        format!("the script holds more than {} of memory", super::files::bytes(max as u64)),
+    )
+    .label("the limit is crossed here")
+    .help("look for large strings or arrays kept in many variables or nested calls")
 }
 
 /// Shadows `name` (the engine's own functions come before its packages) with
