@@ -211,11 +211,12 @@ fn every_stack_shares_one_deadline() {
 }
 
 #[test]
-fn sleep_and_timestamp_are_not_available() {
+fn sleep_timestamp_and_exit_are_not_available() {
     for (f, name) in [
         ("sandbox/sleep.rhai", "sleep"),
         ("sandbox/sleep_float.rhai", "sleep"),
         ("sandbox/timestamp.rhai", "timestamp"),
+        ("sandbox/exit.rhai", "exit"),
     ] {
         let m = check(f, &[]);
         expect(

@@ -102,11 +102,16 @@ pub fn deadline(limits: &Limits) -> Instant {
 }
 
 /// Functions of Rhai's standard packages a script must not reach: they block
-/// (so a run would outlive its deadline) or read the clock (so two runs of one
-/// script would differ).
+/// (so a run would outlive its deadline), read the clock (so two runs of one
+/// script would differ) or end the script early as if it had succeeded.
 const REMOVED: &[(&str, &str)] = &[
-    ("sleep", "it would hold the run past its deadline and output cannot depend on waiting"),
+    (
+        "sleep",
+        "waiting cannot change what a script declares, and it would hold the run past its deadline",
+    ),
     ("timestamp", "the output must be the same on every run, so scripts cannot read the clock"),
+    // Rhai's `exit(1)` ends the script as a success, with half a model.
+    ("exit", "a script ends at its last line; to stop with an error, `throw \"why\"`"),
 ];
 
 /// A bare engine with the sandbox applied; primitives are registered by the caller.
