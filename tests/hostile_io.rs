@@ -212,18 +212,14 @@ fn every_stack_shares_one_deadline() {
 
 #[test]
 fn sleep_timestamp_and_exit_are_not_available() {
-    for (f, name) in [
-        ("sandbox/sleep.rhai", "sleep"),
-        ("sandbox/sleep_float.rhai", "sleep"),
-        ("sandbox/timestamp.rhai", "timestamp"),
-        ("sandbox/exit.rhai", "exit"),
+    for (f, name, at) in [
+        ("sandbox/sleep.rhai", "sleep", "sleep.rhai:1:1"),
+        ("sandbox/sleep_float.rhai", "sleep", "sleep_float.rhai:1:1"),
+        ("sandbox/timestamp.rhai", "timestamp", "timestamp.rhai:1:9"),
+        ("sandbox/exit.rhai", "exit", "exit.rhai:2:1"),
     ] {
         let m = check(f, &[]);
-        expect(
-            &m,
-            1,
-            &["tsdsl::engine::not_available", &format!("`{name}` is not available"), ":1:"],
-        );
+        expect(&m, 1, &["tsdsl::engine::not_available", &format!("`{name}` is not available"), at]);
     }
     let m = check("sandbox/sleep_long.rhai", &["--timeout", "2"]);
     expect(&m, 1, &["tsdsl::engine::not_available"]);
