@@ -99,7 +99,10 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     // One deadline for the whole run: schemas, every stack, checks, emit.
     let deadline = engine::deadline(&opts.limits);
     let schemas = Rc::new(load_schemas(&opts.schema_files)?);
-    let eval_opts = EvalOptions { limits: opts.limits, schemas: schemas.clone(), deadline };
+    // The memory limit is the run's own, on top of the schemas just loaded.
+    let memory_ceiling = engine::memory_ceiling(&opts.limits);
+    let eval_opts =
+        EvalOptions { limits: opts.limits, schemas: schemas.clone(), deadline, memory_ceiling };
     let ev = engine::evaluate(script, &eval_opts)?;
     let deps = ev.deps.clone();
     let mut diagnostics = ev.diagnostics;

@@ -31,7 +31,7 @@ pub use files::{read_regular, ReadError};
 pub use handle::{Handle, TfExpr};
 pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
-pub use sandbox::{deadline, Limits, MAX_TIMEOUT_SECS};
+pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
 
 use crate::diagnostics::{Diagnostic, Error, SourceMap};
 use crate::model::Stack;
@@ -46,6 +46,8 @@ pub struct EvalOptions {
     pub schemas: Rc<Schemas>,
     /// When the whole run must end: every stack it reads shares it.
     pub deadline: Instant,
+    /// The heap the whole run may grow to, likewise shared.
+    pub memory_ceiling: usize,
 }
 
 /// The result of evaluating one script: the stack it declared (possibly
@@ -105,11 +107,12 @@ fn evaluate_in(
     ctx.borrow_mut().limits = opts.limits;
     let budget_ctx = ctx.clone();
     let limits = opts.limits;
-    let mut engine = sandbox::engine_until(&opts.limits, opts.deadline, move |_| {
-        // A loop declaring blocks stops at the first one over the limit.
-        let c = budget_ctx.try_borrow().ok()?;
-        c.over_budget(&limits).map(|d| rhai::Dynamic::from(errors::Raised(Box::new(d))))
-    });
+    let mut engine =
+        sandbox::engine_until(&opts.limits, opts.deadline, opts.memory_ceiling, move |_| {
+            // A loop declaring blocks stops at the first one over the limit.
+            let c = budget_ctx.try_borrow().ok()?;
+            c.over_budget(&limits).map(|d| rhai::Dynamic::from(errors::Raised(Box::new(d))))
+        });
     // Primitives read the entry script's name from the tag to place frames.
     engine.set_default_tag(rhai::Dynamic::from(name.clone()));
     let print_ctx = ctx.clone();

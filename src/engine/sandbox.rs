@@ -36,8 +36,9 @@ pub struct Limits {
     pub max_value_depth: usize,
     /// Largest script, module, stack or schema file read.
     pub max_file_bytes: u64,
-    /// Heap the whole process may hold while a script runs (see `memory`):
-    /// with the binary and the allocator's slack, peak RSS stays under 1 GB.
+    /// Heap a run may add to what the process held when it started (the
+    /// schemas loaded): with those and the allocator's slack, peak RSS stays
+    /// under 1 GB. See `memory`.
     pub max_memory_bytes: usize,
 }
 
@@ -117,7 +118,12 @@ const REMOVED: &[(&str, &str)] = &[
 
 /// A bare engine with the sandbox applied; primitives are registered by the caller.
 pub(crate) fn engine(limits: &Limits) -> Engine {
-    engine_until(limits, deadline(limits), |_| None)
+    engine_until(limits, deadline(limits), memory_ceiling(limits), |_| None)
+}
+
+/// The heap a run that starts now may grow to.
+pub fn memory_ceiling(limits: &Limits) -> usize {
+    super::memory::live_bytes().saturating_add(limits.max_memory_bytes)
 }
 
 /// [`engine`] with the run's own deadline (shared by every stack it reads) and
@@ -125,6 +131,7 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
 pub(crate) fn engine_until(
     limits: &Limits,
     deadline: Instant,
+    memory_ceiling: usize,
     over_budget: impl Fn(u64) -> Option<Dynamic> + 'static,
 ) -> Engine {
     let mut engine = Engine::new_raw();
@@ -172,7 +179,7 @@ pub(crate) fn engine_until(
     engine.on_progress(move |ops| {
         // One operation allocates at most what Rhai's per-value limits allow
         // (tens of MB), so checking every operation keeps the peak bounded.
-        if super::memory::live_bytes() > max_memory {
+        if super::memory::live_bytes() > memory_ceiling {
             return Some(Dynamic::from(super::errors::Raised(Box::new(out_of_memory(max_memory)))));
         }
         // One operation can be slow (a push clones its array into the
