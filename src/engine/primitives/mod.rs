@@ -157,7 +157,7 @@ pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynam
             return raise(super::nothing::nothing(ctx, origin, path, e.message, e.help));
         }
         raise(
-            Diagnostic::error("tsdsl::script::unsupported_value", e.message)
+            Diagnostic::error(e.code, e.message)
                 .at_path(origin, path, Target::Value)
                 .help_opt(e.help),
         )
