@@ -131,7 +131,7 @@ fn compile_once(
             return Ok(built.deps);
         }
     }
-    let renamed = plan.renames(out.dir());
+    let renamed = plan.renames(out.dir(), &built.stack.moved_from());
     let written = out.apply(plan)?;
     if let Some(d) = renamed {
         report::warnings(&[d], &SourceMap::default(), render);

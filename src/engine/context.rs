@@ -1,4 +1,4 @@
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -7,6 +7,7 @@ use crate::model::{Stack, Value};
 use crate::schema::Schemas;
 
 use super::remote::RemoteStacks;
+use super::sandbox::Limits;
 
 /// What one evaluation builds up. Primitives reach it through a shared
 /// handle captured by their closures; nothing global, so two evaluations
@@ -24,6 +25,12 @@ pub(crate) struct Ctx {
     pub remotes: RemoteStacks,
     /// Every file read so far, shared with the module resolver.
     pub sources: Rc<RefCell<SourceMap>>,
+    pub limits: Limits,
+    /// What conversion has put into the model so far: bytes of text and
+    /// values. Counted as values are converted, so the limit stops the line
+    /// that crosses it, long before the memory is spent.
+    pub model_bytes: Cell<usize>,
+    pub model_nodes: Cell<usize>,
 }
 
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
@@ -43,6 +50,9 @@ impl Ctx {
             schemas,
             remotes,
             sources,
+            limits: Limits::default(),
+            model_bytes: Cell::new(0),
+            model_nodes: Cell::new(0),
         }
     }
 
@@ -56,6 +66,19 @@ impl Ctx {
     ) -> indexmap::IndexMap<String, crate::model::Value> {
         let order = super::order::key_order(&self.sources.borrow(), origin, arg);
         super::order::reorder(map, &order)
+    }
+
+    /// A diagnostic when the script has declared more blocks than allowed.
+    pub fn over_budget(&self, limits: &Limits) -> Option<Diagnostic> {
+        let n = self.declared.len();
+        (n > limits.max_blocks).then(|| {
+            Diagnostic::error(
+                "tsdsl::engine::too_many_blocks",
+                format!("the script declares more than {} blocks", limits.max_blocks),
+            )
+            .label("the limit is crossed here")
+            .help("one stack this large is hard to plan and review: split it into stacks that read each other with `stack()`")
+        })
     }
 
     /// Records `key` as declared; false when it already was.
