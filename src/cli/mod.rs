@@ -1,5 +1,6 @@
 //! The command line: clap parses, the library works, this module prints
-//! and maps errors to exit codes (0 ok, 1 script errors, 2 usage or I/O).
+//! and maps errors to exit codes (0 ok, 1 script errors, 2 usage or I/O,
+//! 3 internal errors: defects of tsdsl itself).
 
 mod args;
 mod config;
