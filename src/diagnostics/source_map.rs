@@ -1,5 +1,4 @@
-use std::collections::HashMap;
-use std::sync::{Arc, Mutex};
+use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 
@@ -8,24 +7,23 @@ use crate::syntax::FileIndex;
 /// Every file the engine read during one run, under the name the engine gave
 /// it (`scripts/prod.rhai`, `@stdlib/aws/network.rhai`). Diagnostics are
 /// rendered against these texts, so a label always shows the code that ran.
-#[derive(Default)]
+#[derive(Clone, Default)]
 pub struct SourceMap {
-    files: IndexMap<String, Arc<str>>,
-    /// Each file's syntax index, built on first use and kept for the run:
+    files: IndexMap<String, File>,
+}
+
+#[derive(Clone)]
+struct File {
+    text: Arc<str>,
+    /// The file's syntax index, built on first use and kept for the run:
     /// the engine asks it for every block's key order, diagnostics for
     /// every label, and the file is lexed once.
-    indexes: Mutex<HashMap<String, Arc<FileIndex>>>,
+    index: OnceLock<Arc<FileIndex>>,
 }
 
 impl std::fmt::Debug for SourceMap {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("SourceMap").field("files", &self.files).finish()
-    }
-}
-
-impl Clone for SourceMap {
-    fn clone(&self) -> Self {
-        SourceMap { files: self.files.clone(), indexes: Mutex::default() }
+        f.debug_map().entries(self.files.iter().map(|(k, v)| (k, &v.text))).finish()
     }
 }
 
@@ -38,27 +36,17 @@ impl SourceMap {
     }
 
     pub fn insert(&mut self, name: impl Into<String>, text: Arc<str>) {
-        let name = name.into();
-        if let Ok(indexes) = self.indexes.get_mut() {
-            indexes.remove(&name);
-        }
-        self.files.insert(name, text);
+        self.files.insert(name.into(), File { text, index: OnceLock::new() });
     }
 
     /// The syntax index of a file, lexed on first use.
     pub fn index(&self, name: &str) -> Option<Arc<FileIndex>> {
-        let text = self.files.get(name)?;
-        let Ok(mut indexes) = self.indexes.lock() else {
-            return Some(Arc::new(FileIndex::new(text.clone())));
-        };
-        let index = indexes
-            .entry(name.to_owned())
-            .or_insert_with(|| Arc::new(FileIndex::new(text.clone())));
-        Some(index.clone())
+        let file = self.files.get(name)?;
+        Some(file.index.get_or_init(|| Arc::new(FileIndex::new(file.text.clone()))).clone())
     }
 
     pub fn get(&self, name: &str) -> Option<&Arc<str>> {
-        self.files.get(name)
+        self.files.get(name).map(|f| &f.text)
     }
 
     pub fn names(&self) -> impl Iterator<Item = &str> {

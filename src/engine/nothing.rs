@@ -79,7 +79,7 @@ pub(crate) fn nothing_arg(
     what: &str,
 ) -> Diagnostic {
     let d = Diagnostic::error("tsdsl::script::nothing", format!("{what} is nothing"));
-    let d = match arg_locus(sources, origin, n) {
+    match arg_locus(sources, origin, n) {
         Some(locus) => {
             let why = match &locus {
                 Locus::Bytes { file, span } => sources
@@ -95,8 +95,7 @@ pub(crate) fn nothing_arg(
             }
         }
         None => d.at_path(origin, Vec::new(), Target::Call).label("given nothing"),
-    };
-    d
+    }
 }
 
 /// Where the value that is nothing was written (for a value that is a
