@@ -24,6 +24,9 @@ pub struct BuildOptions {
     /// `terraform providers schema -json` files that add or replace providers.
     pub schema_files: Vec<PathBuf>,
     pub format: OutputFormat,
+    /// Where `aws::caller()` and `aws::expect_account` learn the account
+    /// (offline by default: a library user's build never calls AWS).
+    pub account: crate::aws::AccountSource,
 }
 
 /// A successful build: the files to write and what they came from.
@@ -69,7 +72,9 @@ pub fn load_schemas(files: &[PathBuf]) -> Result<Schemas, Error> {
 pub fn build(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     let started = Instant::now();
     let schemas = Rc::new(load_schemas(&opts.schema_files)?);
-    let eval_opts = EvalOptions { limits: opts.limits, schemas: schemas.clone() };
+    // One question at most per run, shared with every stack the script reads.
+    let account = opts.account.per_run();
+    let eval_opts = EvalOptions { limits: opts.limits, schemas: schemas.clone(), account };
     let ev = engine::evaluate(script, &eval_opts)?;
     let deps = ev.deps.clone();
     let mut diagnostics = ev.diagnostics;

@@ -2,11 +2,11 @@ use crate::diagnostics::Error;
 use crate::pipeline::{build, default_out_dir, write};
 
 use super::args::RunArgs;
-use super::config::{build_options, render_options};
+use super::config::{account_source, build_options, render_options};
 use super::report;
 
 pub fn run(args: &RunArgs) -> Result<(), Error> {
-    let opts = build_options(&args.common, Some(args.format));
+    let opts = build_options(&args.common, Some(args.format), account_source(&args.common, true)?);
     let render = render_options(&args.common);
     let built = build(&args.common.script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render);
@@ -18,7 +18,8 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
 }
 
 pub fn check(args: &super::args::CommonArgs) -> Result<(), Error> {
-    let opts = build_options(args, None);
+    // Offline unless `--account-id` gives the account.
+    let opts = build_options(args, None, account_source(args, false)?);
     let built = build(&args.script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render_options(args));
     let ms = built.started.elapsed().as_millis();

@@ -12,11 +12,12 @@ use std::time::{Duration, Instant};
 
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
+use crate::aws::AccountSource;
 use crate::diagnostics::Error;
 use crate::pipeline::{build, default_out_dir, write};
 
 use super::args::RunArgs;
-use super::config::{build_options, render_options};
+use super::config::{account_source, build_options, render_options};
 use super::report;
 
 const QUIET: Duration = Duration::from_millis(100);
@@ -30,8 +31,10 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
     let (tx, rx) = channel();
     let mut watcher = notify::recommended_watcher(tx).map_err(|e| watch_error(script, e))?;
     let mut watched: BTreeSet<PathBuf> = BTreeSet::new();
+    // Made once: STS's answer is kept across rebuilds (see `--refresh-account`).
+    let account = account_source(&args.common, true)?;
     loop {
-        let deps = compile_once(args, &dir)?;
+        let deps = compile_once(args, &dir, &account)?;
         let files: HashSet<PathBuf> =
             deps.iter().chain(std::iter::once(script)).map(|p| absolute(p)).collect();
         let folders: BTreeSet<PathBuf> =
@@ -50,8 +53,8 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
 }
 
 /// One build: diagnostics or a summary, and the files it depended on.
-fn compile_once(args: &RunArgs, dir: &Path) -> Result<Vec<PathBuf>, Error> {
-    let opts = build_options(&args.common, Some(args.format));
+fn compile_once(args: &RunArgs, dir: &Path, account: &AccountSource) -> Result<Vec<PathBuf>, Error> {
+    let opts = build_options(&args.common, Some(args.format), account.clone());
     let render = render_options(&args.common);
     let stamp = clock();
     match build(&args.common.script, &opts) {

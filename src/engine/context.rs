@@ -26,6 +26,14 @@ pub(crate) struct Ctx {
     /// Every file read so far, shared with the module resolver.
     pub sources: Rc<RefCell<SourceMap>>,
     pub key_orders: KeyOrders,
+    /// `aws::expect_account(...)`: the aws providers get `allowed_account_ids`.
+    pub expected_accounts: Option<ExpectedAccounts>,
+}
+
+/// The accounts a stack may be applied to, and the call that said so.
+pub(crate) struct ExpectedAccounts {
+    pub ids: Vec<String>,
+    pub origin: crate::model::Origin,
 }
 
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
@@ -46,6 +54,7 @@ impl Ctx {
             remotes,
             sources,
             key_orders: KeyOrders::default(),
+            expected_accounts: None,
         }
     }
 

@@ -2,6 +2,7 @@
 //! one of them records where it was called from and reports problems at the
 //! operator's own line.
 
+mod aws;
 mod blocks;
 mod cidr_fns;
 mod handles;
@@ -22,6 +23,7 @@ use super::context::{Ctx, CtxRef};
 use super::convert::{has_tokens, to_value};
 use super::errors::raise;
 
+pub(crate) use aws::register as register_aws;
 pub(crate) use tf::FUNCTIONS as TF_FUNCTIONS;
 
 pub(crate) type Res<T> = Result<T, Box<EvalAltResult>>;
