@@ -44,7 +44,8 @@ impl Moto {
         if let Some(a) = account {
             cmd.env("MOTO_ACCOUNT_ID", a);
         }
-        let mut child = cmd.spawn().unwrap_or_else(|e| panic!("starting moto with {}: {e}", python.display()));
+        let mut child =
+            cmd.spawn().unwrap_or_else(|e| panic!("starting moto with {}: {e}", python.display()));
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
             if let Ok(Some(status)) = child.try_wait() {
@@ -122,7 +123,11 @@ fn read_request(stream: &mut TcpStream) {
         if let Some(end) = text.find("\r\n\r\n") {
             let length = text[..end]
                 .lines()
-                .find_map(|l| l.to_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse::<usize>().unwrap_or(0)))
+                .find_map(|l| {
+                    l.to_lowercase()
+                        .strip_prefix("content-length:")
+                        .map(|v| v.trim().parse::<usize>().unwrap_or(0))
+                })
                 .unwrap_or(0);
             if buf.len() >= end + 4 + length {
                 break;
@@ -216,7 +221,10 @@ fn whoami_names_the_account_of_the_credentials() {
     assert!(v["user_id"].is_string());
 
     // The STS-specific variable wins over the general one.
-    let o = tsdsl("http://127.0.0.1:9", true).env("AWS_ENDPOINT_URL_STS", &moto.url).arg("whoami").run();
+    let o = tsdsl("http://127.0.0.1:9", true)
+        .env("AWS_ENDPOINT_URL_STS", &moto.url)
+        .arg("whoami")
+        .run();
     o.assert_success();
 }
 
@@ -225,8 +233,15 @@ fn whoami_uses_a_named_profile() {
     let moto = Moto::start(Some("210987654321"));
     let t = tsdsl(&moto.url, false);
     let creds = t.path().join("aws/credentials");
-    std::fs::write(&creds, format!("[prod]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n")).unwrap();
-    let (o, _) = timed(t.args(["whoami", "--profile", "prod", "--region", "eu-west-1"]), "whoami --profile, moto");
+    std::fs::write(
+        &creds,
+        format!("[prod]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"),
+    )
+    .unwrap();
+    let (o, _) = timed(
+        t.args(["whoami", "--profile", "prod", "--region", "eu-west-1"]),
+        "whoami --profile, moto",
+    );
     o.assert_success();
     assert!(o.stdout.contains("210987654321"), "{o}");
     assert!(o.stdout.contains("profile prod"), "{o}");
@@ -234,7 +249,11 @@ fn whoami_uses_a_named_profile() {
 
     // AWS_PROFILE works the same way.
     let t = tsdsl(&moto.url, false);
-    std::fs::write(t.path().join("aws/credentials"), format!("[prod]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n")).unwrap();
+    std::fs::write(
+        t.path().join("aws/credentials"),
+        format!("[prod]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"),
+    )
+    .unwrap();
     let o = t.env("AWS_PROFILE", "prod").arg("whoami").run();
     o.assert_success();
     assert!(o.stdout.contains("210987654321"), "{o}");
@@ -244,7 +263,11 @@ fn whoami_uses_a_named_profile() {
 fn an_unknown_profile_is_named_with_a_suggestion() {
     let fake = Fake::start(Some(sts_identity("123456789012")));
     let t = tsdsl(&fake.url, false);
-    std::fs::write(t.path().join("aws/credentials"), format!("[prod]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n")).unwrap();
+    std::fs::write(
+        t.path().join("aws/credentials"),
+        format!("[prod]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"),
+    )
+    .unwrap();
     let (o, took) = timed(t.args(["whoami", "--profile", "prdo"]), "unknown profile");
     o.assert_status(2);
     o.assert_stderr_contains("AWS profile `prdo` does not exist");
@@ -279,8 +302,10 @@ fn a_server_that_is_down_is_reported_as_refused() {
 #[test]
 fn an_endpoint_that_never_answers_times_out_within_the_budget() {
     let fake = Fake::start(None);
-    let (o, took) =
-        timed(tsdsl(&fake.url, true).args(["whoami", "--aws-timeout", "2"]), "silent endpoint, --aws-timeout 2");
+    let (o, took) = timed(
+        tsdsl(&fake.url, true).args(["whoami", "--aws-timeout", "2"]),
+        "silent endpoint, --aws-timeout 2",
+    );
     o.assert_status(2);
     o.assert_stderr_contains("did not answer within 2 s");
     o.assert_stderr_contains("--aws-timeout");
@@ -307,13 +332,17 @@ fn invalid_and_expired_credentials_are_told_apart() {
     let fake = Fake::start(Some(sts_error("InvalidClientTokenId")));
     let (o, took) = timed(tsdsl(&fake.url, true).arg("whoami"), "invalid credentials");
     o.assert_status(2);
-    o.assert_stderr_contains("rejects the AWS credentials (the keys in `AWS_ACCESS_KEY_ID`) as invalid");
+    o.assert_stderr_contains(
+        "rejects the AWS credentials (the keys in `AWS_ACCESS_KEY_ID`) as invalid",
+    );
     assert!(took < Duration::from_secs(5), "{took:?}");
     assert_no_secret(&o);
 
     let fake = Fake::start(Some(sts_error("ExpiredToken")));
     let (o, took) = timed(
-        tsdsl(&fake.url, true).env("AWS_SESSION_TOKEN", "FQoGZXIvYXdzEXAMPLETOKENEXAMPLETOKENEXAMPLETOKEN").arg("whoami"),
+        tsdsl(&fake.url, true)
+            .env("AWS_SESSION_TOKEN", "FQoGZXIvYXdzEXAMPLETOKENEXAMPLETOKENEXAMPLETOKEN")
+            .arg("whoami"),
         "expired credentials",
     );
     o.assert_status(2);
@@ -328,18 +357,39 @@ fn invalid_and_expired_credentials_are_told_apart() {
 #[test]
 fn the_guard_passes_on_the_right_account_and_reaches_terraform() {
     let moto = Moto::start(None);
-    let (o, _) = timed(tsdsl(&moto.url, true).script("main.rhai", GUARDED).args(["run", "main.rhai", "-o", "out"]), "guard, right account");
+    let (o, _) = timed(
+        tsdsl(&moto.url, true).script("main.rhai", GUARDED).args([
+            "run",
+            "main.rhai",
+            "-o",
+            "out",
+            "--message-format",
+            "short",
+        ]),
+        "guard, right account",
+    );
     o.assert_success();
     assert!(!o.stderr.contains("warning"), "{o}");
-    let main = o.read("out/main.tf");
-    assert_eq!(main.matches("allowed_account_ids = [\"123456789012\"]").count(), 2, "every aws provider:\n{main}");
+    let providers = o.read("out/providers.tf");
+    assert_eq!(
+        providers.matches("allowed_account_ids = [\"123456789012\"]").count(),
+        2,
+        "every aws provider:\n{providers}"
+    );
 }
 
 #[test]
 fn the_guard_refuses_another_accounts_credentials_at_its_line() {
     let moto = Moto::start(Some("210987654321"));
     let (o, took) = timed(
-        tsdsl(&moto.url, true).script("main.rhai", GUARDED).args(["run", "main.rhai", "-o", "out"]),
+        tsdsl(&moto.url, true).script("main.rhai", GUARDED).args([
+            "run",
+            "main.rhai",
+            "-o",
+            "out",
+            "--message-format",
+            "short",
+        ]),
         "guard, wrong account",
     );
     o.assert_status(1);
@@ -357,29 +407,49 @@ fn the_guard_refuses_another_accounts_credentials_at_its_line() {
 fn the_guard_takes_a_list_or_a_map_per_stack() {
     let moto = Moto::start(Some("210987654321"));
     let list = r#"aws::expect_account(["123456789012", "210987654321"]);"#;
-    let o = tsdsl(&moto.url, true).script("staging.rhai", list).args(["run", "staging.rhai", "-o", "out"]).run();
+    let o = tsdsl(&moto.url, true)
+        .script("staging.rhai", list)
+        .args(["run", "staging.rhai", "-o", "out", "--message-format", "short"])
+        .run();
     o.assert_success();
 
     let map = r#"aws::expect_account(#{ staging: "210987654321", production: "123456789012" });"#;
-    let o = tsdsl(&moto.url, true).script("staging.rhai", map).args(["run", "staging.rhai", "-o", "out"]).run();
+    let o = tsdsl(&moto.url, true)
+        .script("staging.rhai", map)
+        .args(["run", "staging.rhai", "-o", "out", "--message-format", "short"])
+        .run();
     o.assert_success();
-    let o = tsdsl(&moto.url, true).script("production.rhai", map).args(["run", "production.rhai", "-o", "out"]).run();
+    let o = tsdsl(&moto.url, true)
+        .script("production.rhai", map)
+        .args(["run", "production.rhai", "-o", "out", "--message-format", "short"])
+        .run();
     o.assert_status(1);
-    o.assert_stderr_contains("belong to account `210987654321`, but stack `production` expects `123456789012`");
+    o.assert_stderr_contains(
+        "belong to account `210987654321`, but stack `production` expects `123456789012`",
+    );
 
-    let o = tsdsl(&moto.url, true).script("prod.rhai", map).args(["run", "prod.rhai", "-o", "out"]).run();
+    let o = tsdsl(&moto.url, true)
+        .script("producton.rhai", map)
+        .args(["run", "producton.rhai", "-o", "out", "--message-format", "short"])
+        .run();
     o.assert_status(1);
-    o.assert_stderr_contains("no account is given for stack `prod`");
+    o.assert_stderr_contains("no account is given for stack `producton`");
     o.assert_stderr_contains("did you mean `production`?");
 }
 
 #[test]
 fn a_bad_account_id_points_at_the_value() {
-    let o = Tsdsl::new().script("main.rhai", "aws::expect_account([\"123456789012\", \"12345\"]);\n").args(["check", "main.rhai"]).run();
+    let o = Tsdsl::new()
+        .script("main.rhai", "aws::expect_account([\"123456789012\", \"12345\"]);\n")
+        .args(["check", "main.rhai", "--message-format", "short"])
+        .run();
     o.assert_status(1);
     o.assert_stderr_contains("`12345` is not an AWS account id");
-    o.assert_stderr_contains("main.rhai:1:40");
-    let o = Tsdsl::new().script("main.rhai", "aws::expect_account(123456789012);\n").args(["check", "main.rhai"]).run();
+    o.assert_stderr_contains("main.rhai:1:38");
+    let o = Tsdsl::new()
+        .script("main.rhai", "aws::expect_account(123456789012);\n")
+        .args(["check", "main.rhai", "--message-format", "short"])
+        .run();
     o.assert_status(1);
     o.assert_stderr_contains("an account id must be a string of twelve digits");
 }
@@ -387,12 +457,23 @@ fn a_bad_account_id_points_at_the_value() {
 #[test]
 fn without_credentials_the_guard_warns_and_terraform_keeps_the_check() {
     let fake = Fake::start(Some(sts_identity("123456789012")));
-    let (o, took) = timed(tsdsl(&fake.url, false).script("main.rhai", GUARDED).args(["run", "main.rhai", "-o", "out"]), "guard, no credentials");
+    let (o, took) = timed(
+        tsdsl(&fake.url, false).script("main.rhai", GUARDED).args([
+            "run",
+            "main.rhai",
+            "-o",
+            "out",
+            "--message-format",
+            "short",
+        ]),
+        "guard, no credentials",
+    );
     o.assert_success();
     o.assert_stderr_contains("warning");
-    o.assert_stderr_contains("the AWS account was not checked: no AWS credentials found");
-    o.assert_stderr_contains("allowed_account_ids");
-    assert!(o.read("out/main.tf").contains("allowed_account_ids = [\"123456789012\"]"));
+    o.assert_stderr_contains(
+        "the AWS account was not checked (no AWS credentials found); Terraform's `allowed_account_ids` will refuse any account but `123456789012`",
+    );
+    assert!(o.read("out/providers.tf").contains("allowed_account_ids = [\"123456789012\"]"));
     assert_eq!(fake.requests(), 0);
     assert!(took < Duration::from_secs(3), "{took:?}");
 }
@@ -401,7 +482,16 @@ fn without_credentials_the_guard_warns_and_terraform_keeps_the_check() {
 fn a_failed_lookup_fails_the_guard_in_bounded_time() {
     let fake = Fake::start(None);
     let (o, took) = timed(
-        tsdsl(&fake.url, true).script("main.rhai", GUARDED).args(["run", "main.rhai", "-o", "out", "--aws-timeout", "1"]),
+        tsdsl(&fake.url, true).script("main.rhai", GUARDED).args([
+            "run",
+            "main.rhai",
+            "-o",
+            "out",
+            "--aws-timeout",
+            "1",
+            "--message-format",
+            "short",
+        ]),
         "guard, silent endpoint, --aws-timeout 1",
     );
     o.assert_status(1);
@@ -423,9 +513,12 @@ output("partition", me.partition);
 output("user", me.user_id);
 output("repo", `${me.account_id}.dkr.ecr.eu-west-1.amazonaws.com/prestashop`);
 "#;
-    let o = tsdsl(&fake.url, true).script("main.rhai", script).args(["run", "main.rhai", "-o", "out"]).run();
+    let o = tsdsl(&fake.url, true)
+        .script("main.rhai", script)
+        .args(["run", "main.rhai", "-o", "out", "--message-format", "short"])
+        .run();
     o.assert_success();
-    let main = o.read("out/main.tf");
+    let main = o.read("out/outputs.tf");
     assert!(main.contains("\"arn:aws:iam::123456789012:user/ci\""), "{main}");
     assert!(main.contains("\"123456789012.dkr.ecr.eu-west-1.amazonaws.com/prestashop\""), "{main}");
     assert!(main.contains("\"AIDATESTUSER\""), "{main}");
@@ -437,25 +530,30 @@ fn caller_against_moto() {
     let moto = Moto::start(Some("210987654321"));
     let o = tsdsl(&moto.url, true)
         .script("main.rhai", "output(\"account\", aws::caller().account_id);\n")
-        .args(["run", "main.rhai", "-o", "out"])
+        .args(["run", "main.rhai", "-o", "out", "--message-format", "short"])
         .run();
     o.assert_success();
-    assert!(o.read("out/main.tf").contains("\"210987654321\""));
+    assert!(o.read("out/outputs.tf").contains("\"210987654321\""));
 }
 
 #[test]
 fn caller_without_any_way_to_know_is_an_error_at_its_line() {
     let o = tsdsl("http://127.0.0.1:9", false)
         .script("main.rhai", "let x = 1;\noutput(\"a\", aws::caller().account_id);\n")
-        .args(["run", "main.rhai", "-o", "out"])
+        .args(["run", "main.rhai", "-o", "out", "--message-format", "short"])
         .run();
     o.assert_status(1);
     o.assert_stderr_contains("`aws::caller()` needs the AWS account: no AWS credentials found");
     o.assert_stderr_contains("main.rhai:2:");
 
-    let o = Tsdsl::new().script("main.rhai", "output(\"a\", aws::caller().account_id);\n").args(["check", "main.rhai"]).run();
+    let o = Tsdsl::new()
+        .script("main.rhai", "output(\"a\", aws::caller().account_id);\n")
+        .args(["check", "main.rhai", "--message-format", "short"])
+        .run();
     o.assert_status(1);
-    o.assert_stderr_contains("`aws::caller()` needs the AWS account, and this run does not call AWS");
+    o.assert_stderr_contains(
+        "`aws::caller()` needs the AWS account, and this run does not call AWS",
+    );
     o.assert_stderr_contains("--account-id");
 }
 
@@ -464,28 +562,56 @@ fn caller_without_any_way_to_know_is_an_error_at_its_line() {
 #[test]
 fn account_id_answers_without_a_call() {
     let fake = Fake::start(None);
-    let script = "aws::expect_account(\"123456789012\");\noutput(\"a\", aws::caller().account_id);\n";
+    let script =
+        "aws::expect_account(\"123456789012\");\noutput(\"a\", aws::caller().account_id);\n";
     let (o, took) = timed(
-        tsdsl(&fake.url, true).script("main.rhai", script).args(["run", "main.rhai", "-o", "out", "--account-id", "123456789012"]),
+        tsdsl(&fake.url, true).script("main.rhai", script).args([
+            "run",
+            "main.rhai",
+            "-o",
+            "out",
+            "--account-id",
+            "123456789012",
+            "--message-format",
+            "short",
+        ]),
         "--account-id",
     );
     o.assert_success();
-    assert!(o.read("out/main.tf").contains("\"123456789012\""));
+    assert!(o.read("out/outputs.tf").contains("\"123456789012\""));
     assert!(took < Duration::from_secs(3));
 
-    let o = tsdsl(&fake.url, true).env("TSDSL_ACCOUNT_ID", "210987654321").script("main.rhai", script).args(["run", "main.rhai", "-o", "out"]).run();
+    let o = tsdsl(&fake.url, true)
+        .env("TSDSL_ACCOUNT_ID", "210987654321")
+        .script("main.rhai", script)
+        .args(["run", "main.rhai", "-o", "out", "--message-format", "short"])
+        .run();
     o.assert_status(1);
-    o.assert_stderr_contains("the AWS credentials (`--account-id`) belong to account `210987654321`");
+    o.assert_stderr_contains(
+        "the AWS credentials (`--account-id`) belong to account `210987654321`",
+    );
     assert_eq!(fake.requests(), 0, "offline means no connection at all");
 
     let o = tsdsl(&fake.url, true)
         .script("main.rhai", "output(\"a\", aws::caller().arn);\n")
-        .args(["run", "main.rhai", "-o", "out", "--account-id", "123456789012"])
+        .args([
+            "run",
+            "main.rhai",
+            "-o",
+            "out",
+            "--account-id",
+            "123456789012",
+            "--message-format",
+            "short",
+        ])
         .run();
     o.assert_status(1);
     o.assert_stderr_contains("the caller's `arn` is not known offline");
 
-    let o = tsdsl(&fake.url, true).script("main.rhai", script).args(["run", "main.rhai", "--account-id", "12"]).run();
+    let o = tsdsl(&fake.url, true)
+        .script("main.rhai", script)
+        .args(["run", "main.rhai", "--account-id", "12"])
+        .run();
     o.assert_status(2);
     o.assert_stderr_contains("`12` is not an AWS account id");
     assert_eq!(fake.requests(), 0);
@@ -494,26 +620,43 @@ fn account_id_answers_without_a_call() {
 #[test]
 fn check_and_scripts_without_aws_calls_stay_offline() {
     let fake = Fake::start(None);
-    let (o, took) = timed(tsdsl(&fake.url, true).script("main.rhai", GUARDED).args(["check", "main.rhai"]), "check with the guard");
+    let (o, took) = timed(
+        tsdsl(&fake.url, true).script("main.rhai", GUARDED).args([
+            "check",
+            "main.rhai",
+            "--message-format",
+            "short",
+        ]),
+        "check with the guard",
+    );
     o.assert_success();
-    o.assert_stderr_contains("the AWS account was not checked: this run does not call AWS");
+    o.assert_stderr_contains("the AWS account was not checked (this run does not call AWS)");
     assert!(took < Duration::from_secs(3));
 
-    let o = tsdsl(&fake.url, true).script("main.rhai", GUARDED).args(["check", "main.rhai", "--account-id", "210987654321"]).run();
+    let o = tsdsl(&fake.url, true)
+        .script("main.rhai", GUARDED)
+        .args(["check", "main.rhai", "--account-id", "210987654321", "--message-format", "short"])
+        .run();
     o.assert_status(1);
     o.assert_stderr_contains("belong to account `210987654321`");
 
     let plain = "provider(\"aws\", #{ region: \"eu-west-1\" });\nresource(\"aws_s3_bucket\", \"b\", #{ bucket: \"plain-bucket-x1\" });\n";
-    let o = tsdsl(&fake.url, true).script("main.rhai", plain).args(["run", "main.rhai", "-o", "out"]).run();
+    let o = tsdsl(&fake.url, true)
+        .script("main.rhai", plain)
+        .args(["run", "main.rhai", "-o", "out", "--message-format", "short"])
+        .run();
     o.assert_success();
-    assert!(!o.read("out/main.tf").contains("allowed_account_ids"));
+    assert!(!o.read("out/providers.tf").contains("allowed_account_ids"));
     assert_eq!(fake.requests(), 0, "no aws:: call, no connection");
 }
 
 #[test]
 fn a_provider_restricting_accounts_itself_conflicts_with_the_guard() {
     let script = "aws::expect_account(\"123456789012\");\nprovider(\"aws\", #{ region: \"eu-west-1\", forbidden_account_ids: [\"111111111111\"] });\n";
-    let o = Tsdsl::new().script("main.rhai", script).args(["check", "main.rhai", "--account-id", "123456789012"]).run();
+    let o = Tsdsl::new()
+        .script("main.rhai", script)
+        .args(["check", "main.rhai", "--account-id", "123456789012", "--message-format", "short"])
+        .run();
     o.assert_status(1);
     o.assert_stderr_contains("this aws provider sets `forbidden_account_ids`");
     o.assert_stderr_contains("main.rhai:2:");
@@ -525,7 +668,7 @@ fn estate_run(script: &str, endpoint: &str, keys: bool, extra: &[&str]) -> Outpu
     let out = tempfile::tempdir().unwrap();
     let mut t = tsdsl(endpoint, keys)
         .current_dir(support::root())
-        .args(["run", &format!("scripts/{script}.rhai"), "-o"])
+        .args(["run", &format!("scripts/{script}.rhai"), "--message-format", "short", "-o"])
         .arg(out.path());
     for a in extra {
         t = t.arg(a);
@@ -558,13 +701,88 @@ fn the_estate_builds_its_arns_from_the_declared_account() {
     let out = tempfile::tempdir().unwrap();
     let o = tsdsl(&fake.url, false)
         .current_dir(support::root())
-        .args(["run", "scripts/production.rhai", "-o"])
+        .args(["run", "scripts/production.rhai", "--message-format", "short", "-o"])
         .arg(out.path())
         .run();
     o.assert_success();
     let main = std::fs::read_to_string(Path::new(out.path()).join("main.tf")).unwrap();
-    assert!(main.contains("allowed_account_ids = [\"123456789012\"]"), "{main}");
-    assert!(main.contains("arn:aws:eks:eu-west-1:123456789012:nodegroup/taylor-shift-production/*/*"), "{main}");
+    let providers = std::fs::read_to_string(Path::new(out.path()).join("providers.tf")).unwrap();
+    assert_eq!(
+        providers.matches("allowed_account_ids = [\"123456789012\"]").count(),
+        2,
+        "{providers}"
+    );
+    assert!(
+        main.contains("arn:aws:eks:eu-west-1:123456789012:nodegroup/taylor-shift-production/*/*"),
+        "{main}"
+    );
     assert!(!main.contains(":*:*:"), "no policy leaves the account open:\n{main}");
     assert_eq!(fake.requests(), 0);
+}
+
+#[test]
+fn a_stack_read_with_stack_does_not_check_its_own_guard() {
+    // shared in one account, staging in another: staging's run reads
+    // shared's outputs with staging's credentials.
+    let moto = Moto::start(Some("210987654321"));
+    let shared = r#"
+backend("s3", #{ bucket: "b", key: "shared/terraform.tfstate", region: "eu-west-1" });
+aws::expect_account("111111111111");
+output("zone", "Z1");
+"#;
+    let staging = "aws::expect_account(\"210987654321\");\nlet s = stack(\"shared\");\noutput(\"zone\", s.zone);\n";
+    let o = tsdsl(&moto.url, true)
+        .script("shared.rhai", shared)
+        .script("staging.rhai", staging)
+        .args(["run", "staging.rhai", "-o", "out", "--message-format", "short"])
+        .run();
+    o.assert_success();
+    assert!(o.stderr.trim().is_empty(), "{o}");
+}
+
+/// `tsdsl watch` on `script`, saved twice more; the requests the endpoint saw.
+fn watch_requests(extra: &[&str]) -> usize {
+    let fake = Fake::start(Some(sts_identity("123456789012")));
+    let dir = tempfile::tempdir().unwrap();
+    let script = dir.path().join("main.rhai");
+    let body = |n: u32| format!("aws::expect_account(\"123456789012\");\noutput(\"n\", {n});\n");
+    std::fs::write(&script, body(0)).unwrap();
+    std::fs::write(dir.path().join("empty"), "").unwrap();
+    let mut cmd = Command::new(support::bin());
+    cmd.args(["watch", "main.rhai", "-o", "out"]).args(extra).current_dir(dir.path());
+    support::isolate_aws(&mut cmd);
+    cmd.env("AWS_ENDPOINT_URL", &fake.url)
+        .env("AWS_ACCESS_KEY_ID", KEY_ID)
+        .env("AWS_SECRET_ACCESS_KEY", SECRET)
+        .env("AWS_REGION", "eu-west-1")
+        .env("AWS_CONFIG_FILE", dir.path().join("empty"))
+        .env("AWS_SHARED_CREDENTIALS_FILE", dir.path().join("empty"))
+        .stdin(Stdio::null())
+        .stdout(Stdio::null())
+        .stderr(Stdio::null());
+    let mut child = cmd.spawn().unwrap();
+    let outputs = dir.path().join("out/outputs.tf");
+    let wait_for = |n: u32| {
+        let started = Instant::now();
+        while !std::fs::read_to_string(&outputs).is_ok_and(|t| t.contains(&format!("value = {n}")))
+        {
+            assert!(started.elapsed() < Duration::from_secs(20), "watch did not write build {n}");
+            std::thread::sleep(Duration::from_millis(100));
+        }
+    };
+    wait_for(0);
+    for n in 1..=2 {
+        std::thread::sleep(Duration::from_millis(300));
+        std::fs::write(&script, body(n)).unwrap();
+        wait_for(n);
+    }
+    let _ = child.kill();
+    let _ = child.wait();
+    fake.requests()
+}
+
+#[test]
+fn watch_asks_once_across_rebuilds_unless_told_to_refresh() {
+    assert_eq!(watch_requests(&[]), 1, "three builds, one call");
+    assert_eq!(watch_requests(&["--refresh-account"]), 3, "one call per build");
 }

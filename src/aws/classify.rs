@@ -153,16 +153,16 @@ fn service_error<E: ProvideErrorMetadata>(e: &E, target: &str, source: &str) -> 
     let code = e.code().unwrap_or("unknown");
     let said = e.message().map(|m| format!(": {m}")).unwrap_or_default();
     match code {
-        "InvalidClientTokenId" | "UnrecognizedClientException" | "SignatureDoesNotMatch"
-        | "IncompleteSignature" | "InvalidAccessKeyId" | "MissingAuthenticationToken" => {
-            LookupError::new(
-                Cause::InvalidCredentials,
-                format!("{target} rejects the AWS credentials ({source}) as invalid{said}"),
-                format!(
-                    "the keys are wrong or deleted: pick another profile or new keys; {OFFLINE}"
-                ),
-            )
-        }
+        "InvalidClientTokenId"
+        | "UnrecognizedClientException"
+        | "SignatureDoesNotMatch"
+        | "IncompleteSignature"
+        | "InvalidAccessKeyId"
+        | "MissingAuthenticationToken" => LookupError::new(
+            Cause::InvalidCredentials,
+            format!("{target} rejects the AWS credentials ({source}) as invalid{said}"),
+            format!("the keys are wrong or deleted: pick another profile or new keys; {OFFLINE}"),
+        ),
         "ExpiredToken" | "ExpiredTokenException" | "RequestExpired" | "TokenRefreshRequired" => {
             LookupError::new(
                 Cause::ExpiredCredentials,
@@ -170,7 +170,9 @@ fn service_error<E: ProvideErrorMetadata>(e: &E, target: &str, source: &str) -> 
                 format!("refresh them (`aws sso login`, or new session keys); {OFFLINE}"),
             )
         }
-        "Throttling" | "ThrottlingException" | "RequestLimitExceeded"
+        "Throttling"
+        | "ThrottlingException"
+        | "RequestLimitExceeded"
         | "TooManyRequestsException" => LookupError::new(
             Cause::Throttled,
             format!("{target} is throttling the calls ({code}), even after retries"),

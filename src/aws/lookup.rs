@@ -22,13 +22,14 @@ const FALLBACK_REGION: &str = "us-east-1";
 /// Asks STS who the credentials belong to. Ends within `opts.budget` (plus
 /// a second for the runtime to wind down) whatever the network does.
 pub fn caller_identity(opts: &LookupOptions) -> Result<Identity, LookupError> {
-    let runtime = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
-        LookupError::new(
-            Cause::Other,
-            format!("cannot start the AWS client: {e}"),
-            "this is a bug in tsdsl",
-        )
-    })?;
+    let runtime =
+        tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
+            LookupError::new(
+                Cause::Other,
+                format!("cannot start the AWS client: {e}"),
+                "this is a bug in tsdsl",
+            )
+        })?;
     let budget = opts.budget.max(Duration::from_millis(200));
     let target = describe_target(opts);
     runtime.block_on(async {
@@ -113,12 +114,12 @@ async fn lookup(
     };
     // Resolve the credentials once, here: a failure is told apart from a
     // failed call, and their expiry tells `watch` when to ask again.
-    let credentials = match tokio::time::timeout_at(deadline, provider.provide_credentials()).await {
-        Ok(Ok(c)) => c,
-        Ok(Err(e)) => return Err(credentials_error(&e, &credentials_source)),
-        Err(_) if !configured(opts).await => return Err(no_credentials_metadata(budget)),
-        Err(_) => {
-            return Err(LookupError::new(
+    let credentials =
+        match tokio::time::timeout_at(deadline, provider.provide_credentials()).await {
+            Ok(Ok(c)) => c,
+            Ok(Err(e)) => return Err(credentials_error(&e, &credentials_source)),
+            Err(_) if !configured(opts).await => return Err(no_credentials_metadata(budget)),
+            Err(_) => return Err(LookupError::new(
                 Cause::Silent,
                 format!(
                     "finding the AWS credentials ({credentials_source}) took longer than {}",
@@ -126,9 +127,8 @@ async fn lookup(
                 ),
                 "check the credential source (SSO, web identity, container or instance metadata); \
                  `--aws-timeout SECS` allows longer; offline, pass `--account-id`",
-            ))
-        }
-    };
+            )),
+        };
     let expires = credentials.expiry();
 
     let sts_config = aws_sdk_sts::config::Builder::from(&config)
@@ -203,7 +203,9 @@ async fn configured(opts: &LookupOptions) -> bool {
         "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
         "AWS_CONTAINER_CREDENTIALS_FULL_URI",
     ];
-    opts.profile.is_some() || SOURCES.iter().any(|v| env(v).is_some()) || profile_exists("default").await
+    opts.profile.is_some()
+        || SOURCES.iter().any(|v| env(v).is_some())
+        || profile_exists("default").await
 }
 
 fn env(name: &str) -> Option<String> {

@@ -180,7 +180,10 @@ mod tests {
 
     #[test]
     fn given_and_offline_never_call() {
-        assert_eq!(AccountSource::given("123456789012").lookup().unwrap().account_id(), "123456789012");
+        assert_eq!(
+            AccountSource::given("123456789012").lookup().unwrap().account_id(),
+            "123456789012"
+        );
         assert_eq!(AccountSource::offline().lookup().unwrap_err().cause, Cause::Offline);
     }
 }

@@ -47,7 +47,10 @@ pub fn render_options(common: &CommonArgs) -> RenderOptions {
 /// (no call), else STS when `online` (`run`, `watch`), else nowhere (`check`).
 pub fn account_source(common: &CommonArgs, online: bool) -> Result<AccountSource, Error> {
     let given = common.account.account_id.clone().or_else(|| {
-        std::env::var("TSDSL_ACCOUNT_ID").ok().map(|s| s.trim().to_owned()).filter(|s| !s.is_empty())
+        std::env::var("TSDSL_ACCOUNT_ID")
+            .ok()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
     });
     if let Some(id) = given {
         if !is_account_id(&id) {

@@ -53,7 +53,11 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
 }
 
 /// One build: diagnostics or a summary, and the files it depended on.
-fn compile_once(args: &RunArgs, dir: &Path, account: &AccountSource) -> Result<Vec<PathBuf>, Error> {
+fn compile_once(
+    args: &RunArgs,
+    dir: &Path,
+    account: &AccountSource,
+) -> Result<Vec<PathBuf>, Error> {
     let opts = build_options(&args.common, Some(args.format), account.clone());
     let render = render_options(&args.common);
     let stamp = clock();

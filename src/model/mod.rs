@@ -14,7 +14,9 @@ mod value;
 
 pub use body::{Block, Body, Item};
 pub use origin::{Origin, PathSeg, Site};
-pub use providers::{allow_accounts, complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
+pub use providers::{
+    allow_accounts, complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS,
+};
 pub use reference::{Reference, Step};
 pub use shaped::Shaped;
 pub use stack::{

@@ -154,7 +154,9 @@ fn expect_account(
                 return Ok(());
             }
             let (whose, detail) = match &answer {
-                Answer::Known(id) => (id.credentials.clone(), format!("STS says: {}", id.caller.arn)),
+                Answer::Known(id) => {
+                    (id.credentials.clone(), format!("STS says: {}", id.caller.arn))
+                }
                 Answer::Given(_) => {
                     ("`--account-id`".to_owned(), "given on the command line".to_owned())
                 }
@@ -185,18 +187,16 @@ fn expect_account(
                 ctx,
                 Diagnostic::warning(
                     "tsdsl::aws::account_not_checked",
-                    format!("the AWS account was not checked: {why}"),
+                    format!(
+                        "the AWS account was not checked ({why}); Terraform's `allowed_account_ids` will refuse any account but {expected_text}"
+                    ),
                 )
                 .at_path(&origin, Vec::new(), Target::Call)
                 .label(format!("expects {expected_text}"))
-                .note("the aws providers get `allowed_account_ids`: Terraform refuses any other account")
                 .help("to check it now, pass `--account-id ID` or run with the stack's AWS credentials"),
             );
         }
-        Err(e) => report(
-            ctx,
-            lookup_failed(&origin, &e, "the AWS account cannot be checked"),
-        ),
+        Err(e) => report(ctx, lookup_failed(&origin, &e, "the AWS account cannot be checked")),
     }
     Ok(())
 }
@@ -209,14 +209,22 @@ fn expected_ids(origin: &Origin, stack: &str, d: &Dynamic) -> Res<Vec<String>> {
             let keys: Vec<&str> = map.keys().map(|k| k.as_str()).collect();
             let help = did_you_mean(stack, keys.iter().copied())
                 .map(|d| format!("{d} (the key is the stack's name, `{stack}`)"))
-                .unwrap_or_else(|| format!("add `{stack}: \"123456789012\"` to the map"));
+                .unwrap_or_else(|| {
+                    format!(
+                        "the map names {}: add `{stack}: \"123456789012\"` for this stack",
+                        keys.join(", ")
+                    )
+                });
             return Err(raise(
                 Diagnostic::error(
                     "tsdsl::aws::no_account_for_stack",
                     format!("no account is given for stack `{stack}`"),
                 )
                 .at_path(origin, Vec::new(), Target::Call)
-                .label(format!("has {}", if keys.is_empty() { "no key".into() } else { keys.join(", ") }))
+                .label(format!(
+                    "has {}",
+                    if keys.is_empty() { "no key".into() } else { keys.join(", ") }
+                ))
                 .help(help),
             ));
         };
