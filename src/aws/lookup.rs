@@ -245,7 +245,7 @@ fn describe_target(opts: &LookupOptions) -> String {
 
 pub(super) fn secs(d: Duration) -> String {
     let ms = d.as_millis();
-    if ms % 1000 == 0 {
+    if ms.is_multiple_of(1000) {
         format!("{} s", ms / 1000)
     } else {
         format!("{:.1} s", d.as_secs_f64())
