@@ -786,3 +786,34 @@ fn watch_asks_once_across_rebuilds_unless_told_to_refresh() {
     assert_eq!(watch_requests(&[]), 1, "three builds, one call");
     assert_eq!(watch_requests(&["--refresh-account"]), 3, "one call per build");
 }
+
+#[test]
+fn an_assume_role_profile_goes_through_sts_and_has_an_expiry() {
+    let moto = Moto::start(None);
+    let t = tsdsl(&moto.url, false);
+    std::fs::write(
+        t.path().join("aws/config"),
+        "[profile base]\nregion = eu-west-1\n[profile admin]\nrole_arn = arn:aws:iam::123456789012:role/admin\nsource_profile = base\n",
+    )
+    .unwrap();
+    std::fs::write(
+        t.path().join("aws/credentials"),
+        format!("[base]\naws_access_key_id = {KEY_ID}\naws_secret_access_key = {SECRET}\n"),
+    )
+    .unwrap();
+    let (o, _) = timed(
+        t.args(["whoami", "--profile", "admin", "--format", "json"]),
+        "whoami, assume-role profile, moto",
+    );
+    o.assert_success();
+    let v: serde_json::Value = serde_json::from_str(o.stdout.trim()).unwrap();
+    assert!(
+        v["arn"].as_str().unwrap().starts_with("arn:aws:sts::123456789012:assumed-role/admin/"),
+        "{o}"
+    );
+    assert!(
+        v["expires_in_seconds"].as_u64().is_some_and(|s| s > 60),
+        "temporary credentials expire: {o}"
+    );
+    assert_no_secret(&o);
+}

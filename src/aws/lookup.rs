@@ -32,13 +32,23 @@ pub fn caller_identity(opts: &LookupOptions) -> Result<Identity, LookupError> {
         })?;
     let budget = opts.budget.max(Duration::from_millis(200));
     let target = describe_target(opts);
-    runtime.block_on(async {
-        match tokio::time::timeout(budget + Duration::from_secs(1), lookup(opts, budget, &target))
-            .await
-        {
-            Ok(result) => result,
-            Err(_) => Err(silent(&target, budget)),
-        }
+    let run = || {
+        runtime.block_on(async {
+            let guard = budget + Duration::from_secs(1);
+            match tokio::time::timeout(guard, lookup(opts, budget, &target)).await {
+                Ok(result) => result,
+                Err(_) => Err(silent(&target, budget)),
+            }
+        })
+    };
+    // The SDK asserts some of its set-up with panics; one must end in a
+    // diagnostic, not a crash.
+    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|_| {
+        Err(LookupError::new(
+            Cause::Other,
+            "the AWS SDK failed unexpectedly while asking STS",
+            "this is a bug in tsdsl; offline, pass `--account-id ID` (or set `TSDSL_ACCOUNT_ID`)",
+        ))
     })
 }
 
