@@ -817,3 +817,36 @@ fn an_assume_role_profile_goes_through_sts_and_has_an_expiry() {
     );
     assert_no_secret(&o);
 }
+
+#[test]
+fn a_metadata_service_that_refuses_or_is_silent_means_no_credentials() {
+    // Off EC2, a proxy may answer the metadata address with 403, or nothing
+    // may answer: either way the machine has no credentials, and the guard
+    // only warns. (The metadata endpoint is moved to loopback.)
+    for (reply, what) in
+        [(Some((403, String::from("forbidden"))), "metadata 403"), (None, "metadata silent")]
+    {
+        let imds = Fake::start(reply);
+        let (o, took) = timed(
+            tsdsl("http://127.0.0.1:9", false)
+                .env("AWS_EC2_METADATA_DISABLED", "false")
+                .env("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url)
+                .script("main.rhai", GUARDED)
+                .args([
+                    "run",
+                    "main.rhai",
+                    "-o",
+                    "out",
+                    "--aws-timeout",
+                    "2",
+                    "--message-format",
+                    "short",
+                ]),
+            &format!("guard, no credentials, {what}"),
+        );
+        o.assert_success();
+        o.assert_stderr_contains("warning[tsdsl::aws::account_not_checked]: the AWS account was not checked (no AWS credentials found");
+        assert!(imds.requests() >= 1, "{what}: the metadata service was asked");
+        assert!(took < Duration::from_secs(5), "{what}: {took:?}");
+    }
+}

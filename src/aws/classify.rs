@@ -12,7 +12,7 @@ use super::{Cause, LookupError};
 const OFFLINE: &str = "offline, pass `--account-id ID` (or set `TSDSL_ACCOUNT_ID`)";
 
 /// The whole chain of an error on one line (the SDK nests the useful part).
-fn chain(e: &dyn std::error::Error) -> String {
+pub(super) fn chain(e: &dyn std::error::Error) -> String {
     let mut out = e.to_string();
     let mut cur = e.source();
     while let Some(s) = cur {

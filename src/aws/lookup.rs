@@ -12,7 +12,7 @@ use aws_config::{BehaviorVersion, Region};
 use aws_sdk_sts::config::{ProvideCredentials, SharedCredentialsProvider, SharedHttpClient};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 
-use super::classify::{call_error, credentials_error, profile_check, profile_exists};
+use super::classify::{call_error, chain, credentials_error, profile_check, profile_exists};
 use super::{partition_of, CallerIdentity, Cause, Identity, LookupError, LookupOptions};
 
 /// STS is global; without any region configured, ask it in us-east-1 as
@@ -127,6 +127,18 @@ async fn lookup(
     let credentials =
         match tokio::time::timeout_at(deadline, provider.provide_credentials()).await {
             Ok(Ok(c)) => c,
+            Ok(Err(e)) if !configured(opts).await => {
+                // Only the instance metadata service was left to ask, and it gave
+                // nothing (off EC2 it is absent, or a proxy refuses it).
+                return Err(LookupError::new(
+                    Cause::NoCredentials,
+                    format!(
+                        "no AWS credentials found (the instance metadata service gave none: {})",
+                        chain(&e)
+                    ),
+                    NO_CREDENTIALS_HELP,
+                ));
+            }
             Ok(Err(e)) => return Err(credentials_error(&e, &credentials_source)),
             Err(_) if !configured(opts).await => return Err(no_credentials_metadata(budget)),
             Err(_) => return Err(LookupError::new(
@@ -198,11 +210,14 @@ fn no_credentials_metadata(budget: Duration) -> LookupError {
             "no AWS credentials found (the instance metadata service did not answer within {})",
             secs(budget)
         ),
-        "set `AWS_PROFILE`, or `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; \
-         off EC2, `AWS_EC2_METADATA_DISABLED=true` skips the metadata service; \
-         offline, pass `--account-id ID` (or set `TSDSL_ACCOUNT_ID`)",
+        NO_CREDENTIALS_HELP,
     )
 }
+
+const NO_CREDENTIALS_HELP: &str =
+    "set `AWS_PROFILE`, or `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`; \
+     off EC2, `AWS_EC2_METADATA_DISABLED=true` skips the metadata service; \
+     offline, pass `--account-id ID` (or set `TSDSL_ACCOUNT_ID`)";
 
 /// Whether anything but the instance metadata service could give credentials.
 async fn configured(opts: &LookupOptions) -> bool {
