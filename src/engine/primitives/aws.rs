@@ -283,3 +283,78 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
     }
     Ok(ids)
 }
+
+#[cfg(test)]
+mod tests {
+    use std::cell::Cell;
+    use std::rc::Rc;
+
+    use crate::aws::{AccountSource, Answer, CallerIdentity, Identity};
+    use crate::engine::{evaluate, EvalOptions, Limits};
+    use crate::schema::Schemas;
+
+    fn known(account: &str) -> Answer {
+        Answer::Known(Identity {
+            caller: CallerIdentity {
+                account_id: account.into(),
+                arn: format!("arn:aws:iam::{account}:user/ci"),
+                user_id: "AIDATEST".into(),
+                partition: "aws".into(),
+            },
+            credentials: "profile `test`".into(),
+            expires: None,
+        })
+    }
+
+    fn eval(files: &[(&str, &str)], source: AccountSource) -> crate::engine::Evaluation {
+        let dir = tempfile::tempdir().unwrap();
+        for (name, text) in files {
+            std::fs::write(dir.path().join(name), text).unwrap();
+        }
+        let opts = EvalOptions {
+            limits: Limits::default(),
+            schemas: Rc::new(Schemas::embedded()),
+            account: source.per_run(),
+        };
+        evaluate(&dir.path().join(files[files.len() - 1].0), &opts).unwrap()
+    }
+
+    #[test]
+    fn one_question_per_run_across_the_stacks_it_reads() {
+        let asked = Rc::new(Cell::new(0));
+        let a = asked.clone();
+        let source = AccountSource::from_fn(move || {
+            a.set(a.get() + 1);
+            Ok(known("123456789012"))
+        });
+        let shared = "backend(\"s3\", #{ bucket: \"b\", key: \"k\", region: \"eu-west-1\" });\n\
+                      output(\"who\", aws::caller().arn);\n";
+        let staging = "aws::expect_account(\"123456789012\");\nlet s = stack(\"shared\");\n\
+                       output(\"me\", aws::caller().account_id);\n";
+        let ev = eval(&[("shared.rhai", shared), ("staging.rhai", staging)], source);
+        assert!(!ev.has_errors(), "{:?}", ev.diagnostics);
+        assert_eq!(asked.get(), 1);
+    }
+
+    #[test]
+    fn a_script_without_aws_calls_never_asks() {
+        let source = AccountSource::from_fn(|| panic!("asked"));
+        let ev = eval(&[("main.rhai", "let x = 1;\n")], source);
+        assert!(!ev.has_errors(), "{:?}", ev.diagnostics);
+    }
+
+    #[test]
+    fn the_wrong_account_names_both_and_the_credentials() {
+        let source = AccountSource::from_fn(|| Ok(known("210987654321")));
+        let ev = eval(
+            &[("main.rhai", "aws::expect_account([\"123456789012\", \"111111111111\"]);\n")],
+            source,
+        );
+        let d = &ev.diagnostics[0];
+        assert_eq!(d.code, "tsdsl::aws::wrong_account");
+        assert_eq!(
+            d.message,
+            "the AWS credentials (profile `test`) belong to account `210987654321`, but stack `main` expects `123456789012` or `111111111111`"
+        );
+    }
+}
