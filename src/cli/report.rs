@@ -1,17 +1,19 @@
 //! Everything the CLI prints about a build, in one place.
 
-use crate::diagnostics::{render, Error, RenderOptions, SourceMap};
+use crate::diagnostics::{printable, render, Error, RenderOptions, SourceMap};
 use crate::model::Stack;
 
 pub fn summary(stack: &Stack, dest: &str, ms: u128) -> String {
     let plural = |n: usize, word: &str| format!("{n} {word}{}", if n == 1 { "" } else { "s" });
+    // The stack's name and the folder come from file names: shown, not obeyed.
     format!(
-        "{}: {}, {}, {}, {} -> {dest} ({ms} ms)",
-        stack.name,
+        "{}: {}, {}, {}, {} -> {} ({ms} ms)",
+        printable(&stack.name, false),
         plural(stack.resource_count(), "resource"),
         plural(stack.data_count(), "data source"),
         plural(stack.variables.len(), "variable"),
         plural(stack.outputs.len(), "output"),
+        printable(dest, false),
     )
 }
 
@@ -19,7 +21,7 @@ pub fn summary(stack: &Stack, dest: &str, ms: u128) -> String {
 pub fn error(err: &Error, opts: RenderOptions) {
     match err {
         Error::Script { diagnostics, sources } => eprint!("{}", render(diagnostics, sources, opts)),
-        other => eprintln!("error: {other}"),
+        other => eprintln!("error: {}", printable(&other.to_string(), true)),
     }
 }
 

@@ -37,6 +37,31 @@ struct Token {
 
 /// Lexes just enough Rhai to find brackets, keys and the ends of values:
 /// strings, comments and interpolations never confuse the bracket count.
+/// One Rhai escape sequence (`rest` follows the backslash): its character
+/// goes to `text` so that a key such as `"a\nb"` matches the model's name;
+/// returns the bytes it took.
+fn unescape(rest: &str, text: &mut String) -> usize {
+    let Some(n) = rest.chars().next() else { return 0 };
+    let hex = |len: usize| {
+        rest.get(1..1 + len)
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32)
+            .map(|c| (c, 1 + len))
+    };
+    let (c, took) = match n {
+        'n' => ('\n', 1),
+        'r' => ('\r', 1),
+        't' => ('\t', 1),
+        '0' => ('\0', 1),
+        'x' => hex(2).unwrap_or(('x', 1)),
+        'u' => hex(4).unwrap_or(('u', 1)),
+        'U' => hex(8).unwrap_or(('U', 1)),
+        other => (other, other.len_utf8()),
+    };
+    text.push(c);
+    took
+}
+
 fn lex(src: &str) -> Vec<Token> {
     let bytes = src.as_bytes();
     let mut out = Vec::new();
@@ -76,12 +101,7 @@ fn lex(src: &str) -> Vec<Token> {
                 while i < bytes.len() {
                     let b = bytes[i];
                     if b == b'\\' && c != b'`' {
-                        if let Some(n) = src.get(i + 1..).and_then(|s| s.chars().next()) {
-                            text.push(n);
-                            i += 1 + n.len_utf8();
-                        } else {
-                            i += 1;
-                        }
+                        i += 1 + unescape(src.get(i + 1..).unwrap_or(""), &mut text);
                         continue;
                     }
                     if c == b'`' && b == b'$' && bytes.get(i + 1) == Some(&b'{') {

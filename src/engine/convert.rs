@@ -8,17 +8,32 @@ use crate::model::{PathSeg, TemplatePart, Value};
 
 use super::context::Ctx;
 use super::handle::{Handle, HandleKind, TfExpr};
+use super::primitives::Results;
 
 /// Interpolating an expression into a string (`` `${vpc.id}-x` `` or
-/// `"arn:" + role.arn`) leaves this token in the text; converting the string
-/// turns the tokens back into a template. Private-use code points cannot be
-/// typed by accident.
+/// `"arn:" + role.arn`) leaves a token in the text; converting the string
+/// turns the tokens back into a template. A token is
+/// `OPEN nonce ':' index CLOSE`: the private-use code points cannot be typed
+/// by accident, and the nonce, drawn afresh for each run, keeps an operator
+/// string that holds these characters from forging a token. Anything that
+/// is not a whole token stays the operator's literal text.
 const OPEN: char = '\u{E000}';
 const CLOSE: char = '\u{E001}';
 
+/// The per-run part of every token: `OPEN` followed by random hex digits.
+fn token_head() -> &'static str {
+    static HEAD: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    HEAD.get_or_init(|| {
+        // `RandomState` is seeded from the operating system's randomness.
+        use std::hash::BuildHasher;
+        let n = std::collections::hash_map::RandomState::new().hash_one(std::process::id());
+        format!("{OPEN}{n:016x}:")
+    })
+}
+
 pub(crate) fn token_for(ctx: &mut Ctx, value: Value) -> String {
     ctx.tokens.push(value);
-    format!("{OPEN}{}{CLOSE}", ctx.tokens.len() - 1)
+    format!("{}{}{CLOSE}", token_head(), ctx.tokens.len() - 1)
 }
 
 #[derive(Debug)]
@@ -66,8 +81,11 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
         }
         return Ok(Value::List(out));
     }
-    if d.is_map() {
-        let map = d.read_lock::<rhai::Map>().map(|m| m.clone()).unwrap_or_default();
+    // A stdlib block's results are written as the map of them.
+    let results = d.read_lock::<Results>().map(|r| r.to_map());
+    if d.is_map() || results.is_some() {
+        let map =
+            results.or_else(|| d.read_lock::<rhai::Map>().map(|m| m.clone())).unwrap_or_default();
         let mut out = IndexMap::with_capacity(map.len());
         for (k, v) in map.iter() {
             if has_tokens(k) {
@@ -112,33 +130,73 @@ fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError 
 
 /// A plain string, or a template when it carries interpolation tokens.
 pub(crate) fn string_value(ctx: &Ctx, s: &str) -> Value {
-    if !s.contains(OPEN) {
+    string_with_tokens(s, token_head(), &ctx.tokens)
+}
+
+fn string_with_tokens(s: &str, head: &str, tokens: &[Value]) -> Value {
+    if !s.contains(head) {
         return Value::String(s.to_owned());
     }
     let mut parts = Vec::new();
+    let mut literal = String::new();
     let mut rest = s;
-    while let Some(start) = rest.find(OPEN) {
-        let after = &rest[start + OPEN.len_utf8()..];
-        let Some(end) = after.find(CLOSE) else { break };
-        let token = after[..end].parse::<usize>().ok().and_then(|n| ctx.tokens.get(n));
-        let Some(value) = token else { break };
-        if start > 0 {
-            parts.push(TemplatePart::Literal(rest[..start].to_owned()));
+    while let Some(start) = rest.find(head) {
+        let after = &rest[start + head.len()..];
+        let digits = after.find(|c: char| !c.is_ascii_digit()).unwrap_or(after.len());
+        let token = after[..digits].parse::<usize>().ok().and_then(|n| tokens.get(n));
+        match token {
+            Some(value) if after[digits..].starts_with(CLOSE) => {
+                literal.push_str(&rest[..start]);
+                if !literal.is_empty() {
+                    parts.push(TemplatePart::Literal(std::mem::take(&mut literal)));
+                }
+                parts.push(TemplatePart::Interp(value.clone()));
+                rest = &after[digits + CLOSE.len_utf8()..];
+            }
+            // Not a whole token (cut by the script, say): the text as it is.
+            _ => {
+                literal.push_str(&rest[..start + head.len()]);
+                rest = after;
+            }
         }
-        parts.push(TemplatePart::Interp(value.clone()));
-        rest = &after[end + CLOSE.len_utf8()..];
     }
-    if !rest.is_empty() {
-        parts.push(TemplatePart::Literal(rest.to_owned()));
+    literal.push_str(rest);
+    if !literal.is_empty() {
+        parts.push(TemplatePart::Literal(literal));
     }
     match parts.as_slice() {
         // `${x}` alone is x itself, as Terraform reads it.
         [TemplatePart::Interp(v)] => v.clone(),
+        [TemplatePart::Literal(l)] => Value::String(l.clone()),
         _ => Value::Template(parts),
     }
 }
 
 /// True when a string holds interpolated expressions (not a plain name).
 pub(crate) fn has_tokens(s: &str) -> bool {
-    s.contains(OPEN)
+    s.contains(token_head())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::Reference;
+
+    #[test]
+    fn only_whole_tokens_of_this_run_interpolate() {
+        let head = "\u{E000}abc:";
+        let tokens = vec![Value::Ref(Reference::new("var").attr("a"))];
+        let t = |s: &str| string_with_tokens(s, head, &tokens);
+        let var_a = || TemplatePart::Interp(tokens[0].clone());
+        let lit = |s: &str| TemplatePart::Literal(s.to_owned());
+        assert_eq!(t("\u{E000}abc:0\u{E001}"), tokens[0]);
+        assert_eq!(t("x-\u{E000}abc:0\u{E001}"), Value::Template(vec![lit("x-"), var_a()]));
+        // A forged token (no nonce), a cut one and an unknown index stay text,
+        // and a real token after them is still found.
+        for junk in ["\u{E000}0\u{E001}", "\u{E000}abc:0", "\u{E000}abc:9\u{E001}", "\u{E001}"] {
+            assert_eq!(t(junk), Value::String(junk.to_owned()));
+            let s = format!("{junk}\u{E000}abc:0\u{E001}");
+            assert_eq!(t(&s), Value::Template(vec![lit(junk), var_a()]), "{junk:?}");
+        }
+    }
 }

@@ -85,6 +85,19 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
         rhai::Token::Reserved(word) if UNRESERVED.contains(&word.as_str()) => {
             rhai::Token::Identifier(word)
         }
+        // Rhai reads a whole number too large for its 64-bit integers as a
+        // float, silently rounded (`18446744073709551615` → 1.8446744073709552e19).
+        rhai::Token::FloatConstant(f) if f.1.bytes().all(|b| b.is_ascii_digit() || b == b'_') => {
+            rhai::Token::LexError(Box::new(rhai::LexError::ImproperSymbol(
+                f.1.to_string(),
+                format!(
+                    "`{}` is larger than the largest whole number a script holds ({}): write it as a string, or as a float such as `{:e}` if an approximation is meant",
+                    f.1,
+                    i64::MAX,
+                    *f.0
+                ),
+            )))
+        }
         other => other,
     });
 

@@ -75,7 +75,8 @@ fn stack(
     if ctx.borrow_mut().declare(address) {
         let mut attrs = IndexMap::new();
         attrs.insert("backend".to_owned(), Value::String(backend.kind.clone()));
-        attrs.insert("config".to_owned(), Value::Map(backend.config.clone()));
+        // Secrets in the producer's backend stay there (see `Backend::shareable_config`).
+        attrs.insert("config".to_owned(), Value::Map(backend.shareable_config()));
         ctx.borrow_mut().stack.resources.push(Resource {
             kind: BlockKind::Data,
             type_name: "terraform_remote_state".into(),

@@ -9,7 +9,7 @@ use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{BlockKind, Body, Item, Shaped, Stack, Value};
 
 pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
+    let mut diags = super::names::check(stack, schemas);
     let mut shaped = Shaped::default();
     for r in &stack.resources {
         let body = match schemas.block(r.kind, &r.type_name) {
@@ -62,6 +62,7 @@ pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
         };
         shaped.providers.push(body);
     }
+    diags.extend(super::secrets::check(stack, schemas));
     (shaped, diags)
 }
 

@@ -9,7 +9,9 @@
 mod builtin;
 mod check;
 mod embedded;
+mod names;
 mod schemas;
+mod secrets;
 mod shape;
 pub mod types;
 mod value_check;

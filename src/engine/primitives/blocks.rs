@@ -134,7 +134,18 @@ fn provider(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, cfg: Dynamic) -> R
     let name = identifier_arg(&origin, &n, "a provider name")?;
     let mut map = map_arg(&origin, &cfg, "the provider configuration")?;
     let alias = match map.remove("alias") {
-        Some(a) => Some(identifier_arg(&origin, &a, "a provider alias")?),
+        Some(a) => {
+            let a = name_arg(&origin, &a, "a provider alias")?;
+            if !super::is_identifier(&a) {
+                let at = vec![crate::model::PathSeg::key("alias")];
+                return Err(raise(super::invalid_name(&a, "a provider alias").at_path(
+                    &origin,
+                    at,
+                    Target::Value,
+                )));
+            }
+            Some(a)
+        }
         None => None,
     };
     let config = values_of(&ctx.borrow(), &origin, &map)?;
@@ -167,7 +178,8 @@ fn checkov_skip(
     let reason = name_arg(&origin, &reason, "the reason")?;
     let well_formed =
         id.starts_with("CKV") && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !well_formed || reason.trim().is_empty() || reason.contains('\n') {
+    // The reason is written as a comment line: no line break, no control character.
+    if !well_formed || reason.trim().is_empty() || reason.chars().any(char::is_control) {
         return Err(raise(
             Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"))
                 .at_path(&origin, Vec::new(), Target::Call)

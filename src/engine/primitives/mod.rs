@@ -5,11 +5,16 @@
 mod aws;
 mod blocks;
 mod cidr_fns;
+mod declaration;
 mod handles;
 mod meta;
 mod options;
 mod outputs;
+mod results;
+pub(crate) use results::Results;
+mod secrets;
 mod settings;
+pub(crate) mod spec;
 mod tf;
 mod variables;
 
@@ -45,6 +50,8 @@ pub(crate) const NAMES: &[&str] = &[
     "at",
     "options",
     "reject",
+    "literal_secret",
+    "results",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -55,6 +62,8 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     outputs::register(engine, ctx);
     tf::register(engine, ctx);
     options::register(engine, ctx);
+    secrets::register(engine, ctx);
+    results::register(engine, ctx);
     cidr_fns::register(engine);
 }
 
@@ -74,12 +83,9 @@ pub(crate) fn name_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<String> 
     }
 }
 
-/// A Terraform identifier: letters, digits, `_` and `-`, not starting with a
-/// digit or `-`.
+/// A Terraform identifier (see `model::is_identifier`).
 pub(crate) fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    crate::model::is_identifier(s)
 }
 
 pub(crate) fn identifier_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<String> {
@@ -87,25 +93,19 @@ pub(crate) fn identifier_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<St
     if is_identifier(&s) {
         return Ok(s);
     }
-    let fixed: String = s
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
-        .collect();
-    let fixed = if fixed.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
-        format!("_{fixed}")
-    } else {
-        fixed
-    };
-    Err(raise(
-        Diagnostic::error(
-            "tsdsl::model::invalid_name",
-            format!("`{s}` is not a valid Terraform name for {what}"),
-        )
-        .at_path(origin, Vec::new(), Target::Call)
-        .label("invalid name")
-        .help(format!(
-            "names use letters, digits, `_` and `-`, and start with a letter or `_`: try `{fixed}`"
-        )),
+    Err(raise(invalid_name(&s, what).at_path(origin, Vec::new(), Target::Call)))
+}
+
+/// `s` is not a valid name for `what`; the caller says where.
+pub(crate) fn invalid_name(s: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        "tsdsl::model::invalid_name",
+        format!("`{}` is not a valid Terraform name for {what}", crate::model::shown(s)),
+    )
+    .label("invalid name")
+    .help(format!(
+        "names use letters, digits, `_` and `-`, and start with a letter or `_`: try `{}`",
+        crate::model::identifier_fix(s)
     ))
 }
 
