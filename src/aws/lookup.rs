@@ -9,6 +9,7 @@ use aws_config::provider_config::ProviderConfig;
 use aws_config::retry::RetryConfig;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, Region};
+use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_sts::config::{ProvideCredentials, SharedCredentialsProvider, SharedHttpClient};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 
@@ -127,6 +128,9 @@ async fn lookup(
     let credentials =
         match tokio::time::timeout_at(deadline, provider.provide_credentials()).await {
             Ok(Ok(c)) => c,
+            Ok(Err(e @ CredentialsError::CredentialsNotLoaded(_))) => {
+                return Err(credentials_error(&e, &credentials_source))
+            }
             Ok(Err(e)) if !configured(opts).await => {
                 // Only the instance metadata service was left to ask, and it gave
                 // nothing (off EC2 it is absent, or a proxy refuses it).
