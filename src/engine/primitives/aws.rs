@@ -37,6 +37,18 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef, source: AccountSource)
             field_of(&nc, c, &field)
         },
     );
+    engine.register_indexer_set(
+        |nc: NativeCallContext, _: &mut Caller, field: ImmutableString, _: Dynamic| -> Res<()> {
+            Err(raise(
+                Diagnostic::error(
+                    "tsdsl::aws::read_only_caller",
+                    format!("the caller's `{field}` is what STS said and cannot be changed"),
+                )
+                .at_path(&origin_of(&nc), Vec::new(), Target::Call)
+                .help("copy it into a variable of your own: `let id = aws::caller().account_id;`"),
+            ))
+        },
+    );
     engine.register_fn("to_string", |c: &mut Caller| describe(c));
     engine.register_fn("to_debug", |c: &mut Caller| describe(c));
 
@@ -210,10 +222,8 @@ fn expected_ids(origin: &Origin, stack: &str, d: &Dynamic) -> Res<Vec<String>> {
             let help = did_you_mean(stack, keys.iter().copied())
                 .map(|d| format!("{d} (the key is the stack's name, `{stack}`)"))
                 .unwrap_or_else(|| {
-                    format!(
-                        "the map names {}: add `{stack}: \"123456789012\"` for this stack",
-                        keys.join(", ")
-                    )
+                    let names = if keys.is_empty() { "nothing".into() } else { keys.join(", ") };
+                    format!("the map names {names}: add `{stack}: \"123456789012\"` for this stack")
                 });
             return Err(raise(
                 Diagnostic::error(
@@ -269,14 +279,25 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
                     .help("an account id is twelve digits, as `aws sts get-caller-identity` or `tsdsl whoami` shows it"),
                 ))
             }
-            Err(found) => {
+            Err(_) => {
                 return Err(raise(
                     Diagnostic::error(
                         "tsdsl::aws::invalid_account_id",
-                        format!("an account id must be a string of twelve digits, found {found}"),
+                        format!(
+                            "an account id must be a string of twelve digits, found {}",
+                            if v.is::<Caller>() {
+                                "the caller".to_owned()
+                            } else {
+                                super::options::found_word(&v)
+                            }
+                        ),
                     )
                     .at_path(origin, p, Target::Value)
-                    .help("write it in quotes, e.g. `\"012345678901\"` (a number would lose its leading zeros)"),
+                    .help(if v.is::<Caller>() {
+                        "its `.account_id` is the id; the guard wants the accounts the stack may be applied to"
+                    } else {
+                        "write it in quotes, e.g. `\"012345678901\"` (a number would lose its leading zeros)"
+                    }),
                 ))
             }
         }
