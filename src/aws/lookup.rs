@@ -44,13 +44,17 @@ pub fn caller_identity(opts: &LookupOptions) -> Result<Identity, LookupError> {
     };
     // The SDK asserts some of its set-up with panics; one must end in a
     // diagnostic, not a crash.
-    std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|_| {
+    let result = std::panic::catch_unwind(std::panic::AssertUnwindSafe(run)).unwrap_or_else(|_| {
         Err(LookupError::new(
             Cause::Other,
             "the AWS SDK failed unexpectedly while asking STS",
             "this is a bug in tsdsl; offline, pass `--account-id ID` (or set `TSDSL_ACCOUNT_ID`)",
         ))
-    })
+    });
+    // Dropping the runtime would wait for a name lookup still blocked in
+    // the resolver's thread; the answer is already known.
+    runtime.shutdown_timeout(Duration::from_millis(100));
+    result
 }
 
 async fn lookup(
