@@ -5,9 +5,7 @@ use std::rc::Rc;
 use std::time::Duration;
 
 use crate::aws::{is_account_id, AccountSource, LiveSource, LookupOptions};
-use crate::diagnostics::Error;
-
-use crate::diagnostics::{MessageFormat, RenderOptions};
+use crate::diagnostics::{Error, MessageFormat, RenderOptions};
 use crate::engine::Limits;
 use crate::pipeline::{BuildOptions, OutputFormat};
 
@@ -26,6 +24,7 @@ pub fn build_options(
             Some(FormatArg::Json) => OutputFormat::Json,
             _ => OutputFormat::Hcl,
         },
+        out_dir: None,
     }
 }
 

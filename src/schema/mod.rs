@@ -8,15 +8,21 @@
 
 mod builtin;
 mod check;
+mod dynamic;
 mod embedded;
+pub mod functions;
+mod language;
+mod modules;
 mod names;
+mod references;
 mod schemas;
 mod secrets;
 mod shape;
+pub mod type_expr;
 pub mod types;
 mod value_check;
 
-pub use check::check;
+pub use check::{check, check_in};
 pub use schemas::{AttrLookup, Schemas};
 
 #[cfg(test)]
