@@ -6,6 +6,7 @@
 //! rules, catalogs) the engine and the schema phase share; [`docs`] renders
 //! the stdlib reference; [`cli`] is the thin clap front end.
 
+pub mod aws;
 pub mod checks;
 pub mod cli;
 pub mod diagnostics;

@@ -24,6 +24,9 @@ pub struct BuildOptions {
     /// `terraform providers schema -json` files that add or replace providers.
     pub schema_files: Vec<PathBuf>,
     pub format: OutputFormat,
+    /// Where `aws::caller()` and `aws::expect_account` learn the account
+    /// (offline by default: a library user's build never calls AWS).
+    pub account: crate::aws::AccountSource,
     /// Where the output goes (`default_out_dir` when `None`): local module
     /// sources are relative to it.
     pub out_dir: Option<PathBuf>,
@@ -101,8 +104,15 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     let schemas = Rc::new(load_schemas(&opts.schema_files)?);
     // The memory limit is the run's own, on top of the schemas just loaded.
     let memory_ceiling = engine::memory_ceiling(&opts.limits);
-    let eval_opts =
-        EvalOptions { limits: opts.limits, schemas: schemas.clone(), deadline, memory_ceiling };
+    // One question at most per run, shared with every stack the script reads.
+    let account = opts.account.per_run();
+    let eval_opts = EvalOptions {
+        limits: opts.limits,
+        schemas: schemas.clone(),
+        deadline,
+        memory_ceiling,
+        account,
+    };
     let ev = engine::evaluate(script, &eval_opts)?;
     let deps = ev.deps.clone();
     let mut diagnostics = ev.diagnostics;

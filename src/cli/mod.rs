@@ -8,6 +8,7 @@ mod report;
 mod run;
 mod stdlib;
 mod watch;
+mod whoami;
 
 use std::process::ExitCode;
 
@@ -33,6 +34,7 @@ pub fn main() -> ExitCode {
         args::Command::Check(a) => (run::check(a), config::render_options(a)),
         args::Command::Watch(a) => (watch::watch(a), config::render_options(&a.common)),
         args::Command::Stdlib(a) => (stdlib::stdlib(a), Default::default()),
+        args::Command::Whoami(a) => (whoami::whoami(a), Default::default()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -18,13 +18,14 @@ use std::time::{Duration, Instant, SystemTime};
 
 use notify::{Event, EventKind, RecursiveMode, Watcher};
 
+use crate::aws::AccountSource;
 use crate::diagnostics::{printable, Error, SourceMap};
 use crate::emit::OutFile;
 use crate::output::OutputDir;
 use crate::pipeline::{build, default_out_dir};
 
 use super::args::RunArgs;
-use super::config::{build_options, render_options};
+use super::config::{account_source, build_options, render_options};
 use super::report;
 use super::run::write_options;
 
@@ -53,8 +54,10 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
         watcher.watch(folder, RecursiveMode::NonRecursive).map_err(|e| watch_error(folder, e))?;
         watched.insert(folder.to_path_buf());
     }
+    // Made once: STS's answer is kept across rebuilds (see `--refresh-account`).
+    let account = account_source(&args.common, true)?;
     loop {
-        let deps = compile_once(args, &mut out, &mut held)?;
+        let deps = compile_once(args, &mut out, &mut held, &account)?;
         let files: HashSet<PathBuf> =
             deps.iter().chain(std::iter::once(script)).map(|p| absolute(p)).collect();
         let folders: BTreeSet<PathBuf> =
@@ -83,8 +86,9 @@ fn compile_once(
     args: &RunArgs,
     out: &mut OutputDir,
     held: &mut Option<Vec<OutFile>>,
+    account: &AccountSource,
 ) -> Result<Vec<PathBuf>, Error> {
-    let mut opts = build_options(&args.common, Some(args.format));
+    let mut opts = build_options(&args.common, Some(args.format), account.clone());
     opts.out_dir = Some(out.dir().to_path_buf());
     let render = render_options(&args.common);
     let stamp = clock();
