@@ -6,6 +6,7 @@
 
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod engine;
 pub mod model;

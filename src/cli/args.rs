@@ -20,6 +20,9 @@ pub enum Command {
     Watch(RunArgs),
     /// List the stdlib modules, or print one module's source
     Stdlib(StdlibArgs),
+    /// Print what a build would change (against the output folder or a git revision); write
+    /// nothing. Exit 0: no change, 3: changes
+    Diff(DiffArgs),
 }
 
 #[derive(Debug, Args)]
@@ -56,6 +59,33 @@ pub struct RunArgs {
     /// Write HCL (`.tf`) or JSON (`.tf.json`)
     #[arg(long, value_enum, default_value_t = FormatArg::Hcl)]
     pub format: FormatArg,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The script, or a folder (every top-level script in it)
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// The output folder to compare with [default: out/<script name>; with a folder,
+    /// DIR/<script name>]
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Compare with the same scripts at this git revision instead (e.g. main, origin/main)
+    #[arg(long, value_name = "REV")]
+    pub git: Option<String>,
+
+    /// How the change is printed
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Text)]
+    pub format: DiffFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormatArg {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

@@ -3,6 +3,7 @@
 
 mod args;
 mod config;
+mod diff;
 mod report;
 mod run;
 mod stdlib;
@@ -27,6 +28,10 @@ pub fn main() -> ExitCode {
         args::Command::Check(a) => (run::check(a), config::render_options(a)),
         args::Command::Watch(a) => (watch::watch(a), config::render_options(&a.common)),
         args::Command::Stdlib(a) => (stdlib::stdlib(a), Default::default()),
+        args::Command::Diff(a) => match diff::diff(a) {
+            Ok(true) => return ExitCode::from(3),
+            other => (other.map(|_| ()), config::render_options(&a.common)),
+        },
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,
