@@ -131,3 +131,6 @@ pub fn stack_changes(
     let new = parse_files(new)?;
     Ok(StackChanges { stack: stack.to_owned(), changes: compare(&old, &new, schemas) })
 }
+
+#[cfg(test)]
+mod tests;
