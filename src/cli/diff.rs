@@ -55,9 +55,8 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
         if folder && old.is_empty() && new.is_empty() {
             continue; // a module of the folder, not a stack
         }
-        let changes = diff::stack_changes(&stem(script), &old, &new, &schemas).map_err(|e| {
-            Error::Usage(format!("cannot compare with `{}`: {e}", dir.display()))
-        })?;
+        let changes = diff::stack_changes(&stem(script), &old, &new, &schemas)
+            .map_err(|e| Error::Usage(format!("cannot compare with `{}`: {e}", dir.display())))?;
         stacks.push(changes);
     }
     print!("{}", diff::render(&stacks, style(args)));

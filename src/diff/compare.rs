@@ -45,13 +45,21 @@ pub fn compare(old: &Snapshot, new: &Snapshot, schemas: &Schemas) -> Vec<Change>
                 changes.push(change(Action::Rename, to, Some(from.clone()), attrs, n));
             }
             None => {
-                let attrs = whole(from, o, schemas, |v| AttrChange { old: Some(v), new: None, path: String::new() });
+                let attrs = whole(from, o, schemas, |v| AttrChange {
+                    old: Some(v),
+                    new: None,
+                    path: String::new(),
+                });
                 changes.push(change(Action::Remove, from, None, attrs, o));
             }
         }
     }
     for (addr, n) in added {
-        let attrs = whole(addr, n, schemas, |v| AttrChange { old: None, new: Some(v), path: String::new() });
+        let attrs = whole(addr, n, schemas, |v| AttrChange {
+            old: None,
+            new: Some(v),
+            path: String::new(),
+        });
         changes.push(change(Action::Add, addr, None, attrs, n));
     }
     changes.sort_by(|a, b| a.address.cmp(&b.address).then(a.from.cmp(&b.from)));
@@ -124,7 +132,8 @@ fn attr_changes(address: &str, old: &Entry, new: &Entry, schemas: &Schemas) -> V
     let hide_all = secret_name(address, old) || secret_name(address, new);
     let mut segs = Vec::new();
     let mut push = |segs: &[Seg], o: Option<&Tree>, n: Option<&Tree>| {
-        let hidden = hide_all || is_sensitive(old, segs, schemas) || is_sensitive(new, segs, schemas);
+        let hidden =
+            hide_all || is_sensitive(old, segs, schemas) || is_sensitive(new, segs, schemas);
         let show = |t: &Tree| if hidden { Shown::Sensitive } else { Shown::Code(t.code()) };
         out.push(AttrChange { path: path_text(segs), old: o.map(show), new: n.map(show) });
     };

@@ -37,7 +37,11 @@ pub fn read_revision(inside: &Path, rev: &str) -> Result<GitTree, Error> {
         return Err(Error::Usage(format!("`{rev}` is not a git revision")));
     }
     let folder = absolute(inside)?;
-    let folder = if folder.is_dir() { folder } else { folder.parent().map(Path::to_path_buf).unwrap_or(folder) };
+    let folder = if folder.is_dir() {
+        folder
+    } else {
+        folder.parent().map(Path::to_path_buf).unwrap_or(folder)
+    };
     let top = git(&folder, &["rev-parse", "--show-toplevel"])
         .map_err(|e| Error::Usage(format!("`--git` needs a git repository: {e}")))?;
     let root = PathBuf::from(String::from_utf8_lossy(&top).trim_end_matches('\n'));

@@ -163,11 +163,8 @@ fn json_file(doc: &J, snap: &mut Snapshot) {
     for (ident, v) in top {
         match ident.as_str() {
             "resource" | "data" => {
-                let (kind, prefix) = if ident == "resource" {
-                    (Kind::Resource, "")
-                } else {
-                    (Kind::Data, "data.")
-                };
+                let (kind, prefix) =
+                    if ident == "resource" { (Kind::Resource, "") } else { (Kind::Data, "data.") };
                 for (t, by_name) in objects(v) {
                     for (n, body) in objects(by_name) {
                         for b in bodies(body) {
@@ -231,7 +228,10 @@ fn json_value(v: &J) -> Tree {
     match v {
         J::Array(items) => Tree::List(items.iter().map(json_value).collect()),
         J::Object(m) => Tree::Map(
-            m.iter().filter(|(k, _)| k.as_str() != "//").map(|(k, v)| (k.clone(), json_value(v))).collect(),
+            m.iter()
+                .filter(|(k, _)| k.as_str() != "//")
+                .map(|(k, v)| (k.clone(), json_value(v)))
+                .collect(),
         ),
         other => Tree::Leaf(other.to_string()),
     }

@@ -233,11 +233,7 @@ fn markdown(stacks: &[StackChanges]) -> String {
             .collect::<Vec<_>>()
             .join("\n");
         // A fence longer than any run of backticks in the values.
-        let longest = body
-            .split(|c| c != '`')
-            .map(str::len)
-            .max()
-            .unwrap_or(0);
+        let longest = body.split(|c| c != '`').map(str::len).max().unwrap_or(0);
         let fence = "`".repeat(longest.max(2) + 1);
         out.push_str(&format!("{fence}diff\n{body}\n{fence}\n\n"));
     }

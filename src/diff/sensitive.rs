@@ -23,8 +23,10 @@ pub fn is_sensitive(entry: &Entry, path: &[Seg], schemas: &Schemas) -> bool {
     if keys().any(|k| is_secret_name(k)) {
         return true;
     }
-    let flagged = |key: &str| matches!(entry.body.get("sensitive"), Some(Tree::Leaf(v)) if v == "true")
-        && matches!(path.first(), Some(Seg::Key(k)) if k == key);
+    let flagged = |key: &str| {
+        matches!(entry.body.get("sensitive"), Some(Tree::Leaf(v)) if v == "true")
+            && matches!(path.first(), Some(Seg::Key(k)) if k == key)
+    };
     match entry.kind {
         Kind::Output => flagged("value"),
         Kind::Variable => flagged("default"),
@@ -70,7 +72,9 @@ fn in_type(ty: &AttrType, path: &[Seg]) -> bool {
                 },
             }
         }
-        (AttrType::List(t) | AttrType::Set(t) | AttrType::Map(t), Some(_)) => in_type(t, &path[1..]),
+        (AttrType::List(t) | AttrType::Set(t) | AttrType::Map(t), Some(_)) => {
+            in_type(t, &path[1..])
+        }
         (AttrType::Object(fields), Some(Seg::Key(k))) => {
             fields.get(k).is_some_and(|t| in_type(t, &path[1..]))
         }
