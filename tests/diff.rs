@@ -333,3 +333,62 @@ fn a_hand_broken_output_file_is_named() {
     assert_eq!(d.status, Some(2), "{d}");
     assert!(d.stderr.contains("`main.tf` is not valid HCL"), "{d}");
 }
+
+// ---------------------------------------------------------- the summary of `run`
+
+#[test]
+fn run_prints_what_it_changed() {
+    let w = Work::new();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    let first = w.tsdsl(&["run", "net.rhai", "-o", "o"]);
+    assert_eq!(first.status, Some(0), "{first}");
+    assert!(
+        first.stdout.contains("\n  4 to add, 0 to change, 0 to remove\n  + aws_vpc.main\n"),
+        "{first}"
+    );
+    let again = w.tsdsl(&["run", "net.rhai", "-o", "o"]);
+    assert!(again.stdout.ends_with(")\n  no changes\n"), "{again}");
+    w.write("net.rhai", &NET.replace("10.0.0.0/16", "10.4.0.0/16").replace("\"vpc_id\"", "\"id\""));
+    let edit = w.tsdsl(&["run", "net.rhai", "-o", "o"]);
+    assert_eq!(edit.status, Some(0), "{edit}");
+    assert!(
+        edit.stdout.ends_with(
+            ")\n  1 to add, 1 to change, 1 to remove\n  ~ aws_vpc.main: cidr_block \"10.0.0.0/16\" -> \"10.4.0.0/16\"\n  + output.id\n  - output.vpc_id\n"
+        ),
+        "{edit}"
+    );
+}
+
+#[test]
+fn run_summary_as_json_or_not_at_all() {
+    let w = Work::new();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    assert_eq!(w.tsdsl(&["run", "net.rhai", "-o", "o"]).status, Some(0));
+    w.write("net.rhai", &NET.replace("10.0.0.0/16", "10.5.0.0/16"));
+    let r = w.tsdsl(&["run", "net.rhai", "-o", "o", "--changes", "json"]);
+    assert_eq!(r.status, Some(0), "{r}");
+    let last = r.stdout.lines().last().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(doc["stacks"][0]["changes"][0]["address"], "aws_vpc.main");
+    assert_eq!(doc["stacks"][0]["changes"][0]["attributes"][0]["old"], "\"10.0.0.0/16\"");
+    let quiet = w.tsdsl(&["run", "net.rhai", "-o", "o", "--changes", "none"]);
+    assert_eq!(quiet.stdout.lines().count(), 1, "{quiet}");
+}
+
+#[test]
+fn run_with_an_unreadable_previous_output_still_writes() {
+    let w = Work::new();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    assert_eq!(w.tsdsl(&["run", "net.rhai", "-o", "o"]).status, Some(0));
+    let main = w.read("o/main.tf");
+    w.write("o/main.tf", &format!("{main}\nresource {{\n"));
+    let r = w.tsdsl(&["run", "net.rhai", "-o", "o"]);
+    assert_eq!(r.status, Some(0), "{r}");
+    assert!(
+        r.stdout.contains(
+            "note: no change summary: cannot read the previous output (`main.tf` is not valid HCL"
+        ),
+        "{r}"
+    );
+    assert_eq!(w.read("o/main.tf"), main);
+}

@@ -59,6 +59,17 @@ pub struct RunArgs {
     /// Write HCL (`.tf`) or JSON (`.tf.json`)
     #[arg(long, value_enum, default_value_t = FormatArg::Hcl)]
     pub format: FormatArg,
+
+    /// How the change each build makes to the output is printed (`json`: one line per build)
+    #[arg(long, value_enum, default_value_t = ChangesArg::Text)]
+    pub changes: ChangesArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ChangesArg {
+    Text,
+    Json,
+    None,
 }
 
 #[derive(Debug, Args)]

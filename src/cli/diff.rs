@@ -55,7 +55,7 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
         if folder && old.is_empty() && new.is_empty() {
             continue; // a module of the folder, not a stack
         }
-        let changes = diff::stack_changes(&stem(script), &old, &new, &schemas)
+        let changes = diff::stack_changes(&stem(script), &old, &new, &schemas, true)
             .map_err(|e| Error::Usage(format!("cannot compare with `{}`: {e}", dir.display())))?;
         stacks.push(changes);
     }

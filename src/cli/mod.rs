@@ -2,6 +2,7 @@
 //! and maps errors to exit codes (0 ok, 1 script errors, 2 usage or I/O).
 
 mod args;
+mod changes;
 mod config;
 mod diff;
 mod report;

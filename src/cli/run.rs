@@ -11,9 +11,11 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
     let built = build(&args.common.script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render);
     let dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.common.script));
+    let changes = super::changes::before_write(&dir, &built, args, false);
     write(&built.files, &dir)?;
     let ms = built.started.elapsed().as_millis();
     println!("{}", report::summary(&built.stack, &dir.display().to_string(), ms));
+    changes.print();
     Ok(())
 }
 

@@ -57,6 +57,7 @@ fn compile_once(args: &RunArgs, dir: &Path) -> Result<Vec<PathBuf>, Error> {
     match build(&args.common.script, &opts) {
         Ok(built) => {
             report::warnings(&built.diagnostics, &built.sources, render);
+            let changes = super::changes::before_write(dir, &built, args, true);
             let written = write(&built.files, dir)?;
             let ms = built.started.elapsed().as_millis();
             let what = if written.changed + written.removed == 0 {
@@ -68,6 +69,7 @@ fn compile_once(args: &RunArgs, dir: &Path) -> Result<Vec<PathBuf>, Error> {
                 "[{stamp}] {what} in {ms} ms: {}",
                 report::summary(&built.stack, &dir.display().to_string(), ms)
             );
+            changes.print();
             Ok(built.deps)
         }
         Err(failure) => {

@@ -10,7 +10,12 @@ use crate::schema::Schemas;
 /// Every address that differs, sorted by address. A removed resource (or
 /// module) and an added one of the same type become one rename when they
 /// pair up; each removed one takes the added one closest to it.
-pub fn compare(old: &Snapshot, new: &Snapshot, schemas: &Schemas) -> Vec<Change> {
+pub fn compare(
+    old: &Snapshot,
+    new: &Snapshot,
+    schemas: &Schemas,
+    whole_blocks: bool,
+) -> Vec<Change> {
     let mut changes = Vec::new();
     let mut added: Vec<(&String, &Entry)> = Vec::new();
     let mut removed: Vec<(&String, &Entry)> = Vec::new();
@@ -45,7 +50,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot, schemas: &Schemas) -> Vec<Change>
                 changes.push(change(Action::Rename, to, Some(from.clone()), attrs, n));
             }
             None => {
-                let attrs = whole(from, o, schemas, |v| AttrChange {
+                let attrs = whole(from, o, schemas, whole_blocks, |v| AttrChange {
                     old: Some(v),
                     new: None,
                     path: String::new(),
@@ -55,7 +60,7 @@ pub fn compare(old: &Snapshot, new: &Snapshot, schemas: &Schemas) -> Vec<Change>
         }
     }
     for (addr, n) in added {
-        let attrs = whole(addr, n, schemas, |v| AttrChange {
+        let attrs = whole(addr, n, schemas, whole_blocks, |v| AttrChange {
             old: None,
             new: Some(v),
             path: String::new(),
@@ -87,8 +92,12 @@ fn whole(
     address: &str,
     e: &Entry,
     schemas: &Schemas,
+    wanted: bool,
     make: impl Fn(Shown) -> AttrChange,
 ) -> Vec<AttrChange> {
+    if !wanted {
+        return Vec::new();
+    }
     let mut leaves = Vec::new();
     let mut segs = Vec::new();
     walk(&e.body, &mut segs, &mut |segs, t| leaves.push((segs.to_vec(), t.clone())));

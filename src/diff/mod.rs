@@ -121,15 +121,19 @@ pub enum Shown {
 }
 
 /// The change between the files a stack had and the files a build makes.
+/// `whole_blocks`: list every attribute of added and removed blocks too
+/// (what `diff` shows; the summary after a run names them only).
 pub fn stack_changes(
     stack: &str,
     old: &[OutFile],
     new: &[OutFile],
     schemas: &Schemas,
+    whole_blocks: bool,
 ) -> Result<StackChanges, String> {
     let old = parse_files(old)?;
     let new = parse_files(new)?;
-    Ok(StackChanges { stack: stack.to_owned(), changes: compare(&old, &new, schemas) })
+    let changes = compare(&old, &new, schemas, whole_blocks);
+    Ok(StackChanges { stack: stack.to_owned(), changes })
 }
 
 #[cfg(test)]

@@ -27,6 +27,8 @@ pub struct Style {
 /// Values longer than this are cut in text and Markdown.
 const MAX_VALUE: usize = 60;
 const MAX_VALUE_COMPACT: usize = 30;
+/// A first run adds everything: the summary stays a screenful.
+const MAX_COMPACT_LINES: usize = 25;
 const SENSITIVE: &str = "(sensitive value)";
 
 pub fn render(stacks: &[StackChanges], style: Style) -> String {
@@ -72,7 +74,13 @@ fn text(s: &StackChanges, style: Style) -> String {
         }
     };
     let mut out = format!("{name}: {}\n", counts(s));
-    for line in lines(s, style.compact) {
+    let mut body = lines(s, style.compact);
+    if style.compact && body.len() > MAX_COMPACT_LINES {
+        let more = body.len() - MAX_COMPACT_LINES + 1;
+        body.truncate(MAX_COMPACT_LINES - 1);
+        body.push(format!("  ... {more} more lines (`tsdsl diff` shows every change)"));
+    }
+    for line in body {
         let color = match line.trim_start().chars().next() {
             Some('+') => "32",
             Some('-') => "31",
