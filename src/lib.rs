@@ -10,5 +10,6 @@ pub mod diff;
 pub mod emit;
 pub mod engine;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod schema;

@@ -63,6 +63,15 @@ pub struct RunArgs {
     /// How the change each build makes to the output is printed (`json`: one line per build)
     #[arg(long, value_enum, default_value_t = ChangesArg::Text)]
     pub changes: ChangesArg,
+
+    /// Let the output become empty (all generated files removed); in `watch`, also write at once
+    /// an output that lost most of its resources
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Let the output folder be the home folder or a folder above the script's (never `/`)
+    #[arg(long)]
+    pub force_dir: bool,
 }
 
 #[derive(Debug, Clone, Copy, ValueEnum)]

@@ -21,6 +21,17 @@ pub fn summary(stack: &Stack, dest: &str, ms: u128) -> String {
 pub fn error(err: &Error, opts: RenderOptions) {
     match err {
         Error::Script { diagnostics, sources } => eprint!("{}", render(diagnostics, sources, opts)),
+        Error::Output(diagnostics) => {
+            let text = render(diagnostics, &SourceMap::default(), opts);
+            // The renderer's closing "could not build" line is about scripts.
+            let text = text.strip_suffix('\n').unwrap_or(&text);
+            match text.rsplit_once('\n') {
+                Some((body, last)) if last.starts_with("error: could not build") => {
+                    eprintln!("{body}")
+                }
+                _ => eprintln!("{text}"),
+            }
+        }
         other => eprintln!("error: {}", printable(&other.to_string(), true)),
     }
 }
@@ -32,5 +43,22 @@ pub fn warnings(
 ) {
     if !diags.is_empty() {
         eprint!("{}", render(diags, sources, opts));
+    }
+}
+
+/// Says what opening the output folder repaired after a crashed run, and
+/// whether it could be locked.
+pub fn recovery(out: &crate::output::OutputDir) {
+    let dir = printable(&out.dir().display().to_string(), false);
+    if let Some(why) = &out.unlocked {
+        eprintln!("warning: cannot lock `{dir}` ({why}): another run into it could interleave");
+    }
+    if out.finished_interrupted {
+        eprintln!("note: finished replacing the output in `{dir}`, which a crash had interrupted");
+    }
+    if out.cleaned > 0 {
+        let n = out.cleaned;
+        let s = if n == 1 { "" } else { "s" };
+        eprintln!("note: deleted {n} temporary file{s} a crashed run left in `{dir}`");
     }
 }
