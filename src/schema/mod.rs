@@ -6,6 +6,7 @@
 //! so a run pays for the 30 types its script uses, not for all 2,400 of the
 //! aws provider. `--schema FILE` adds or replaces providers.
 
+mod binary;
 mod builtin;
 mod check;
 mod embedded;

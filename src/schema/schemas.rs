@@ -183,9 +183,9 @@ impl Schemas {
                     BlockKind::Resource => EmbeddedProvider::find(e.resources, type_name),
                     BlockKind::Data => EmbeddedProvider::find(e.data_sources, type_name),
                 }?;
-                let text = e.json(range)?;
+                let bytes = e.bytes(range)?;
                 self.parsed.fetch_add(1, Ordering::Relaxed);
-                Block::from_schema_slice(&text).ok().map(Arc::new)
+                Block::from_binary(&bytes).ok().map(Arc::new)
             }
         }
     }
