@@ -14,11 +14,13 @@ mod names;
 mod schemas;
 mod secrets;
 mod shape;
+mod tidy;
 pub mod types;
 mod value_check;
 
 pub use check::check;
 pub use schemas::{AttrLookup, Schemas};
+pub use tidy::drop_empty_tags;
 
 #[cfg(test)]
 mod tests;
