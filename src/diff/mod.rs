@@ -128,8 +128,13 @@ pub fn stack_changes(
     schemas: &Schemas,
     whole_blocks: bool,
 ) -> Result<StackChanges, String> {
-    let old = parse_files(old)?;
-    let new = parse_files(new)?;
+    // A file identical on both sides holds the same blocks on both sides (an
+    // address is in one file only): nothing to parse there.
+    let same = |f: &OutFile, other: &[OutFile]| other.iter().any(|o| o == f);
+    let old_changed: Vec<OutFile> = old.iter().filter(|f| !same(f, new)).cloned().collect();
+    let new_changed: Vec<OutFile> = new.iter().filter(|f| !same(f, old)).cloned().collect();
+    let old = parse_files(&old_changed)?;
+    let new = parse_files(&new_changed)?;
     let changes = compare(&old, &new, schemas, whole_blocks);
     Ok(StackChanges { stack: stack.to_owned(), changes })
 }
