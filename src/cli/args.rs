@@ -34,8 +34,9 @@ pub struct CommonArgs {
     #[arg(long = "schema", value_name = "FILE")]
     pub schemas: Vec<PathBuf>,
 
-    /// Seconds a script may run before it is stopped
-    #[arg(long, default_value_t = 10, value_name = "SECS")]
+    /// Seconds the whole run (every stack, checks, emitting) may take, 1 to 86400
+    #[arg(long, default_value_t = 10, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=crate::engine::MAX_TIMEOUT_SECS))]
     pub timeout: u64,
 
     /// How diagnostics are printed

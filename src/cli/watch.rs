@@ -84,7 +84,8 @@ fn compile_once(
     out: &mut OutputDir,
     held: &mut Option<Vec<OutFile>>,
 ) -> Result<Vec<PathBuf>, Error> {
-    let opts = build_options(&args.common, Some(args.format));
+    let mut opts = build_options(&args.common, Some(args.format));
+    opts.out_dir = Some(out.dir().to_path_buf());
     let render = render_options(&args.common);
     let stamp = clock();
     let dir = printable(&out.dir().display().to_string(), false);
@@ -129,7 +130,7 @@ fn compile_once(
         }
     }
     let changes = super::changes::before_write(out.dir(), &built, args, true);
-    let renamed = plan.renames(out.dir());
+    let renamed = plan.renames(out.dir(), &built.stack.moved_from());
     let written = out.apply(plan)?;
     if let Some(d) = renamed {
         report::warnings(&[d], &SourceMap::default(), render);

@@ -7,7 +7,11 @@ mod context;
 mod convert;
 mod docs;
 mod errors;
+mod files;
 mod handle;
+mod lookup;
+mod memory;
+mod nothing;
 mod order;
 mod origin;
 mod primitives;
@@ -20,11 +24,14 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Instant;
 
 pub use docs::stdlib_reference;
+pub use files::{read_regular, ReadError};
 pub use handle::{Handle, TfExpr};
+pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
-pub use sandbox::Limits;
+pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
 
 use crate::diagnostics::{Diagnostic, Error, SourceMap};
 use crate::model::Stack;
@@ -37,6 +44,10 @@ use remote::RemoteStacks;
 pub struct EvalOptions {
     pub limits: Limits,
     pub schemas: Rc<Schemas>,
+    /// When the whole run must end: every stack it reads shares it.
+    pub deadline: Instant,
+    /// The heap the whole run may grow to, likewise shared.
+    pub memory_ceiling: usize,
 }
 
 /// The result of evaluating one script: the stack it declared (possibly
@@ -74,8 +85,8 @@ fn evaluate_in(
     opts: &EvalOptions,
     mut remotes: RemoteStacks,
 ) -> Result<Evaluation, Error> {
-    let text =
-        std::fs::read_to_string(script).map_err(|e| Error::io(script, "read the script", e))?;
+    let text = files::read_text(script, opts.limits.max_file_bytes)
+        .map_err(|e| Error::io(script, "read the script", e.into()))?;
     let name = display_name(script);
     let stack_name = script.file_stem().and_then(|s| s.to_str()).unwrap_or("main").to_owned();
     let base = script.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -93,7 +104,15 @@ fn evaluate_in(
         remotes,
         sources.clone(),
     )));
-    let mut engine = sandbox::engine(&opts.limits);
+    ctx.borrow_mut().limits = opts.limits;
+    let budget_ctx = ctx.clone();
+    let limits = opts.limits;
+    let mut engine =
+        sandbox::engine_until(&opts.limits, opts.deadline, opts.memory_ceiling, move |_| {
+            // A loop declaring blocks stops at the first one over the limit.
+            let c = budget_ctx.try_borrow().ok()?;
+            c.over_budget(&limits).map(|d| rhai::Dynamic::from(errors::Raised(Box::new(d))))
+        });
     // Primitives read the entry script's name from the tag to place frames.
     engine.set_default_tag(rhai::Dynamic::from(name.clone()));
     let print_ctx = ctx.clone();
@@ -103,8 +122,13 @@ fn evaluate_in(
     });
     primitives::register(&mut engine, &ctx);
     stacks::register(&mut engine, &ctx, opts, deps.clone(), evaluate_in);
-    engine.set_module_resolver(resolver::Resolver::new(base, sources.clone(), deps.clone()));
+    engine.set_module_resolver(
+        resolver::Resolver::new(base, sources.clone(), deps.clone())
+            .with_limits(&opts.limits)
+            .with_entry(script),
+    );
 
+    let recording = errors::Recording::start();
     let mut diagnostics = Vec::new();
     match engine.compile(&text) {
         Err(e) => diagnostics.push(errors::parse_error(&e, &name, &text)),
@@ -113,9 +137,20 @@ fn evaluate_in(
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));
             known.extend(primitives::TF_FUNCTIONS.iter().map(|s| s.to_string()));
-            if let Err(e) = engine.run_ast(&ast) {
-                diagnostics.push(errors::eval_error(&e, &name, &known));
+            known.extend(primitives::TF_NAMES.iter().map(|s| s.to_string()));
+            known.extend(primitives::TF_SPECIAL.iter().map(|s| s.to_string()));
+            let mut scope = rhai::Scope::new();
+            if let Err(e) = engine.run_ast_with_scope(&mut scope, &ast) {
+                let sources = sources.borrow();
+                diagnostics.push(errors::eval_error(&e, &name, &known, &sources, &scope));
             }
+        }
+    }
+    // Raised errors the script caught (`try { ... } catch {}`) still count:
+    // they say the model is not what the script meant.
+    for d in recording.finish() {
+        if !diagnostics.contains(&d) {
+            diagnostics.push(d);
         }
     }
     drop(engine);

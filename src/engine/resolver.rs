@@ -16,6 +16,7 @@ use crate::diagnostics::{did_you_mean, Diagnostic, SourceMap, Target, STDLIB_PRE
 use crate::model::Origin;
 
 use super::errors::{parse_error, raise};
+use super::files::{read_inside, ReadError};
 use super::origin::site;
 
 static STDLIB: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/stdlib");
@@ -56,6 +57,11 @@ pub(crate) struct Resolver {
     /// Each module is evaluated once per run, however often it is imported:
     /// a module declaring resources must not declare them twice.
     cache: RefCell<HashMap<String, SharedModule>>,
+    /// Modules being evaluated, outermost first: importing one of them again
+    /// is a cycle, and Rhai would recurse until the native stack overflows.
+    loading: RefCell<Vec<String>>,
+    max_depth: usize,
+    max_file_bytes: u64,
 }
 
 impl Resolver {
@@ -64,7 +70,60 @@ impl Resolver {
         sources: Rc<RefCell<SourceMap>>,
         deps: Rc<RefCell<Vec<PathBuf>>>,
     ) -> Self {
-        Resolver { base, sources, deps, cache: RefCell::new(HashMap::new()) }
+        let limits = super::Limits::default();
+        Resolver {
+            base,
+            sources,
+            deps,
+            cache: RefCell::new(HashMap::new()),
+            loading: RefCell::new(Vec::new()),
+            max_depth: limits.max_import_depth,
+            max_file_bytes: limits.max_file_bytes,
+        }
+    }
+
+    pub fn with_limits(mut self, limits: &super::Limits) -> Self {
+        self.max_depth = limits.max_import_depth;
+        self.max_file_bytes = limits.max_file_bytes;
+        self
+    }
+
+    /// The entry script counts as being evaluated: importing it is a cycle.
+    pub fn with_entry(self, script: &Path) -> Self {
+        if let Some(file) = script.file_name() {
+            self.loading.borrow_mut().push(self.base.join(file).display().to_string());
+        }
+        self
+    }
+
+    /// A cycle or too deep a chain of imports, before `name` is evaluated.
+    fn check_chain(&self, name: &str) -> Option<Diagnostic> {
+        let loading = self.loading.borrow();
+        let short = |n: &str| {
+            let n = n.strip_prefix(STDLIB_PREFIX).unwrap_or(n);
+            let n = Path::new(n).file_name().and_then(|f| f.to_str()).unwrap_or(n);
+            n.strip_suffix(".rhai").unwrap_or(n).to_owned()
+        };
+        if let Some(at) = loading.iter().position(|m| m == name) {
+            let cycle: Vec<String> =
+                loading[at..].iter().map(|m| short(m)).chain([short(name)]).collect();
+            return Some(
+                Diagnostic::error(
+                    "tsdsl::engine::import_cycle",
+                    format!("modules import each other in a circle: {}", cycle.join(" → ")),
+                )
+                .label("imported here")
+                .help("move what both modules need into a third module they both import"),
+            );
+        }
+        (loading.len() > self.max_depth).then(|| {
+            Diagnostic::error(
+                "tsdsl::engine::import_too_deep",
+                format!("modules import modules more than {} levels deep", self.max_depth),
+            )
+            .label("imported here")
+            .help("flatten the chain: import the modules you need from the script itself")
+        })
     }
 
     fn fail(&self, source: Option<&str>, pos: Position, d: Diagnostic) -> Box<EvalAltResult> {
@@ -84,10 +143,12 @@ impl Resolver {
             return Ok(Some((format!("{STDLIB_PREFIX}{module}.rhai"), Arc::from(text), None)));
         }
         let file = self.base.join(format!("{module}.rhai"));
-        match std::fs::read_to_string(&file) {
+        // Only the file's name and the reason: never its content, which may
+        // be anything a symlink points at.
+        match read_inside(&self.base, &file, self.max_file_bytes) {
             Ok(text) => Ok(Some((file.display().to_string(), Arc::from(text), Some(file)))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("cannot read `{}`: {e}", file.display())),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read module `{}`: {e}", file.display())),
         }
     }
 }
@@ -104,16 +165,41 @@ impl ModuleResolver for Resolver {
             self.fail(
                 source,
                 pos,
-                Diagnostic::error("tsdsl::engine::bad_module_path", msg).label("imported here"),
+                Diagnostic::error("tsdsl::engine::bad_module_path", msg)
+                    .label("imported here")
+                    .help("a module is a .rhai file under the script's folder, read through links that stay inside it"),
             )
         })?;
         let Some((name, text, file)) = found else {
-            let modules = stdlib_modules();
-            let help =
-                did_you_mean(path, modules.iter().map(String::as_str)).unwrap_or_else(|| {
+            let stdlib = stdlib_modules();
+            // The operator's own modules beside the script are candidates too.
+            let mut modules = stdlib.clone();
+            if let Ok(dir) = std::fs::read_dir(&self.base) {
+                let mut own: Vec<String> = dir
+                    .filter_map(|e| {
+                        let p = e.ok()?.path();
+                        (p.extension()? == "rhai").then_some(())?;
+                        p.file_stem()?.to_str().map(str::to_owned)
+                    })
+                    .collect();
+                own.sort();
+                modules.extend(own);
+            }
+            // `import "rds"` means `aws/rds`: also compare the last segment.
+            let by_name = || {
+                let last = |m: &String| m.rsplit('/').next().map(str::to_owned);
+                let names: Vec<String> = modules.iter().filter_map(last).collect();
+                let best = crate::diagnostics::closest(path, names.iter().map(String::as_str))
+                    .or_else(|| names.iter().find(|n| n.as_str() == path).map(String::as_str))?;
+                let m = modules.iter().find(|m| last(m).as_deref() == Some(best))?;
+                Some(format!("did you mean `{m}`?"))
+            };
+            let help = did_you_mean(path, modules.iter().map(String::as_str))
+                .or_else(by_name)
+                .unwrap_or_else(|| {
                     format!(
                         "stdlib modules: {}; your own modules are .rhai files under `{}`",
-                        modules.join(", "),
+                        stdlib.join(", "),
                         self.base.display()
                     )
                 });
@@ -128,6 +214,9 @@ impl ModuleResolver for Resolver {
                 .help(help),
             ));
         };
+        if let Some(d) = self.check_chain(&name) {
+            return Err(self.fail(source, pos, d));
+        }
         if let Some(m) = self.cache.borrow().get(&name) {
             return Ok(m.clone());
         }
@@ -137,8 +226,11 @@ impl ModuleResolver for Resolver {
         }
         let mut ast = engine.compile(&*text).map_err(|e| raise(parse_error(&e, &name, &text)))?;
         ast.set_source(name.as_str());
-        let module = Module::eval_ast_as_new(Scope::new(), &ast, engine)
-            .map_err(|e| Box::new(EvalAltResult::ErrorInModule(name.clone(), e, pos)))?;
+        self.loading.borrow_mut().push(name.clone());
+        let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);
+        self.loading.borrow_mut().pop();
+        let module =
+            module.map_err(|e| Box::new(EvalAltResult::ErrorInModule(name.clone(), e, pos)))?;
         let shared: SharedModule = module.into();
         self.cache.borrow_mut().insert(name, shared.clone());
         Ok(shared)

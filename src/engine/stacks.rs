@@ -12,6 +12,7 @@ use crate::model::{BlockKind, Meta, Origin, Reference, Resource, Value};
 
 use super::context::CtxRef;
 use super::errors::raise;
+use super::files::{inside, ReadError};
 use super::handle::{Handle, HandleKind};
 use super::primitives::{identifier_arg, origin_of, Res};
 use super::remote::{RemoteInfo, RemoteStacks};
@@ -51,15 +52,31 @@ fn stack(
             Diagnostic::error(
                 "tsdsl::model::stack_cycle",
                 format!(
-                    "stacks read each other in a circle: {} -> {name}",
-                    remotes.chain.join(" -> ")
+                    "stacks read each other in a circle: {} → {name}",
+                    remotes.chain.join(" → ")
                 ),
             )
             .at_path(&origin, Vec::new(), Target::Call)
             .help("a stack may read the outputs of stacks it does not feed"),
         ));
     }
-    let info = load(&remotes, opts, eval, &name, &origin)?;
+    if remotes.chain.len() >= opts.limits.max_stack_depth {
+        return Err(raise(
+            Diagnostic::error(
+                "tsdsl::model::stack_too_deep",
+                format!(
+                    "stacks read stacks more than {} levels deep: {} → {name}",
+                    opts.limits.max_stack_depth,
+                    chain_text(&remotes.chain)
+                ),
+            )
+            .at_path(&origin, Vec::new(), Target::Call)
+            .label("one level too many")
+            .help("read the stacks you need from this one directly, not through a chain"),
+        ));
+    }
+    let sources = ctx.borrow().sources.clone();
+    let info = load(&remotes, opts, eval, &name, &origin, &sources)?;
     deps.borrow_mut().push(info.file.clone());
     let Some(backend) = info.backend.clone() else {
         return Err(raise(
@@ -99,21 +116,46 @@ fn load(
     eval: Evaluate,
     name: &str,
     origin: &Origin,
+    sources: &RefCell<crate::diagnostics::SourceMap>,
 ) -> Res<Rc<RemoteInfo>> {
     if let Some(cached) = remotes.cache.borrow().get(name) {
         return cached.clone().map_err(|d| failed(name, origin, &d));
     }
     let file = remotes.base.join(format!("{name}.rhai"));
+    // A symlink must not pull in a script from elsewhere; the refusal names
+    // the file only, never what it holds.
+    if let Err(e @ (ReadError::Outside { .. } | ReadError::NotAFile { .. })) =
+        inside(&remotes.base, &file)
+    {
+        return Err(raise(
+            Diagnostic::error(
+                "tsdsl::model::unknown_stack",
+                format!("cannot read stack `{name}` from `{}`: {e}", file.display()),
+            )
+            .at_path(origin, Vec::new(), Target::Call)
+            .help("a stack is a .rhai script beside this one"),
+        ));
+    }
     let result = match eval(&file, opts, remotes.clone()) {
         Err(Error::Io { source, .. }) => {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::unknown_stack",
-                    format!("cannot read stack `{name}` from `{}`: {source}", file.display()),
-                )
+            let stacks = sibling_stacks(&remotes.base);
+            let help = crate::diagnostics::did_you_mean(name, stacks.iter().map(String::as_str))
+                .unwrap_or_else(|| "a stack is a .rhai script beside this one".into());
+            let message = if source.kind() == std::io::ErrorKind::NotFound {
+                format!("no stack `{name}`: `{}` does not exist", file.display())
+            } else {
+                format!("cannot read stack `{name}` from `{}`: {source}", file.display())
+            };
+            let d = Diagnostic::error("tsdsl::model::unknown_stack", message)
                 .at_path(origin, Vec::new(), Target::Call)
-                .help("a stack is a .rhai script beside this one"),
-            ))
+                .label("no such stack")
+                .help(help);
+            // Label the name itself, not the call.
+            let d = match super::errors::arg_locus(&sources.borrow(), origin, 0) {
+                Some(locus) => d.at(locus),
+                None => d,
+            };
+            return Err(raise(d));
         }
         Err(other) => {
             return Err(raise(
@@ -135,15 +177,48 @@ fn load(
     result.map_err(|d| failed(name, origin, &d))
 }
 
+/// The stacks beside this one: `.rhai` files in the script's folder.
+fn sibling_stacks(base: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(base) else { return Vec::new() };
+    let mut names: Vec<String> = dir
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let p = e.path();
+            (p.extension()? == "rhai").then(|| p.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    names.sort();
+    names
+}
+
+const HAS_ERRORS: &str = "tsdsl::model::stack_has_errors";
+
 fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {
     let mut d = Diagnostic::error(
-        "tsdsl::model::stack_has_errors",
+        HAS_ERRORS,
         format!("stack `{name}` has errors, so its outputs are unknown"),
     )
     .at_path(origin, Vec::new(), Target::Call)
     .help(format!("run `tsdsl check {name}.rhai` to see them"));
-    for i in inner.iter().filter(|d| d.is_error()).take(3) {
-        d = d.note(format!("{}: {}", i.code, i.message));
+    // Through a chain of stacks, the notes name the cause, not each link.
+    let mut causes = Vec::new();
+    for i in inner.iter().filter(|d| d.is_error()) {
+        if i.code == HAS_ERRORS {
+            causes.extend(i.notes.iter().cloned());
+        } else {
+            causes.push(format!("{}: {}", i.code, i.message));
+        }
+    }
+    for c in causes.into_iter().take(3) {
+        d = d.note(c);
     }
     raise(d)
+}
+
+/// `a → b`: the stacks being read, outermost first; long chains elided.
+fn chain_text(chain: &[String]) -> String {
+    match chain {
+        [first, .., last] if chain.len() > 4 => format!("{first} → … → {last}"),
+        _ => chain.join(" → "),
+    }
 }

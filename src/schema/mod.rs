@@ -9,16 +9,22 @@
 mod binary;
 mod builtin;
 mod check;
+mod dynamic;
 mod embedded;
+pub mod functions;
+mod language;
+mod modules;
 mod names;
+mod references;
 mod schemas;
 mod secrets;
 mod shape;
 mod tidy;
+pub mod type_expr;
 pub mod types;
 mod value_check;
 
-pub use check::check;
+pub use check::{check, check_in};
 pub use schemas::{AttrLookup, Schemas};
 pub use tidy::drop_empty_tags;
 

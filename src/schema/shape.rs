@@ -64,8 +64,16 @@ impl Shaper<'_> {
         let mut blocks = Vec::new();
         for (key, value) in args {
             let kpath = with(path, PathSeg::Key(key.clone()));
-            if let Some(a) = block.attributes.get(key) {
-                if let Some(v) = self.attribute(key, a, value, &kpath) {
+            let dynamic = super::dynamic::as_dynamic(value);
+            if let (Some(a), Some(op)) = (block.attributes.get(key), dynamic) {
+                match self.dynamic_attr_block(key, &a.ty, op, &kpath) {
+                    Some(item) => blocks.push(item),
+                    None => attrs.push(Item::Attr(key.clone(), value.clone())),
+                }
+            } else if let Some(a) = block.attributes.get(key) {
+                if let Some(fields) = blocks_allowed(a, value) {
+                    self.attribute_blocks(key, &fields, value, &kpath, &mut blocks);
+                } else if let Some(v) = self.attribute(key, a, value, &kpath) {
                     attrs.push(Item::Attr(key.clone(), v));
                 }
             } else if let Some(bt) = block.block_types.get(key) {
@@ -188,9 +196,51 @@ impl Shaper<'_> {
                 );
                 self.error("missing_required", msg, path, Target::Key, "missing arguments");
             }
+            Mismatch::MissingInObject { path, names } => {
+                let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                let noun = if names.len() == 1 { "attribute" } else { "attributes" };
+                let msg = format!(
+                    "missing {noun} {list} in `{}` of {}",
+                    path_text_or(&path, key),
+                    self.subject
+                );
+                let d =
+                    self.diag("missing_required", msg, path, Target::Value, "incomplete object");
+                self.diags.push(d.help(
+                    "a value of this object type gives every attribute: set the ones you do not need to `()` (null)",
+                ));
+            }
             Mismatch::Computed { path, key: k } => {
                 let msg = format!("`{k}` is set by {}, it cannot be given", self.computed_by);
                 self.error("computed_only", msg, path, Target::Key, "computed attribute");
+            }
+        }
+    }
+
+    /// A list or set of objects written as maps, emitted in block syntax:
+    /// Terraform accepts `ingress { ... }` for an attribute of type
+    /// `list(object)` or `set(object)` and sets the fields a block leaves out
+    /// to null, where the attribute syntax would need every one of them.
+    fn attribute_blocks(
+        &mut self,
+        key: &str,
+        fields: &Block,
+        value: &Value,
+        path: &[PathSeg],
+        out: &mut Vec<Item>,
+    ) {
+        let items = match value {
+            Value::List(items) => {
+                items.iter().enumerate().map(|(i, v)| (v, with(path, PathSeg::Index(i)))).collect()
+            }
+            one => vec![(one, path.to_vec())],
+        };
+        for (v, p) in items {
+            if let Value::Map(m) = v {
+                let mut body = self.body(fields, m, &p);
+                body.implicit_nulls =
+                    fields.attributes.keys().filter(|k| !m.contains_key(*k)).cloned().collect();
+                out.push(Item::Block(model::Block::new(key, Vec::new(), body)));
             }
         }
     }
@@ -207,8 +257,17 @@ impl Shaper<'_> {
     ) {
         let mut made: Vec<(Vec<String>, Body, Vec<PathSeg>)> = Vec::new();
         let diags_before = self.diags.len();
+        let mut dynamics = 0;
+        // `dynamic` blocks among literal ones, by the count of literal blocks before them
+        let mut dynamic_at: Vec<(usize, Item)> = Vec::new();
         match (bt.nesting, value) {
             (_, Value::Null) => return,
+            (_, v) if super::dynamic::as_dynamic(v).is_some() => {
+                if let Some(op) = super::dynamic::as_dynamic(v) {
+                    out.extend(self.dynamic_block(key, bt, op, path));
+                }
+                return;
+            }
             (Nesting::Map, Value::Map(m)) => {
                 for (label, v) in m {
                     let p = with(path, PathSeg::Key(label.clone()));
@@ -229,6 +288,13 @@ impl Shaper<'_> {
             (_, Value::List(items)) => {
                 for (i, v) in items.iter().enumerate() {
                     let p = with(path, PathSeg::Index(i));
+                    if let Some(op) = super::dynamic::as_dynamic(v) {
+                        dynamics += 1;
+                        if let Some(item) = self.dynamic_block(key, bt, op, &p) {
+                            dynamic_at.push((made.len(), item));
+                        }
+                        continue;
+                    }
                     match v {
                         Value::Map(inner) => {
                             let body = self.body(&bt.block, inner, &p);
@@ -244,22 +310,27 @@ impl Shaper<'_> {
         let had_errors = self.diags.len() > diags_before;
         let max =
             if matches!(bt.nesting, Nesting::Single | Nesting::Group) { 1 } else { bt.max_items };
-        if max > 0 && n > max {
+        // `dynamic` blocks are counted by Terraform at plan time
+        if max > 0 && n > max && dynamics == 0 {
             let msg = format!("too many `{key}` blocks: at most {max} allowed, found {n}");
             let label = format!("at most {max}");
             self.error("too_many_blocks", msg, path.to_vec(), Target::Value, &label);
         }
         // a count is noise next to items that were not blocks at all
-        if n < bt.min_items && !matches!(value, Value::Null) && !had_errors {
+        if n < bt.min_items && !matches!(value, Value::Null) && !had_errors && dynamics == 0 {
             let msg =
                 format!("too few `{key}` blocks: at least {} required, found {n}", bt.min_items);
             let label = format!("at least {}", bt.min_items);
             self.error("too_few_blocks", msg, path.to_vec(), Target::Value, &label);
         }
-        out.extend(
-            made.into_iter()
-                .map(|(labels, body, _)| Item::Block(model::Block::new(key, labels, body))),
-        );
+        let mut dynamic_at = dynamic_at.into_iter().peekable();
+        for (i, (labels, body, _)) in made.into_iter().enumerate() {
+            while let Some((_, item)) = dynamic_at.next_if(|(at, _)| *at <= i) {
+                out.push(item);
+            }
+            out.push(Item::Block(model::Block::new(key, labels, body)));
+        }
+        out.extend(dynamic_at.map(|(_, item)| item));
     }
 
     fn not_a_block(&mut self, key: &str, value: &Value, path: Vec<PathSeg>) {
@@ -275,6 +346,37 @@ impl Shaper<'_> {
         let d = self.diag("block_as_attribute", msg, path, Target::Value, "expected a map");
         self.diags.push(d.help(help));
     }
+}
+
+/// The fields of a `list(object)` / `set(object)` attribute as an all-optional
+/// block body, when `value` is written as maps that block syntax can carry
+/// (Terraform's "attributes as blocks" rule, which applies to attributes of
+/// exactly those types, at any depth).
+fn blocks_allowed(a: &Attribute, value: &Value) -> Option<Block> {
+    let (AttrType::List(e) | AttrType::Set(e)) = &a.ty else { return None };
+    let AttrType::Object(fields) = &**e else { return None };
+    let as_blocks = match value {
+        Value::Map(_) => true,
+        Value::List(items) => !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_))),
+        _ => false,
+    };
+    if !as_blocks {
+        return None;
+    }
+    let attributes = fields
+        .iter()
+        .map(|(k, ty)| {
+            let a = Attribute {
+                ty: ty.clone(),
+                required: false,
+                optional: true,
+                computed: false,
+                sensitive: false,
+            };
+            (k.clone(), a)
+        })
+        .collect();
+    Some(Block { attributes, block_types: IndexMap::new() })
 }
 
 /// `#{...}` or `[#{...}]`: what an operator writes for blocks.
