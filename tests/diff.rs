@@ -392,3 +392,26 @@ fn run_with_an_unreadable_previous_output_still_writes() {
     );
     assert_eq!(w.read("o/main.tf"), main);
 }
+
+#[test]
+fn a_rename_the_script_already_moves_shows_as_moved_without_the_hint() {
+    let src = r#"
+terraform(#{ required_providers: #{ aws: "~> 6.0" } });
+provider("aws", #{ region: "eu-west-1" });
+resource("aws_s3_bucket", "logs", #{ bucket: "my-logs" });
+"#;
+    let w = Work::new();
+    w.write("app.rhai", src);
+    assert_eq!(w.tsdsl(&["run", "app.rhai", "-o", "o"]).status, Some(0));
+    let renamed = src.replace("\"logs\"", "\"audit_logs\"")
+        + "moved(\"aws_s3_bucket.logs\", \"aws_s3_bucket.audit_logs\");\n";
+    w.write("app.rhai", &renamed);
+    let d = w.tsdsl(&["diff", "app.rhai", "-o", "o"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(
+        d.stdout.contains("  ~ aws_s3_bucket.audit_logs (moved from aws_s3_bucket.logs)\n"),
+        "{d}"
+    );
+    assert!(d.stdout.contains("  + moved[0]\n"), "{d}");
+    assert!(!d.stdout.contains("to keep the existing object"), "{d}");
+}

@@ -35,8 +35,18 @@ pub fn compare(
             removed.push((addr, o));
         }
     }
+    let declared = declared_moves(new);
     for (from, o) in removed {
         let movable = matches!(o.kind, Kind::Resource | Kind::Module);
+        let moved_to = declared.iter().find(|(f, _)| f == from).map(|(_, t)| t);
+        if let Some(i) = moved_to.and_then(|t| added.iter().position(|(a, _)| *a == t)) {
+            let (to, n) = added.remove(i);
+            let attrs = attr_changes(to, o, n, schemas);
+            let mut c = change(Action::Rename, to, Some(from.clone()), attrs, n);
+            c.declared = true;
+            changes.push(c);
+            continue;
+        }
         let candidates = added
             .iter()
             .enumerate()
@@ -79,7 +89,21 @@ fn change(
     entry: &Entry,
 ) -> Change {
     let movable = matches!(entry.kind, Kind::Resource | Kind::Module);
-    Change { action, address: address.to_owned(), from, attrs, movable }
+    Change { action, address: address.to_owned(), from, attrs, movable, declared: false }
+}
+
+/// The `moved { from = ... to = ... }` blocks of a snapshot, as address pairs.
+fn declared_moves(snap: &Snapshot) -> Vec<(String, String)> {
+    snap.entries
+        .iter()
+        .filter(|(addr, e)| e.kind == Kind::Other && addr.starts_with("moved["))
+        .filter_map(|(_, e)| match (e.body.get("from"), e.body.get("to")) {
+            (Some(Tree::Leaf(f)), Some(Tree::Leaf(t))) => {
+                Some((f.trim_matches('"').to_owned(), t.trim_matches('"').to_owned()))
+            }
+            _ => None,
+        })
+        .collect()
 }
 
 /// A local, variable or output named like a secret hides all it holds.

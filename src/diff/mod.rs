@@ -100,6 +100,8 @@ pub struct Change {
     pub attrs: Vec<AttrChange>,
     /// The block may move (a resource or a module), so `moved` applies.
     pub movable: bool,
+    /// For a rename, the script already says so with `moved`.
+    pub declared: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]

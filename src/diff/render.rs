@@ -100,6 +100,9 @@ fn lines(s: &StackChanges, compact: bool) -> Vec<String> {
     for c in &s.changes {
         let addr = printable(&c.address, false);
         let head = match (c.action, &c.from) {
+            (Action::Rename, Some(from)) if c.declared => {
+                format!("  ~ {addr} (moved from {})", printable(from, false))
+            }
             (Action::Rename, Some(from)) => {
                 format!("  ~ {addr} (likely renamed from {})", printable(from, false))
             }
@@ -130,7 +133,7 @@ fn lines(s: &StackChanges, compact: bool) -> Vec<String> {
 
 /// The script line that tells Terraform a block was renamed, not replaced.
 pub fn moved_line(c: &Change) -> Option<String> {
-    match (c.action, &c.from, c.movable) {
+    match (c.action, &c.from, c.movable && !c.declared) {
         (Action::Rename, Some(from), true) => Some(format!(
             "moved({}, {});",
             rhai_string(&printable(from, false)),
@@ -202,6 +205,7 @@ fn stack_json(s: &StackChanges) -> J {
                 "address": c.address,
                 "from": c.from,
                 "moved": moved_line(c),
+                "declared_move": c.declared,
                 "attributes": attrs,
             })
         })
