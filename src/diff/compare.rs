@@ -35,6 +35,9 @@ pub fn compare(
             removed.push((addr, o));
         }
     }
+    // Pairing must not depend on where blocks sit in the files.
+    added.sort_by(|a, b| a.0.cmp(b.0));
+    removed.sort_by(|a, b| a.0.cmp(b.0));
     let declared = declared_moves(new);
     for (from, o) in removed {
         let movable = matches!(o.kind, Kind::Resource | Kind::Module);

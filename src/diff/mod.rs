@@ -5,6 +5,7 @@
 //! Reading files rather than the model keeps the old side honest: it is
 //! what Terraform would read today, whatever tsdsl version wrote it.
 
+mod chunks;
 mod compare;
 mod git;
 mod parse;
@@ -130,13 +131,9 @@ pub fn stack_changes(
     schemas: &Schemas,
     whole_blocks: bool,
 ) -> Result<StackChanges, String> {
-    // A file identical on both sides holds the same blocks on both sides (an
-    // address is in one file only): nothing to parse there.
-    let same = |f: &OutFile, other: &[OutFile]| other.iter().any(|o| o == f);
-    let old_changed: Vec<OutFile> = old.iter().filter(|f| !same(f, new)).cloned().collect();
-    let new_changed: Vec<OutFile> = new.iter().filter(|f| !same(f, old)).cloned().collect();
-    let old = parse_files(&old_changed)?;
-    let new = parse_files(&new_changed)?;
+    let (old, new) = chunks::unchanged_left_out(old, new);
+    let old = parse_files(&old)?;
+    let new = parse_files(&new)?;
     let changes = compare(&old, &new, schemas, whole_blocks);
     Ok(StackChanges { stack: stack.to_owned(), changes })
 }
