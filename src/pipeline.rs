@@ -1,7 +1,7 @@
 //! The whole flow for one script: evaluate → check against the schemas →
 //! emit → write. The CLI and the tests call these; nothing here prints.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -35,6 +35,9 @@ pub struct Build {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
     pub deps: Vec<PathBuf>,
+    /// Files looked for and not found (a module not written yet, a
+    /// `--schema` file): creating one changes the build.
+    pub missing: Vec<PathBuf>,
     pub started: Instant,
 }
 
@@ -44,11 +47,12 @@ pub struct Build {
 pub struct Failure {
     pub error: Error,
     pub deps: Vec<PathBuf>,
+    pub missing: Vec<PathBuf>,
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        Failure { error, deps: Vec::new() }
+        Failure { error, deps: Vec::new(), missing: Vec::new() }
     }
 }
 
@@ -68,10 +72,24 @@ pub fn load_schemas(files: &[PathBuf]) -> Result<Schemas, Error> {
 /// Evaluates, checks and emits `script`, writing nothing.
 pub fn build(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     let started = Instant::now();
-    let schemas = Rc::new(load_schemas(&opts.schema_files)?);
+    // The `--schema` files are dependencies too, present or not.
+    let (mut deps, mut missing): (Vec<PathBuf>, Vec<PathBuf>) =
+        opts.schema_files.iter().cloned().partition(|f| f.exists());
+    let failed = |error, deps: &[PathBuf], missing: &[PathBuf]| {
+        let deps = std::iter::once(script.to_path_buf()).chain(deps.iter().cloned()).collect();
+        Failure { error, deps, missing: missing.to_vec() }
+    };
+    let schemas = match load_schemas(&opts.schema_files) {
+        Ok(s) => Rc::new(s),
+        Err(e) => return Err(failed(e, &deps, &missing)),
+    };
     let eval_opts = EvalOptions { limits: opts.limits, schemas: schemas.clone() };
-    let ev = engine::evaluate(script, &eval_opts)?;
-    let deps = ev.deps.clone();
+    let ev = match engine::evaluate(script, &eval_opts) {
+        Ok(ev) => ev,
+        Err(e) => return Err(failed(e, &deps, &missing)),
+    };
+    deps.splice(0..0, ev.deps.iter().cloned());
+    missing.extend(ev.missing.iter().cloned());
     let mut diagnostics = ev.diagnostics;
     let mut stack = ev.stack;
     if !diagnostics.iter().any(Diagnostic::is_error) {
@@ -84,10 +102,54 @@ pub fn build(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
                 OutputFormat::Hcl => emit::hcl(&stack, &shaped, &header),
                 OutputFormat::Json => emit::json(&stack, &shaped, &header),
             };
-            return Ok(Build { stack, files, diagnostics, sources: ev.sources, deps, started });
+            let sources = ev.sources;
+            return Ok(Build { stack, files, diagnostics, sources, deps, missing, started });
         }
     }
-    Err(Failure { error: Error::Script { diagnostics, sources: ev.sources }, deps })
+    Err(Failure { error: Error::Script { diagnostics, sources: ev.sources }, deps, missing })
+}
+
+/// The scripts of a folder, told apart: every `.rhai` file directly in it
+/// is a stack, except the modules, the files some script of the folder
+/// imports (`import "shop" as shop;` makes `shop.rhai` a module, whoever
+/// imports it: a stack or another module). A stdlib path (`aws/eks`) names
+/// the stdlib, never a file of the folder, as when the script runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderScripts {
+    pub stacks: Vec<PathBuf>,
+    pub modules: Vec<PathBuf>,
+}
+
+pub fn folder_scripts(dir: &Path) -> Result<FolderScripts, Error> {
+    let io = |e| Error::io(dir, "read the folder", e);
+    let mut top = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".rhai") && !name.starts_with('.') && path.is_file() {
+            top.push(path);
+        }
+    }
+    top.sort();
+    // Follow imports from every top-level file, through the modules found.
+    let mut modules = std::collections::BTreeSet::new();
+    let mut queue = top.clone();
+    while let Some(file) = queue.pop() {
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        for path in engine::imported_paths(&text) {
+            let module = path.strip_suffix(".rhai").unwrap_or(&path);
+            let clean = Path::new(module).components().all(|c| matches!(c, Component::Normal(_)));
+            if !clean || module.contains('\\') || engine::stdlib_source(module).is_some() {
+                continue;
+            }
+            let target = dir.join(format!("{module}.rhai"));
+            if target != file && target.is_file() && modules.insert(target.clone()) {
+                queue.push(target);
+            }
+        }
+    }
+    let (modules, stacks) = top.into_iter().partition(|f| modules.contains(f));
+    Ok(FolderScripts { stacks, modules })
 }
 
 /// The folder a script's output goes to unless the operator names one.

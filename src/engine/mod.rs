@@ -8,6 +8,7 @@ mod convert;
 mod docs;
 mod errors;
 mod handle;
+mod imports;
 mod order;
 mod origin;
 mod primitives;
@@ -23,6 +24,7 @@ use std::sync::Arc;
 
 pub use docs::stdlib_reference;
 pub use handle::{Handle, TfExpr};
+pub use imports::imported_paths;
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::Limits;
 
@@ -48,6 +50,9 @@ pub struct Evaluation {
     /// Files on disk the result depends on: the script, its modules, other
     /// stacks it reads. `watch` watches exactly these.
     pub deps: Vec<PathBuf>,
+    /// Files it looked for and did not find (a module not written yet):
+    /// creating one changes the result, so `watch` waits for them too.
+    pub missing: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -86,6 +91,7 @@ fn evaluate_in(
     let sources = Rc::new(RefCell::new(SourceMap::new()));
     sources.borrow_mut().insert(&name, Arc::from(text.as_str()));
     let deps = Rc::new(RefCell::new(vec![script.to_path_buf()]));
+    let missing = Rc::new(RefCell::new(Vec::new()));
 
     let ctx = Rc::new(RefCell::new(Ctx::new(
         &stack_name,
@@ -102,8 +108,11 @@ fn evaluate_in(
         eprintln!("[debug] {}:{}: {s}", src.unwrap_or(""), pos.line().unwrap_or(0))
     });
     primitives::register(&mut engine, &ctx);
-    stacks::register(&mut engine, &ctx, opts, deps.clone(), evaluate_in);
-    engine.set_module_resolver(resolver::Resolver::new(base, sources.clone(), deps.clone()));
+    stacks::register(&mut engine, &ctx, opts, (deps.clone(), missing.clone()), evaluate_in);
+    engine.set_module_resolver(
+        resolver::Resolver::new(base, sources.clone(), deps.clone())
+            .record_missing(missing.clone()),
+    );
 
     let mut diagnostics = Vec::new();
     match engine.compile(&text) {
@@ -126,5 +135,6 @@ fn evaluate_in(
     all.extend(diagnostics);
     let sources = sources.borrow().clone();
     let deps = deps.borrow().clone();
-    Ok(Evaluation { stack: ctx.stack, sources, deps, diagnostics: all })
+    let missing = missing.borrow().clone();
+    Ok(Evaluation { stack: ctx.stack, sources, deps, missing, diagnostics: all })
 }

@@ -15,7 +15,6 @@ use crate::model::Backend;
 pub(crate) struct RemoteInfo {
     pub backend: Option<Backend>,
     pub outputs: Rc<Vec<String>>,
-    pub file: PathBuf,
 }
 
 /// What reading one stack gave: its facts, or the diagnostics that stopped it.
@@ -27,4 +26,7 @@ pub(crate) struct RemoteStacks {
     pub base: PathBuf,
     pub chain: Vec<String>,
     pub cache: Rc<RefCell<HashMap<String, Loaded>>>,
+    /// Per stack read: the files it read and those it did not find (`watch`
+    /// rebuilds a reader when they change).
+    pub files: Rc<RefCell<HashMap<String, (Vec<PathBuf>, Vec<PathBuf>)>>>,
 }

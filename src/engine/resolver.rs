@@ -53,6 +53,8 @@ pub(crate) struct Resolver {
     sources: Rc<RefCell<SourceMap>>,
     /// Files read from disk, for `watch`.
     deps: Rc<RefCell<Vec<PathBuf>>>,
+    /// Files looked for and not found, for `watch`: creating one rebuilds.
+    missing: Rc<RefCell<Vec<PathBuf>>>,
     /// Each module is evaluated once per run, however often it is imported:
     /// a module declaring resources must not declare them twice.
     cache: RefCell<HashMap<String, SharedModule>>,
@@ -64,7 +66,19 @@ impl Resolver {
         sources: Rc<RefCell<SourceMap>>,
         deps: Rc<RefCell<Vec<PathBuf>>>,
     ) -> Self {
-        Resolver { base, sources, deps, cache: RefCell::new(HashMap::new()) }
+        let missing = Rc::default();
+        Resolver { base, sources, deps, missing, cache: RefCell::new(HashMap::new()) }
+    }
+
+    /// Where the files looked for and not found are recorded.
+    pub fn record_missing(mut self, missing: Rc<RefCell<Vec<PathBuf>>>) -> Self {
+        self.missing = missing;
+        self
+    }
+
+    /// The file a user module path names (the one `locate` reads).
+    fn user_file(&self, path: &str) -> PathBuf {
+        self.base.join(format!("{}.rhai", path.strip_suffix(".rhai").unwrap_or(path)))
     }
 
     fn fail(&self, source: Option<&str>, pos: Position, d: Diagnostic) -> Box<EvalAltResult> {
@@ -108,6 +122,7 @@ impl ModuleResolver for Resolver {
             )
         })?;
         let Some((name, text, file)) = found else {
+            self.missing.borrow_mut().push(self.user_file(path));
             let modules = stdlib_modules();
             let help =
                 did_you_mean(path, modules.iter().map(String::as_str)).unwrap_or_else(|| {
