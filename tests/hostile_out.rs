@@ -415,7 +415,7 @@ fn a_second_writer_into_the_same_folder_is_refused() {
 
     // `watch` holds its folder for as long as it runs.
     let mut watch = spawn_watch(work, "stack.rhai");
-    wait_for(&watch.log, "stack: written in");
+    wait_for(&watch.log, "] stack: ");
     let o = tsdsl(work, &["run", "stack.rhai", "-o", "out"]);
     refused(o, 2, &["another tsdsl is writing"]);
     watch.child.kill().unwrap();
