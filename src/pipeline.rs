@@ -46,13 +46,21 @@ pub struct Build {
 #[derive(Debug)]
 pub struct Failure {
     pub error: Error,
+    /// Boxed: a `Failure` travels in `Result`s.
+    pub files: Box<Files>,
+}
+
+/// The files a build read (`deps`) and those it looked for and did not
+/// find (`missing`).
+#[derive(Debug, Default)]
+pub struct Files {
     pub deps: Vec<PathBuf>,
     pub missing: Vec<PathBuf>,
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        Failure { error, deps: Vec::new(), missing: Vec::new() }
+        Failure { error, files: Box::default() }
     }
 }
 
@@ -77,7 +85,7 @@ pub fn build(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
         opts.schema_files.iter().cloned().partition(|f| f.exists());
     let failed = |error, deps: &[PathBuf], missing: &[PathBuf]| {
         let deps = std::iter::once(script.to_path_buf()).chain(deps.iter().cloned()).collect();
-        Failure { error, deps, missing: missing.to_vec() }
+        Failure { error, files: Box::new(Files { deps, missing: missing.to_vec() }) }
     };
     let schemas = match load_schemas(&opts.schema_files) {
         Ok(s) => Rc::new(s),
@@ -106,7 +114,8 @@ pub fn build(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
             return Ok(Build { stack, files, diagnostics, sources, deps, missing, started });
         }
     }
-    Err(Failure { error: Error::Script { diagnostics, sources: ev.sources }, deps, missing })
+    let error = Error::Script { diagnostics, sources: ev.sources };
+    Err(Failure { error, files: Box::new(Files { deps, missing }) })
 }
 
 /// The scripts of a folder, told apart: every `.rhai` file directly in it

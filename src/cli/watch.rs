@@ -259,7 +259,7 @@ fn compile_once(args: &RunArgs, stack: &mut Watched, stamp: &str) -> Result<(), 
             report::error(&failure.error, render);
             eprintln!("[{stamp}] {name}: error, {kept}");
             stack.failed = true;
-            stack.record(&failure.deps, &failure.missing);
+            stack.record(&failure.files.deps, &failure.files.missing);
             return Ok(());
         }
     };

@@ -20,6 +20,9 @@ pub(crate) struct RemoteInfo {
 /// What reading one stack gave: its facts, or the diagnostics that stopped it.
 pub(crate) type Loaded = Result<Rc<RemoteInfo>, Vec<Diagnostic>>;
 
+/// The files a stack's evaluation read, and those it did not find.
+pub(crate) type StackFiles = (Vec<PathBuf>, Vec<PathBuf>);
+
 /// Stacks read so far in this run, and the chain being read (to refuse cycles).
 #[derive(Debug, Clone, Default)]
 pub(crate) struct RemoteStacks {
@@ -28,5 +31,5 @@ pub(crate) struct RemoteStacks {
     pub cache: Rc<RefCell<HashMap<String, Loaded>>>,
     /// Per stack read: the files it read and those it did not find (`watch`
     /// rebuilds a reader when they change).
-    pub files: Rc<RefCell<HashMap<String, (Vec<PathBuf>, Vec<PathBuf>)>>>,
+    pub files: Rc<RefCell<HashMap<String, StackFiles>>>,
 }
