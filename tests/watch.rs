@@ -246,6 +246,38 @@ fn creating_a_missing_module_rebuilds_and_says_fixed() {
 }
 
 #[test]
+fn creating_a_missing_module_in_a_missing_folder_rebuilds() {
+    let user = format!(
+        "import \"lib/extra\" as extra;\n{PROVIDER}\
+         resource(\"aws_s3_bucket\", \"b\", #{{ bucket: extra::NAME }});\n"
+    );
+    let w = Watch::start(&[("user.rhai", &user)], &[]);
+    w.wait_status("user", 0, "error");
+    let mark = w.mark();
+    // The folder and the file at once: the file may land before the
+    // folder is watched.
+    fs::create_dir(w.script("lib")).unwrap();
+    fs::write(w.script("lib/extra.rhai"), "export const NAME = \"deep\";\n").unwrap();
+    w.wait_status("user", mark, "fixed, written");
+    assert!(w.output("user").contains("\"deep\""), "{}", w.output("user"));
+    assert!(w.interrupt().success());
+}
+
+#[test]
+fn with_out_each_stack_is_written_under_its_name() {
+    let w =
+        Watch::start(&[("a.rhai", &bucket("a-1")), ("b.rhai", &bucket("b-1"))], &["-o", "build"]);
+    wait_first_pass(&w, &["a", "b"]);
+    assert!(w.since(0).contains("writing to build/<stack>"), "{}", w.since(0));
+    for s in ["a", "b"] {
+        let main = fs::read_to_string(w.work.path().join("build").join(s).join("main.tf")).unwrap();
+        assert!(main.contains(&format!("\"{s}-1\"")), "{main}");
+    }
+    assert!(!w.work.path().join("out").exists());
+    assert!(w.interrupt().success());
+}
+
+#[test]
 fn creating_a_missing_schema_file_rebuilds() {
     let w = Watch::start(&[("one.rhai", &bucket("one-b"))], &["--schema", "extra.json"]);
     w.wait_status("one", 0, "error");

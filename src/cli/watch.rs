@@ -236,12 +236,11 @@ fn announce(target: &Target, args: &RunArgs, found: &Discovered) {
                 Some(o) => o.join("<stack>"),
                 None => default_out_dir(Path::new("<stack>")),
             };
-            eprintln!(
-                "watching {} (stacks: {}{modules}) / writing to {}",
-                shown(dir),
-                printable(&names(&found.added), false),
-                shown(&out)
-            );
+            let stacks = match names(&found.added) {
+                n if n.is_empty() => "no stacks yet".to_owned(),
+                n => format!("stacks: {}", printable(&n, false)),
+            };
+            eprintln!("watching {} ({stacks}{modules}) / writing to {}", shown(dir), shown(&out));
         }
     }
 }
