@@ -134,14 +134,16 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
         // (Left queued, they would rebuild the same text and confirm an
         // output held back without a new save.)
         while let Ok(event) = rx.try_recv() {
-            if let Ok(event) = event {
-                changed.extend(event.paths.iter().map(|p| absolute(p)));
-            }
+            changed.extend(relevant(event).unwrap_or_default());
         }
         if let Target::Folder(_) = target {
             if changed.iter().any(|p| is_top_level_script(p, &home)) {
-                let found = discover(&target, args, &mut stacks, false)?;
-                pending.extend(found.added);
+                // A folder that cannot be read now (deleted, renamed) keeps
+                // its stacks until it can.
+                match discover(&target, args, &mut stacks, false) {
+                    Ok(found) => pending.extend(found.added),
+                    Err(e) => report::error(&e, render_options(&args.common)),
+                }
             }
         }
         for (key, stack) in &stacks {
@@ -347,12 +349,14 @@ fn update_watches(
     for stale in watched.difference(&folders) {
         let _ = watcher.unwatch(stale);
     }
-    for new in folders.difference(watched) {
-        // A folder deleted since we looked: its parent is watched instead
-        // at the next build.
-        if let Err(e) = watcher.watch(new, RecursiveMode::NonRecursive) {
-            if new.is_dir() {
-                return Err(watch_error(new, e));
+    // Every folder again, not only new ones: a folder deleted and made
+    // again lost its watch with its old inode.
+    for dir in &folders {
+        if let Err(e) = watcher.watch(dir, RecursiveMode::NonRecursive) {
+            // Deleted since we looked: its parent is watched instead at
+            // the next build.
+            if dir.is_dir() {
+                return Err(watch_error(dir, e));
             }
         }
     }
@@ -376,7 +380,7 @@ fn trigger(file: &Path) -> Option<(PathBuf, PathBuf)> {
 /// Blocks until a file some stack depends on changes (or, for a folder, a
 /// script appears in it); batches a burst of events (an editor saving
 /// several files) into one rebuild. Returns the paths that changed, `None`
-/// on Ctrl-C or when the watcher is gone.
+/// on Ctrl-C.
 fn wait_for_change(
     rx: &Events,
     stacks: &BTreeMap<PathBuf, Watched>,
@@ -404,9 +408,9 @@ fn wait_for_change(
         let event = match rx.recv_timeout(POLL) {
             Ok(event) => event,
             Err(RecvTimeoutError::Timeout) => continue,
-            Err(RecvTimeoutError::Disconnected) => return Ok(None),
+            Err(RecvTimeoutError::Disconnected) => return Err(watcher_gone()),
         };
-        let Some(paths) = relevant(event)? else { continue };
+        let Some(paths) = relevant(event) else { continue };
         if !paths.iter().any(counts) {
             continue;
         }
@@ -414,13 +418,9 @@ fn wait_for_change(
         let started = Instant::now();
         while started.elapsed() < MAX_BATCH {
             match rx.recv_timeout(QUIET) {
-                Ok(event) => {
-                    if let Some(paths) = relevant(event)? {
-                        changed.extend(paths);
-                    }
-                }
+                Ok(event) => changed.extend(relevant(event).unwrap_or_default()),
                 Err(RecvTimeoutError::Timeout) => break,
-                Err(RecvTimeoutError::Disconnected) => return Ok(None),
+                Err(RecvTimeoutError::Disconnected) => return Err(watcher_gone()),
             }
         }
         return Ok(Some(changed));
@@ -430,7 +430,7 @@ fn wait_for_change(
 /// The absolute paths an event is about, if it can change a file's content.
 /// A watcher error is reported (the watch goes on: the next save of the
 /// file may still be seen).
-fn relevant(event: notify::Result<Event>) -> Result<Option<Vec<PathBuf>>, Error> {
+fn relevant(event: notify::Result<Event>) -> Option<Vec<PathBuf>> {
     let event = match event {
         Ok(event) => event,
         Err(e) => {
@@ -442,16 +442,16 @@ fn relevant(event: notify::Result<Event>) -> Result<Option<Vec<PathBuf>>, Error>
                 now_local(),
                 printable(&e.to_string(), true)
             );
-            return Ok(None);
+            return None;
         }
     };
     if matches!(
         event.kind,
         EventKind::Access(_) | EventKind::Modify(notify::event::ModifyKind::Metadata(_))
     ) {
-        return Ok(None);
+        return None;
     }
-    Ok(Some(event.paths.iter().map(|p| absolute(p)).collect()))
+    Some(event.paths.iter().map(|p| absolute(p)).collect())
 }
 
 /// Waits until no file of `files` changes size or mtime for [`SETTLE`]: an
@@ -528,6 +528,10 @@ fn stem(script: &Path) -> String {
 
 fn shown(p: &Path) -> String {
     printable(&p.display().to_string(), false)
+}
+
+fn watcher_gone() -> Error {
+    Error::Usage("the file watcher stopped: no more saves can be seen".into())
 }
 
 fn watch_error(path: &Path, e: notify::Error) -> Error {
