@@ -1,6 +1,8 @@
 //! Everything the CLI prints about a build, in one place.
 
-use crate::diagnostics::{printable, render, Error, RenderOptions, SourceMap};
+use crate::diagnostics::{
+    printable, render, render_plain, Error, MessageFormat, RenderOptions, SourceMap,
+};
 use crate::model::Stack;
 
 pub fn summary(stack: &Stack, dest: &str, ms: u128) -> String {
@@ -32,7 +34,48 @@ pub fn error(err: &Error, opts: RenderOptions) {
                 _ => eprintln!("{text}"),
             }
         }
-        other => eprintln!("error: {}", printable(&other.to_string(), true)),
+        other => eprint!("{}", render_plain(opts.format, other.code(), &other.to_string(), None)),
+    }
+}
+
+/// A command line clap refused. When the (unparsed) arguments ask for a
+/// machine format, the refusal comes out in it too.
+pub fn usage(err: &clap::Error, args: &[String]) {
+    let format = requested_format(args);
+    if format == MessageFormat::Human {
+        let _ = err.print();
+        return;
+    }
+    let text = err.render().to_string();
+    let mut lines = text.lines().filter(|l| !l.trim().is_empty()).peekable();
+    let first = lines.next().unwrap_or("invalid command line");
+    let mut message = first.strip_prefix("error: ").unwrap_or(first).to_owned();
+    // "the following required arguments were not provided:" lists them below.
+    while let Some(more) = lines.next_if(|l| l.starts_with("  ")) {
+        message.push(' ');
+        message.push_str(more.trim());
+    }
+    let help = lines
+        .map(str::trim)
+        .find(|l| l.starts_with("Usage:") || l.starts_with("tip:"))
+        .map(str::to_owned);
+    eprint!("{}", render_plain(format, "tsdsl::cli::usage", &message, help.as_deref()));
+}
+
+/// `--message-format X` or `--message-format=X`, read from raw arguments.
+fn requested_format(args: &[String]) -> MessageFormat {
+    let mut value = None;
+    for (i, a) in args.iter().enumerate() {
+        if a == "--message-format" {
+            value = args.get(i + 1).cloned();
+        } else if let Some(v) = a.strip_prefix("--message-format=") {
+            value = Some(v.to_owned());
+        }
+    }
+    match value.as_deref() {
+        Some("json") => MessageFormat::Json,
+        Some("short") => MessageFormat::Short,
+        _ => MessageFormat::Human,
     }
 }
 

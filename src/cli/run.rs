@@ -7,7 +7,8 @@ use super::config::{build_options, render_options};
 use super::report;
 
 pub fn run(args: &RunArgs) -> Result<(), Error> {
-    let opts = build_options(&args.common, Some(args.format));
+    let mut opts = build_options(&args.common, Some(args.format));
+    opts.out_dir.clone_from(&args.out);
     let render = render_options(&args.common);
     let script = &args.common.script;
     let dir = args.out.clone().unwrap_or_else(|| default_out_dir(script));

@@ -249,7 +249,8 @@ fn announce(target: &Target, args: &RunArgs, found: &Discovered) {
 
 /// One build of one stack: diagnostics, then one status line.
 fn compile_once(args: &RunArgs, stack: &mut Watched, stamp: &str) -> Result<(), Error> {
-    let opts = build_options(&args.common, Some(args.format));
+    let mut opts = build_options(&args.common, Some(args.format));
+    opts.out_dir = Some(stack.dir.clone());
     let render = render_options(&args.common);
     let name = printable(&stack.name, false);
     let dir = shown(&stack.dir);

@@ -26,6 +26,16 @@ impl Error {
         }
     }
 
+    /// Stable code for the machine formats (`--message-format json|short`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Script { .. } => "tsdsl::script",
+            Error::Io { .. } => "tsdsl::cli::io",
+            Error::Usage(_) => "tsdsl::cli::usage",
+            Error::Output(_) => "tsdsl::output",
+        }
+    }
+
     pub fn io(path: impl Into<PathBuf>, action: &'static str, source: std::io::Error) -> Self {
         Error::Io { path: path.into(), action, source }
     }

@@ -88,6 +88,40 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions) ->
     out
 }
 
+/// A problem outside any script (bad command line, unreadable file) in the
+/// requested format, so that `--message-format json` output stays JSON.
+pub fn render_plain(
+    format: MessageFormat,
+    code: &str,
+    message: &str,
+    help: Option<&str>,
+) -> String {
+    match format {
+        MessageFormat::Human => {
+            let help =
+                help.map(|h| format!("\n  help: {}", printable(h, true))).unwrap_or_default();
+            format!("error: {}{help}\n", printable(message, true))
+        }
+        MessageFormat::Short => {
+            let help =
+                help.map(|h| format!(" (help: {})", printable(h, false))).unwrap_or_default();
+            format!("error[{code}]: {}{help}\n", printable(message, false))
+        }
+        MessageFormat::Json => {
+            let v = serde_json::json!({
+                "severity": "error",
+                "code": code,
+                "message": printable(message, false),
+                "label": null,
+                "help": help.map(|h| printable(h, true)),
+                "notes": [],
+                "location": null,
+            });
+            format!("{v}\n")
+        }
+    }
+}
+
 /// Whether a terminal could act on `c` rather than show it: C0 and C1
 /// controls (ESC starts colour and cursor sequences, U+009B is a one-byte
 /// CSI), DEL, and the bidirectional overrides that reorder what is shown.
@@ -190,6 +224,9 @@ fn json(out: &mut String, r: &Resolved, sources: &SourceMap) {
         "help": d.help.as_deref().map(|h| printable(h, true)),
         "notes": notes(r, sources).iter().map(|n| printable(n, true)).collect::<Vec<_>>(),
         "location": r.primary.as_ref().map(place),
+        "related": r.secondary.iter().map(|(p, text)| {
+            serde_json::json!({ "label": printable(text, false), "location": place(p) })
+        }).collect::<Vec<_>>(),
     });
     out.push_str(&v.to_string());
     out.push('\n');

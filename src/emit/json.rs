@@ -230,6 +230,9 @@ fn body_object(body: &model::Body) -> Map<String, J> {
             }
         }
     }
+    for k in &body.implicit_nulls {
+        out.entry(k.clone()).or_insert(J::Null);
+    }
     out
 }
 

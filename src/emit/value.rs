@@ -50,6 +50,11 @@ pub(crate) fn attr_value(v: &Value) -> Node {
             }
         }
         Value::Expr(text) => match parse_expr(text) {
+            // A heredoc written as the whole value keeps its form: only
+            // there is the line after its closing marker free.
+            Some(Expression::TemplateExpr(t)) if matches!(*t, TemplateExpr::Heredoc(_)) => {
+                Node::Leaf(text.trim().to_owned())
+            }
             Some(Expression::TemplateExpr(t)) => match lone_interpolation(&t) {
                 Some(inner) => expression(&inner).unwrap_or_else(|| node(v)),
                 None => node(v),
@@ -127,8 +132,10 @@ pub(crate) fn merged(parts: &[TemplatePart]) -> Vec<TemplatePart> {
 }
 
 /// Expression text from the script: re-parsed and printed by our rules, or
-/// kept as written when hcl-rs cannot read it or it uses a construct we do
-/// not print (heredocs, template directives). The engine checked it parses.
+/// kept as written when hcl-rs cannot read it. The engine checked it parses.
+/// A heredoc nested in a list, call or operation is printed as the quoted
+/// string it stands for: its closing marker must end a line, which a `,` or
+/// `)` after it would break.
 pub(crate) fn expr_text(text: &str) -> Node {
     let trimmed = text.trim();
     // hcl-rs holds numbers as 64-bit integers or floats; Terraform's are
@@ -216,7 +223,10 @@ fn compact(e: &Expression) -> Option<String> {
         | Expression::Parenthesis(_) => expression(e)?.compact(),
         Expression::TemplateExpr(t) => match t.as_ref() {
             TemplateExpr::QuotedString(_) => quoted_template(&Template::from_expr(t).ok()?)?,
-            TemplateExpr::Heredoc(Heredoc { .. }) => return None,
+            // hcl-rs has already removed a `<<-` heredoc's indentation.
+            TemplateExpr::Heredoc(Heredoc { .. }) => {
+                quoted_template(&Template::from_expr(t).ok()?)?
+            }
         },
         Expression::Variable(v) => v.as_str().to_owned(),
         Expression::Traversal(t) => traversal(t)?,
@@ -456,7 +466,17 @@ mod tests {
 
     #[test]
     fn unprintable_expressions_stay_as_written() {
-        assert_eq!(e("<<EOT\nhello ${var.a}\nEOT\n"), "<<EOT\nhello ${var.a}\nEOT");
         assert_eq!(e("this is ( not hcl"), "this is ( not hcl");
+    }
+
+    #[test]
+    fn heredocs_stay_heredocs_only_as_whole_attributes() {
+        let h = "<<EOT\nhello ${var.a}\nEOT\n";
+        assert_eq!(attr_value(&Value::Expr(h.into())).layout(0), "<<EOT\nhello ${var.a}\nEOT");
+        assert_eq!(e(h), "\"hello ${var.a}\\n\"");
+        assert_eq!(e("<<-EOT\n    a\n      b\n    EOT\n"), "\"a\\n  b\\n\"");
+        let list = Value::List(vec![Value::Expr(h.into()), Value::Int(1)]);
+        assert_eq!(node(&list).layout(0), "[\"hello ${var.a}\\n\", 1]");
+        assert_eq!(e("upper(<<EOT\nhi\nEOT\n)"), "upper(\"hi\\n\")");
     }
 }

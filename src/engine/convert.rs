@@ -31,6 +31,13 @@ fn token_head() -> &'static str {
     })
 }
 
+/// What interpolating nothing (`()`) leaves in a string, so that
+/// `` `${cfg.tier}-jobs` `` with a unit value fails instead of silently
+/// reading `-jobs`. Carries the run's nonce, so no operator text forges it.
+pub(crate) fn nothing_mark() -> String {
+    format!("{}nothing{CLOSE}", token_head())
+}
+
 pub(crate) fn token_for(ctx: &mut Ctx, value: Value) -> String {
     ctx.tokens.push(value);
     format!("{}{}{CLOSE}", token_head(), ctx.tokens.len() - 1)
@@ -41,6 +48,8 @@ pub(crate) struct ConvertError {
     pub path: Vec<PathSeg>,
     pub message: String,
     pub help: Option<String>,
+    /// The value was nothing (`()`): the caller can tell where it came from.
+    pub nothing: bool,
 }
 
 pub(crate) fn to_value(ctx: &Ctx, d: &Dynamic) -> Result<Value, ConvertError> {
@@ -50,7 +59,7 @@ pub(crate) fn to_value(ctx: &Ctx, d: &Dynamic) -> Result<Value, ConvertError> {
 
 fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, ConvertError> {
     if d.is_unit() {
-        return Ok(Value::Null);
+        return Err(nothing(path, "is nothing"));
     }
     if let Ok(b) = d.as_bool() {
         return Ok(Value::Bool(b));
@@ -69,6 +78,9 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
     }
     if d.is_string() {
         let s = d.clone().into_immutable_string().unwrap_or_default();
+        if has_nothing(&s) {
+            return Err(nothing(path, "interpolates nothing"));
+        }
         return Ok(string_value(ctx, &s));
     }
     if d.is_array() {
@@ -116,16 +128,26 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
             _ => Ok(Value::Ref(h.reference.clone())),
         };
     }
-    let ty = d.type_name();
+    let ty = super::errors::type_word(d.type_name());
     Err(err(
         path,
-        format!("a value of type `{ty}` cannot be written to Terraform"),
+        format!("{ty} cannot be written to Terraform"),
         Some("use strings, numbers, booleans, arrays, maps, handles and `tf::` expressions".into()),
     ))
 }
 
 fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError {
-    ConvertError { path: path.to_vec(), message, help }
+    ConvertError { path: path.to_vec(), message, help, nothing: false }
+}
+
+/// A `()` where Terraform needs a value: a mistake, never a silent `null`.
+fn nothing(path: &[PathSeg], what: &str) -> ConvertError {
+    ConvertError {
+        path: path.to_vec(),
+        message: what.to_owned(),
+        help: Some("leave the key out to leave an argument unset, or write `tf::null()` for Terraform's `null`".into()),
+        nothing: true,
+    }
 }
 
 /// A plain string, or a template when it carries interpolation tokens.
@@ -175,6 +197,11 @@ fn string_with_tokens(s: &str, head: &str, tokens: &[Value]) -> Value {
 /// True when a string holds interpolated expressions (not a plain name).
 pub(crate) fn has_tokens(s: &str) -> bool {
     s.contains(token_head())
+}
+
+/// True when a string interpolated nothing.
+pub(crate) fn has_nothing(s: &str) -> bool {
+    s.contains(&nothing_mark())
 }
 
 #[cfg(test)]

@@ -62,6 +62,7 @@ const UNRESERVED: &[&str] = &[
     "go",
     "goto",
     "exit",
+    "null",
 ];
 
 /// A bare engine with the sandbox applied; primitives are registered by the caller.
@@ -69,6 +70,8 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(StandardPackage::new().as_shared_module());
     engine.set_strict_variables(true);
+    // Reading a key a map lacks is a mistake (`net.vpc_idd`), not `()`.
+    engine.set_fail_on_invalid_map_property(true);
     engine.disable_symbol("eval");
     engine.set_max_operations(limits.max_operations);
     engine.set_max_call_levels(limits.max_call_levels);

@@ -61,7 +61,8 @@ fn stack(
             .help("a stack may read the outputs of stacks it does not feed"),
         ));
     }
-    let loaded = load(&remotes, opts, eval, &name, &origin);
+    let sources = ctx.borrow().sources.clone();
+    let loaded = load(&remotes, opts, eval, &name, &origin, &sources);
     // The other stack's files are this build's too, read or not found, even
     // when it failed: fixing it is what the operator will save next.
     if let Some((read, absent)) = remotes.files.borrow().get(&name) {
@@ -107,6 +108,7 @@ fn load(
     eval: Evaluate,
     name: &str,
     origin: &Origin,
+    sources: &RefCell<crate::diagnostics::SourceMap>,
 ) -> Res<Rc<RemoteInfo>> {
     if let Some(cached) = remotes.cache.borrow().get(name) {
         return cached.clone().map_err(|d| failed(name, origin, &d));
@@ -121,14 +123,24 @@ fn load(
     remotes.files.borrow_mut().insert(name.to_owned(), files);
     let result = match evaluated {
         Err(Error::Io { source, .. }) => {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::unknown_stack",
-                    format!("cannot read stack `{name}` from `{}`: {source}", file.display()),
-                )
+            let stacks = sibling_stacks(&remotes.base);
+            let help = crate::diagnostics::did_you_mean(name, stacks.iter().map(String::as_str))
+                .unwrap_or_else(|| "a stack is a .rhai script beside this one".into());
+            let message = if source.kind() == std::io::ErrorKind::NotFound {
+                format!("no stack `{name}`: `{}` does not exist", file.display())
+            } else {
+                format!("cannot read stack `{name}` from `{}`: {source}", file.display())
+            };
+            let d = Diagnostic::error("tsdsl::model::unknown_stack", message)
                 .at_path(origin, Vec::new(), Target::Call)
-                .help("a stack is a .rhai script beside this one"),
-            ))
+                .label("no such stack")
+                .help(help);
+            // Label the name itself, not the call.
+            let d = match super::errors::arg_locus(&sources.borrow(), origin, 0) {
+                Some(locus) => d.at(locus),
+                None => d,
+            };
+            return Err(raise(d));
         }
         Err(other) => {
             return Err(raise(
@@ -147,6 +159,20 @@ fn load(
     };
     remotes.cache.borrow_mut().insert(name.to_owned(), result.clone());
     result.map_err(|d| failed(name, origin, &d))
+}
+
+/// The stacks beside this one: `.rhai` files in the script's folder.
+fn sibling_stacks(base: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(base) else { return Vec::new() };
+    let mut names: Vec<String> = dir
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let p = e.path();
+            (p.extension()? == "rhai").then(|| p.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {
