@@ -201,6 +201,36 @@ fn a_module_change_rebuilds_the_stacks_that_import_it_and_no_other() {
     assert!(w.interrupt().success());
 }
 
+/// The shop's own folder: `shop.rhai` is imported by staging and
+/// production, so saving it rebuilds those two and not `shared`.
+#[test]
+fn saving_the_shops_module_rebuilds_staging_and_production_only() {
+    let root = support::root().join("scripts");
+    let files: Vec<(String, String)> = fs::read_dir(&root)
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .filter(|p| p.extension().is_some_and(|e| e == "rhai"))
+        .map(|p| {
+            let name = p.file_name().unwrap().to_string_lossy().into_owned();
+            (name, fs::read_to_string(&p).unwrap())
+        })
+        .collect();
+    let borrowed: Vec<(&str, &str)> = files.iter().map(|(n, t)| (n.as_str(), t.as_str())).collect();
+    let w = Watch::start(&borrowed, &[]);
+    wait_first_pass(&w, &["production", "shared", "staging"]);
+    let head = w.since(0);
+    assert!(head.contains("stacks: production, shared, staging; modules: estate, shop"), "{head}");
+
+    let mark = w.mark();
+    let shop = fs::read_to_string(w.script("shop.rhai")).unwrap();
+    let edited = format!("{shop}\n// an edit\n");
+    fs::write(w.script("shop.rhai"), edited).unwrap();
+    w.wait_status("production", mark, "unchanged");
+    w.wait_status("staging", mark, "unchanged");
+    assert!(w.lines_of("shared", mark).is_empty(), "{}", w.since(mark));
+    assert!(w.interrupt().success());
+}
+
 #[test]
 fn a_change_to_a_stack_read_with_stack_rebuilds_its_readers() {
     let w = Watch::start(

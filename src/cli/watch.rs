@@ -317,8 +317,9 @@ fn compile_once(args: &RunArgs, stack: &mut Watched, stamp: &str) -> Result<(), 
         (false, _) => "written",
     };
     eprintln!("[{stamp}] {name}: {what} in {ms} ms: {}", counts(&built.stack));
-    // The change summary of this stack (what the save added, removed and
-    // changed) is printed here, under its status line.
+    // The one place for this stack's change summary (what the save added,
+    // removed and changed), printed under its status line; `out.plan`
+    // above is where the old files are known.
     Ok(())
 }
 
