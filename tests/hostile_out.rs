@@ -626,10 +626,23 @@ fn a_rename_is_reported_with_the_moved_block_to_add() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("tsdsl::output::renamed"), "{err}");
     assert!(err.contains("`aws_s3_bucket.logs` is gone and `aws_s3_bucket.app_logs` is new"));
-    assert!(
-        err.contains("from = aws_s3_bucket.logs") && err.contains("to   = aws_s3_bucket.app_logs")
-    );
+    let line = "moved(\"aws_s3_bucket.logs\", \"aws_s3_bucket.app_logs\");";
+    assert!(err.contains(line), "{err}");
     assert!(fs::read_to_string(work.join("out/main.tf")).unwrap().contains("\"app_logs\""));
+
+    // The line offered is tsdsl code that works: with it the rename is a
+    // move, written out, and no longer a surprise.
+    fs::write(work.join("stack.rhai"), fixture("old.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    fs::write(work.join("stack.rhai"), format!("{renamed}\n{line}\n")).unwrap();
+    let o = ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("renamed"), "{err}");
+    let all: String = fs::read_dir(work.join("out"))
+        .unwrap()
+        .filter_map(|e| fs::read_to_string(e.unwrap().path()).ok())
+        .collect();
+    assert!(all.contains("from = aws_s3_bucket.logs"), "{all}");
 
     // Machine-readable too; a changed value or a plain removal is no rename.
     let back = fixture("old.rhai");

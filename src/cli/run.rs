@@ -26,7 +26,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         None => OutputDir::open(&dir, script, write_opts)?,
     };
     let plan = out.plan(&built.files)?;
-    let renamed = plan.renames(&dir);
+    let renamed = plan.renames(&dir, &built.stack.moved_from());
     out.apply(plan)?;
     if let Some(d) = renamed {
         report::warnings(&[d], &SourceMap::default(), render);

@@ -304,7 +304,7 @@ fn compile_once(args: &RunArgs, stack: &mut Watched, stamp: &str) -> Result<(), 
             return Ok(());
         }
     }
-    let renamed = plan.renames(out.dir());
+    let renamed = plan.renames(out.dir(), &built.stack.moved_from());
     let written = out.apply(plan)?;
     if let Some(d) = renamed {
         report::warnings(&[d], &SourceMap::default(), render);
