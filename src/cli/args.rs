@@ -16,7 +16,7 @@ pub enum Command {
     Run(RunArgs),
     /// Evaluate and check a script; write nothing
     Check(CommonArgs),
-    /// Regenerate on every save of the script or anything it imports
+    /// Regenerate on every save: one script, or every stack of a folder (into out/<stack>)
     Watch(RunArgs),
     /// List the stdlib modules, or print one module's source
     Stdlib(StdlibArgs),

@@ -2,7 +2,9 @@
 //! and maps errors to exit codes (0 ok, 1 script errors, 2 usage or I/O).
 
 mod args;
+mod clock;
 mod config;
+mod interrupt;
 mod report;
 mod run;
 mod stdlib;
