@@ -16,13 +16,15 @@ pub enum Command {
     Run(RunArgs),
     /// Evaluate and check a script; write nothing
     Check(CommonArgs),
-    /// Regenerate on every save of the script or anything it imports
+    /// Regenerate on every save: one script, or every stack of a folder (into out/<stack>)
     Watch(RunArgs),
     /// List the stdlib modules, or print one module's source
     Stdlib(StdlibArgs),
     /// Print what a build would change (against the output folder or a git revision); write
     /// nothing. Exit 0: no change, 3: changes
     Diff(DiffArgs),
+    /// Show the AWS account, ARN and user id of the current credentials (STS GetCallerIdentity)
+    Whoami(WhoamiArgs),
 }
 
 #[derive(Debug, Args)]
@@ -46,6 +48,54 @@ pub struct CommonArgs {
     /// When to colour diagnostics (`NO_COLOR` is honoured)
     #[arg(long, value_enum, default_value_t = ColorArg::Auto)]
     pub color: ColorArg,
+
+    #[command(flatten)]
+    pub account: AccountArgs,
+}
+
+/// How a run learns the AWS account (`aws::caller()`, `aws::expect_account`).
+#[derive(Debug, Args)]
+pub struct AccountArgs {
+    /// The AWS account to assume instead of asking STS (offline) [env: TSDSL_ACCOUNT_ID]
+    #[arg(long, value_name = "ID")]
+    pub account_id: Option<String>,
+
+    /// Seconds the STS lookup may take, retries included
+    #[arg(long, default_value_t = crate::aws::DEFAULT_BUDGET_SECS, value_name = "SECS")]
+    pub aws_timeout: u64,
+
+    /// In `watch`, ask STS on every rebuild (the answer is otherwise kept until the credentials expire)
+    #[arg(long)]
+    pub refresh_account: bool,
+}
+
+#[derive(Debug, Args)]
+pub struct WhoamiArgs {
+    /// The profile of the AWS config files to use (default: `AWS_PROFILE`, then the default chain)
+    #[arg(long, value_name = "NAME")]
+    pub profile: Option<String>,
+
+    /// The region to ask STS in (default: `AWS_REGION`, the profile's, then us-east-1)
+    #[arg(long, value_name = "REGION")]
+    pub region: Option<String>,
+
+    /// The STS endpoint (default: `AWS_ENDPOINT_URL_STS`, `AWS_ENDPOINT_URL`, then AWS's)
+    #[arg(long, value_name = "URL")]
+    pub endpoint_url: Option<String>,
+
+    /// Print text or JSON
+    #[arg(long, value_enum, default_value_t = WhoamiFormat::Text)]
+    pub format: WhoamiFormat,
+
+    /// Seconds the lookup may take, retries included
+    #[arg(long, default_value_t = crate::aws::DEFAULT_BUDGET_SECS, value_name = "SECS")]
+    pub aws_timeout: u64,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum WhoamiFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Args)]

@@ -12,7 +12,7 @@ use crate::emit::OutFile;
 use crate::pipeline::{build, default_out_dir, load_schemas, BuildOptions, OutputFormat};
 
 use super::args::{ColorArg, DiffArgs, DiffFormatArg};
-use super::config::{build_options, render_options};
+use super::config::{account_source, build_options, render_options};
 use super::report;
 
 /// True when something changes.
@@ -38,7 +38,9 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
         };
         // Compare like with like: JSON output is rebuilt as JSON.
         let json = !old_disk.is_empty() && old_disk.iter().all(|f| f.name.ends_with(".tf.json"));
-        let mut opts = build_options(&args.common, None);
+        // Offline, as `check` is: a diff needs no credentials (unless `--account-id`).
+        let mut opts = build_options(&args.common, None, account_source(&args.common, false)?);
+        opts.out_dir = Some(dir.clone());
         opts.format = if json { OutputFormat::Json } else { OutputFormat::Hcl };
         let new = if script.exists() { files_of(script, &opts, args, None)? } else { Vec::new() };
         let old = match &git {

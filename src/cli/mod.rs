@@ -3,12 +3,15 @@
 
 mod args;
 mod changes;
+mod clock;
 mod config;
 mod diff;
+mod interrupt;
 mod report;
 mod run;
 mod stdlib;
 mod watch;
+mod whoami;
 
 use std::process::ExitCode;
 
@@ -38,6 +41,7 @@ pub fn main() -> ExitCode {
             Ok(true) => return ExitCode::from(3),
             other => (other.map(|_| ()), config::render_options(&a.common)),
         },
+        args::Command::Whoami(a) => (whoami::whoami(a), Default::default()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -33,6 +33,14 @@ pub(crate) struct Ctx {
     /// that crosses it, long before the memory is spent.
     pub model_bytes: Cell<usize>,
     pub model_nodes: Cell<usize>,
+    /// `aws::expect_account(...)`: the aws providers get `allowed_account_ids`.
+    pub expected_accounts: Option<ExpectedAccounts>,
+}
+
+/// The accounts a stack may be applied to, and the call that said so.
+pub(crate) struct ExpectedAccounts {
+    pub ids: Vec<String>,
+    pub origin: crate::model::Origin,
 }
 
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
@@ -56,6 +64,7 @@ impl Ctx {
             limits: Limits::default(),
             model_bytes: Cell::new(0),
             model_nodes: Cell::new(0),
+            expected_accounts: None,
         }
     }
 

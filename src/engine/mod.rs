@@ -9,6 +9,7 @@ mod docs;
 mod errors;
 mod files;
 mod handle;
+mod imports;
 mod lookup;
 mod memory;
 mod nothing;
@@ -29,12 +30,13 @@ use std::time::Instant;
 pub use docs::stdlib_reference;
 pub use files::{read_regular, ReadError};
 pub use handle::{Handle, TfExpr};
+pub use imports::imported_paths;
 pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
 
-use crate::diagnostics::{Diagnostic, Error, SourceMap};
-use crate::model::Stack;
+use crate::diagnostics::{Diagnostic, Error, Locus, SourceMap, Target};
+use crate::model::{PathSeg, Stack};
 use crate::schema::Schemas;
 
 use context::Ctx;
@@ -48,6 +50,8 @@ pub struct EvalOptions {
     pub deadline: Instant,
     /// The heap the whole run may grow to, likewise shared.
     pub memory_ceiling: usize,
+    /// Who the AWS credentials are, for `aws::caller()` and `aws::expect_account`.
+    pub account: crate::aws::AccountSource,
 }
 
 /// The result of evaluating one script: the stack it declared (possibly
@@ -59,6 +63,9 @@ pub struct Evaluation {
     /// Files on disk the result depends on: the script, its modules, other
     /// stacks it reads. `watch` watches exactly these.
     pub deps: Vec<PathBuf>,
+    /// Files it looked for and did not find (a module not written yet):
+    /// creating one changes the result, so `watch` waits for them too.
+    pub missing: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -97,6 +104,7 @@ fn evaluate_in(
     let sources = Rc::new(RefCell::new(SourceMap::new()));
     sources.borrow_mut().insert(&name, Arc::from(text.as_str()));
     let deps = Rc::new(RefCell::new(vec![script.to_path_buf()]));
+    let missing = Rc::new(RefCell::new(Vec::new()));
 
     let ctx = Rc::new(RefCell::new(Ctx::new(
         &stack_name,
@@ -121,11 +129,13 @@ fn evaluate_in(
         eprintln!("[debug] {}:{}: {s}", src.unwrap_or(""), pos.line().unwrap_or(0))
     });
     primitives::register(&mut engine, &ctx);
-    stacks::register(&mut engine, &ctx, opts, deps.clone(), evaluate_in);
+    primitives::register_aws(&mut engine, &ctx, opts.account.clone());
+    stacks::register(&mut engine, &ctx, opts, (deps.clone(), missing.clone()), evaluate_in);
     engine.set_module_resolver(
         resolver::Resolver::new(base, sources.clone(), deps.clone())
             .with_limits(&opts.limits)
-            .with_entry(script),
+            .with_entry(script)
+            .record_missing(missing.clone()),
     );
 
     let recording = errors::Recording::start();
@@ -158,8 +168,33 @@ fn evaluate_in(
         .map(RefCell::into_inner)
         .map_err(|_| Error::Usage("internal: evaluation state still shared".into()))?;
     let mut all = ctx.diagnostics;
+    let mut stack = ctx.stack;
+    if let Some(expected) = &ctx.expected_accounts {
+        all.extend(allow_accounts(&mut stack, expected));
+    }
     all.extend(diagnostics);
     let sources = sources.borrow().clone();
     let deps = deps.borrow().clone();
-    Ok(Evaluation { stack: ctx.stack, sources, deps, diagnostics: all })
+    let missing = missing.borrow().clone();
+    Ok(Evaluation { stack, sources, deps, missing, diagnostics: all })
+}
+
+/// `aws::expect_account`'s accounts on every aws provider, so Terraform
+/// refuses the others too; a provider that says otherwise is an error.
+fn allow_accounts(stack: &mut Stack, expected: &context::ExpectedAccounts) -> Vec<Diagnostic> {
+    crate::model::allow_accounts(stack, &expected.ids)
+        .into_iter()
+        .map(|(origin, setting)| {
+            Diagnostic::error(
+                "tsdsl::aws::conflicting_accounts",
+                format!("this aws provider sets `{setting}`, and `aws::expect_account` sets `allowed_account_ids`"),
+            )
+            .at_path(&origin, vec![PathSeg::key(&setting)], Target::Key)
+            .secondary(
+                Locus::InCall { origin: expected.origin.clone(), path: Vec::new(), target: Target::Call },
+                "the stack's accounts",
+            )
+            .help(format!("remove `{setting}` from the provider: `aws::expect_account` gives every aws provider the accounts"))
+        })
+        .collect()
 }

@@ -120,8 +120,9 @@ impl Tsdsl {
             .env("NO_COLOR", "1")
             .env("CLICOLOR", "0")
             .env("COLUMNS", "120")
-            .env_remove("RUST_LOG")
-            .envs(self.env.iter().map(|(k, v)| (k, v)))
+            .env_remove("RUST_LOG");
+        isolate_aws(&mut cmd);
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)))
             .stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
@@ -224,6 +225,11 @@ pub fn try_run_script(script: &Path, out: &Path) -> Result<(), String> {
         .current_dir(root())
         .env("NO_COLOR", "1")
         .stdin(Stdio::null())
+        .envs(isolated_aws_env())
+        .env_remove("AWS_PROFILE")
+        .env_remove("AWS_ACCESS_KEY_ID")
+        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
+        .env_remove("TSDSL_ACCOUNT_ID")
         .output()
         .unwrap_or_else(|e| panic!("spawning {}: {e}", bin().display()));
     if !o.status.success() {
@@ -383,4 +389,38 @@ pub fn tf_validate(dirs: &[PathBuf]) -> OracleRun {
 #[track_caller]
 pub fn assert_oracle(run: &OracleRun) {
     assert!(run.success(), "oracle failed\n{run}");
+}
+
+/// Variables through which the machine's own AWS set-up would reach a run.
+pub const AWS_VARIABLES: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_ENDPOINT_URL_STS",
+    "TSDSL_ACCOUNT_ID",
+];
+
+/// No credentials, empty config files, no instance metadata, a loopback
+/// endpoint: a test never reaches AWS, whatever the machine has set up.
+pub fn isolated_aws_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+    ]
+}
+
+/// [`isolated_aws_env`] on `cmd`, and the variables of [`AWS_VARIABLES`] removed.
+pub fn isolate_aws(cmd: &mut Command) {
+    for v in AWS_VARIABLES {
+        cmd.env_remove(v);
+    }
+    cmd.envs(isolated_aws_env());
 }
