@@ -10,6 +10,7 @@ pub mod aws;
 pub mod checks;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod docs;
 pub mod emit;
 pub mod engine;

@@ -415,7 +415,7 @@ fn a_second_writer_into_the_same_folder_is_refused() {
 
     // `watch` holds its folder for as long as it runs.
     let mut watch = spawn_watch(work, "stack.rhai");
-    wait_for(&watch.log, " ms: stack: ");
+    wait_for(&watch.log, "] stack: ");
     let o = tsdsl(work, &["run", "stack.rhai", "-o", "out"]);
     refused(o, 2, &["another tsdsl is writing"]);
     watch.child.kill().unwrap();
@@ -856,7 +856,7 @@ fn watch_holds_back_an_output_that_lost_most_resources_until_saved_again() {
     fs::write(&script, &full).unwrap();
     let mut watch = spawn_watch(work, "web.rhai");
     let main = work.join("out/main.tf");
-    wait_for(&watch.log, "compiled successfully");
+    wait_for(&watch.log, ": written in");
     let before = fs::read_to_string(&main).unwrap();
     // What a save cut after its first statements would look like.
     let cut: String = full.lines().take(6).map(|l| format!("{l}\n")).collect();
@@ -883,7 +883,7 @@ fn watch_makes_the_output_folder_again_if_it_is_deleted() {
     let script = work.join("web.rhai");
     fs::write(&script, fixture("web.rhai").replace("SIZE", "a")).unwrap();
     let mut watch = spawn_watch(work, "web.rhai");
-    wait_for(&watch.log, "compiled successfully");
+    wait_for(&watch.log, ": written in");
     fs::remove_dir_all(work.join("out")).unwrap();
     fs::write(&script, fixture("web.rhai").replace("SIZE", "b")).unwrap();
     let main = work.join("out/main.tf");

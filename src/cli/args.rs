@@ -16,10 +16,13 @@ pub enum Command {
     Run(RunArgs),
     /// Evaluate and check a script; write nothing
     Check(CommonArgs),
-    /// Regenerate on every save of the script or anything it imports
+    /// Regenerate on every save: one script, or every stack of a folder (into out/<stack>)
     Watch(RunArgs),
     /// List the stdlib modules, or print one module's source
     Stdlib(StdlibArgs),
+    /// Print what a build would change (against the output folder or a git revision); write
+    /// nothing. Exit 0: no change, 3: changes
+    Diff(DiffArgs),
     /// Show the AWS account, ARN and user id of the current credentials (STS GetCallerIdentity)
     Whoami(WhoamiArgs),
 }
@@ -108,6 +111,10 @@ pub struct RunArgs {
     #[arg(long, value_enum, default_value_t = FormatArg::Hcl)]
     pub format: FormatArg,
 
+    /// How the change each build makes to the output is printed (`json`: one line per build)
+    #[arg(long, value_enum, default_value_t = ChangesArg::Text)]
+    pub changes: ChangesArg,
+
     /// Let the output become empty (all generated files removed); in `watch`, also write at once
     /// an output that lost most of its resources
     #[arg(long)]
@@ -116,6 +123,40 @@ pub struct RunArgs {
     /// Let the output folder be the home folder or a folder above the script's (never `/`)
     #[arg(long)]
     pub force_dir: bool,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ChangesArg {
+    Text,
+    Json,
+    None,
+}
+
+#[derive(Debug, Args)]
+pub struct DiffArgs {
+    /// The script, or a folder (every top-level script in it)
+    #[command(flatten)]
+    pub common: CommonArgs,
+
+    /// The output folder to compare with [default: out/<script name>; with a folder,
+    /// DIR/<script name>]
+    #[arg(short, long, value_name = "DIR")]
+    pub out: Option<PathBuf>,
+
+    /// Compare with the same scripts at this git revision instead (e.g. main, origin/main)
+    #[arg(long, value_name = "REV")]
+    pub git: Option<String>,
+
+    /// How the change is printed
+    #[arg(long, value_enum, default_value_t = DiffFormatArg::Text)]
+    pub format: DiffFormatArg,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum DiffFormatArg {
+    Text,
+    Json,
+    Markdown,
 }
 
 #[derive(Debug, Args)]

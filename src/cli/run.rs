@@ -26,6 +26,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         Some(out) => out,
         None => OutputDir::open(&dir, script, write_opts)?,
     };
+    let changes = super::changes::before_write(&dir, &built, args, false);
     let plan = out.plan(&built.files)?;
     let renamed = plan.renames(&dir, &built.stack.moved_from());
     out.apply(plan)?;
@@ -34,6 +35,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
     }
     let ms = built.started.elapsed().as_millis();
     println!("{}", report::summary(&built.stack, &dir.display().to_string(), ms));
+    changes.print();
     Ok(())
 }
 

@@ -16,12 +16,13 @@ pub enum Error {
     /// the way, another run writing there...): exit code 2. Diagnostics
     /// without a location, so each can carry its fix as help.
     Output(Vec<Diagnostic>),
-    /// A defect of tsdsl itself, not of the script or the set-up: exit code 3.
+    /// A defect of tsdsl itself, not of the script or the set-up: exit code
+    /// 70 (`EX_SOFTWARE` of sysexits.h; 3 is `diff`'s "something changes").
     Internal(String),
 }
 
 /// Codes under this prefix are defects of tsdsl (a damaged embedded schema,
-/// a broken invariant): a run that reports one exits with 3, not 1.
+/// a broken invariant): a run that reports one exits with 70, not 1.
 pub const INTERNAL_PREFIX: &str = "tsdsl::internal::";
 pub const INTERNAL_EMBEDDED_SCHEMA: &str = "tsdsl::internal::embedded_schema";
 
@@ -31,11 +32,11 @@ impl Error {
             Error::Script { diagnostics, .. }
                 if diagnostics.iter().any(|d| d.code.starts_with(INTERNAL_PREFIX)) =>
             {
-                3
+                70
             }
             Error::Script { .. } => 1,
             Error::Io { .. } | Error::Usage(_) | Error::Output(_) => 2,
-            Error::Internal(_) => 3,
+            Error::Internal(_) => 70,
         }
     }
 

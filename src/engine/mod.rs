@@ -8,6 +8,7 @@ mod declarations;
 mod errors;
 mod files;
 mod handle;
+mod imports;
 mod lookup;
 mod memory;
 mod nothing;
@@ -30,6 +31,7 @@ pub use declarations::{
 };
 pub use files::{read_regular, ReadError};
 pub use handle::{Handle, TfExpr};
+pub use imports::imported_paths;
 pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
@@ -62,6 +64,9 @@ pub struct Evaluation {
     /// Files on disk the result depends on: the script, its modules, other
     /// stacks it reads. `watch` watches exactly these.
     pub deps: Vec<PathBuf>,
+    /// Files it looked for and did not find (a module not written yet):
+    /// creating one changes the result, so `watch` waits for them too.
+    pub missing: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -100,6 +105,7 @@ fn evaluate_in(
     let sources = Rc::new(RefCell::new(SourceMap::new()));
     sources.borrow_mut().insert(&name, Arc::from(text.as_str()));
     let deps = Rc::new(RefCell::new(vec![script.to_path_buf()]));
+    let missing = Rc::new(RefCell::new(Vec::new()));
 
     let ctx = Rc::new(RefCell::new(Ctx::new(
         &stack_name,
@@ -125,11 +131,12 @@ fn evaluate_in(
     });
     primitives::register(&mut engine, &ctx);
     primitives::register_aws(&mut engine, &ctx, opts.account.clone());
-    stacks::register(&mut engine, &ctx, opts, deps.clone(), evaluate_in);
+    stacks::register(&mut engine, &ctx, opts, (deps.clone(), missing.clone()), evaluate_in);
     engine.set_module_resolver(
         resolver::Resolver::new(base, sources.clone(), deps.clone())
             .with_limits(&opts.limits)
-            .with_entry(script),
+            .with_entry(script)
+            .record_missing(missing.clone()),
     );
 
     let recording = errors::Recording::start();
@@ -169,7 +176,8 @@ fn evaluate_in(
     all.extend(diagnostics);
     let sources = sources.borrow().clone();
     let deps = deps.borrow().clone();
-    Ok(Evaluation { stack, sources, deps, diagnostics: all })
+    let missing = missing.borrow().clone();
+    Ok(Evaluation { stack, sources, deps, missing, diagnostics: all })
 }
 
 /// `aws::expect_account`'s accounts on every aws provider, so Terraform

@@ -54,6 +54,8 @@ pub(crate) struct Resolver {
     sources: Rc<RefCell<SourceMap>>,
     /// Files read from disk, for `watch`.
     deps: Rc<RefCell<Vec<PathBuf>>>,
+    /// Files looked for and not found, for `watch`: creating one rebuilds.
+    missing: Rc<RefCell<Vec<PathBuf>>>,
     /// Each module is evaluated once per run, however often it is imported:
     /// a module declaring resources must not declare them twice.
     cache: RefCell<HashMap<String, SharedModule>>,
@@ -75,6 +77,7 @@ impl Resolver {
             base,
             sources,
             deps,
+            missing: Rc::default(),
             cache: RefCell::new(HashMap::new()),
             loading: RefCell::new(Vec::new()),
             max_depth: limits.max_import_depth,
@@ -126,6 +129,17 @@ impl Resolver {
         })
     }
 
+    /// Where the files looked for and not found are recorded.
+    pub fn record_missing(mut self, missing: Rc<RefCell<Vec<PathBuf>>>) -> Self {
+        self.missing = missing;
+        self
+    }
+
+    /// The file a user module path names (the one `locate` reads).
+    fn user_file(&self, path: &str) -> PathBuf {
+        self.base.join(format!("{}.rhai", path.strip_suffix(".rhai").unwrap_or(path)))
+    }
+
     fn fail(&self, source: Option<&str>, pos: Position, d: Diagnostic) -> Box<EvalAltResult> {
         let origin = Origin::new(site(source.unwrap_or(""), pos).into_iter().collect());
         raise(d.at_path(&origin, Vec::new(), Target::Call))
@@ -171,6 +185,7 @@ impl ModuleResolver for Resolver {
             )
         })?;
         let Some((name, text, file)) = found else {
+            self.missing.borrow_mut().push(self.user_file(path));
             let stdlib = stdlib_modules();
             // The operator's own modules beside the script are candidates too.
             let mut modules = stdlib.clone();

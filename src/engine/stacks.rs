@@ -19,12 +19,14 @@ use super::remote::{RemoteInfo, RemoteStacks};
 use super::{EvalOptions, Evaluation};
 
 type Evaluate = fn(&Path, &EvalOptions, RemoteStacks) -> Result<Evaluation, Error>;
+/// The files a run read, and those it looked for and did not find.
+pub(crate) type DepLists = (Rc<RefCell<Vec<PathBuf>>>, Rc<RefCell<Vec<PathBuf>>>);
 
 pub(crate) fn register(
     engine: &mut Engine,
     ctx: &CtxRef,
     opts: &EvalOptions,
-    deps: Rc<RefCell<Vec<PathBuf>>>,
+    deps: DepLists,
     eval: Evaluate,
 ) {
     let c = ctx.clone();
@@ -40,7 +42,7 @@ fn stack(
     ctx: &CtxRef,
     nc: &NativeCallContext,
     opts: &EvalOptions,
-    deps: &Rc<RefCell<Vec<PathBuf>>>,
+    deps: &DepLists,
     eval: Evaluate,
     name: Dynamic,
 ) -> Res<Handle> {
@@ -76,8 +78,14 @@ fn stack(
         ));
     }
     let sources = ctx.borrow().sources.clone();
-    let info = load(&remotes, opts, eval, &name, &origin, &sources)?;
-    deps.borrow_mut().push(info.file.clone());
+    let loaded = load(&remotes, opts, eval, &name, &origin, &sources);
+    // The other stack's files are this build's too, read or not found, even
+    // when it failed: fixing it is what the operator will save next.
+    if let Some((read, absent)) = remotes.files.borrow().get(&name) {
+        deps.0.borrow_mut().extend(read.iter().cloned());
+        deps.1.borrow_mut().extend(absent.iter().cloned());
+    }
+    let info = loaded?;
     let Some(backend) = info.backend.clone() else {
         return Err(raise(
             Diagnostic::error(
@@ -136,7 +144,14 @@ fn load(
             .help("a stack is a .rhai script beside this one"),
         ));
     }
-    let result = match eval(&file, opts, remotes.clone()) {
+    let evaluated = eval(&file, opts, remotes.clone());
+    let files = match &evaluated {
+        Ok(ev) => (ev.deps.clone(), ev.missing.clone()),
+        Err(_) if !file.exists() => (Vec::new(), vec![file.clone()]),
+        Err(_) => (vec![file.clone()], Vec::new()),
+    };
+    remotes.files.borrow_mut().insert(name.to_owned(), files);
+    let result = match evaluated {
         Err(Error::Io { source, .. }) => {
             let stacks = sibling_stacks(&remotes.base);
             let help = crate::diagnostics::did_you_mean(name, stacks.iter().map(String::as_str))
@@ -170,7 +185,6 @@ fn load(
         Ok(ev) => Ok(Rc::new(RemoteInfo {
             backend: ev.stack.terraform.backend.clone(),
             outputs: Rc::new(ev.stack.outputs.iter().map(|o| o.name.clone()).collect()),
-            file,
         })),
     };
     remotes.cache.borrow_mut().insert(name.to_owned(), result.clone());

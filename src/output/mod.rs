@@ -13,6 +13,8 @@ mod addresses;
 mod folder;
 mod journal;
 mod owner;
+
+pub(crate) use owner::is_generated;
 mod renames;
 mod steps;
 

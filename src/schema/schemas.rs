@@ -201,9 +201,9 @@ impl Schemas {
                 }?;
                 self.parsed.fetch_add(1, Ordering::Relaxed);
                 let parsed = e
-                    .json(range)
+                    .bytes(range)
                     .ok_or_else(|| "its compressed data does not decode".to_owned())
-                    .and_then(|text| SchemaBlock::from_schema_slice(&text).map_err(|e| e.0));
+                    .and_then(|bytes| SchemaBlock::from_binary(&bytes).map_err(|e| e.0));
                 match parsed {
                     Ok(block) => Some(Arc::new(block)),
                     Err(why) => {
