@@ -208,6 +208,22 @@ impl Gen {
     }
 
     fn attribute(&mut self, k: &str, a: &Attribute, depth: usize) -> String {
+        // Sizes are checked against the EC2 / RDS / ElastiCache catalogs: an
+        // operator writes a real one.
+        let size = match k {
+            "instance_type" => Some("t3.micro"),
+            "instance_class" | "db_cluster_instance_class" => Some("db.t3.micro"),
+            "node_type" => Some("cache.t3.micro"),
+            "instance_types" => Some("t3.micro"),
+            _ => None,
+        };
+        match (size, &a.ty) {
+            (Some(v), AttrType::String) => return format!("\"{v}\""),
+            (Some(v), AttrType::List(e) | AttrType::Set(e)) if **e == AttrType::String => {
+                return format!("[\"{v}\"]")
+            }
+            _ => {}
+        }
         let outer = self.secret;
         self.secret = outer || a.sensitive || is_secret_name(k);
         let v = self.value(&a.ty, false, depth + 1);
