@@ -4,20 +4,13 @@
 
 mod support;
 
-use std::process::Command;
+use support::Tsdsl;
 
 #[test]
 fn book_stdlib_chapter_is_generated_from_the_declarations() {
-    let out = Command::new(support::bin())
-        .args(["stdlib", "--markdown"])
-        .output()
-        .expect("running tsdsl");
-    assert!(
-        out.status.success(),
-        "tsdsl stdlib --markdown failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let generated = String::from_utf8(out.stdout).expect("utf-8");
+    let out = Tsdsl::new().args(["stdlib", "--markdown"]).run();
+    out.assert_success();
+    let generated = out.stdout;
     let path = support::root().join("book/src/reference/stdlib.md");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
@@ -28,17 +21,13 @@ fn book_stdlib_chapter_is_generated_from_the_declarations() {
 
 #[test]
 fn every_stdlib_module_is_listed_and_printable() {
-    let out = Command::new(support::bin()).arg("stdlib").output().expect("running tsdsl");
-    assert!(out.status.success());
-    let list = String::from_utf8_lossy(&out.stdout).into_owned();
-    for module in list.lines() {
-        let shown =
-            Command::new(support::bin()).args(["stdlib", module]).output().expect("running tsdsl");
-        assert!(shown.status.success(), "tsdsl stdlib {module} failed");
+    let out = Tsdsl::new().arg("stdlib").run();
+    out.assert_success();
+    for module in out.stdout.lines() {
+        let shown = out.again().args(["stdlib", module]).run();
+        shown.assert_success();
         let file = support::root().join(format!("stdlib/{module}.rhai"));
-        assert_eq!(String::from_utf8_lossy(&shown.stdout), std::fs::read_to_string(file).unwrap());
+        assert_eq!(shown.stdout, std::fs::read_to_string(file).unwrap());
     }
-    let missing =
-        Command::new(support::bin()).args(["stdlib", "aws/nope"]).output().expect("running tsdsl");
-    assert_eq!(missing.status.code(), Some(2));
+    out.again().args(["stdlib", "aws/nope"]).run().assert_status(2);
 }

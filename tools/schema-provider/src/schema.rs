@@ -264,7 +264,9 @@ fn attributes(list: BTreeMap<String, AttributeJson>) -> Result<Vec<proto::Attrib
         };
         let ty = a.ty.map(|t| t.get().as_bytes().to_vec()).unwrap_or_default();
         if ty.is_empty() == nested_type.is_none() {
-            return Err(format!("attribute `{name}`: needs exactly one of `type` and `nested_type`"));
+            return Err(format!(
+                "attribute `{name}`: needs exactly one of `type` and `nested_type`"
+            ));
         }
         out.push(proto::Attribute {
             r#type: ty,
@@ -323,7 +325,8 @@ mod tests {
     #[test]
     fn bad_schemas_are_errors() {
         let raw = |s: &str| RawValue::from_string(s.to_owned()).unwrap();
-        let unknown_field = raw(r#"{"block":{"attributes":{"a":{"type":"string","frobnicate":true}}}}"#);
+        let unknown_field =
+            raw(r#"{"block":{"attributes":{"a":{"type":"string","frobnicate":true}}}}"#);
         assert!(schema(&unknown_field).unwrap_err().contains("frobnicate"));
         let bad_mode =
             raw(r#"{"block":{"block_types":{"b":{"nesting_mode":"tuple","block":{}}}}}"#);
