@@ -21,7 +21,7 @@ const SECRET_WORDS: &[&[&str]] = &[
 ];
 
 fn is_secret_name(name: &str) -> bool {
-    let words: Vec<&str> = name.split(|c: char| c == '_' || c == '-' || c == '.').collect();
+    let words: Vec<&str> = name.split(['_', '-', '.']).collect();
     SECRET_WORDS.iter().any(|w| words.windows(w.len()).any(|win| win == *w))
 }
 
