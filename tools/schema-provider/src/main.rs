@@ -96,11 +96,11 @@ fn run() -> Result<(), String> {
     }
     // A schema that cannot be loaded is reported through Terraform (an error
     // diagnostic from GetProviderSchema), where the operator looks.
-    let served = selection().and_then(|s| schema::load(&provider, &s));
     let shutdown = Arc::new(tokio::sync::Notify::new());
     let state = Arc::new(server::State {
         provider,
-        served,
+        served: std::sync::OnceLock::new(),
+        selection: selection(),
         trace: std::env::var_os("TSDSL_SCHEMA_PROVIDER_TRACE").map(PathBuf::from),
         shutdown: shutdown.clone(),
     });

@@ -6,7 +6,7 @@ use std::future::{ready, Future, Ready};
 use std::io::Write;
 use std::path::PathBuf;
 use std::pin::Pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use tokio::sync::Notify;
 use tonic::body::Body;
@@ -21,8 +21,12 @@ pub struct State {
     /// The provider's local name (`aws`), for messages and the trace.
     pub provider: String,
     /// The schemas, or why they could not be loaded (then reported by
-    /// `GetProviderSchema` as an error diagnostic Terraform prints).
-    pub served: Result<crate::schema::Served, String>,
+    /// `GetProviderSchema` as an error diagnostic Terraform prints). Loaded at
+    /// the first call that needs them: Terraform starts a provider many times
+    /// in one `validate` and asks only the first for its schema.
+    pub served: OnceLock<Result<crate::schema::Served, String>>,
+    /// Which types get full schemas, or why that could not be read.
+    pub selection: Result<crate::schema::Selection, String>,
     /// `$TSDSL_SCHEMA_PROVIDER_TRACE`: a file that gets one line per call.
     pub trace: Option<PathBuf>,
     /// Notified by go-plugin's `Shutdown`.
@@ -65,7 +69,7 @@ async fn route(state: &State, req: http::Request<Body>) -> http::Response<Body> 
     let (service, method) = path.trim_start_matches('/').split_once('/').unwrap_or(("", ""));
     match (service, method) {
         ("tfplugin6.Provider", "GetProviderSchema") => {
-            let resp = match &state.served {
+            let resp = match state.served() {
                 Ok(s) => s.schema.clone(),
                 Err(e) => proto::GetProviderSchemaResponse {
                     diagnostics: vec![proto::Diagnostic {
@@ -82,7 +86,7 @@ async fn route(state: &State, req: http::Request<Body>) -> http::Response<Body> 
             unary(req, resp).await
         }
         ("tfplugin6.Provider", "GetMetadata") => {
-            let resp = match &state.served {
+            let resp = match state.served() {
                 Ok(s) => s.metadata.clone(),
                 Err(e) => proto::GetMetadataResponse {
                     diagnostics: vec![proto::Diagnostic {
@@ -115,6 +119,13 @@ async fn route(state: &State, req: http::Request<Body>) -> http::Response<Body> 
 }
 
 impl State {
+    fn served(&self) -> &Result<crate::schema::Served, String> {
+        self.served.get_or_init(|| {
+            let selection = self.selection.as_ref().map_err(Clone::clone)?;
+            crate::schema::load(&self.provider, selection)
+        })
+    }
+
     fn record(&self, path: &str) {
         let Some(file) = &self.trace else { return };
         let line = format!("{} {}\n", self.provider, path.rsplit('/').next().unwrap_or(path));
