@@ -63,8 +63,9 @@ pub struct StdlibArgs {
     /// A module to print, e.g. aws/network
     pub module: Option<String>,
 
-    /// Print the reference of every block's options as Markdown (the book's stdlib chapter)
-    #[arg(long, conflicts_with = "module")]
+    /// Print the reference of the blocks' options and results as Markdown (the book's stdlib
+    /// chapter), of every module or of the one named
+    #[arg(long)]
     pub markdown: bool,
 }
 

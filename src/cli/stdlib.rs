@@ -7,7 +7,12 @@ use super::args::StdlibArgs;
 /// operators can read (and copy) the blocks they build on.
 pub fn stdlib(args: &StdlibArgs) -> Result<(), Error> {
     if args.markdown {
-        print!("{}", stdlib_reference()?);
+        if let Some(m) = &args.module {
+            if stdlib_source(m.trim_end_matches(".rhai")).is_none() {
+                return Err(unknown(m));
+            }
+        }
+        print!("{}", stdlib_reference(args.module.as_deref())?);
         return Ok(());
     }
     match &args.module {
@@ -22,10 +27,18 @@ pub fn stdlib(args: &StdlibArgs) -> Result<(), Error> {
                 print!("{src}");
                 Ok(())
             }
-            None => Err(Error::Usage(format!(
-                "no stdlib module `{m}`; `tsdsl stdlib` lists them: {}",
-                stdlib_modules().join(", ")
-            ))),
+            None => Err(unknown(m)),
         },
     }
+}
+
+fn unknown(m: &str) -> Error {
+    let modules = stdlib_modules();
+    let hint = crate::diagnostics::did_you_mean(m, modules.iter().map(String::as_str))
+        .map(|h| format!("{h} "))
+        .unwrap_or_default();
+    Error::Usage(format!(
+        "no stdlib module `{m}`; {hint}`tsdsl stdlib` lists them: {}",
+        modules.join(", ")
+    ))
 }

@@ -8,6 +8,7 @@ use crate::model::{PathSeg, TemplatePart, Value};
 
 use super::context::Ctx;
 use super::handle::{Handle, HandleKind, TfExpr};
+use super::primitives::Results;
 
 /// Interpolating an expression into a string (`` `${vpc.id}-x` `` or
 /// `"arn:" + role.arn`) leaves this token in the text; converting the string
@@ -66,8 +67,11 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
         }
         return Ok(Value::List(out));
     }
-    if d.is_map() {
-        let map = d.read_lock::<rhai::Map>().map(|m| m.clone()).unwrap_or_default();
+    // A stdlib block's results are written as the map of them.
+    let results = d.read_lock::<Results>().map(|r| r.to_map());
+    if d.is_map() || results.is_some() {
+        let map =
+            results.or_else(|| d.read_lock::<rhai::Map>().map(|m| m.clone())).unwrap_or_default();
         let mut out = IndexMap::with_capacity(map.len());
         for (k, v) in map.iter() {
             if has_tokens(k) {

@@ -8,6 +8,8 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Map, Position};
 
+use super::primitives::spec::{self, BlockSpec, OptionSpec, PlanTime, Rule};
+
 use crate::diagnostics::{Error, SourceMap};
 use crate::schema::Schemas;
 
@@ -17,14 +19,6 @@ use super::remote::RemoteStacks;
 use super::resolver::{stdlib_modules, Resolver};
 use super::{primitives, sandbox, Limits};
 
-fn text(m: &Map, k: &str) -> Option<String> {
-    m.get(k).and_then(|v| v.clone().into_immutable_string().ok()).map(|s| s.to_string())
-}
-
-fn list(m: &Map, k: &str) -> Vec<Dynamic> {
-    m.get(k).and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone())).unwrap_or_default()
-}
-
 fn cell(s: &str) -> String {
     s.replace('|', "\\|").replace('\n', " ")
 }
@@ -32,84 +26,106 @@ fn cell(s: &str) -> String {
 fn literal(v: &Dynamic) -> String {
     if v.is_string() {
         format!("`\"{v}\"`")
-    } else if v.is_unit() {
-        "`()`".into()
     } else {
         format!("`{}`", v.to_string().replace('|', "\\|"))
     }
 }
 
-fn constraint(d: &Map) -> String {
+fn check_doc(name: &str) -> String {
+    CHECKS.iter().find(|(n, _)| *n == name).map_or(name.to_owned(), |(_, doc)| (*doc).to_owned())
+}
+
+fn constraint(d: &OptionSpec) -> String {
     let mut parts = Vec::new();
-    match (d.get("min"), d.get("max")) {
+    match (d.min, d.max) {
         (Some(a), Some(b)) => parts.push(format!("{a} to {b}")),
         (Some(a), None) => parts.push(format!("at least {a}")),
         (None, Some(b)) => parts.push(format!("at most {b}")),
         _ => {}
     }
-    let one_of = list(d, "one_of");
-    if !one_of.is_empty() {
-        parts.push(format!("one of {}", one_of.iter().map(literal).collect::<Vec<_>>().join(", ")));
+    if !d.one_of.is_empty() {
+        parts.push(format!(
+            "one of {}",
+            d.one_of.iter().map(literal).collect::<Vec<_>>().join(", ")
+        ));
     }
-    for (key, prefix) in [("check", ""), ("items_check", "each item: ")] {
-        if let Some(c) = text(d, key) {
-            let doc = CHECKS
-                .iter()
-                .find(|(n, _)| *n == c)
-                .map_or(c.clone(), |(_, doc)| (*doc).to_owned());
-            parts.push(format!("{prefix}{doc}"));
-        }
+    if let Some(c) = &d.check {
+        parts.push(check_doc(c));
+    }
+    if let Some(c) = &d.items_check {
+        parts.push(format!("each item: {}", check_doc(c)));
     }
     parts.join("; ")
 }
 
-fn block_section(module: &str, spec: &Map, out: &mut String) {
-    let name = text(spec, "block").unwrap_or_default();
+fn plan_time(d: &OptionSpec) -> &'static str {
+    match d.plan_time {
+        PlanTime::Yes => "yes",
+        PlanTime::Items => "items",
+        PlanTime::No => "no",
+    }
+}
+
+fn block_section(module: &str, spec: &BlockSpec, out: &mut String) {
+    let name = &spec.block;
     out.push_str(&format!("### `{name}`\n\n"));
-    if let Some(doc) = text(spec, "doc") {
-        out.push_str(&format!("{doc}\n\n"));
+    if !spec.doc.is_empty() {
+        out.push_str(&format!("{}\n\n", spec.doc));
     }
     let alias = module.rsplit('/').next().unwrap_or(module);
-    let func = name.rsplit("::").next().unwrap_or(&name);
+    let func = name.rsplit("::").next().unwrap_or(name);
     out.push_str(&format!("```rhai,ignore\nimport \"{module}\" as {alias};\nlet x = {alias}::{func}(#{{ ... }});\n```\n\n"));
-    out.push_str("| option | type | default | constraint | description |\n|---|---|---|---|---|\n");
-    for d in list(spec, "options").iter().filter_map(|d| d.read_lock::<Map>().map(|m| m.clone())) {
-        let default = match d.get("default") {
+    out.push_str("| option | type | default | constraint | plan time | description |\n|---|---|---|---|---|---|\n");
+    for d in &spec.options {
+        let default = match &d.default {
             Some(v) => literal(v),
-            None if d.get("optional").and_then(|v| v.as_bool().ok()) == Some(true) => {
-                "optional".into()
-            }
+            None if d.optional => "optional".into(),
             None => "**required**".into(),
         };
         out.push_str(&format!(
-            "| `{}` | {} | {} | {} | {} |\n",
-            text(&d, "name").unwrap_or_default(),
-            cell(&text(&d, "type").unwrap_or_else(|| "any".into())),
+            "| `{}` | {} | {} | {} | {} | {} |\n",
+            d.name,
+            cell(&d.ty.to_string()),
             default,
-            cell(&constraint(&d)),
-            cell(&text(&d, "doc").unwrap_or_default()),
+            cell(&constraint(d)),
+            plan_time(d),
+            cell(&d.doc),
         ));
     }
-    for rule in list(spec, "rules").iter().filter_map(|r| r.read_lock::<Map>().map(|m| m.clone())) {
-        let ordered = list(&rule, "ordered");
-        if !ordered.is_empty() {
-            let names: Vec<String> = ordered.iter().map(|n| format!("`{n}`")).collect();
-            out.push_str(&format!("\nRule: {}.\n", names.join(" ≤ ")));
+    for rule in &spec.rules {
+        match rule {
+            Rule::Ordered(names) => {
+                let names: Vec<String> = names.iter().map(|n| format!("`{n}`")).collect();
+                out.push_str(&format!("\nRule: {}.\n", names.join(" ≤ ")));
+            }
+            Rule::Within { within, lists } => {
+                let lists: Vec<String> = lists.iter().map(|n| format!("`{n}`")).collect();
+                out.push_str(&format!(
+                    "\nRule: every subnet of {} lies inside `{within}`, and none overlap.\n",
+                    lists.join(", ")
+                ));
+            }
         }
-        if let Some(within) = text(&rule, "within") {
-            let lists: Vec<String> =
-                list(&rule, "lists").iter().map(|n| format!("`{n}`")).collect();
+    }
+    if let Some(results) = &spec.results {
+        out.push_str(&format!(
+            "\nResults (what `{alias}::{func}` returns, read as `x.<result>`):\n\n"
+        ));
+        out.push_str("| result | type | description |\n|---|---|---|\n");
+        for r in results {
             out.push_str(&format!(
-                "\nRule: every subnet of {} lies inside `{within}`, and none overlap.\n",
-                lists.join(", ")
+                "| `{}` | {} | {} |\n",
+                r.name,
+                cell(&r.ty.to_string()),
+                cell(&r.doc)
             ));
         }
     }
     out.push('\n');
 }
 
-/// Markdown for every declared block of every stdlib module.
-pub fn stdlib_reference() -> Result<String, Error> {
+/// Markdown for every declared block of `module` (every module if `None`).
+pub fn stdlib_reference(only: Option<&str>) -> Result<String, Error> {
     let limits = Limits::default();
     let sources = Rc::new(RefCell::new(SourceMap::new()));
     let ctx = Rc::new(RefCell::new(Ctx::new(
@@ -129,24 +145,45 @@ pub fn stdlib_reference() -> Result<String, Error> {
     let mut out = String::from(
         "# Stdlib reference\n\n<!-- Generated by `tsdsl stdlib --markdown` from the declarations in stdlib/; do not edit. -->\n\n\
          Every block checks its options against the declaration shown here: an unknown option, a wrong\n\
-         type or a value outside its constraint is reported at your line, with the allowed values.\n\n",
+         type or a value outside its constraint is reported at your line, with the allowed values.\n\n\
+         The *plan time* column says whether an option takes a value Terraform knows only at plan time\n\
+         (a resource attribute, `tf::var(...)`, another stack's output): `yes`, passed through unchanged,\n\
+         and its constraint and check apply only to values known now; `items`, a list or map written in\n\
+         the script whose items may be plan-time (checks apply to the items known now); `no`, the block\n\
+         decides from the value which resources and arguments it writes (or a check needs the value),\n\
+         so it must be known now, and a plan-time value is an error at your line.\n\n\
+         Each block's *results* are what its call returns: `db.endpoint` reads one, and reading a result\n\
+         the block does not declare is an error at your line.\n\n",
     );
-    for module in stdlib_modules() {
+    let modules: Vec<String> = match only {
+        Some(m) => vec![m.trim_end_matches(".rhai").to_owned()],
+        None => stdlib_modules(),
+    };
+    for module in modules {
         let m = engine
             .module_resolver()
             .resolve(&engine, None, &module, Position::NONE)
             .map_err(|e| Error::Usage(format!("stdlib module `{module}` does not load: {e}")))?;
-        let mut specs: Vec<(String, Map)> = m
-            .iter_var()
-            .filter_map(|(name, v)| v.read_lock::<Map>().map(|s| (name.to_owned(), s.clone())))
-            .filter(|(_, s)| s.contains_key("options") && s.contains_key("block"))
-            .collect();
+        let mut specs = Vec::new();
+        for (_, v) in m.iter_var() {
+            let Some(map) = v.read_lock::<Map>().map(|s| s.clone()) else { continue };
+            if !(map.contains_key("options") && map.contains_key("block")) {
+                continue;
+            }
+            let parsed = spec::parse(&map, "").map_err(|e| {
+                Error::Usage(format!(
+                    "a declaration in stdlib module `{module}` is malformed: {}",
+                    e.message
+                ))
+            })?;
+            specs.push(parsed);
+        }
         if specs.is_empty() {
             continue;
         }
-        specs.sort_by_key(|(_, s)| text(s, "block"));
+        specs.sort_by(|a, b| a.block.cmp(&b.block));
         out.push_str(&format!("## `{module}`\n\n"));
-        for (_, spec) in &specs {
+        for spec in &specs {
             block_section(&module, spec, &mut out);
         }
     }

@@ -4,11 +4,15 @@
 
 mod blocks;
 mod cidr_fns;
+mod declaration;
 mod handles;
 mod meta;
 mod options;
 mod outputs;
+mod results;
+pub(crate) use results::Results;
 mod settings;
+pub(crate) mod spec;
 mod tf;
 mod variables;
 
@@ -43,6 +47,7 @@ pub(crate) const NAMES: &[&str] = &[
     "at",
     "options",
     "reject",
+    "results",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -53,6 +58,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     outputs::register(engine, ctx);
     tf::register(engine, ctx);
     options::register(engine, ctx);
+    results::register(engine, ctx);
     cidr_fns::register(engine);
 }
 

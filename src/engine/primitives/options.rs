@@ -13,13 +13,18 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext, INT};
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Target};
-use crate::model::{Origin, PathSeg};
+use crate::diagnostics::{did_you_mean, line_col_of, Diagnostic, Target};
+use crate::model::{Origin, PathSeg, Site};
 
 use super::super::checks::{self, cidr};
 use super::super::context::CtxRef;
 use super::super::errors::raise;
 use super::super::handle::{Handle, TfExpr};
+use super::declaration;
+use super::results::Results;
+use super::spec::{
+    self, is_plan_time, is_plan_time_itself, same, OptionSpec, PlanTime, Rule, SpecError, Ty,
+};
 use super::{origin_of, report, Res};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -63,19 +68,6 @@ fn rejection(origin: &Origin, key: &Dynamic, message: &str, help: &str) -> Diagn
     }
 }
 
-struct Decl {
-    name: String,
-    ty: String,
-    default: Option<Dynamic>,
-    optional: bool,
-    doc: String,
-    min: Option<f64>,
-    max: Option<f64>,
-    one_of: Vec<Dynamic>,
-    check: Option<String>,
-    items_check: Option<String>,
-}
-
 fn text(m: &Map, k: &str) -> Option<String> {
     m.get(k).and_then(|v| v.clone().into_immutable_string().ok()).map(|s| s.to_string())
 }
@@ -84,31 +76,33 @@ fn number(v: &Dynamic) -> Option<f64> {
     v.as_int().map(|i| i as f64).ok().or_else(|| v.as_float().ok())
 }
 
-fn decls(spec: &Map) -> Vec<Decl> {
-    let list = spec
-        .get("options")
-        .and_then(|o| o.read_lock::<rhai::Array>().map(|a| a.clone()))
-        .unwrap_or_default();
-    list.iter()
-        .filter_map(|d| d.read_lock::<Map>().map(|m| m.clone()))
-        .filter_map(|m| {
-            Some(Decl {
-                name: text(&m, "name")?,
-                ty: text(&m, "type").unwrap_or_else(|| "any".into()),
-                default: m.get("default").cloned(),
-                optional: m.get("optional").and_then(|v| v.as_bool().ok()).unwrap_or(false),
-                doc: text(&m, "doc").unwrap_or_default(),
-                min: m.get("min").and_then(number),
-                max: m.get("max").and_then(number),
-                one_of: m
-                    .get("one_of")
-                    .and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone()))
-                    .unwrap_or_default(),
-                check: text(&m, "check"),
-                items_check: text(&m, "items_check"),
-            })
-        })
-        .collect()
+/// A malformed declaration, labelled where it is written (the stdlib, or
+/// the operator's own module), not at the value the operator passed.
+pub(crate) fn declaration_error(
+    ctx: &CtxRef,
+    origin: &Origin,
+    spec: &Map,
+    err: &SpecError,
+) -> Diagnostic {
+    let block = text(spec, "block").unwrap_or_else(|| "this block".into());
+    let what = match (err.list, &err.item) {
+        (Some("options"), Some(n)) => format!("option `{n}` of `{block}`"),
+        (Some("results"), Some(n)) => format!("result `{n}` of `{block}`"),
+        (Some(list), _) => format!("`{list}` of `{block}`"),
+        _ => format!("declaration of `{block}`"),
+    };
+    let d = Diagnostic::error("tsdsl::stdlib::bad_declaration", format!("{what}: {}", err.message))
+        .label("in this declaration")
+        .help_opt(err.help.clone().filter(|h| !h.is_empty()));
+    let Some(site) = origin.innermost() else { return d };
+    let ctx = ctx.borrow();
+    let sources = ctx.sources.borrow();
+    let place = sources.get(&site.file).and_then(|src| {
+        let off = declaration::locate(src, &block, err)?;
+        let (line, col) = line_col_of(src, off);
+        Some(Site { file: site.file.clone(), line, col })
+    });
+    d.at_site(place.unwrap_or_else(|| site.clone()))
 }
 
 fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) -> Res<Map> {
@@ -117,8 +111,11 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     // call, one frame out from this `options(...)` inside the block.
     let block_call = Origin::new(origin.frames[..origin.frames.len().saturating_sub(1)].to_vec());
     let block_call = if block_call.frames.is_empty() { origin.clone() } else { block_call };
-    let block = text(spec, "block").unwrap_or_else(|| nc.fn_name().to_owned());
-    let decls = decls(spec);
+    // A declaration without `block` is named after nothing better.
+    let parsed = spec::parse(spec, "this block")
+        .map_err(|e| raise(declaration_error(ctx, &origin, spec, &e)))?;
+    let block = parsed.block.clone();
+    let decls = &parsed.options;
     let given = if given.is_unit() {
         Map::new()
     } else {
@@ -128,7 +125,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                     "tsdsl::stdlib::wrong_type",
                     format!(
                         "`{block}` takes a map of options `#{{ ... }}`, found {}",
-                        given.type_name()
+                        found_word(given)
                     ),
                 )
                 .at_path(&block_call, Vec::new(), Target::Call),
@@ -153,7 +150,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         }
     }
     let mut out = Map::new();
-    for d in &decls {
+    for d in decls {
         let path = vec![PathSeg::Key(d.name.clone())];
         match given.get(d.name.as_str()) {
             Some(v) => {
@@ -185,7 +182,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         }
     }
     if problems.is_empty() {
-        rules(&block, spec, &out, &origin, &mut problems);
+        rules(&block, &parsed.rules, &out, &origin, &mut problems);
     }
     if problems.is_empty() {
         return Ok(out);
@@ -197,23 +194,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     Err(raise(first))
 }
 
-fn type_word(ty: &str) -> String {
-    match ty {
-        "string" => "a string".into(),
-        "int" => "a whole number".into(),
-        "number" => "a number".into(),
-        "bool" => "`true` or `false`".into(),
-        "map" | "map(string)" => "a map `#{ ... }`".into(),
-        "handle" => "a resource handle".into(),
-        "list(string)" => "an array of strings".into(),
-        "list(int)" => "an array of whole numbers".into(),
-        "list(handle)" => "an array of resource handles".into(),
-        "list" => "an array".into(),
-        other => format!("`{other}`"),
-    }
-}
-
-fn found_word(v: &Dynamic) -> String {
+pub(crate) fn found_word(v: &Dynamic) -> String {
     if let Ok(s) = v.clone().into_immutable_string() {
         return format!("the string \"{s}\"");
     }
@@ -223,68 +204,101 @@ fn found_word(v: &Dynamic) -> String {
     if v.is::<Handle>() {
         return "a resource handle".into();
     }
+    if let Some(r) = v.read_lock::<Results>() {
+        return format!("the results of `{}`", r.block);
+    }
     match v.type_name() {
         "i64" => format!("the number {v}"),
         "f64" => format!("the number {v}"),
         "bool" => format!("`{v}`"),
-        "()" => "nothing `()`".into(),
+        "()" => "nothing (a function that returns no value)".into(),
         "array" => "an array".into(),
         "map" => "a map".into(),
-        other => format!("a value of type `{other}`"),
+        "char" => format!("the character '{v}'"),
+        _ => "a value of another kind".into(),
     }
 }
 
-fn is_type(ty: &str, v: &Dynamic) -> bool {
-    let dynamic = v.is::<TfExpr>();
+/// What to pass instead of a plan-time value, by type.
+fn known_now_example(ty: &Ty) -> &'static str {
     match ty {
-        "any" => true,
-        "string" => v.is_string() || dynamic,
-        "int" => v.is_int() || dynamic,
-        "number" => v.is_int() || v.is_float() || dynamic,
-        "bool" => v.is_bool() || dynamic,
-        "map" => v.is_map() || dynamic,
-        "map(string)" => {
-            v.read_lock::<Map>()
-                .is_some_and(|m| m.values().all(|x| x.is_string() || x.is::<TfExpr>()))
-                || dynamic
-        }
-        "handle" => v.is::<Handle>() || dynamic,
-        "list" => v.is_array() || dynamic,
-        t if t.starts_with("list(") => {
-            let inner = &t[5..t.len() - 1];
-            v.read_lock::<rhai::Array>().is_some_and(|a| a.iter().all(|x| is_type(inner, x)))
-                || dynamic
-        }
-        _ => false,
+        Ty::Bool => "`true` or `false`",
+        Ty::Int | Ty::Number => "a number",
+        Ty::String => "a string",
+        Ty::List(_) => "an array of values written in the script",
+        Ty::Map(_) => "a map of values written in the script",
+        _ => "a value written in the script",
     }
 }
 
 /// Checks one value against its declaration; the caller adds the locus
 /// (the option, or the index of the bad item within it).
-fn check_value(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<(Option<usize>, Diagnostic)>> {
+fn check_value(
+    block: &str,
+    d: &OptionSpec,
+    v: &Dynamic,
+) -> Result<(), Box<(Option<usize>, Diagnostic)>> {
     check_whole(block, d, v).map_err(|e| Box::new((None, *e)))?;
     check_items(block, d, v)
 }
 
-fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<Diagnostic>> {
+fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagnostic>> {
     let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
-    if !is_type(&d.ty, v) {
+    if !d.ty.accepts(v) {
         return Err(Box::new(
             Diagnostic::error(
                 "tsdsl::stdlib::wrong_type",
                 format!(
                     "option `{}` of `{block}` expects {}, found {}",
                     d.name,
-                    type_word(&d.ty),
+                    d.ty.words(),
                     found_word(v)
                 ),
             )
-            .label(format!("expected {}", type_word(&d.ty)))
+            .label(format!("expected {}", d.ty.words()))
             .help(doc),
         ));
     }
-    if v.is::<TfExpr>() {
-        return Ok(()); // known only at plan time
+    let plan_time = match d.plan_time {
+        PlanTime::Yes => false,
+        PlanTime::Items => is_plan_time_itself(v),
+        PlanTime::No => is_plan_time(v),
+    };
+    if d.plan_time == PlanTime::Yes && is_plan_time_itself(v) {
+        return Ok(()); // passed through to Terraform unchanged, unchecked
+    }
+    if plan_time {
+        let help = if d.plan_time == PlanTime::Items {
+            format!(
+                "`{block}` needs to know the items `{}` holds, so write the {} in the script; its items may be references (e.g. `[a.id, b.id]`)",
+                d.name,
+                if matches!(d.ty, Ty::Map(_)) { "map" } else { "list" }
+            )
+        } else {
+            let why = if d.check.is_some() || d.items_check.is_some() || !d.one_of.is_empty() {
+                format!("`{block}` checks `{}` and builds from it", d.name)
+            } else {
+                format!(
+                    "`{block}` decides from `{}` which resources and arguments it writes",
+                    d.name
+                )
+            };
+            format!(
+                "{why}, so it cannot wait for Terraform: pass {} (a literal, a `const` or a script value), not a `var.`, `tf::` or resource value",
+                known_now_example(&d.ty)
+            )
+        };
+        return Err(Box::new(
+            Diagnostic::error(
+                "tsdsl::stdlib::needs_known_value",
+                format!(
+                    "option `{}` of `{block}` needs a value known now, not one Terraform knows only at plan time",
+                    d.name
+                ),
+            )
+            .label("known only at plan time")
+            .help(help),
+        ));
     }
     if let Some(n) = number(v) {
         let below = d.min.is_some_and(|m| n < m);
@@ -306,12 +320,7 @@ fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<Diagnostic>
             ));
         }
     }
-    if !d.one_of.is_empty()
-        && !d
-            .one_of
-            .iter()
-            .any(|a| a.to_string() == v.to_string() && a.type_name() == v.type_name())
-    {
+    if !d.one_of.is_empty() && !d.one_of.iter().any(|a| same(a, v)) {
         let allowed: Vec<String> = d.one_of.iter().map(|a| format!("`{a}`")).collect();
         let vs = v.to_string();
         let suggestion = did_you_mean(
@@ -348,10 +357,17 @@ fn check_whole(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<Diagnostic>
     Ok(())
 }
 
-fn check_items(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<(Option<usize>, Diagnostic)>> {
+fn check_items(
+    block: &str,
+    d: &OptionSpec,
+    v: &Dynamic,
+) -> Result<(), Box<(Option<usize>, Diagnostic)>> {
     let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if let (Some(check), Some(items)) = (&d.items_check, v.read_lock::<rhai::Array>()) {
         for (i, item) in items.iter().enumerate() {
+            if is_plan_time(item) {
+                continue;
+            }
             if let Ok(s) = item.clone().into_immutable_string() {
                 if let Err(f) = checks::run(check, &s) {
                     return Err(Box::new((
@@ -376,16 +392,9 @@ fn check_items(block: &str, d: &Decl, v: &Dynamic) -> Result<(), Box<(Option<usi
 
 /// Rules across options: `ordered` (min ≤ desired ≤ max) and `within`
 /// (subnet lists inside a block and not overlapping each other).
-fn rules(block: &str, spec: &Map, out: &Map, origin: &Origin, problems: &mut Vec<Diagnostic>) {
-    let rules = spec
-        .get("rules")
-        .and_then(|r| r.read_lock::<rhai::Array>().map(|a| a.clone()))
-        .unwrap_or_default();
-    for rule in rules.iter().filter_map(|r| r.read_lock::<Map>().map(|m| m.clone())) {
-        if let Some(order) =
-            rule.get("ordered").and_then(|o| o.read_lock::<rhai::Array>().map(|a| a.clone()))
-        {
-            let names: Vec<String> = order.iter().map(|n| n.to_string()).collect();
+fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut Vec<Diagnostic>) {
+    for rule in rules {
+        if let Rule::Ordered(names) = rule {
             let values: Vec<Option<INT>> =
                 names.iter().map(|n| out.get(n.as_str()).and_then(|v| v.as_int().ok())).collect();
             for i in 1..names.len() {
@@ -414,10 +423,7 @@ fn rules(block: &str, spec: &Map, out: &Map, origin: &Origin, problems: &mut Vec
                 }
             }
         }
-        if let (Some(within), Some(lists)) = (
-            text(&rule, "within"),
-            rule.get("lists").and_then(|l| l.read_lock::<rhai::Array>().map(|a| a.clone())),
-        ) {
+        if let Rule::Within { within, lists } = rule {
             let Some(outer) = out
                 .get(within.as_str())
                 .and_then(|v| v.clone().into_immutable_string().ok())
@@ -426,7 +432,7 @@ fn rules(block: &str, spec: &Map, out: &Map, origin: &Origin, problems: &mut Vec
                 continue;
             };
             let mut seen: Vec<(cidr::Cidr, String, usize)> = Vec::new();
-            for list in lists.iter().map(|l| l.to_string()) {
+            for list in lists {
                 let items = out
                     .get(list.as_str())
                     .and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone()))
