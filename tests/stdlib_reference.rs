@@ -34,31 +34,25 @@ fn every_stdlib_module_is_listed_and_printable() {
 
 #[test]
 fn one_module_reference_lists_results_beside_options() {
-    let out = Command::new(support::bin())
-        .args(["stdlib", "aws/rds", "--markdown"])
-        .output()
-        .expect("running tsdsl");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = Tsdsl::new().args(["stdlib", "aws/rds", "--markdown"]).run();
+    out.assert_success();
+    let text = &out.stdout;
     assert!(text.contains("### `rds::mysql`"), "{text}");
     assert!(text.contains("| `multi_az` | bool | `true` |  | no |"), "{text}");
     assert!(text.contains("| `master_user_secret_arn` | string |"), "{text}");
     assert!(!text.contains("### `ecr::repository`"), "only the module asked for: {text}");
-    let typo = Command::new(support::bin())
+    out.again()
         .args(["stdlib", "aws/rsd", "--markdown"])
-        .output()
-        .expect("running tsdsl");
-    assert_eq!(typo.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `aws/rds`?"));
+        .run()
+        .assert_status(2)
+        .assert_stderr_contains("did you mean `aws/rds`?");
 }
 
 #[test]
 fn every_stdlib_block_declares_its_results() {
-    let out = Command::new(support::bin())
-        .args(["stdlib", "--markdown"])
-        .output()
-        .expect("running tsdsl");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = Tsdsl::new().args(["stdlib", "--markdown"]).run();
+    out.assert_success();
+    let text = &out.stdout;
     let blocks = text.matches("\n### `").count();
     let results = text.matches("\nResults (what `").count();
     assert!(blocks > 0);
