@@ -9,5 +9,6 @@ pub mod diagnostics;
 pub mod emit;
 pub mod engine;
 pub mod model;
+pub mod output;
 pub mod pipeline;
 pub mod schema;

@@ -93,7 +93,14 @@ fn every_error_fixture_reports_exactly_its_annotated_diagnostics() {
 /// The human rendering of a few fixtures, reviewed with `cargo insta review`.
 #[test]
 fn human_rendering_snapshots() {
-    for name in ["unknown_reference", "undefined_variable", "unknown_lifecycle_option"] {
+    for name in [
+        "unknown_reference",
+        "undefined_variable",
+        "unknown_lifecycle_option",
+        "nothing_in_place_method",
+        "unclosed_map",
+        "duplicate_name",
+    ] {
         let fixture = support::root().join(format!("tests/fixtures/errors/{name}.rhai"));
         let out = Tsdsl::in_dir(fixture.parent().unwrap())
             .args(["check", &format!("{name}.rhai"), "--color", "never"])

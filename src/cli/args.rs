@@ -56,6 +56,15 @@ pub struct RunArgs {
     /// Write HCL (`.tf`) or JSON (`.tf.json`)
     #[arg(long, value_enum, default_value_t = FormatArg::Hcl)]
     pub format: FormatArg,
+
+    /// Let the output become empty (all generated files removed); in `watch`, also write at once
+    /// an output that lost most of its resources
+    #[arg(long)]
+    pub allow_empty: bool,
+
+    /// Let the output folder be the home folder or a folder above the script's (never `/`)
+    #[arg(long)]
+    pub force_dir: bool,
 }
 
 #[derive(Debug, Args)]

@@ -17,6 +17,7 @@ pub fn build_options(common: &CommonArgs, format: Option<FormatArg>) -> BuildOpt
             Some(FormatArg::Json) => OutputFormat::Json,
             _ => OutputFormat::Hcl,
         },
+        out_dir: None,
     }
 }
 

@@ -1,20 +1,43 @@
-use crate::diagnostics::Error;
-use crate::pipeline::{build, default_out_dir, write};
+use crate::diagnostics::{Error, SourceMap};
+use crate::output::{OutputDir, WriteOptions};
+use crate::pipeline::{build, default_out_dir};
 
 use super::args::RunArgs;
 use super::config::{build_options, render_options};
 use super::report;
 
 pub fn run(args: &RunArgs) -> Result<(), Error> {
-    let opts = build_options(&args.common, Some(args.format));
+    let mut opts = build_options(&args.common, Some(args.format));
+    opts.out_dir.clone_from(&args.out);
     let render = render_options(&args.common);
-    let built = build(&args.common.script, &opts).map_err(|f| f.error)?;
+    let script = &args.common.script;
+    let dir = args.out.clone().unwrap_or_else(|| default_out_dir(script));
+    let write_opts = write_options(args);
+    // Before anything else: a second writer is refused and what an
+    // interrupted run left is finished, even if this build then fails.
+    let early = OutputDir::open_existing(&dir, script, write_opts)?;
+    if let Some(out) = &early {
+        report::recovery(out);
+    }
+    let built = build(script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render);
-    let dir = args.out.clone().unwrap_or_else(|| default_out_dir(&args.common.script));
-    write(&built.files, &dir)?;
+    let mut out = match early {
+        Some(out) => out,
+        None => OutputDir::open(&dir, script, write_opts)?,
+    };
+    let plan = out.plan(&built.files)?;
+    let renamed = plan.renames(&dir);
+    out.apply(plan)?;
+    if let Some(d) = renamed {
+        report::warnings(&[d], &SourceMap::default(), render);
+    }
     let ms = built.started.elapsed().as_millis();
     println!("{}", report::summary(&built.stack, &dir.display().to_string(), ms));
     Ok(())
+}
+
+pub fn write_options(args: &RunArgs) -> WriteOptions {
+    WriteOptions { allow_empty: args.allow_empty, force_dir: args.force_dir }
 }
 
 pub fn check(args: &super::args::CommonArgs) -> Result<(), Error> {

@@ -27,6 +27,9 @@ pub enum Locus {
     /// for `path` and falls back to that call when the value was built
     /// elsewhere.
     InCall { origin: Origin, path: Vec<PathSeg>, target: Target },
+    /// An exact byte range of a file, when the engine already knows it (the
+    /// `tier` inside `` `${cfg.tier}` ``).
+    Bytes { file: String, span: std::ops::Range<usize> },
 }
 
 /// One problem, built in a chain:

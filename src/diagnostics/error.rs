@@ -12,13 +12,27 @@ pub enum Error {
     Io { path: PathBuf, action: &'static str, source: std::io::Error },
     /// A bad command line or configuration: exit code 2.
     Usage(String),
+    /// The output folder refused the write (a file tsdsl did not write in
+    /// the way, another run writing there...): exit code 2. Diagnostics
+    /// without a location, so each can carry its fix as help.
+    Output(Vec<Diagnostic>),
 }
 
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Script { .. } => 1,
-            Error::Io { .. } | Error::Usage(_) => 2,
+            Error::Io { .. } | Error::Usage(_) | Error::Output(_) => 2,
+        }
+    }
+
+    /// Stable code for the machine formats (`--message-format json|short`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            Error::Script { .. } => "tsdsl::script",
+            Error::Io { .. } => "tsdsl::cli::io",
+            Error::Usage(_) => "tsdsl::cli::usage",
+            Error::Output(_) => "tsdsl::output",
         }
     }
 
@@ -38,6 +52,10 @@ impl std::fmt::Display for Error {
                 write!(f, "cannot {action} `{}`: {source}", path.display())
             }
             Error::Usage(msg) => f.write_str(msg),
+            Error::Output(diagnostics) => {
+                let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
+                f.write_str(&messages.join("; "))
+            }
         }
     }
 }

@@ -37,6 +37,31 @@ struct Token {
 
 /// Lexes just enough Rhai to find brackets, keys and the ends of values:
 /// strings, comments and interpolations never confuse the bracket count.
+/// One Rhai escape sequence (`rest` follows the backslash): its character
+/// goes to `text` so that a key such as `"a\nb"` matches the model's name;
+/// returns the bytes it took.
+fn unescape(rest: &str, text: &mut String) -> usize {
+    let Some(n) = rest.chars().next() else { return 0 };
+    let hex = |len: usize| {
+        rest.get(1..1 + len)
+            .and_then(|h| u32::from_str_radix(h, 16).ok())
+            .and_then(char::from_u32)
+            .map(|c| (c, 1 + len))
+    };
+    let (c, took) = match n {
+        'n' => ('\n', 1),
+        'r' => ('\r', 1),
+        't' => ('\t', 1),
+        '0' => ('\0', 1),
+        'x' => hex(2).unwrap_or(('x', 1)),
+        'u' => hex(4).unwrap_or(('u', 1)),
+        'U' => hex(8).unwrap_or(('U', 1)),
+        other => (other, other.len_utf8()),
+    };
+    text.push(c);
+    took
+}
+
 fn lex(src: &str) -> Vec<Token> {
     let bytes = src.as_bytes();
     let mut out = Vec::new();
@@ -76,12 +101,7 @@ fn lex(src: &str) -> Vec<Token> {
                 while i < bytes.len() {
                     let b = bytes[i];
                     if b == b'\\' && c != b'`' {
-                        if let Some(n) = src.get(i + 1..).and_then(|s| s.chars().next()) {
-                            text.push(n);
-                            i += 1 + n.len_utf8();
-                        } else {
-                            i += 1;
-                        }
+                        i += 1 + unescape(src.get(i + 1..).unwrap_or(""), &mut text);
                         continue;
                     }
                     if c == b'`' && b == b'$' && bytes.get(i + 1) == Some(&b'{') {
@@ -428,6 +448,122 @@ impl Lexed {
     }
 }
 
+/// Where a map key was read, from the position Rhai reports for a missing
+/// one: the span of the key's name (`tier` in `cfg.tier`, `"tier"` in
+/// `cfg["tier"]`, also inside a template) and the text of the map it was
+/// read from when that is a plain path (`cfg`, `net.subnets`).
+pub fn key_read(src: &str, offset: usize, key: &str) -> Option<(Range<usize>, Option<String>)> {
+    let toks = lex(src);
+    let tok = toks.iter().find(|t| t.span.start <= offset && offset < t.span.end)?;
+    let text = src.get(tok.span.clone())?;
+    let name = match &tok.tok {
+        Tok::Ident(k) if k == key => tok.span.clone(),
+        Tok::Str(k) if k == key && !text.starts_with('`') => tok.span.clone(),
+        // Inside a template: find `.key` or `["key"]` in its text.
+        Tok::Str(_) => {
+            let base = tok.span.start;
+            let is_word = |c: char| c == '_' || c.is_ascii_alphanumeric();
+            let dotted = text
+                .match_indices(&format!(".{key}"))
+                .find(|(i, m)| !text[i + m.len()..].starts_with(is_word));
+            match dotted {
+                Some((i, _)) => base + i + 1..base + i + 1 + key.len(),
+                None => {
+                    let (i, m) = text.match_indices(&format!("[\"{key}\"]")).next()?;
+                    base + i + 1..base + i + m.len() - 1
+                }
+            }
+        }
+        _ => return None,
+    };
+    Some((name.clone(), receiver(src, name.start)))
+}
+
+/// The plain path (`a`, `a.b`) just before the `.` or `[` at the end of
+/// `src[..end]`; `None` when it is a call or anything else.
+fn receiver(src: &str, end: usize) -> Option<String> {
+    let before = src.get(..end)?;
+    let before = before.strip_suffix('.').or_else(|| before.strip_suffix('['))?;
+    let start = before
+        .char_indices()
+        .rev()
+        .take_while(|(_, c)| *c == '_' || *c == '.' || c.is_ascii_alphanumeric())
+        .last()
+        .map(|(i, _)| i)?;
+    let path = &before[start..];
+    let ok = !path.is_empty()
+        && path.split('.').all(|p| p.starts_with(|c: char| c == '_' || c.is_ascii_alphabetic()));
+    ok.then(|| path.to_owned())
+}
+
+/// The innermost `(`, `[`, `{` or `#{` opened at or before `before` and
+/// never closed (or closed by the wrong bracket): where a parser that
+/// stumbled later should point, as rustc does.
+pub fn unclosed_delimiter(src: &str, before: usize) -> Option<Range<usize>> {
+    let mut stack: Vec<Token> = Vec::new();
+    for t in lex(src) {
+        match t.tok {
+            Tok::MapOpen | Tok::Open(_) => stack.push(t),
+            Tok::Close(c) => {
+                let Some(top) = stack.last() else { continue };
+                // A closer that starts its line left of the line that opened
+                // the top bracket belongs to an outer one: the top is unclosed.
+                let dedented = first_on_line(src, t.span.start)
+                    .zip(first_on_line(src, line_start(src, top.span.start)))
+                    .is_some_and(|(closer, opener)| closer < opener)
+                    && first_on_line(src, t.span.start)
+                        .is_some_and(|i| i == t.span.start - line_start(src, t.span.start));
+                if dedented && top.span.start <= before {
+                    return Some(top.span.clone());
+                }
+                let matches = match top.tok {
+                    Tok::MapOpen => c == '}',
+                    Tok::Open(o) => matches!((o, c), ('(', ')') | ('[', ']') | ('{', '}')),
+                    _ => false,
+                };
+                if matches {
+                    stack.pop();
+                } else if top.span.start <= before {
+                    return Some(top.span.clone());
+                } else {
+                    return None;
+                }
+            }
+            _ => {}
+        }
+    }
+    stack.into_iter().rev().find(|t| t.span.start <= before).map(|t| t.span)
+}
+
+fn line_start(src: &str, offset: usize) -> usize {
+    src.get(..offset).and_then(|s| s.rfind('\n')).map_or(0, |i| i + 1)
+}
+
+/// Indentation of the line holding `offset` (its first non-blank column).
+fn first_on_line(src: &str, offset: usize) -> Option<usize> {
+    let start = line_start(src, offset);
+    let line = src.get(start..)?.split('\n').next()?;
+    Some(line.len() - line.trim_start().len())
+}
+
+/// The token that ends before `offset`: where a missing `,` belongs.
+pub fn token_before(src: &str, offset: usize) -> Option<Range<usize>> {
+    lex(src).into_iter().take_while(|t| t.span.end <= offset).last().map(|t| t.span)
+}
+
+/// The span of argument `n` of the call at `offset`.
+pub fn call_arg(src: &str, offset: usize, n: usize) -> Option<Range<usize>> {
+    let lexed = Lexed::new(src);
+    lexed.call_args(src, offset)?.get(n).map(Node::span)
+}
+
+/// The expression bound to `name` by the last `let`/`const` before
+/// `before`: what a plain variable stands for.
+pub fn binding_of(src: &str, before: usize, name: &str) -> Option<Range<usize>> {
+    let toks = lex(src);
+    binding(src, &toks, before, name).map(|(node, _)| node.span())
+}
+
 /// Key order of a literal as written: maps list their keys in order, lists
 /// their items; anything else is not a literal.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -612,6 +748,22 @@ mod tests {
                 ("from".into(), KeyOrder::Unknown)
             ])
         );
+    }
+
+    #[test]
+    fn finds_the_unclosed_delimiter() {
+        let src = "let a = f(#{ x: [1, 2] };\nlet b = 3;";
+        assert_eq!(unclosed_delimiter(src, src.len()).map(|r| &src[r]), Some("("));
+        let src = "fn f() {\n  g(1, \"(\" );\n";
+        assert_eq!(unclosed_delimiter(src, src.len()).map(|r| &src[r]), Some("{"));
+        let src = "let a = [1, 2);";
+        assert_eq!(unclosed_delimiter(src, src.len()).map(|r| &src[r]), Some("["));
+        assert_eq!(unclosed_delimiter("f(1);", 5), None);
+        // The dedented `}` closes the outer map: the inner one is unclosed.
+        let src = "f(#{\n    a: 1,\n    tags: #{ b: 2,\n});\n";
+        assert_eq!(unclosed_delimiter(src, src.len()), Some(25..27));
+        let ok = "f(#{\n    tags: #{\n        b: 2,\n    },\n});\n";
+        assert_eq!(unclosed_delimiter(ok, ok.len()), None);
     }
 
     #[test]

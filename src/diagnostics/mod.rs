@@ -15,6 +15,6 @@ mod suggest;
 
 pub use diagnostic::{Diagnostic, Locus, Severity, Target};
 pub use error::Error;
-pub use render::{render, MessageFormat, RenderOptions, MAX_SHOWN};
+pub use render::{printable, render, render_plain, MessageFormat, RenderOptions, MAX_SHOWN};
 pub use source_map::{line_col_of, offset_of, SourceMap, STDLIB_PREFIX};
 pub use suggest::{closest, did_you_mean};

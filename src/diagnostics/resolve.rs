@@ -25,6 +25,11 @@ pub fn resolve(locus: &Locus, sources: &SourceMap) -> Option<Place> {
             let off = offset_of(text, site.line, site.col)?;
             Some(place(site, token_at(text, off), Vec::new()))
         }
+        Locus::Bytes { file, span } => {
+            let text = sources.get(file)?;
+            text.get(span.clone())?;
+            Some(Place { file: file.clone(), span: span.clone(), inner_stdlib: Vec::new() })
+        }
         Locus::InCall { origin, path, target } => {
             // Frames the operator can open, innermost first. A stdlib frame
             // deeper than the chosen one becomes a note.

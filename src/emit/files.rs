@@ -4,7 +4,7 @@
 //! stack always gives byte-identical files.
 
 use super::layout::{Block, Entry};
-use super::literal::quote;
+use super::literal::{object_key, quote};
 use super::node::Node;
 use super::value::{attr_value, expr_text, reference};
 use crate::model::{self, BlockKind, Item, Meta, Reference};
@@ -149,7 +149,7 @@ fn module(m: &model::ModuleCall) -> Block {
     let meta = Meta { provider: None, ..m.meta.clone() };
     entries.extend(leading_meta(&meta));
     if let Some(p) = &m.meta.provider {
-        let map = Node::Map(vec![(p.root.clone(), Node::Leaf(reference(p)))]);
+        let map = Node::Map(vec![(object_key(&p.root), Node::Leaf(reference(p)))]);
         entries.push(Entry::Attr("providers".into(), map));
     }
     entries.push(Entry::Blank);
@@ -221,7 +221,16 @@ fn lifecycle(l: &model::Lifecycle) -> Vec<Entry> {
         let value = if l.ignore_changes.iter().any(|n| n == "all") {
             Node::Leaf("all".into())
         } else {
-            Node::List(l.ignore_changes.iter().map(|n| expr_text(n)).collect())
+            // Attribute paths are written as bare traversals; the checks
+            // phase has refused anything else, which would be written quoted.
+            let entry = |n: &String| {
+                if crate::model::is_attribute_path(n) {
+                    expr_text(n)
+                } else {
+                    Node::Leaf(quote(n))
+                }
+            };
+            Node::List(l.ignore_changes.iter().map(entry).collect())
         };
         entries.push(Entry::Attr("ignore_changes".into(), value));
     }

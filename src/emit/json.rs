@@ -7,7 +7,8 @@
 
 use serde_json::{Map, Value as J};
 
-use super::value::{expr_text, node, reference};
+use super::literal::split_dollar_tail;
+use super::value::{expr_text, merged, node, reference};
 use crate::model::{self, BlockKind, Item, Meta, Reference, TemplatePart, Value};
 
 pub(crate) fn versions(t: &model::Terraform) -> Map<String, J> {
@@ -229,6 +230,9 @@ fn body_object(body: &model::Body) -> Map<String, J> {
             }
         }
     }
+    for k in &body.implicit_nulls {
+        out.entry(k.clone()).or_insert(J::Null);
+    }
     out
 }
 
@@ -244,10 +248,15 @@ pub(crate) fn value(v: &Value) -> J {
         // Object keys are templates too.
         Value::Map(m) => J::Object(m.iter().map(|(k, v)| (literal(k), value(v))).collect()),
         Value::Template(parts) => {
+            let parts = merged(parts);
             let mut s = String::new();
-            for p in parts {
+            for (i, p) in parts.iter().enumerate() {
                 match p {
-                    TemplatePart::Literal(l) => s.push_str(&literal(l)),
+                    TemplatePart::Literal(l) => {
+                        // Literals and interpolations alternate once merged.
+                        let before_interp = i + 1 < parts.len();
+                        literal_into(&mut s, l, i == 0, before_interp);
+                    }
                     TemplatePart::Interp(v) => s.push_str(&interpolate(&node(v).compact())),
                 }
             }
@@ -268,17 +277,42 @@ fn interpolate(text: &str) -> String {
     }
 }
 
-/// Literal text as a JSON template: introducers doubled as in HCL strings.
+/// Literal text as a JSON template whose value is exactly `s`.
 fn literal(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
-    let mut chars = s.chars().peekable();
+    literal_into(&mut out, s, true, false);
+    out
+}
+
+/// Terraform reads a JSON string as a template, with three traps beside the
+/// introducers (doubled as in HCL strings): it drops a U+FEFF that starts
+/// the string, it reads no interpolation after a CR that no LF follows, and
+/// a `$` right before `${` makes the escape `$${`. Those characters are
+/// written as interpolations of quoted strings (`${"\ufeff"}`, `${"\r"}`,
+/// `${"$"}`), which read back as themselves; a CR only when an
+/// interpolation follows (`before_interp`), as nothing else changes meaning.
+fn literal_into(out: &mut String, s: &str, at_start: bool, before_interp: bool) {
+    let (head, dollars) = split_dollar_tail(s, before_interp);
+    let mut chars = head.chars().peekable();
+    if at_start && chars.peek() == Some(&'\u{feff}') {
+        chars.next();
+        out.push_str("${\"\\ufeff\"}");
+    }
     while let Some(c) = chars.next() {
-        out.push(c);
-        if matches!(c, '$' | '%') && chars.peek() == Some(&'{') {
-            out.push(c);
+        match c {
+            '\r' if before_interp && chars.peek() != Some(&'\n') => out.push_str("${\"\\r\"}"),
+            '$' | '%' if chars.peek() == Some(&'{') => {
+                out.push(c);
+                out.push(c);
+            }
+            c => out.push(c),
         }
     }
-    out
+    if !dollars.is_empty() {
+        out.push_str("${\"");
+        out.push_str(dollars);
+        out.push_str("\"}");
+    }
 }
 
 fn traversals(rs: &[Reference]) -> J {

@@ -7,7 +7,7 @@
 //! that spans lines (its brackets don't balance, so fmt does not treat it as
 //! an assignment and it is not padded either).
 
-use super::literal::quote;
+use super::literal::{comment, name, quote};
 use super::node::{pad, Node};
 
 /// One entry of a block body, in output order.
@@ -54,10 +54,8 @@ pub(crate) fn write_entries(out: &mut String, entries: &[Entry], indent: usize) 
     let mut pieces: Vec<Piece> = Vec::new();
     for (i, e) in entries.iter().enumerate() {
         match e {
-            Entry::Attr(k, v) => {
-                pieces.push(Piece::Attr { key: k.clone(), value: v.layout(indent) })
-            }
-            Entry::Comment(c) => pieces.push(Piece::Text(c.clone())),
+            Entry::Attr(k, v) => pieces.push(Piece::Attr { key: name(k), value: v.layout(indent) }),
+            Entry::Comment(c) => pieces.push(Piece::Text(comment(c))),
             Entry::Blank => pieces.push(Piece::Blank),
             Entry::Block(b) => {
                 // Blocks stand apart from attributes and from each other; a
@@ -75,7 +73,7 @@ pub(crate) fn write_entries(out: &mut String, entries: &[Entry], indent: usize) 
 }
 
 fn block_text(b: &Block, indent: usize) -> String {
-    let mut head = b.ident.clone();
+    let mut head = name(&b.ident);
     for l in &b.labels {
         head.push(' ');
         head.push_str(&quote(l));

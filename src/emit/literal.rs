@@ -46,6 +46,30 @@ pub(crate) fn escape_into(out: &mut String, s: &str) {
     }
 }
 
+/// Splits literal text into what is escaped as usual and a trailing run of
+/// `$` that must not touch a following interpolation: Terraform reads `$${`
+/// as the escape for a literal `${`, so `"price: $" + limit` cannot be
+/// written `"price: $${var.limit}"`. The run is written as the interpolation
+/// of a string holding it, `${"$"}`, which Terraform reads back as `$`.
+pub(crate) fn split_dollar_tail(s: &str, before_interp: bool) -> (&str, &str) {
+    if !before_interp {
+        return (s, "");
+    }
+    let head = s.trim_end_matches('$');
+    (head, &s[head.len()..])
+}
+
+/// The literal text of a template part (see [`split_dollar_tail`]).
+pub(crate) fn template_literal_into(out: &mut String, s: &str, before_interp: bool) {
+    let (head, dollars) = split_dollar_tail(s, before_interp);
+    escape_into(out, head);
+    if !dollars.is_empty() {
+        out.push_str("${\"");
+        out.push_str(dollars);
+        out.push_str("\"}");
+    }
+}
+
 /// Characters an editor would not show: controls and the line/paragraph
 /// separators some tools treat as newlines.
 fn needs_unicode_escape(c: char) -> bool {
@@ -97,6 +121,33 @@ pub(crate) fn is_ident(s: &str) -> bool {
     hcl::Identifier::new(s).is_ok()
 }
 
+/// A name in a position only an identifier may take (an argument, a block
+/// type, a traversal's root). The checks phase has refused any other; should
+/// one slip by, it is written quoted, which Terraform rejects, rather than
+/// as text that could close the block and declare others.
+pub(crate) fn name(s: &str) -> String {
+    if crate::model::is_identifier(s) {
+        s.to_owned()
+    } else {
+        quote(s)
+    }
+}
+
+/// A comment line (`#` included): characters that end a line or that a
+/// terminal would act on are written as escapes, so the comment stays one
+/// line of plain text.
+pub(crate) fn comment(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for c in s.chars() {
+        if needs_unicode_escape(c) || c == '\u{85}' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    out
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -127,6 +178,13 @@ mod tests {
         for f in [0.1, 1.0 / 3.0, 123456.789, 1e-7, 2.5e20, 9.007199254740993e15, 1e300] {
             assert_eq!(float(f).parse::<f64>().ok(), Some(f));
         }
+    }
+
+    #[test]
+    fn names_and_comments_cannot_break_lines() {
+        assert_eq!(name("tags"), "tags");
+        assert_eq!(name("a = 1\n  b"), "\"a = 1\\n  b\"");
+        assert_eq!(comment("# ok\r}\nx\u{0}\u{1b}[31m"), "# ok\\u{d}}\\u{a}x\\u{0}\\u{1b}[31m");
     }
 
     #[test]

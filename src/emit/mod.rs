@@ -72,3 +72,27 @@ pub fn json(stack: &model::Stack, shaped: &model::Shaped, header: &str) -> Vec<O
         })
         .collect()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The header names the script's path, which may hold any character: it
+    /// stays comment lines, whatever it holds.
+    #[test]
+    fn the_header_stays_a_comment() {
+        let mut stack = model::Stack::new("s");
+        stack.locals.push(model::Local {
+            name: "a".into(),
+            value: model::Value::Int(1),
+            origin: model::Origin::default(),
+        });
+        let header = "from a\rb\u{0}\u{1b}[2J\nlocals {\n  evil = 1\n}";
+        let files = hcl(&stack, &model::Shaped::default(), header);
+        let text = &files[0].contents;
+        let code: Vec<&str> =
+            text.lines().filter(|l| !l.starts_with('#') && !l.is_empty()).collect();
+        assert_eq!(code, ["locals {", "  a = 1", "}"], "{text}");
+        assert!(!text.contains('\r') && !text.contains('\u{1b}') && !text.contains('\u{0}'));
+    }
+}

@@ -11,7 +11,7 @@ use hcl::expr::{
 use hcl::template::{Directive, Element, Strip, Template};
 use hcl::Identifier;
 
-use super::literal::{escape_into, float, object_key, quote};
+use super::literal::{float, object_key, quote, template_literal_into};
 use super::node::Node;
 use crate::model::{Reference, Step, TemplatePart, Value};
 
@@ -50,6 +50,11 @@ pub(crate) fn attr_value(v: &Value) -> Node {
             }
         }
         Value::Expr(text) => match parse_expr(text) {
+            // A heredoc written as the whole value keeps its form: only
+            // there is the line after its closing marker free.
+            Some(Expression::TemplateExpr(t)) if matches!(*t, TemplateExpr::Heredoc(_)) => {
+                Node::Leaf(text.trim().to_owned())
+            }
             Some(Expression::TemplateExpr(t)) => match lone_interpolation(&t) {
                 Some(inner) => expression(&inner).unwrap_or_else(|| node(v)),
                 None => node(v),
@@ -85,18 +90,22 @@ pub(crate) fn reference(r: &Reference) -> String {
         Step::Key(k) => TraversalOperator::Index(Expression::String(k.clone())),
         Step::Splat => TraversalOperator::FullSplat,
     });
-    // The engine validates root names when it builds a reference; should one
-    // slip through, printing it verbatim beats refusing to emit.
-    let root = Variable::unchecked(r.root.as_str());
+    // The checks phase refuses a root that is no name; should one slip
+    // through, it is written quoted (Terraform rejects it), never as code.
+    let Ok(root) = Variable::new(r.root.as_str()) else { return quote(&r.root) };
     let t = Traversal::new(root, operators.collect::<Vec<_>>());
-    traversal(&t).unwrap_or_else(|| r.to_string())
+    traversal(&t).unwrap_or_else(|| quote(&r.to_string()))
 }
 
 fn template(parts: &[TemplatePart]) -> String {
+    let parts = merged(parts);
     let mut out = String::from("\"");
-    for p in parts {
+    for (i, p) in parts.iter().enumerate() {
         match p {
-            TemplatePart::Literal(s) => escape_into(&mut out, s),
+            TemplatePart::Literal(s) => {
+                let before_interp = matches!(parts.get(i + 1), Some(TemplatePart::Interp(_)));
+                template_literal_into(&mut out, s, before_interp);
+            }
             TemplatePart::Interp(v) => {
                 out.push_str("${");
                 out.push_str(&node(v).compact());
@@ -108,14 +117,46 @@ fn template(parts: &[TemplatePart]) -> String {
     out
 }
 
+/// The parts with neighbouring literals joined, so that escaping sees the
+/// text Terraform will read (a `$` that ends one literal and the `{` that
+/// starts the next are `${` to it).
+pub(crate) fn merged(parts: &[TemplatePart]) -> Vec<TemplatePart> {
+    let mut out: Vec<TemplatePart> = Vec::with_capacity(parts.len());
+    for p in parts {
+        match (out.last_mut(), p) {
+            (Some(TemplatePart::Literal(prev)), TemplatePart::Literal(s)) => prev.push_str(s),
+            _ => out.push(p.clone()),
+        }
+    }
+    out
+}
+
 /// Expression text from the script: re-parsed and printed by our rules, or
-/// kept as written when hcl-rs cannot read it or it uses a construct we do
-/// not print (heredocs, template directives). The engine checked it parses.
+/// kept as written when hcl-rs cannot read it. The engine checked it parses.
+/// A heredoc nested in a list, call or operation is printed as the quoted
+/// string it stands for: its closing marker must end a line, which a `,` or
+/// `)` after it would break.
 pub(crate) fn expr_text(text: &str) -> Node {
     let trimmed = text.trim();
+    // hcl-rs holds numbers as 64-bit integers or floats; Terraform's are
+    // exact. A literal with this many digits is kept as the operator wrote it.
+    if has_long_number(trimmed) {
+        return Node::Leaf(trimmed.to_owned());
+    }
     parse_expr(trimmed)
         .and_then(|e| expression(&e))
         .unwrap_or_else(|| Node::Leaf(trimmed.to_owned()))
+}
+
+fn has_long_number(text: &str) -> bool {
+    let mut run = 0;
+    for b in text.bytes() {
+        run = if b.is_ascii_digit() { run + 1 } else { 0 };
+        if run > 15 {
+            return true;
+        }
+    }
+    false
 }
 
 fn parse_expr(text: &str) -> Option<Expression> {
@@ -170,8 +211,9 @@ fn compact(e: &Expression) -> Option<String> {
     Some(match e {
         Expression::Null => "null".to_owned(),
         Expression::Bool(b) => b.to_string(),
-        Expression::Number(n) => match n.as_i64() {
-            Some(i) if !n.is_f64() => i.to_string(),
+        Expression::Number(n) => match (n.as_i64(), n.as_u64()) {
+            (Some(i), _) if !n.is_f64() => i.to_string(),
+            (_, Some(u)) if !n.is_f64() => u.to_string(),
             _ => float(n.as_f64()?),
         },
         Expression::String(s) => quote(s),
@@ -181,7 +223,10 @@ fn compact(e: &Expression) -> Option<String> {
         | Expression::Parenthesis(_) => expression(e)?.compact(),
         Expression::TemplateExpr(t) => match t.as_ref() {
             TemplateExpr::QuotedString(_) => quoted_template(&Template::from_expr(t).ok()?)?,
-            TemplateExpr::Heredoc(Heredoc { .. }) => return None,
+            // hcl-rs has already removed a `<<-` heredoc's indentation.
+            TemplateExpr::Heredoc(Heredoc { .. }) => {
+                quoted_template(&Template::from_expr(t).ok()?)?
+            }
         },
         Expression::Variable(v) => v.as_str().to_owned(),
         Expression::Traversal(t) => traversal(t)?,
@@ -250,9 +295,13 @@ fn quoted_template(t: &Template) -> Option<String> {
 /// Template elements; fmt writes interpolations and directives with no
 /// space inside the braces (`%{if x}`, `${var.a}`).
 fn template_body(out: &mut String, t: &Template) -> Option<()> {
-    for el in t.elements() {
+    let elements = t.elements();
+    for (i, el) in elements.iter().enumerate() {
         match el {
-            Element::Literal(s) => escape_into(out, s),
+            Element::Literal(s) => {
+                let before_interp = matches!(elements.get(i + 1), Some(Element::Interpolation(_)));
+                template_literal_into(out, s, before_interp);
+            }
             Element::Interpolation(i) => {
                 let (open, close) = strip_marks(i.strip);
                 out.push_str(&format!("${{{open}{}{close}}}", compact(&i.expr)?));
@@ -387,6 +436,11 @@ mod tests {
         );
         assert_eq!(e("merge(local.tags,{Name=\"x\"})"), "merge(local.tags, {\n  Name = \"x\"\n})");
         assert_eq!(e("(var.a + 1) * 2"), "(var.a + 1) * 2");
+        assert_eq!(e("18446744073709551615"), "18446744073709551615");
+        assert_eq!(
+            e("max(123456789012345678901234567890, 1)"),
+            "max(123456789012345678901234567890, 1)"
+        );
     }
 
     #[test]
@@ -412,7 +466,17 @@ mod tests {
 
     #[test]
     fn unprintable_expressions_stay_as_written() {
-        assert_eq!(e("<<EOT\nhello ${var.a}\nEOT\n"), "<<EOT\nhello ${var.a}\nEOT");
         assert_eq!(e("this is ( not hcl"), "this is ( not hcl");
+    }
+
+    #[test]
+    fn heredocs_stay_heredocs_only_as_whole_attributes() {
+        let h = "<<EOT\nhello ${var.a}\nEOT\n";
+        assert_eq!(attr_value(&Value::Expr(h.into())).layout(0), "<<EOT\nhello ${var.a}\nEOT");
+        assert_eq!(e(h), "\"hello ${var.a}\\n\"");
+        assert_eq!(e("<<-EOT\n    a\n      b\n    EOT\n"), "\"a\\n  b\\n\"");
+        let list = Value::List(vec![Value::Expr(h.into()), Value::Int(1)]);
+        assert_eq!(node(&list).layout(0), "[\"hello ${var.a}\\n\", 1]");
+        assert_eq!(e("upper(<<EOT\nhi\nEOT\n)"), "upper(\"hi\\n\")");
     }
 }

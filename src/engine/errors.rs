@@ -2,13 +2,12 @@
 //! cause, label the innermost place the operator wrote, and turn stdlib
 //! frames into notes.
 
-use rhai::{Dynamic, EvalAltResult, ParseError, ParseErrorType, Position};
+use rhai::{Dynamic, EvalAltResult, ParseError, ParseErrorType, Position, Scope};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{did_you_mean, offset_of, Diagnostic, Locus, SourceMap, Target};
 use crate::model::{Origin, Site};
 
 use super::origin::site;
-use crate::diagnostics::did_you_mean;
 
 /// A diagnostic travelling through Rhai as an error value, so that a
 /// primitive's failure keeps its code and locus instead of becoming a string.
@@ -24,14 +23,106 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
     let frames = site(file, err.1).into_iter().collect();
     let (code, message, mut help) = parse_message(&err.0);
     if let ParseErrorType::VariableUndefined(name) = &*err.0 {
-        if let Some(better) = did_you_mean(name, declared_names(text).iter().map(String::as_str)) {
+        if let Some(h) = super::lookup::outside_function(text, name) {
+            help = Some(h);
+        } else if let Some(better) =
+            did_you_mean(name, declared_names(text).iter().map(String::as_str))
+        {
             help = Some(better);
         }
     }
-    Diagnostic::error(code, message)
-        .at_path(&Origin::new(frames), Vec::new(), Target::Call)
-        .label("here")
-        .help_opt(help)
+    if let ParseErrorType::ModuleUndefined(m) = &*err.0 {
+        let mut aliases: Vec<String> =
+            super::lookup::import_aliases(text).into_iter().map(|(a, _)| a).collect();
+        aliases.extend(["global".to_owned(), "tf".to_owned()]);
+        if let Some(better) = did_you_mean(m, aliases.iter().map(String::as_str)) {
+            help = Some(better);
+        }
+    }
+    // An unclosed bracket is the mistake; where the parser noticed it is
+    // only a consequence (rustc labels both).
+    if let Some(here) = site(file, err.1) {
+        let offset = crate::diagnostics::offset_of(text, here.line, here.col);
+        let open = offset.and_then(|o| crate::diagnostics::locate::unclosed_delimiter(text, o));
+        if let Some(span) = open {
+            let delim = text.get(span.clone()).unwrap_or("(").to_owned();
+            let close = match delim.as_str() {
+                "(" => ")",
+                "[" => "]",
+                _ => "}",
+            };
+            return Diagnostic::error(
+                "tsdsl::script::unclosed_delimiter",
+                format!("this `{delim}` is never closed"),
+            )
+            .at(Locus::Bytes { file: file.to_owned(), span })
+            .label("unclosed")
+            .secondary(Locus::Site(here), format!("noticed here: {message}"))
+            .help(if message.contains("separate") {
+                format!("close it with `{close}`, or add the missing `,`")
+            } else {
+                format!("close it with `{close}`")
+            });
+        }
+    }
+    let d = Diagnostic::error(code, message);
+    if let ParseErrorType::FnDuplicatedDefinition(f, _) = &*err.0 {
+        let here = site(file, err.1).and_then(|s| offset_of(text, s.line, s.col));
+        let name_at =
+            |i: usize| Locus::Bytes { file: file.to_owned(), span: i + 3..i + 3 + f.len() };
+        let pattern = format!("fn {f}(");
+        let first = text.find(&pattern);
+        let second = here.and_then(|h| text.get(h..)?.find(&pattern).map(|i| h + i));
+        if let (Some(first), Some(second)) = (first, second) {
+            if first != second {
+                return d
+                    .at(name_at(second))
+                    .label("defined again here")
+                    .secondary(name_at(first), "first defined here")
+                    .help_opt(help);
+            }
+        }
+    }
+    if let ParseErrorType::DuplicatedProperty(k) = &*err.0 {
+        let here = site(file, err.1).and_then(|s| offset_of(text, s.line, s.col));
+        let first = here.and_then(|h| {
+            let before = text.get(..h)?;
+            let is_word = |c: char| c == '_' || c.is_alphanumeric();
+            before.rmatch_indices(k.as_str()).map(|(i, _)| i).find(|&i| {
+                !before[..i].ends_with(is_word)
+                    && before[i + k.len()..].trim_start().starts_with(':')
+            })
+        });
+        if let (Some(i), Some(again)) = (first, site(file, err.1)) {
+            let span = i..i + k.len();
+            return d
+                .at_site(again)
+                .label("written again here")
+                .secondary(Locus::Bytes { file: file.to_owned(), span }, "first written here")
+                .help_opt(help);
+        }
+    }
+    // A missing `,` belongs after the previous item, on its line, not at
+    // the next one where the parser noticed.
+    let comma = match (&*err.0, site(file, err.1)) {
+        (ParseErrorType::MissingToken(tok, _), Some(s)) if tok == "," => {
+            offset_of(text, s.line, s.col)
+                .and_then(|o| crate::diagnostics::locate::token_before(text, o))
+        }
+        _ => None,
+    };
+    if let Some(span) = comma {
+        return d
+            .at(Locus::Bytes { file: file.to_owned(), span })
+            .label("add a `,` after this")
+            .help_opt(help);
+    }
+    // An unknown alias is the token at fault, not the whole `alias::name`.
+    let d = match (&*err.0, site(file, err.1)) {
+        (ParseErrorType::ModuleUndefined(_), Some(s)) => d.at_site(s),
+        _ => d.at_path(&Origin::new(frames), Vec::new(), Target::Call),
+    };
+    d.label("here").help_opt(help)
 }
 
 /// Names a script binds (`let x`, `const x`, `import ... as x`, `for x in`,
@@ -77,7 +168,10 @@ fn parse_message(e: &ParseErrorType) -> (&'static str, String, Option<String>) {
         }
         P::MissingToken(tok, what) => (
             "tsdsl::script::syntax",
-            format!("expected `{tok}` {what}"),
+            format!(
+                "expected `{tok}` {}",
+                what.replace("object map literal", "map").replace("array literal", "list")
+            ),
             Some(format!("add the missing `{tok}`")),
         ),
         P::UnexpectedEOF => (
@@ -90,7 +184,31 @@ fn parse_message(e: &ParseErrorType) -> (&'static str, String, Option<String>) {
             format!("module `{m}` is not imported"),
             Some(format!("add `import \"...\" as {m};` at the top of the script")),
         ),
-        other => ("tsdsl::script::syntax", other.to_string().to_lowercase_first(), None),
+        P::FnDuplicatedDefinition(f, n) => (
+            "tsdsl::script::duplicate_function",
+            format!(
+                "function `{f}` with {n} parameter{} is defined twice",
+                if *n == 1 { "" } else { "s" }
+            ),
+            Some("rename one of them, or remove it".into()),
+        ),
+        P::FnDuplicatedParam(f, a) => (
+            "tsdsl::script::syntax",
+            format!("parameter `{a}` of `{f}` is named twice"),
+            Some("give each parameter its own name".into()),
+        ),
+        P::DuplicatedProperty(k) => (
+            "tsdsl::script::duplicate_key",
+            format!("key `{k}` is written twice in this map"),
+            Some("remove one of them".into()),
+        ),
+        other => (
+            "tsdsl::script::syntax",
+            operator_terms(&other.to_string().to_lowercase_first())
+                .replace("object map literal", "map")
+                .replace("array literal", "list"),
+            None,
+        ),
     }
 }
 
@@ -116,6 +234,8 @@ pub(crate) fn eval_error(
     err: &EvalAltResult,
     file: &str,
     known_functions: &[String],
+    sources: &SourceMap,
+    scope: &Scope,
 ) -> Diagnostic {
     let mut frames: Vec<Site> = Vec::new();
     let mut current = file.to_owned();
@@ -151,8 +271,45 @@ pub(crate) fn eval_error(
             .at_path(&Origin::new(frames), Vec::new(), Target::Call)
             .help_opt(help);
     }
+    if let EvalAltResult::ErrorPropertyNotFound(key, pos) = e {
+        // Only the entry script's top level still has its variables in `scope`.
+        let scope = (frames.is_empty() && current == file).then_some(scope);
+        if let Some(d) = super::lookup::missing_key(key, &current, *pos, sources, scope) {
+            if SourceMap::is_operator_file(&current) {
+                return d;
+            }
+            // Inside the stdlib: label the operator's call, the stdlib
+            // place becomes a note.
+            frames.extend(site(&current, *pos));
+            return Diagnostic { primary: None, ..d }.at_path(
+                &Origin::new(frames),
+                Vec::new(),
+                Target::Call,
+            );
+        }
+    }
     frames.extend(site(&current, e.position()));
-    let (code, message, label, help) = describe(e, known_functions);
+    let (code, message, label, mut help) = describe(e, known_functions);
+    if let EvalAltResult::ErrorVariableNotFound(name, _) = e {
+        if let Some(h) =
+            sources.get(&current).and_then(|t| super::lookup::outside_function(t, name))
+        {
+            help = Some(h);
+        }
+    }
+    if let EvalAltResult::ErrorFunctionNotFound(sig, _) = e {
+        let name = sig.split([' ', '(']).next().unwrap_or(sig);
+        if let Some((ns, f)) = name.rsplit_once("::") {
+            let exported = super::lookup::module_functions(sources, &current, ns);
+            if let Some(better) =
+                crate::diagnostics::closest(f, exported.iter().map(String::as_str))
+            {
+                help = Some(format!("did you mean `{ns}::{better}`?"));
+            } else if !exported.is_empty() && !exported.iter().any(|x| x == f) {
+                help = Some(format!("`{ns}` has: {}", exported.join(", ")));
+            }
+        }
+    }
     Diagnostic::error(code, message)
         .at_path(&Origin::new(frames), Vec::new(), Target::Call)
         .label(label)
@@ -162,6 +319,41 @@ pub(crate) fn eval_error(
 fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, String, Option<String>) {
     use EvalAltResult as E;
     match e {
+        E::ErrorFunctionNotFound(sig, _) if is_operator(sig) => {
+            let (op, types) = signature(sig);
+            let words: Vec<&str> = types.iter().map(|t| type_word(t)).collect();
+            let terraform = types.iter().any(|t| matches!(t.as_str(), "Handle" | "Expr"));
+            let help = if terraform {
+                Some("a Terraform value is only known at plan time: compute with `tf::` functions (`tf::upper(x)`, `tf::expr(\"...\")`), or decide with a plain script value".to_owned())
+            } else {
+                None
+            };
+            (
+                "tsdsl::script::wrong_type",
+                format!("`{op}` cannot be used on {}", words.join(" and ")),
+                "wrong type".into(),
+                help,
+            )
+        }
+        E::ErrorIndexingType(what, _) => {
+            let t = what.split_whitespace().next().unwrap_or("");
+            (
+                "tsdsl::script::not_indexable",
+                format!("{} cannot be indexed with `[...]`", type_word(t)),
+                "indexed here".into(),
+                (t == "()").then(|| "the value is nothing: check where it was set".to_owned()),
+            )
+        }
+        E::ErrorDotExpr(msg, _) if msg.starts_with("Unknown property '") => {
+            let prop = msg.split('\'').nth(1).unwrap_or("");
+            let ty = msg.rsplit('\'').nth(1).unwrap_or("");
+            (
+                "tsdsl::script::unknown_property",
+                format!("{} has no property `{prop}`", type_word(ty)),
+                "no such property".into(),
+                None,
+            )
+        }
         E::ErrorFunctionNotFound(sig, _) => {
             let name = sig.split([' ', '(']).next().unwrap_or(sig).to_owned();
             let bare = name.rsplit("::").next().unwrap_or(&name);
@@ -169,6 +361,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
             let help = did_you_mean(bare, known.iter().map(String::as_str)).map(|h| h.replacen('`', &format!("`{ns}"), 1)).or_else(|| {
                 known.iter().any(|k| k == bare).then(|| format!("`{bare}` exists, but not for these argument types: `{sig}`"))
             });
+            let help = help.map(|h| operator_terms(&h));
             ("tsdsl::script::unknown_function", format!("no function `{name}` takes these arguments"), "unknown function".into(), help)
         }
         E::ErrorVariableNotFound(name, _) => (
@@ -215,7 +408,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
         ),
         E::ErrorMismatchDataType(expected, found, _) | E::ErrorMismatchOutputType(expected, found, _) => (
             "tsdsl::script::wrong_type",
-            format!("expected {expected}, found {found}"),
+            format!("expected {}, found {}", type_word(expected), type_word(found)),
             "wrong type".into(),
             None,
         ),
@@ -235,7 +428,112 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
             let text = other.to_string();
             let first = text.lines().next().unwrap_or("").to_owned();
             let msg = first.split(" (line ").next().unwrap_or(&first).to_owned();
-            ("tsdsl::script::runtime", msg.to_lowercase_first(), "here".into(), None)
+            ("tsdsl::script::runtime", operator_terms(&msg.to_lowercase_first()), "here".into(), None)
         }
+    }
+}
+
+/// A script value's type in the operator's words, never the engine's.
+pub(crate) fn type_word(rhai_name: &str) -> &'static str {
+    // Rhai writes a string parameter as `&str | ImmutableString | String`.
+    let first = rhai_name.split('|').next().unwrap_or(rhai_name).trim();
+    match first.rsplit("::").next().unwrap_or(first) {
+        "()" => "nothing",
+        "i64" | "i32" | "u64" | "INT" | "f64" | "f32" | "FLOAT" | "int" | "float" | "decimal" => {
+            "a number"
+        }
+        "string" | "ImmutableString" | "String" | "&str" | "str" | "char" => "a string",
+        "bool" => "a bool",
+        "array" | "Array" | "Vec<Dynamic>" => "a list",
+        "map" | "Map" => "a map",
+        "Handle" => "a block reference",
+        "Expr" | "TfExpr" => "a Terraform expression",
+        "Fn" | "FnPtr" => "a function",
+        "range" | "Range<i64>" | "RangeInclusive<i64>" => "a range",
+        "timestamp" | "Instant" => "a timestamp",
+        "blob" | "Blob" => "a blob",
+        _ => "a value of another kind",
+    }
+}
+
+/// Rewrites engine type names inside a message (`i64`, `()`, `Map`...) in
+/// the operator's words: the fallback for messages tsdsl did not write.
+pub(crate) fn operator_terms(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    let mut word = String::new();
+    let flush = |word: &mut String, out: &mut String| {
+        if !word.is_empty() {
+            let w = match word.as_str() {
+                "i64" | "i32" | "u64" | "f64" | "f32" | "INT" | "FLOAT" => "number",
+                "ImmutableString" | "String" | "&str" => "string",
+                "Array" | "array" => "list",
+                "Map" => "map",
+                "Handle" => "block reference",
+                "Expr" | "TfExpr" | "Dynamic" => "value",
+                other => other,
+            };
+            out.push_str(w);
+            word.clear();
+        }
+    };
+    let mut chars = text.chars().peekable();
+    while let Some(c) = chars.next() {
+        if c.is_alphanumeric() || c == '_' || c == '&' {
+            word.push(c);
+        } else if c == '(' && chars.peek() == Some(&')') {
+            flush(&mut word, &mut out);
+            chars.next();
+            out.push_str("nothing");
+        } else {
+            flush(&mut word, &mut out);
+            out.push(c);
+        }
+    }
+    flush(&mut word, &mut out);
+    out
+}
+
+/// The exact place of argument `n` of the innermost call the operator wrote.
+pub(crate) fn arg_locus(sources: &SourceMap, origin: &Origin, n: usize) -> Option<Locus> {
+    let site = origin.frames.iter().rev().find(|s| SourceMap::is_operator_file(&s.file))?;
+    let text = sources.get(&site.file)?;
+    let off = offset_of(text, site.line, site.col)?;
+    let span = crate::diagnostics::locate::call_arg(text, off, n)?;
+    Some(Locus::Bytes { file: site.file.clone(), span })
+}
+
+/// True for an operator's signature (`- (i64, string)`), not a named function.
+fn is_operator(sig: &str) -> bool {
+    let name = sig.split(" (").next().unwrap_or(sig);
+    !name.is_empty() && !name.chars().any(|c| c.is_alphanumeric() || c == '_')
+}
+
+/// `- (i64, string)` into `-` and its argument types.
+fn signature(sig: &str) -> (String, Vec<String>) {
+    let (name, rest) = sig.split_once(" (").unwrap_or((sig, ""));
+    let types = rest
+        .trim_end_matches(')')
+        .split(',')
+        .map(|t| t.trim().trim_start_matches('&').trim_start_matches("mut ").to_owned())
+        .filter(|t| !t.is_empty())
+        .collect();
+    (name.to_owned(), types)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn engine_types_in_operator_words() {
+        assert_eq!(type_word("()"), "nothing");
+        assert_eq!(type_word("i64"), "a number");
+        assert_eq!(type_word("&str | ImmutableString | String"), "a string");
+        assert_eq!(type_word("rhai::Map"), "a map");
+        assert_eq!(
+            operator_terms("indexer unavailable: () [i64]"),
+            "indexer unavailable: nothing [number]"
+        );
+        assert_eq!(operator_terms("f (Array, Map)"), "f (list, map)");
     }
 }

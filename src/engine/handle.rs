@@ -3,7 +3,7 @@
 
 use std::rc::Rc;
 
-use crate::model::{BlockKind, Reference, Value};
+use crate::model::{BlockKind, Meta, Reference, Value};
 
 /// A declared resource, data source, module call, provider or remote stack.
 #[derive(Debug, Clone)]
@@ -18,6 +18,7 @@ pub enum HandleKind {
     Block {
         kind: BlockKind,
         type_name: String,
+        instances: Instances,
     },
     Module,
     Provider,
@@ -28,9 +29,46 @@ pub enum HandleKind {
     },
 }
 
+/// How a block's instances are read: `count` ones by index, `for_each`
+/// ones by key (the literal keys, when the script wrote them out).
+#[derive(Debug, Clone, PartialEq)]
+pub enum Instances {
+    Single,
+    Count,
+    ForEach(Option<Rc<Vec<String>>>),
+}
+
+impl Instances {
+    pub fn of(meta: &Meta) -> Self {
+        if meta.count.is_some() {
+            return Instances::Count;
+        }
+        match &meta.for_each {
+            None => Instances::Single,
+            Some(v) => Instances::ForEach(literal_keys(v).map(Rc::new)),
+        }
+    }
+}
+
+/// `#{ alice: ..., bob: ... }` or `["alice", "bob"]` (made `toset([...])`).
+fn literal_keys(v: &Value) -> Option<Vec<String>> {
+    match v {
+        Value::Map(m) => Some(m.keys().cloned().collect()),
+        Value::Call { name, args } if name == "toset" => match args.as_slice() {
+            [Value::List(items)] => items.iter().map(|i| i.as_str().map(str::to_owned)).collect(),
+            _ => None,
+        },
+        _ => None,
+    }
+}
+
 impl Handle {
-    pub fn block(kind: BlockKind, type_name: &str, reference: Reference) -> Self {
-        Handle { kind: HandleKind::Block { kind, type_name: type_name.to_owned() }, reference }
+    pub fn block(kind: BlockKind, type_name: &str, reference: Reference, meta: &Meta) -> Self {
+        let instances = Instances::of(meta);
+        Handle {
+            kind: HandleKind::Block { kind, type_name: type_name.to_owned(), instances },
+            reference,
+        }
     }
 
     /// What the operator calls this handle in messages.

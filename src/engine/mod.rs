@@ -8,6 +8,8 @@ mod convert;
 mod docs;
 mod errors;
 mod handle;
+mod lookup;
+mod nothing;
 mod order;
 mod origin;
 mod primitives;
@@ -113,8 +115,11 @@ fn evaluate_in(
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));
             known.extend(primitives::TF_FUNCTIONS.iter().map(|s| s.to_string()));
-            if let Err(e) = engine.run_ast(&ast) {
-                diagnostics.push(errors::eval_error(&e, &name, &known));
+            known.extend(primitives::TF_SPECIAL.iter().map(|s| s.to_string()));
+            let mut scope = rhai::Scope::new();
+            if let Err(e) = engine.run_ast_with_scope(&mut scope, &ast) {
+                let sources = sources.borrow();
+                diagnostics.push(errors::eval_error(&e, &name, &known, &sources, &scope));
             }
         }
     }

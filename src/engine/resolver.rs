@@ -108,12 +108,35 @@ impl ModuleResolver for Resolver {
             )
         })?;
         let Some((name, text, file)) = found else {
-            let modules = stdlib_modules();
-            let help =
-                did_you_mean(path, modules.iter().map(String::as_str)).unwrap_or_else(|| {
+            let stdlib = stdlib_modules();
+            // The operator's own modules beside the script are candidates too.
+            let mut modules = stdlib.clone();
+            if let Ok(dir) = std::fs::read_dir(&self.base) {
+                let mut own: Vec<String> = dir
+                    .filter_map(|e| {
+                        let p = e.ok()?.path();
+                        (p.extension()? == "rhai").then_some(())?;
+                        p.file_stem()?.to_str().map(str::to_owned)
+                    })
+                    .collect();
+                own.sort();
+                modules.extend(own);
+            }
+            // `import "rds"` means `aws/rds`: also compare the last segment.
+            let by_name = || {
+                let last = |m: &String| m.rsplit('/').next().map(str::to_owned);
+                let names: Vec<String> = modules.iter().filter_map(last).collect();
+                let best = crate::diagnostics::closest(path, names.iter().map(String::as_str))
+                    .or_else(|| names.iter().find(|n| n.as_str() == path).map(String::as_str))?;
+                let m = modules.iter().find(|m| last(m).as_deref() == Some(best))?;
+                Some(format!("did you mean `{m}`?"))
+            };
+            let help = did_you_mean(path, modules.iter().map(String::as_str))
+                .or_else(by_name)
+                .unwrap_or_else(|| {
                     format!(
                         "stdlib modules: {}; your own modules are .rhai files under `{}`",
-                        modules.join(", "),
+                        stdlib.join(", "),
                         self.base.display()
                     )
                 });

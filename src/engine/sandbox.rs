@@ -62,6 +62,7 @@ const UNRESERVED: &[&str] = &[
     "go",
     "goto",
     "exit",
+    "null",
 ];
 
 /// A bare engine with the sandbox applied; primitives are registered by the caller.
@@ -69,6 +70,8 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(StandardPackage::new().as_shared_module());
     engine.set_strict_variables(true);
+    // Reading a key a map lacks is a mistake (`net.vpc_idd`), not `()`.
+    engine.set_fail_on_invalid_map_property(true);
     engine.disable_symbol("eval");
     engine.set_max_operations(limits.max_operations);
     engine.set_max_call_levels(limits.max_call_levels);
@@ -84,6 +87,19 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
     engine.on_parse_token(|token, _, _| match token {
         rhai::Token::Reserved(word) if UNRESERVED.contains(&word.as_str()) => {
             rhai::Token::Identifier(word)
+        }
+        // Rhai reads a whole number too large for its 64-bit integers as a
+        // float, silently rounded (`18446744073709551615` → 1.8446744073709552e19).
+        rhai::Token::FloatConstant(f) if f.1.bytes().all(|b| b.is_ascii_digit() || b == b'_') => {
+            rhai::Token::LexError(Box::new(rhai::LexError::ImproperSymbol(
+                f.1.to_string(),
+                format!(
+                    "`{}` is larger than the largest whole number a script holds ({}): write it as a string, or as a float such as `{:e}` if an approximation is meant",
+                    f.1,
+                    i64::MAX,
+                    *f.0
+                ),
+            )))
         }
         other => other,
     });

@@ -59,7 +59,8 @@ fn stack(
             .help("a stack may read the outputs of stacks it does not feed"),
         ));
     }
-    let info = load(&remotes, opts, eval, &name, &origin)?;
+    let sources = ctx.borrow().sources.clone();
+    let info = load(&remotes, opts, eval, &name, &origin, &sources)?;
     deps.borrow_mut().push(info.file.clone());
     let Some(backend) = info.backend.clone() else {
         return Err(raise(
@@ -75,7 +76,8 @@ fn stack(
     if ctx.borrow_mut().declare(address) {
         let mut attrs = IndexMap::new();
         attrs.insert("backend".to_owned(), Value::String(backend.kind.clone()));
-        attrs.insert("config".to_owned(), Value::Map(backend.config.clone()));
+        // Secrets in the producer's backend stay there (see `Backend::shareable_config`).
+        attrs.insert("config".to_owned(), Value::Map(backend.shareable_config()));
         ctx.borrow_mut().stack.resources.push(Resource {
             kind: BlockKind::Data,
             type_name: "terraform_remote_state".into(),
@@ -98,6 +100,7 @@ fn load(
     eval: Evaluate,
     name: &str,
     origin: &Origin,
+    sources: &RefCell<crate::diagnostics::SourceMap>,
 ) -> Res<Rc<RemoteInfo>> {
     if let Some(cached) = remotes.cache.borrow().get(name) {
         return cached.clone().map_err(|d| failed(name, origin, &d));
@@ -105,14 +108,24 @@ fn load(
     let file = remotes.base.join(format!("{name}.rhai"));
     let result = match eval(&file, opts, remotes.clone()) {
         Err(Error::Io { source, .. }) => {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::unknown_stack",
-                    format!("cannot read stack `{name}` from `{}`: {source}", file.display()),
-                )
+            let stacks = sibling_stacks(&remotes.base);
+            let help = crate::diagnostics::did_you_mean(name, stacks.iter().map(String::as_str))
+                .unwrap_or_else(|| "a stack is a .rhai script beside this one".into());
+            let message = if source.kind() == std::io::ErrorKind::NotFound {
+                format!("no stack `{name}`: `{}` does not exist", file.display())
+            } else {
+                format!("cannot read stack `{name}` from `{}`: {source}", file.display())
+            };
+            let d = Diagnostic::error("tsdsl::model::unknown_stack", message)
                 .at_path(origin, Vec::new(), Target::Call)
-                .help("a stack is a .rhai script beside this one"),
-            ))
+                .label("no such stack")
+                .help(help);
+            // Label the name itself, not the call.
+            let d = match super::errors::arg_locus(&sources.borrow(), origin, 0) {
+                Some(locus) => d.at(locus),
+                None => d,
+            };
+            return Err(raise(d));
         }
         Err(other) => {
             return Err(raise(
@@ -132,6 +145,20 @@ fn load(
     };
     remotes.cache.borrow_mut().insert(name.to_owned(), result.clone());
     result.map_err(|d| failed(name, origin, &d))
+}
+
+/// The stacks beside this one: `.rhai` files in the script's folder.
+fn sibling_stacks(base: &Path) -> Vec<String> {
+    let Ok(dir) = std::fs::read_dir(base) else { return Vec::new() };
+    let mut names: Vec<String> = dir
+        .filter_map(|e| e.ok())
+        .filter_map(|e| {
+            let p = e.path();
+            (p.extension()? == "rhai").then(|| p.file_stem()?.to_str().map(str::to_owned))?
+        })
+        .collect();
+    names.sort();
+    names
 }
 
 fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {

@@ -6,6 +6,9 @@ use super::Value;
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct Body {
     pub items: Vec<Item>,
+    /// Fields a list-of-objects attribute written as a block leaves out:
+    /// HCL's block syntax makes them null, JSON has to spell them `null`.
+    pub implicit_nulls: Vec<String>,
 }
 
 #[derive(Debug, Clone, PartialEq)]

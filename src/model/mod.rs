@@ -5,17 +5,21 @@
 //! imports `rhai` or `hcl`, so each phase can be tested on plain values.
 
 mod body;
+mod names;
 mod origin;
 mod providers;
 mod reference;
+mod secrets;
 mod shaped;
 mod stack;
 mod value;
 
 pub use body::{Block, Body, Item};
+pub use names::{identifier_fix, is_attribute_path, is_identifier, shown};
 pub use origin::{Origin, PathSeg, Site};
 pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use reference::{Reference, Step};
+pub use secrets::{is_secret_name, literal_text, AcceptedSecret};
 pub use shaped::Shaped;
 pub use stack::{
     Backend, BlockKind, Lifecycle, Local, Meta, ModuleCall, Output, Provider, ProviderRequirement,

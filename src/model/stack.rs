@@ -1,6 +1,6 @@
 use indexmap::IndexMap;
 
-use super::{Origin, Reference, Value};
+use super::{AcceptedSecret, Origin, Reference, Value};
 
 /// Everything one script declared: it becomes one Terraform root module
 /// (one output folder).
@@ -15,6 +15,8 @@ pub struct Stack {
     pub resources: Vec<Resource>,
     pub modules: Vec<ModuleCall>,
     pub outputs: Vec<Output>,
+    /// Literals the script accepted where a secret goes (`literal_secret`).
+    pub accepted_secrets: Vec<AcceptedSecret>,
 }
 
 /// The `terraform { ... }` block.

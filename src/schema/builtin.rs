@@ -6,7 +6,7 @@ use indexmap::IndexMap;
 use super::types::{AttrType, Attribute, Block};
 
 fn attr(ty: AttrType, required: bool, optional: bool, computed: bool) -> Attribute {
-    Attribute { ty, required, optional, computed }
+    Attribute { ty, required, optional, computed, sensitive: false }
 }
 
 fn block(attrs: Vec<(&str, Attribute)>) -> Block {

@@ -9,7 +9,17 @@ use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{BlockKind, Body, Item, Shaped, Stack, Value};
 
 pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
-    let mut diags = Vec::new();
+    check_in(stack, schemas, None)
+}
+
+/// [`check`], with local module folders (`source = "./x"`) read relative to
+/// `module_root`, the folder the stack is written to.
+pub fn check_in(
+    stack: &Stack,
+    schemas: &Schemas,
+    module_root: Option<&std::path::Path>,
+) -> (Shaped, Vec<Diagnostic>) {
+    let mut diags = super::names::check(stack, schemas);
     let mut shaped = Shaped::default();
     for r in &stack.resources {
         let body = match schemas.block(r.kind, &r.type_name) {
@@ -62,6 +72,10 @@ pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
         };
         shaped.providers.push(body);
     }
+    diags.extend(super::secrets::check(stack, schemas));
+    let modules = module_root.map(|root| super::modules::load(stack, root)).unwrap_or_default();
+    super::modules::check_inputs(stack, &modules, &mut diags);
+    super::references::check(stack, schemas, &modules, &mut diags);
     (shaped, diags)
 }
 

@@ -9,12 +9,18 @@
 mod builtin;
 mod check;
 mod embedded;
+pub mod functions;
+mod modules;
+mod names;
+mod references;
 mod schemas;
+mod secrets;
 mod shape;
+pub mod type_expr;
 pub mod types;
 mod value_check;
 
-pub use check::check;
+pub use check::{check, check_in};
 pub use schemas::{AttrLookup, Schemas};
 
 #[cfg(test)]

@@ -104,6 +104,7 @@ impl Schemas {
         for (address, s) in providers {
             // `registry.terraform.io/hashicorp/aws` -> `aws`, the prefix of its types
             let name = address.rsplit('/').next().unwrap_or(address).to_owned();
+            super::types::named(&name).map_err(|e| format!("provider `{address}`: {}", e.0))?;
             let parse = |j: &Json| Block::from_schema_json(j).map(Arc::new);
             let provider = match s.get("provider") {
                 Some(p) if !p.is_null() => {
@@ -115,6 +116,7 @@ impl Schemas {
             for (i, key) in ["resource_schemas", "data_source_schemas"].iter().enumerate() {
                 if let Some(types) = s.get(*key).and_then(Json::as_object) {
                     for (t, j) in types {
+                        super::types::named(t).map_err(|e| e.0)?;
                         let b = parse(j).map_err(|e| format!("{t}: {}", e.0))?;
                         if let Some(m) = maps.get_mut(i) {
                             m.insert(t.clone(), b);

@@ -65,7 +65,9 @@ impl Shaper<'_> {
         for (key, value) in args {
             let kpath = with(path, PathSeg::Key(key.clone()));
             if let Some(a) = block.attributes.get(key) {
-                if let Some(v) = self.attribute(key, a, value, &kpath) {
+                if let Some(fields) = blocks_allowed(a, value) {
+                    self.attribute_blocks(key, &fields, value, &kpath, &mut blocks);
+                } else if let Some(v) = self.attribute(key, a, value, &kpath) {
                     attrs.push(Item::Attr(key.clone(), v));
                 }
             } else if let Some(bt) = block.block_types.get(key) {
@@ -188,9 +190,51 @@ impl Shaper<'_> {
                 );
                 self.error("missing_required", msg, path, Target::Key, "missing arguments");
             }
+            Mismatch::MissingInObject { path, names } => {
+                let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
+                let noun = if names.len() == 1 { "attribute" } else { "attributes" };
+                let msg = format!(
+                    "missing {noun} {list} in `{}` of {}",
+                    path_text_or(&path, key),
+                    self.subject
+                );
+                let d =
+                    self.diag("missing_required", msg, path, Target::Value, "incomplete object");
+                self.diags.push(d.help(
+                    "a value of this object type gives every attribute: set the ones you do not need to `()` (null)",
+                ));
+            }
             Mismatch::Computed { path, key: k } => {
                 let msg = format!("`{k}` is set by {}, it cannot be given", self.computed_by);
                 self.error("computed_only", msg, path, Target::Key, "computed attribute");
+            }
+        }
+    }
+
+    /// A list or set of objects written as maps, emitted in block syntax:
+    /// Terraform accepts `ingress { ... }` for an attribute of type
+    /// `list(object)` or `set(object)` and sets the fields a block leaves out
+    /// to null, where the attribute syntax would need every one of them.
+    fn attribute_blocks(
+        &mut self,
+        key: &str,
+        fields: &Block,
+        value: &Value,
+        path: &[PathSeg],
+        out: &mut Vec<Item>,
+    ) {
+        let items = match value {
+            Value::List(items) => {
+                items.iter().enumerate().map(|(i, v)| (v, with(path, PathSeg::Index(i)))).collect()
+            }
+            one => vec![(one, path.to_vec())],
+        };
+        for (v, p) in items {
+            if let Value::Map(m) = v {
+                let mut body = self.body(fields, m, &p);
+                body.implicit_nulls =
+                    fields.attributes.keys().filter(|k| !m.contains_key(*k)).cloned().collect();
+                out.push(Item::Block(model::Block::new(key, Vec::new(), body)));
             }
         }
     }
@@ -275,6 +319,37 @@ impl Shaper<'_> {
         let d = self.diag("block_as_attribute", msg, path, Target::Value, "expected a map");
         self.diags.push(d.help(help));
     }
+}
+
+/// The fields of a `list(object)` / `set(object)` attribute as an all-optional
+/// block body, when `value` is written as maps that block syntax can carry
+/// (Terraform's "attributes as blocks" rule, which applies to attributes of
+/// exactly those types, at any depth).
+fn blocks_allowed(a: &Attribute, value: &Value) -> Option<Block> {
+    let (AttrType::List(e) | AttrType::Set(e)) = &a.ty else { return None };
+    let AttrType::Object(fields) = &**e else { return None };
+    let as_blocks = match value {
+        Value::Map(_) => true,
+        Value::List(items) => !items.is_empty() && items.iter().all(|i| matches!(i, Value::Map(_))),
+        _ => false,
+    };
+    if !as_blocks {
+        return None;
+    }
+    let attributes = fields
+        .iter()
+        .map(|(k, ty)| {
+            let a = Attribute {
+                ty: ty.clone(),
+                required: false,
+                optional: true,
+                computed: false,
+                sensitive: false,
+            };
+            (k.clone(), a)
+        })
+        .collect();
+    Some(Block { attributes, block_types: IndexMap::new() })
 }
 
 /// `#{...}` or `[#{...}]`: what an operator writes for blocks.

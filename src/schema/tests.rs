@@ -157,18 +157,21 @@ fn wrong_type_says_terraform_type_and_points_at_the_value() {
 
 #[test]
 fn lenient_conversions_and_unknown_values_pass() {
-    let r = Value::Ref(Reference::new("aws_vpc").attr("main").attr("id"));
-    let (_, diags) = run(vec![resource(
-        BlockKind::Resource,
-        "aws_subnet",
-        vec![
-            ("vpc_id", r.clone()),
-            ("cidr_block", Value::Call { name: "cidrsubnet".into(), args: vec![] }),
-            ("map_public_ip_on_launch", s("true")),
-            ("availability_zone", Value::Int(1)),
-            ("tags", r),
-        ],
-    )]);
+    let r = Value::Ref(Reference::new("aws_vpc").attr("this").attr("id"));
+    let (_, diags) = run(vec![
+        resource(BlockKind::Resource, "aws_vpc", vec![("cidr_block", s("10.0.0.0/16"))]),
+        resource(
+            BlockKind::Resource,
+            "aws_subnet",
+            vec![
+                ("vpc_id", r.clone()),
+                ("cidr_block", Value::Call { name: "cidrsubnet".into(), args: vec![] }),
+                ("map_public_ip_on_launch", s("true")),
+                ("availability_zone", Value::Int(1)),
+                ("tags", r),
+            ],
+        ),
+    ]);
     assert!(diags.is_empty(), "{diags:?}");
 }
 
@@ -518,4 +521,53 @@ fn wafv2_rule_statements_are_blocks() {
     });
     let rule = rule.expect("a rule block");
     assert!(rule.body.items.iter().any(|i| matches!(i, Item::Block(b) if b.ident == "statement")));
+}
+
+#[test]
+fn partial_objects_of_a_list_of_objects_attribute_become_blocks() {
+    let rule = map(vec![
+        ("from_port", Value::Int(443)),
+        ("to_port", Value::Int(443)),
+        ("protocol", s("tcp")),
+        ("cidr_blocks", Value::List(vec![s("0.0.0.0/0")])),
+    ]);
+    let (bodies, diags) = run(vec![resource(
+        BlockKind::Resource,
+        "aws_security_group",
+        vec![("ingress", Value::List(vec![rule])), ("egress", map(vec![("protocol", s("-1"))]))],
+    )]);
+    assert!(diags.is_empty(), "{diags:?}");
+    let blocks: Vec<&Block> = bodies[0]
+        .items
+        .iter()
+        .filter_map(|i| match i {
+            Item::Block(b) => Some(b),
+            Item::Attr(..) => None,
+        })
+        .collect();
+    assert_eq!(blocks.iter().map(|b| b.ident.as_str()).collect::<Vec<_>>(), ["ingress", "egress"]);
+    assert!(blocks[0].body.implicit_nulls.contains(&"description".to_owned()));
+    assert!(!blocks[0].body.implicit_nulls.contains(&"from_port".to_owned()));
+}
+
+#[test]
+fn a_list_of_objects_with_a_typo_or_a_non_map_is_refused() {
+    let (_, diags) = run(vec![resource(
+        BlockKind::Resource,
+        "aws_security_group",
+        vec![("ingress", Value::List(vec![map(vec![("from_prot", Value::Int(1))])]))],
+    )]);
+    assert_eq!(codes(&diags), ["tsdsl::schema::unknown_attribute"]);
+    assert_eq!(diags[0].help.as_deref(), Some("did you mean `from_port`?"));
+    // a reference among the maps: attribute syntax, so every field is needed
+    let r = Value::Ref(Reference::new("local").attr("rule"));
+    let (_, diags) = run(vec![resource(
+        BlockKind::Resource,
+        "aws_security_group",
+        vec![("ingress", Value::List(vec![map(vec![("from_port", Value::Int(1))]), r]))],
+    )]);
+    assert_eq!(
+        codes(&diags),
+        ["tsdsl::schema::missing_required", "tsdsl::model::undefined_reference"]
+    );
 }

@@ -22,6 +22,9 @@ pub struct Attribute {
     pub required: bool,
     pub optional: bool,
     pub computed: bool,
+    /// The provider treats the value as a secret (Terraform's `sensitive`):
+    /// a literal there is a secret written into the configuration.
+    pub sensitive: bool,
 }
 
 impl Attribute {
@@ -89,6 +92,7 @@ impl Block {
                 return err("`attributes` is not an object");
             };
             for (name, a) in attrs {
+                named(name)?;
                 b.attributes
                     .insert(name.clone(), Attribute::from_json(a).map_err(|e| within(name, e))?);
             }
@@ -98,6 +102,7 @@ impl Block {
                 return err("`block_types` is not an object");
             };
             for (name, bt) in bts {
+                named(name)?;
                 b.block_types
                     .insert(name.clone(), BlockType::from_json(bt).map_err(|e| within(name, e))?);
             }
@@ -152,6 +157,8 @@ struct RawAttr {
     optional: bool,
     #[serde(default)]
     computed: bool,
+    #[serde(default)]
+    sensitive: bool,
 }
 
 #[derive(Deserialize)]
@@ -212,7 +219,22 @@ impl RawAttr {
             required: self.required,
             optional: self.optional,
             computed: self.computed,
+            sensitive: self.sensitive,
         })
+    }
+}
+
+/// A name the emitter will write as an argument or block type: a schema
+/// file is input like any other, and a name in it that is not an
+/// identifier would be written as code.
+pub(crate) fn named(name: &str) -> Result<()> {
+    if crate::model::is_identifier(name) {
+        Ok(())
+    } else {
+        err(format!(
+            "`{}` is not a valid Terraform name (letters, digits, `_` and `-`, starting with a letter or `_`)",
+            crate::model::shown(name)
+        ))
     }
 }
 
@@ -245,6 +267,7 @@ impl Attribute {
             required: flag("required"),
             optional: flag("optional"),
             computed: flag("computed"),
+            sensitive: flag("sensitive"),
         })
     }
 }

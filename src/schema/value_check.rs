@@ -8,10 +8,29 @@ use crate::model::{PathSeg, TemplatePart, Value};
 
 #[derive(Debug, Clone, PartialEq)]
 pub(crate) enum Mismatch {
-    Type { path: Vec<PathSeg>, expected: String, found: String },
-    UnknownKey { path: Vec<PathSeg>, key: String, suggestion: Option<String> },
-    Missing { path: Vec<PathSeg>, names: Vec<String> },
-    Computed { path: Vec<PathSeg>, key: String },
+    Type {
+        path: Vec<PathSeg>,
+        expected: String,
+        found: String,
+    },
+    UnknownKey {
+        path: Vec<PathSeg>,
+        key: String,
+        suggestion: Option<String>,
+    },
+    Missing {
+        path: Vec<PathSeg>,
+        names: Vec<String>,
+    },
+    /// Attributes an object type needs and the map lacks.
+    MissingInObject {
+        path: Vec<PathSeg>,
+        names: Vec<String>,
+    },
+    Computed {
+        path: Vec<PathSeg>,
+        key: String,
+    },
 }
 
 fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
@@ -114,6 +133,13 @@ pub(crate) fn check(ty: &AttrType, v: &Value, path: &[PathSeg], out: &mut Vec<Mi
         },
         AttrType::Object(fields) => match v {
             Value::Map(m) => {
+                // Terraform's object types have no optional attributes here:
+                // every one must be given, `null` included.
+                let absent: Vec<String> =
+                    fields.keys().filter(|k| !m.contains_key(*k)).cloned().collect();
+                if !absent.is_empty() {
+                    out.push(Mismatch::MissingInObject { path: path.to_vec(), names: absent });
+                }
                 for (k, item) in m {
                     let p = with(path, PathSeg::Key(k.clone()));
                     match fields.get(k) {

@@ -21,7 +21,7 @@ fn imap(items: Vec<(&str, Value)>) -> IndexMap<String, Value> {
     items.into_iter().map(|(k, v)| (k.to_owned(), v)).collect()
 }
 fn body(items: Vec<Item>) -> Body {
-    Body { items }
+    Body { items, ..Body::default() }
 }
 fn attr(k: &str, v: Value) -> Item {
     Item::Attr(k.to_owned(), v)

@@ -3,13 +3,15 @@
 
 EC2 instance types: the `InstanceType` enum of the EC2 API model shipped in
 PyPI `botocore` (pinned below), the list the AWS SDKs themselves validate with.
+ElastiCache node types: the API has no enum either; the model's documentation
+lists every supported node type as `<code>cache.x.y</code>`, gathered from all of it.
 RDS instance classes: the API has no enum, so the classes are `db.` + every EC2
 size of the families RDS for MySQL 8.0 offers (AWS docs, "Supported DB engines
 for DB instance classes", MySQL column), a list kept here.
 
 Run: python3 tools/gen-catalogs/gen.py   (creates a throwaway venv with botocore)
 """
-import gzip, json, os, subprocess, sys, tempfile, venv
+import gzip, json, os, re, subprocess, sys, tempfile, venv
 
 BOTOCORE = "botocore==1.43.11"
 OUT = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "..", "src", "engine", "checks")
@@ -25,6 +27,9 @@ RDS_EXCLUDED = {"db.t3.nano", "db.t4g.nano"}
 
 
 def botocore_dir():
+    # An interpreter that already has the pinned botocore can skip the venv.
+    if os.environ.get("BOTOCORE_DIR"):
+        return os.environ["BOTOCORE_DIR"]
     tmp = tempfile.mkdtemp(prefix="gen-catalogs-")
     venv.create(tmp, with_pip=True)
     py = os.path.join(tmp, "bin", "python")
@@ -33,7 +38,8 @@ def botocore_dir():
 
 
 def main():
-    data_dir = os.path.join(botocore_dir(), "data", "ec2", "2016-11-15", "service-2.json.gz")
+    root = botocore_dir()
+    data_dir = os.path.join(root, "data", "ec2", "2016-11-15", "service-2.json.gz")
     with gzip.open(data_dir) as f:
         model = json.load(f)
     types = sorted(set(model["shapes"]["InstanceType"]["enum"]))
@@ -46,7 +52,12 @@ def main():
         f.write(header + "\n".join(types) + "\n")
     with open(os.path.join(OUT, "rds_instance_classes.txt"), "w") as f:
         f.write(header + "\n".join(rds) + "\n")
-    print(f"{len(types)} EC2 instance types, {len(rds)} RDS instance classes", file=sys.stderr)
+    with gzip.open(os.path.join(root, "data", "elasticache", "2015-02-02", "service-2.json.gz")) as f:
+        text = f.read().decode()
+    cache = sorted(set(re.findall(r"cache\.[a-z0-9]+\.[a-z0-9]+", text)))
+    with open(os.path.join(OUT, "elasticache_node_types.txt"), "w") as f:
+        f.write(header + "\n".join(cache) + "\n")
+    print(f"{len(types)} EC2 instance types, {len(rds)} RDS instance classes, {len(cache)} ElastiCache node types", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -28,9 +28,12 @@ import sys
 import tarfile
 import tempfile
 
+import sensitive  # beside this file
+
 # Exact versions: change them here, rerun, commit the outputs.
 PACKAGES = {
-    "aws": {"npm": "@cdktn/provider-aws@25.7.0", "nested_attributes": False},
+    "aws": {"npm": "@cdktn/provider-aws@25.7.0", "nested_attributes": False,
+            "sensitive": ("@pulumi/aws@7.48.0", "aws")},
     # SDKv2 has no single-nested blocks besides `timeouts`; the one "struct"
     # block of the provider (kubernetes_manifest `wait_for`) is an object attribute.
     "kubernetes": {"npm": "@cdktf/provider-kubernetes@12.1.1", "nested_attributes": False, "single_is_object": True},
@@ -38,7 +41,8 @@ PACKAGES = {
     # blocks at all; the generator renders its nested attributes like blocks,
     # so they are turned back into nested attributes here.
     "helm": {"npm": "@cdktf/provider-helm@12.1.2", "nested_attributes": True},
-    "random": {"npm": "@cdktn/provider-random@15.0.1", "nested_attributes": False},
+    "random": {"npm": "@cdktn/provider-random@15.0.1", "nested_attributes": False,
+               "sensitive": ("@pulumi/random@4.21.2", "random")},
 }
 
 FLAGS_RE = re.compile(
@@ -473,6 +477,19 @@ def fetch(spec, into):
     return os.path.join(dest, "package")
 
 
+def flag_sensitive(name, cfg, sch, tmp):
+    """Terraform's `sensitive` flags, from the Pulumi package named in
+    PACKAGES (see sensitive.py); kubernetes and helm have none to read."""
+    if "sensitive" not in cfg:
+        return
+    spec, token = cfg["sensitive"]
+    into = os.path.join(tmp, "sensitive")
+    os.makedirs(into, exist_ok=True)
+    root = os.environ.get("GEN_SCHEMAS_SENSITIVE_" + name.upper()) or fetch(spec, into)
+    matched, flagged = sensitive.flag(sch, root, token)
+    print("%s: %s matched %d types, %d sensitive attributes" % (name, spec, matched, flagged))
+
+
 def main():
     repo = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
     outdir = os.path.join(repo, "schemas")
@@ -488,6 +505,7 @@ def main():
             sch = pkg.schema()
             if name == "aws":
                 graft_wafv2_statements(sch)
+            flag_sensitive(name, cfg, sch, tmp)
             for w in pkg.warnings:
                 print("warning: " + w, file=sys.stderr)
             doc = {"format_version": "1.0", "provider_schemas": {address: sch}}

@@ -8,6 +8,7 @@ use super::Failure;
 
 static EC2: &str = include_str!("ec2_instance_types.txt");
 static RDS: &str = include_str!("rds_instance_classes.txt");
+static ELASTICACHE: &str = include_str!("elasticache_node_types.txt");
 
 fn entries(
     text: &'static str,
@@ -36,6 +37,32 @@ pub fn rds_instance_class(value: &str) -> Result<(), Failure> {
     lookup(value, entries(RDS, &CELL), "an RDS for MySQL instance class")
 }
 
+/// An RDS instance class of any engine: `db.` and an EC2 size RDS could
+/// offer, or Aurora's `db.serverless`. Looser than the MySQL list, for raw
+/// `aws_db_instance` blocks whose engine may be anything.
+pub fn rds_any_instance_class(value: &str) -> Result<(), Failure> {
+    static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
+    let ec2 = entries(EC2, &CELL);
+    let what = "an RDS instance class";
+    match value.strip_prefix("db.") {
+        Some("serverless") => Ok(()),
+        Some(size) if ec2.binary_search(&size).is_ok() => Ok(()),
+        Some(size) => Err(Failure {
+            message: format!("`{value}` is not {what}"),
+            suggestion: closest(size, ec2.iter().copied()).map(|s| format!("db.{s}")),
+        }),
+        None => Err(Failure {
+            message: format!("`{value}` is not {what}: classes start with `db.`"),
+            suggestion: ec2.binary_search(&value).is_ok().then(|| format!("db.{value}")),
+        }),
+    }
+}
+
+pub fn elasticache_node_type(value: &str) -> Result<(), Failure> {
+    static CELL: OnceLock<Vec<&'static str>> = OnceLock::new();
+    lookup(value, entries(ELASTICACHE, &CELL), "an ElastiCache node type")
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -52,11 +79,24 @@ mod tests {
             rds_instance_class("db.t3.mirco").unwrap_err().suggestion.as_deref(),
             Some("db.t3.micro")
         );
+        assert!(rds_any_instance_class("db.serverless").is_ok());
+        assert!(rds_any_instance_class("db.m5.large").is_ok());
+        let e = rds_any_instance_class("db.t3.mirco").unwrap_err();
+        assert_eq!(e.suggestion.as_deref(), Some("db.t3.micro"));
+        assert_eq!(
+            rds_any_instance_class("t3.micro").unwrap_err().suggestion.as_deref(),
+            Some("db.t3.micro")
+        );
+        assert!(elasticache_node_type("cache.t4g.micro").is_ok());
+        assert_eq!(
+            elasticache_node_type("cache.t4g.mirco").unwrap_err().suggestion.as_deref(),
+            Some("cache.t4g.micro")
+        );
     }
 
     #[test]
     fn catalog_files_are_sorted_for_binary_search() {
-        for text in [EC2, RDS] {
+        for text in [EC2, RDS, ELASTICACHE] {
             let v: Vec<&str> = text.lines().filter(|l| !l.starts_with('#')).collect();
             let mut sorted = v.clone();
             sorted.sort();

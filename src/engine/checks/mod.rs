@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod cidr;
 pub mod names;
+pub mod raw;
 
 /// Every check a declaration may name, with the line its documentation shows.
 pub const CHECKS: &[(&str, &str)] = &[

@@ -3,13 +3,15 @@
 use rhai::{Dynamic, Engine, NativeCallContext};
 
 use crate::diagnostics::{Diagnostic, Target};
-use crate::model::{BlockKind, ModuleCall, Provider, Reference, Resource};
+use crate::model::{BlockKind, ModuleCall, PathSeg, Provider, Reference, Resource, Value};
 
+use super::super::checks;
 use super::super::context::CtxRef;
 use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind};
+use super::super::nothing::nothing_arg;
 use super::meta::take_meta;
-use super::{duplicate, identifier_arg, map_arg, name_arg, origin_of, values_of, Res};
+use super::{duplicate, identifier_arg, map_arg, name_arg, origin_of, report, values_of, Res};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     for (fname, kind) in [("resource", BlockKind::Resource), ("data", BlockKind::Data)] {
@@ -55,6 +57,12 @@ fn block(
     attrs: Dynamic,
 ) -> Res<Handle> {
     let origin = origin_of(nc);
+    for (i, arg, what) in [(0, &t, "the block type"), (1, &n, "the block name")] {
+        if arg.is_unit() {
+            let sources = ctx.borrow().sources.clone();
+            return Err(raise(nothing_arg(&sources.borrow(), &origin, i, what)));
+        }
+    }
     let type_name = identifier_arg(&origin, &t, "a type")?;
     let name = identifier_arg(&origin, &n, "a block name")?;
     let mut map = map_arg(&origin, &attrs, "the arguments")?;
@@ -64,6 +72,7 @@ fn block(
         (meta, values_of(&c, &origin, &map)?)
     };
     let attrs = ctx.borrow_mut().in_written_order(&origin, 2, attrs);
+    check_catalogs(ctx, &origin, &type_name, &attrs);
     let resource = Resource {
         kind,
         type_name: type_name.clone(),
@@ -73,7 +82,7 @@ fn block(
         checkov_skips: Vec::new(),
         origin: origin.clone(),
     };
-    let handle = Handle::block(kind, &type_name, resource.reference());
+    let handle = Handle::block(kind, &type_name, resource.reference(), &resource.meta);
     let address = resource.address();
     let fresh = ctx.borrow_mut().declare(format!("block {address}"));
     if fresh {
@@ -87,6 +96,44 @@ fn block(
         );
     }
     Ok(handle)
+}
+
+/// Instance types, DB classes and node types of raw blocks, against the
+/// catalogs the stdlib uses. Only literal strings: a reference is known at
+/// plan time.
+fn check_catalogs(
+    ctx: &CtxRef,
+    origin: &crate::model::Origin,
+    type_name: &str,
+    attrs: &indexmap::IndexMap<String, Value>,
+) {
+    for (attr, check) in checks::raw::for_type(type_name) {
+        let literals: Vec<(Vec<PathSeg>, &str)> = match attrs.get(attr) {
+            Some(Value::String(s)) => vec![(vec![PathSeg::Key(attr.to_owned())], s.as_str())],
+            Some(Value::List(items)) => items
+                .iter()
+                .enumerate()
+                .filter_map(|(i, v)| match v {
+                    Value::String(s) => {
+                        Some((vec![PathSeg::Key(attr.to_owned()), PathSeg::Index(i)], s.as_str()))
+                    }
+                    _ => None,
+                })
+                .collect(),
+            _ => Vec::new(),
+        };
+        for (path, value) in literals {
+            if let Err(f) = check(value) {
+                report(
+                    ctx,
+                    Diagnostic::error("tsdsl::model::unknown_instance_type", f.message)
+                        .at_path(origin, path, Target::Value)
+                        .label("not in the catalog")
+                        .help_opt(f.suggestion.map(|s| format!("did you mean `{s}`?"))),
+                );
+            }
+        }
+    }
 }
 
 fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Res<Handle> {
@@ -134,7 +181,18 @@ fn provider(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, cfg: Dynamic) -> R
     let name = identifier_arg(&origin, &n, "a provider name")?;
     let mut map = map_arg(&origin, &cfg, "the provider configuration")?;
     let alias = match map.remove("alias") {
-        Some(a) => Some(identifier_arg(&origin, &a, "a provider alias")?),
+        Some(a) => {
+            let a = name_arg(&origin, &a, "a provider alias")?;
+            if !super::is_identifier(&a) {
+                let at = vec![crate::model::PathSeg::key("alias")];
+                return Err(raise(super::invalid_name(&a, "a provider alias").at_path(
+                    &origin,
+                    at,
+                    Target::Value,
+                )));
+            }
+            Some(a)
+        }
         None => None,
     };
     let config = values_of(&ctx.borrow(), &origin, &map)?;
@@ -167,7 +225,8 @@ fn checkov_skip(
     let reason = name_arg(&origin, &reason, "the reason")?;
     let well_formed =
         id.starts_with("CKV") && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
-    if !well_formed || reason.trim().is_empty() || reason.contains('\n') {
+    // The reason is written as a comment line: no line break, no control character.
+    if !well_formed || reason.trim().is_empty() || reason.chars().any(char::is_control) {
         return Err(raise(
             Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"))
                 .at_path(&origin, Vec::new(), Target::Call)

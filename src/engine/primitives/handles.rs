@@ -4,13 +4,13 @@
 use rhai::{Dynamic, Engine, ImmutableString, NativeCallContext, INT};
 
 use crate::diagnostics::{Diagnostic, Target};
-use crate::model::{Reference, Step, Value};
+use crate::model::{BlockKind, Reference, Step, Value};
 use crate::schema::AttrLookup;
 
 use super::super::context::CtxRef;
-use super::super::convert::token_for;
+use super::super::convert::{nothing_mark, token_for};
 use super::super::errors::raise;
-use super::super::handle::{Handle, HandleKind, TfExpr};
+use super::super::handle::{Handle, HandleKind, Instances, TfExpr};
 use super::{origin_of, report, Res};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -31,6 +31,23 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     });
     engine.register_fn("at", |nc: NativeCallContext, h: &mut Handle, k: ImmutableString| {
         instance(&nc, h, Step::Key(k.to_string()))
+    });
+    // `bastion.all().id`: every instance of a `count` resource, `[*]`
+    engine.register_fn("all", |nc: NativeCallContext, h: &mut Handle| {
+        if let HandleKind::Block { instances: Instances::ForEach(_), .. } = &h.kind {
+            return Err(raise(
+                Diagnostic::error(
+                    "tsdsl::model::instance_key",
+                    format!(
+                        "`{}` has `for_each` set: its instances are a map, not a list",
+                        h.reference
+                    ),
+                )
+                .at_path(&origin_of(&nc), Vec::new(), Target::Call)
+                .help("pick one with `.at(\"KEY\")`, or list them with `tf::values(...)`"),
+            ));
+        }
+        instance(&nc, h, Step::Splat)
     });
 
     engine.register_indexer_get(
@@ -63,6 +80,10 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         format!("{}{s}", token_for(&mut c.borrow_mut(), e.0))
     });
     engine.register_fn("address", |h: &mut Handle| h.reference.to_string());
+
+    // Interpolating nothing leaves a mark that conversion reports, instead
+    // of an empty piece of text (`demo--jobs`).
+    engine.register_fn("to_string", |_: ()| nothing_mark());
 }
 
 fn describe(v: &Value) -> String {
@@ -79,7 +100,30 @@ fn describe(v: &Value) -> String {
 fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Res<Dynamic> {
     let reference = h.reference.clone().attr(attr);
     match &h.kind {
-        HandleKind::Block { kind, type_name } => {
+        HandleKind::Block { kind, type_name, instances } => {
+            let base = if *kind == BlockKind::Data { 2 } else { 1 };
+            let picked = h.reference.steps.len() > base;
+            if !picked && *instances != Instances::Single {
+                let what = if *instances == Instances::Count { "count" } else { "for_each" };
+                let pick = if *instances == Instances::Count {
+                    format!("`[0].{attr}` for one, `.all().{attr}` for the list of all")
+                } else {
+                    format!("`.at(\"KEY\").{attr}`")
+                };
+                report(
+                    ctx,
+                    Diagnostic::error(
+                        "tsdsl::model::instance_key",
+                        format!(
+                            "`{}` has `{what}` set: `{attr}` is read on one instance",
+                            h.reference
+                        ),
+                    )
+                    .at_path(&origin_of(nc), Vec::new(), Target::Call)
+                    .label("which instance?")
+                    .help(format!("pick one: {pick}")),
+                );
+            }
             let lookup = ctx.borrow().schemas.lookup_attribute(*kind, type_name, attr);
             if let AttrLookup::Unknown { suggestion } = lookup {
                 report(
@@ -122,6 +166,16 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
 }
 
 fn instance(nc: &NativeCallContext, h: &Handle, step: Step) -> Res<Handle> {
+    if let HandleKind::Block { instances, .. } = &h.kind {
+        if let Some((msg, help)) = wrong_key(h, instances, &step) {
+            return Err(raise(
+                Diagnostic::error("tsdsl::model::instance_key", msg)
+                    .at_path(&origin_of(nc), Vec::new(), Target::Call)
+                    .label("no such instance")
+                    .help_opt(help),
+            ));
+        }
+    }
     if !matches!(h.kind, HandleKind::Block { .. } | HandleKind::Module) {
         return Err(raise(
             Diagnostic::error(
@@ -134,6 +188,41 @@ fn instance(nc: &NativeCallContext, h: &Handle, step: Step) -> Res<Handle> {
     let mut out = h.clone();
     out.reference.steps.push(step);
     Ok(out)
+}
+
+/// Why `step` cannot pick an instance of `h`, and the fix.
+fn wrong_key(h: &Handle, instances: &Instances, step: &Step) -> Option<(String, Option<String>)> {
+    let r = &h.reference;
+    let picked = r.steps.iter().any(|s| matches!(s, Step::Index(_) | Step::Key(_) | Step::Splat));
+    if picked {
+        return Some((format!("`{r}` is already one instance"), None));
+    }
+    match (instances, step) {
+        (Instances::Single, Step::Index(_) | Step::Key(_)) => Some((
+            format!("`{r}` has no `count` or `for_each`: it has no instances to pick"),
+            Some("read its attributes directly, e.g. `.id`".to_owned()),
+        )),
+        (Instances::Count, Step::Key(k)) => Some((
+            format!("`{r}` has `count` set: its instances are numbered, not keyed by `{k:?}`"),
+            Some("pick one by number, e.g. `[0]`".to_owned()),
+        )),
+        (Instances::ForEach(_), Step::Index(i)) => Some((
+            format!(
+                "`{r}` has `for_each` set: its instances are keyed by name, not numbered (`{i}`)"
+            ),
+            Some("pick one by its key, e.g. `.at(\"KEY\")`".to_owned()),
+        )),
+        (Instances::ForEach(Some(keys)), Step::Key(k)) if !keys.contains(k) => Some((
+            format!("`{r}` has no instance `{k:?}`"),
+            crate::diagnostics::did_you_mean(k, keys.iter().map(String::as_str)).or_else(|| {
+                Some(format!(
+                    "its keys: {}",
+                    keys.iter().map(|k| format!("`{k}`")).collect::<Vec<_>>().join(", ")
+                ))
+            }),
+        )),
+        _ => None,
+    }
 }
 
 fn extend(nc: &NativeCallContext, e: &TfExpr, step: Step) -> Res<TfExpr> {

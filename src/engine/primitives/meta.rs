@@ -4,12 +4,12 @@
 use rhai::Dynamic;
 
 use crate::diagnostics::{did_you_mean, Diagnostic, Target};
-use crate::model::{Lifecycle, Meta, Origin, PathSeg, Reference, Value};
+use crate::model::{is_attribute_path, Lifecycle, Meta, Origin, PathSeg, Reference, Value};
 
 use super::super::context::Ctx;
 use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind, TfExpr};
-use super::{value_at, Res};
+use super::{invalid_name, is_identifier, value_at, Res};
 
 const LIFECYCLE_KEYS: &[&str] =
     &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"];
@@ -96,6 +96,17 @@ fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {
     if let Ok(s) = d.clone().into_immutable_string() {
         let mut parts = s.split('.');
         if let (Some(name), alias, None) = (parts.next(), parts.next(), parts.next()) {
+            // Written as a bare traversal: anything but names would be code.
+            if let Some(bad) = std::iter::once(name).chain(alias).find(|n| !is_identifier(n)) {
+                return Err(raise(
+                    invalid_name(bad, "a provider")
+                        .at_path(origin, vec![PathSeg::key("provider")], Target::Value)
+                        .help(format!(
+                            "write the provider's name, or `name.alias` (`aws.us_east_1`): {}",
+                            "letters, digits, `_` and `-`, starting with a letter or `_`"
+                        )),
+                ));
+            }
             let r = Reference::new(name);
             return Ok(match alias {
                 Some(a) => r.attr(a),
@@ -146,7 +157,8 @@ fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
                     .read_lock::<rhai::Array>()
                     .map(|a| a.clone())
                     .unwrap_or_else(|| vec![v.clone()]);
-                for item in items {
+                let listed = v.is_array();
+                for (i, item) in items.into_iter().enumerate() {
                     let s = item.into_immutable_string().map_err(|_| {
                         bad(
                             origin,
@@ -155,6 +167,26 @@ fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
                             "e.g. `ignore_changes: [\"tags\"]` or `\"all\"`",
                         )
                     })?;
+                    if !is_attribute_path(&s) {
+                        let mut at = p.clone();
+                        if listed {
+                            at.push(PathSeg::Index(i));
+                        }
+                        return Err(raise(
+                            Diagnostic::error(
+                                "tsdsl::model::invalid_name",
+                                format!(
+                                    "`{}` is not an attribute name for `ignore_changes`",
+                                    crate::model::shown(&s)
+                                ),
+                            )
+                            .at_path(origin, at, Target::Value)
+                            .label("not an attribute name")
+                            .help(
+                                "give attribute names such as `tags` or `tags[\"Name\"]`, or `all`",
+                            ),
+                        ));
+                    }
                     out.ignore_changes.push(s.to_string());
                 }
             }

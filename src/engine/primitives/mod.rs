@@ -11,6 +11,7 @@ mod options;
 mod outputs;
 mod results;
 pub(crate) use results::Results;
+mod secrets;
 mod settings;
 pub(crate) mod spec;
 mod tf;
@@ -23,10 +24,11 @@ use crate::diagnostics::{Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Value};
 
 use super::context::{Ctx, CtxRef};
-use super::convert::{has_tokens, to_value};
+use super::convert::{has_nothing, has_tokens, to_value};
 use super::errors::raise;
 
 pub(crate) use tf::FUNCTIONS as TF_FUNCTIONS;
+pub(crate) use tf::SPECIAL as TF_SPECIAL;
 
 pub(crate) type Res<T> = Result<T, Box<EvalAltResult>>;
 
@@ -47,6 +49,7 @@ pub(crate) const NAMES: &[&str] = &[
     "at",
     "options",
     "reject",
+    "literal_secret",
     "results",
 ];
 
@@ -58,6 +61,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     outputs::register(engine, ctx);
     tf::register(engine, ctx);
     options::register(engine, ctx);
+    secrets::register(engine, ctx);
     results::register(engine, ctx);
     cidr_fns::register(engine);
 }
@@ -65,25 +69,32 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
 /// A string argument; a reference where a name is needed is an error.
 pub(crate) fn name_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<String> {
     match d.clone().into_immutable_string() {
+        Ok(s) if has_nothing(&s) => Err(raise(Diagnostic::error(
+            "tsdsl::script::nothing",
+            format!("{what} interpolates nothing"),
+        ).at_path(origin, Vec::new(), Target::Call).label("built from nothing")
+        .help("a value in this text is nothing: check the keys and functions it reads"))),
         Ok(s) if !has_tokens(&s) => Ok(s.to_string()),
         Ok(_) => Err(raise(
             Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be plain text, not a Terraform expression"))
                 .at_path(origin, Vec::new(), Target::Call)
                 .help("names are fixed when Terraform reads the configuration; build them from script values"),
         )),
+        Err("()") => Err(raise(
+            Diagnostic::error("tsdsl::script::nothing", format!("{what} is nothing"))
+                .at_path(origin, Vec::new(), Target::Call)
+                .label("given nothing"),
+        )),
         Err(found) => Err(raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be a string, found {found}"))
+            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be a string, found {}", super::errors::type_word(found)))
                 .at_path(origin, Vec::new(), Target::Call),
         )),
     }
 }
 
-/// A Terraform identifier: letters, digits, `_` and `-`, not starting with a
-/// digit or `-`.
+/// A Terraform identifier (see `model::is_identifier`).
 pub(crate) fn is_identifier(s: &str) -> bool {
-    let mut chars = s.chars();
-    matches!(chars.next(), Some(c) if c.is_ascii_alphabetic() || c == '_')
-        && chars.all(|c| c.is_ascii_alphanumeric() || c == '_' || c == '-')
+    crate::model::is_identifier(s)
 }
 
 pub(crate) fn identifier_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<String> {
@@ -91,25 +102,19 @@ pub(crate) fn identifier_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<St
     if is_identifier(&s) {
         return Ok(s);
     }
-    let fixed: String = s
-        .chars()
-        .map(|c| if c.is_ascii_alphanumeric() || c == '_' || c == '-' { c } else { '_' })
-        .collect();
-    let fixed = if fixed.starts_with(|c: char| c.is_ascii_digit() || c == '-') {
-        format!("_{fixed}")
-    } else {
-        fixed
-    };
-    Err(raise(
-        Diagnostic::error(
-            "tsdsl::model::invalid_name",
-            format!("`{s}` is not a valid Terraform name for {what}"),
-        )
-        .at_path(origin, Vec::new(), Target::Call)
-        .label("invalid name")
-        .help(format!(
-            "names use letters, digits, `_` and `-`, and start with a letter or `_`: try `{fixed}`"
-        )),
+    Err(raise(invalid_name(&s, what).at_path(origin, Vec::new(), Target::Call)))
+}
+
+/// `s` is not a valid name for `what`; the caller says where.
+pub(crate) fn invalid_name(s: &str, what: &str) -> Diagnostic {
+    Diagnostic::error(
+        "tsdsl::model::invalid_name",
+        format!("`{}` is not a valid Terraform name for {what}", crate::model::shown(s)),
+    )
+    .label("invalid name")
+    .help(format!(
+        "names use letters, digits, `_` and `-`, and start with a letter or `_`: try `{}`",
+        crate::model::identifier_fix(s)
     ))
 }
 
@@ -122,7 +127,10 @@ pub(crate) fn map_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<rhai::Map
         raise(
             Diagnostic::error(
                 "tsdsl::script::wrong_type",
-                format!("{what} must be a map `#{{ ... }}`, found {}", d.type_name()),
+                format!(
+                    "{what} must be a map `#{{ ... }}`, found {}",
+                    super::errors::type_word(d.type_name())
+                ),
             )
             .at_path(origin, Vec::new(), Target::Call),
         )
@@ -135,6 +143,9 @@ pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynam
     to_value(ctx, d).map_err(|e| {
         let mut path = prefix.to_vec();
         path.extend(e.path);
+        if e.nothing {
+            return raise(super::nothing::nothing(ctx, origin, path, e.message, e.help));
+        }
         raise(
             Diagnostic::error("tsdsl::script::unsupported_value", e.message)
                 .at_path(origin, path, Target::Value)
@@ -162,18 +173,43 @@ pub(crate) fn report(ctx: &CtxRef, d: Diagnostic) {
     ctx.borrow_mut().diagnostics.push(d);
 }
 
-/// Records a second declaration of `what` `name` (the first one stays).
+/// Records a second declaration of `what` `name` (the first one stays),
+/// showing where the first one was.
 pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
-    report(
-        ctx,
-        Diagnostic::error(
-            "tsdsl::model::duplicate_name",
-            format!("{what} `{name}` is declared twice"),
-        )
-        .at_path(origin, Vec::new(), Target::Call)
-        .label("declared again here")
-        .help("give each one its own name"),
-    );
+    let first = first_declared(&ctx.borrow().stack, what, name);
+    let mut d = Diagnostic::error(
+        "tsdsl::model::duplicate_name",
+        format!("{what} `{name}` is declared twice"),
+    )
+    .at_path(origin, Vec::new(), Target::Call)
+    .label("declared again here")
+    .help("give each one its own name");
+    if let Some(first) = first {
+        d = d.secondary(
+            crate::diagnostics::Locus::InCall {
+                origin: first,
+                path: Vec::new(),
+                target: Target::Call,
+            },
+            "first declared here",
+        );
+    }
+    report(ctx, d);
+}
+
+fn first_declared(stack: &crate::model::Stack, what: &str, name: &str) -> Option<Origin> {
+    let origin = match what {
+        "resource" | "data source" => {
+            stack.resources.iter().find(|r| r.address() == name).map(|r| &r.origin)
+        }
+        "module" => stack.modules.iter().find(|m| m.name == name).map(|m| &m.origin),
+        "provider" => stack.providers.iter().find(|p| p.address() == name).map(|p| &p.origin),
+        "variable" => stack.variables.iter().find(|v| v.name == name).map(|v| &v.origin),
+        "local" => stack.locals.iter().find(|l| l.name == name).map(|l| &l.origin),
+        "output" => stack.outputs.iter().find(|o| o.name == name).map(|o| &o.origin),
+        _ => None,
+    };
+    origin.cloned()
 }
 
 /// Rejects keys outside `allowed` with did-you-mean, at the key itself.

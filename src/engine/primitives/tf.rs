@@ -1,7 +1,9 @@
 //! The `tf::` namespace: Terraform expressions a script cannot write as
 //! plain values. `tf::cidrsubnet(cidr, 8, 1)` and every other Terraform
-//! function, `tf::var("x")`, `tf::each_value()`, and the escape hatch
-//! `tf::expr("...")`, checked to parse.
+//! function, `tf::var("x")`, `tf::each_value()`, `tf::path_module()`,
+//! `tf::workspace()`, and the escape hatch `tf::expr("...")`, checked to
+//! parse here; the names inside it are checked once the whole stack is
+//! known (`schema::references`), since Terraform allows forward references.
 
 use rhai::{Dynamic, Engine, Module, NativeCallContext};
 
@@ -13,126 +15,24 @@ use super::super::errors::raise;
 use super::super::handle::TfExpr;
 use super::{name_arg, origin_of, value_at, Res};
 
-/// Terraform 1.15's built-in functions.
-pub(crate) const FUNCTIONS: &[&str] = &[
-    "abs",
-    "ceil",
-    "floor",
-    "log",
-    "max",
-    "min",
-    "parseint",
-    "pow",
-    "signum",
-    "chomp",
-    "endswith",
-    "format",
-    "formatlist",
-    "indent",
-    "join",
-    "lower",
-    "regex",
-    "regexall",
-    "replace",
-    "split",
-    "startswith",
-    "strcontains",
-    "strrev",
-    "substr",
-    "templatestring",
-    "title",
-    "trim",
-    "trimprefix",
-    "trimspace",
-    "trimsuffix",
-    "upper",
-    "alltrue",
-    "anytrue",
-    "chunklist",
-    "coalesce",
-    "coalescelist",
-    "compact",
-    "concat",
-    "contains",
-    "distinct",
-    "element",
-    "flatten",
-    "index",
-    "keys",
-    "length",
-    "lookup",
-    "matchkeys",
-    "merge",
-    "one",
-    "range",
-    "reverse",
-    "setintersection",
-    "setproduct",
-    "setsubtract",
-    "setunion",
-    "slice",
-    "sort",
-    "sum",
-    "transpose",
-    "values",
-    "zipmap",
-    "base64decode",
-    "base64encode",
-    "base64gzip",
-    "csvdecode",
-    "jsondecode",
-    "jsonencode",
-    "textdecodebase64",
-    "textencodebase64",
-    "urlencode",
-    "yamldecode",
-    "yamlencode",
-    "abspath",
-    "dirname",
-    "pathexpand",
-    "basename",
-    "file",
-    "fileexists",
-    "fileset",
-    "filebase64",
-    "templatefile",
-    "formatdate",
-    "plantimestamp",
-    "timeadd",
-    "timecmp",
-    "timestamp",
-    "base64sha256",
-    "base64sha512",
-    "bcrypt",
-    "filebase64sha256",
-    "filebase64sha512",
-    "filemd5",
-    "filesha1",
-    "filesha256",
-    "filesha512",
-    "md5",
-    "rsadecrypt",
-    "sha1",
-    "sha256",
-    "sha512",
-    "uuid",
-    "uuidv5",
-    "cidrhost",
-    "cidrnetmask",
-    "cidrsubnet",
-    "cidrsubnets",
-    "can",
-    "issensitive",
-    "nonsensitive",
-    "sensitive",
-    "tobool",
-    "tolist",
-    "tomap",
-    "tonumber",
-    "toset",
-    "tostring",
-    "try",
-    "ephemeralasnull",
+pub(crate) use crate::schema::functions::FUNCTIONS;
+
+/// `tf::` functions that are not Terraform functions: references and
+/// escape hatches, for did-you-mean.
+pub(crate) const SPECIAL: &[&str] = &[
+    "call",
+    "expr",
+    "var",
+    "local",
+    "null",
+    "each_key",
+    "each_value",
+    "count_index",
+    "path_module",
+    "path_root",
+    "path_cwd",
+    "workspace",
+    "ref",
 ];
 
 /// Checks that `text` parses as one HCL expression.
@@ -213,10 +113,20 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             Ok(expr(Value::Ref(Reference::new(root).attr(name))))
         });
     }
+    // Terraform's `null`, said on purpose: a `()` reaching the output is a
+    // mistake, this is not.
+    m.set_native_fn("null", || Ok(expr(Value::Null)));
     m.set_native_fn("each_key", || Ok(expr(Value::Ref(Reference::new("each").attr("key")))));
     m.set_native_fn("each_value", || Ok(expr(Value::Ref(Reference::new("each").attr("value")))));
     m.set_native_fn("count_index", || Ok(expr(Value::Ref(Reference::new("count").attr("index")))));
-    m.set_native_fn("path_module", || Ok(expr(Value::Ref(Reference::new("path").attr("module")))));
+    for (fname, root, attr) in [
+        ("path_module", "path", "module"),
+        ("path_root", "path", "root"),
+        ("path_cwd", "path", "cwd"),
+        ("workspace", "terraform", "workspace"),
+    ] {
+        m.set_native_fn(fname, move || Ok(expr(Value::Ref(Reference::new(root).attr(attr)))));
+    }
     m.set_native_fn("ref", |nc: NativeCallContext, text: Dynamic| {
         let origin = origin_of(&nc);
         let text = name_arg(&origin, &text, "a reference")?;
@@ -265,6 +175,19 @@ fn call(ctx: &CtxRef, nc: &NativeCallContext, name: &str, args: &[Dynamic]) -> R
         .enumerate()
         .map(|(i, a)| value_at(&c, &origin, &[PathSeg::Index(i)], a))
         .collect::<Res<Vec<_>>>()?;
+    let mut args = args;
+    // `tf::convert(v, "list(string)")`: the type is written as a type, not a string
+    if let (true, Some(Value::String(t))) = (name == "convert", args.get(1)) {
+        let t = t.clone();
+        crate::schema::type_expr::parse(&t).map_err(|e| {
+            raise(
+                Diagnostic::error("tsdsl::model::bad_type", e.message)
+                    .at_path(&origin, Vec::new(), Target::Call)
+                    .help_opt(e.help),
+            )
+        })?;
+        args[1] = Value::Expr(t);
+    }
     Ok(expr(Value::Call { name: name.to_owned(), args }))
 }
 

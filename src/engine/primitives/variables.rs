@@ -8,8 +8,14 @@ use crate::model::{Local, Origin, PathSeg, Reference, Validation, Value, Variabl
 use super::super::context::CtxRef;
 use super::super::errors::raise;
 use super::super::handle::TfExpr;
-use super::tf::check_expression;
-use super::{check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, value_at, Res};
+use super::{
+    check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, report, value_at, Res,
+};
+use crate::schema::type_expr;
+
+/// Names Terraform keeps for itself in a `variable` block's label.
+const RESERVED: &[&str] =
+    &["count", "source", "version", "providers", "for_each", "lifecycle", "depends_on", "locals"];
 
 const VARIABLE_KEYS: &[&str] =
     &["type", "default", "description", "sensitive", "nullable", "validation"];
@@ -35,19 +41,31 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
     let map = map_arg(&origin, &o, "the variable options")?;
     check_keys(&origin, &map, VARIABLE_KEYS, "`variable`")?;
     let c = ctx.borrow();
-    let type_expr = match map.get("type") {
+    if RESERVED.contains(&name.as_str()) {
+        return Err(raise(
+            Diagnostic::error(
+                "tsdsl::model::reserved_name",
+                format!("`{name}` is reserved by Terraform and cannot name a variable"),
+            )
+            .at_path(&origin, Vec::new(), Target::Call)
+            .label("reserved name")
+            .help(format!("choose another name, such as `{name}_value` or `instance_{name}`")),
+        ));
+    }
+    let (type_expr, ty) = match map.get("type") {
         Some(t) => {
             let t = name_arg(&origin, t, "`type`")?;
-            check_expression(&t).map_err(|e| {
+            let ty = type_expr::parse(&t).map_err(|e| {
                 raise(
-                    Diagnostic::error("tsdsl::model::bad_type", format!("`{t}` is not a Terraform type: {e}"))
+                    Diagnostic::error("tsdsl::model::bad_type", e.message)
                         .at_path(&origin, vec![PathSeg::key("type")], Target::Value)
-                        .help("e.g. `string`, `number`, `list(string)`, `map(string)`, `object({ name = string })`"),
+                        .label("not a type")
+                        .help_opt(e.help),
                 )
             })?;
-            Some(t)
+            (Some(t), Some(ty))
         }
-        None => None,
+        None => (None, None),
     };
     let text = |k: &str| -> Res<Option<String>> {
         map.get(k).map(|v| name_arg(&origin, v, &format!("`{k}`"))).transpose()
@@ -75,6 +93,26 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         .get("default")
         .map(|d| value_at(&c, &origin, &[PathSeg::key("default")], d))
         .transpose()?;
+    let mut bad_default = Vec::new();
+    if let (Some(ty), Some(d)) = (&ty, &default) {
+        let mut misfits = Vec::new();
+        type_expr::check(ty, d, &mut vec![PathSeg::key("default")], &mut misfits);
+        for m in misfits {
+            let target = if m.at_key { Target::Key } else { Target::Value };
+            bad_default.push(
+                Diagnostic::error(
+                    "tsdsl::model::bad_default",
+                    format!(
+                        "the default of variable `{name}` does not fit its type `{ty}`: {}",
+                        m.message
+                    ),
+                )
+                .at_path(&origin, m.path, target)
+                .label("does not fit the type")
+                .help_opt(m.help),
+            );
+        }
+    }
     let validations = match map.get("validation") {
         Some(v) => validations(&origin, v, &c)?,
         None => Vec::new(),
@@ -90,6 +128,9 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         origin: origin.clone(),
     };
     drop(c);
+    for d in bad_default {
+        report(ctx, d);
+    }
     if ctx.borrow_mut().declare(format!("variable {name}")) {
         ctx.borrow_mut().stack.variables.push(variable);
     } else {
