@@ -80,6 +80,9 @@ pub(crate) fn variables(stack: &model::Stack) -> Vec<Block> {
             if v.sensitive {
                 entries.push(Entry::Attr("sensitive".into(), Node::Leaf("true".into())));
             }
+            if v.ephemeral {
+                entries.push(Entry::Attr("ephemeral".into(), Node::Leaf("true".into())));
+            }
             if let Some(n) = v.nullable {
                 entries.push(Entry::Attr("nullable".into(), Node::Leaf(n.to_string())));
             }
@@ -107,10 +110,20 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<Block> {
             .collect();
         blocks.push(Block::new("locals", vec![], entries));
     }
+    // ephemeral values feed resources, so they are read first
+    blocks.extend(stack.ephemerals.iter().map(super::language::ephemeral));
+    let scoped = super::language::scoped(stack);
     for (i, r) in stack.resources.iter().enumerate() {
-        blocks.push(resource(r, shaped.resources.get(i)));
+        if !scoped.contains(&r.address().as_str()) {
+            blocks.push(resource(r, shaped.resources.get(i)));
+        }
     }
     blocks.extend(stack.modules.iter().map(module));
+    let data_block = |i: usize| match stack.resources.get(i) {
+        Some(r) => resource(r, shaped.resources.get(i)),
+        None => Block::new("data", vec![], vec![]),
+    };
+    blocks.extend(super::language::hcl_blocks(stack, &data_block));
     blocks
 }
 
@@ -171,16 +184,20 @@ pub(crate) fn outputs(stack: &model::Stack) -> Vec<Block> {
             if o.sensitive {
                 entries.push(Entry::Attr("sensitive".into(), Node::Leaf("true".into())));
             }
+            if o.ephemeral {
+                entries.push(Entry::Attr("ephemeral".into(), Node::Leaf("true".into())));
+            }
             if !o.depends_on.is_empty() {
                 entries.push(Entry::Blank);
                 entries.push(Entry::Attr("depends_on".into(), refs(&o.depends_on)));
             }
+            entries.extend(super::language::conditions("precondition", &o.preconditions));
             Block::new("output", vec![o.name.clone()], entries)
         })
         .collect()
 }
 
-fn leading_meta(meta: &Meta) -> Vec<Entry> {
+pub(crate) fn leading_meta(meta: &Meta) -> Vec<Entry> {
     let mut entries = Vec::new();
     if let Some(c) = &meta.count {
         entries.push(Entry::Attr("count".into(), attr_value(c)));
@@ -194,7 +211,7 @@ fn leading_meta(meta: &Meta) -> Vec<Entry> {
     entries
 }
 
-fn trailing_meta(meta: &Meta, with_lifecycle: bool) -> Vec<Entry> {
+pub(crate) fn trailing_meta(meta: &Meta, with_lifecycle: bool) -> Vec<Entry> {
     let mut entries = Vec::new();
     if !meta.depends_on.is_empty() {
         entries.push(Entry::Blank);
@@ -237,6 +254,8 @@ fn lifecycle(l: &model::Lifecycle) -> Vec<Entry> {
     if !l.replace_triggered_by.is_empty() {
         entries.push(Entry::Attr("replace_triggered_by".into(), refs(&l.replace_triggered_by)));
     }
+    entries.extend(super::language::conditions("precondition", &l.preconditions));
+    entries.extend(super::language::conditions("postcondition", &l.postconditions));
     entries
 }
 

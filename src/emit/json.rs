@@ -74,6 +74,9 @@ pub(crate) fn variables(stack: &model::Stack) -> Map<String, J> {
         if v.sensitive {
             body.insert("sensitive".into(), J::Bool(true));
         }
+        if v.ephemeral {
+            body.insert("ephemeral".into(), J::Bool(true));
+        }
         if let Some(n) = v.nullable {
             body.insert("nullable".into(), J::Bool(n));
         }
@@ -103,23 +106,12 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
     }
     let mut data = Map::new();
     let mut resources = Map::new();
+    let scoped = super::language::scoped(stack);
     for (i, r) in stack.resources.iter().enumerate() {
-        let mut body = Map::new();
-        if !r.checkov_skips.is_empty() {
-            let skips: Vec<String> = r
-                .checkov_skips
-                .iter()
-                .map(|(id, why)| format!("checkov:skip={id}:{why}"))
-                .collect();
-            // `//` is JSON syntax's comment property.
-            body.insert("//".into(), J::String(skips.join("; ")));
+        if scoped.contains(&r.address().as_str()) {
+            continue;
         }
-        leading_meta(&mut body, &r.meta);
-        match shaped.resources.get(i) {
-            Some(b) => body.extend(body_object(b)),
-            None => body.extend(r.attrs.iter().map(|(k, v)| (k.clone(), value(v)))),
-        }
-        trailing_meta(&mut body, &r.meta, true);
+        let body = resource_body(r, shaped.resources.get(i));
         let target = if r.kind == BlockKind::Data { &mut data } else { &mut resources };
         let of_type = target.entry(r.type_name.clone()).or_insert_with(|| J::Object(Map::new()));
         if let J::Object(m) = of_type {
@@ -132,6 +124,7 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
     if !resources.is_empty() {
         out.insert("resource".into(), J::Object(resources));
     }
+    super::language::json_ephemerals(stack, &mut out);
     let mut modules = Map::new();
     for m in &stack.modules {
         let mut body = Map::new();
@@ -150,7 +143,29 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
     if !modules.is_empty() {
         out.insert("module".into(), J::Object(modules));
     }
+    let data_body = |i: usize| match stack.resources.get(i) {
+        Some(r) => resource_body(r, shaped.resources.get(i)),
+        None => Map::new(),
+    };
+    super::language::json_blocks(stack, &mut out, &data_body);
     out
+}
+
+fn resource_body(r: &model::Resource, shaped: Option<&model::Body>) -> Map<String, J> {
+    let mut body = Map::new();
+    if !r.checkov_skips.is_empty() {
+        let skips: Vec<String> =
+            r.checkov_skips.iter().map(|(id, why)| format!("checkov:skip={id}:{why}")).collect();
+        // `//` is JSON syntax's comment property.
+        body.insert("//".into(), J::String(skips.join("; ")));
+    }
+    leading_meta(&mut body, &r.meta);
+    match shaped {
+        Some(b) => body.extend(body_object(b)),
+        None => body.extend(r.attrs.iter().map(|(k, v)| (k.clone(), value(v)))),
+    }
+    trailing_meta(&mut body, &r.meta, true);
+    body
 }
 
 pub(crate) fn outputs(stack: &model::Stack) -> Map<String, J> {
@@ -164,15 +179,21 @@ pub(crate) fn outputs(stack: &model::Stack) -> Map<String, J> {
         if o.sensitive {
             body.insert("sensitive".into(), J::Bool(true));
         }
+        if o.ephemeral {
+            body.insert("ephemeral".into(), J::Bool(true));
+        }
         if !o.depends_on.is_empty() {
             body.insert("depends_on".into(), traversals(&o.depends_on));
+        }
+        if !o.preconditions.is_empty() {
+            body.insert("precondition".into(), super::language::json_conditions(&o.preconditions));
         }
         outs.insert(o.name.clone(), J::Object(body));
     }
     wrap("output", outs)
 }
 
-fn leading_meta(body: &mut Map<String, J>, meta: &Meta) {
+pub(crate) fn leading_meta(body: &mut Map<String, J>, meta: &Meta) {
     if let Some(c) = &meta.count {
         body.insert("count".into(), value(c));
     }
@@ -184,7 +205,7 @@ fn leading_meta(body: &mut Map<String, J>, meta: &Meta) {
     }
 }
 
-fn trailing_meta(body: &mut Map<String, J>, meta: &Meta, with_lifecycle: bool) {
+pub(crate) fn trailing_meta(body: &mut Map<String, J>, meta: &Meta, with_lifecycle: bool) {
     if !meta.depends_on.is_empty() {
         body.insert("depends_on".into(), traversals(&meta.depends_on));
     }
@@ -209,6 +230,12 @@ fn trailing_meta(body: &mut Map<String, J>, meta: &Meta, with_lifecycle: bool) {
     if !l.replace_triggered_by.is_empty() {
         lc.insert("replace_triggered_by".into(), traversals(&l.replace_triggered_by));
     }
+    if !l.preconditions.is_empty() {
+        lc.insert("precondition".into(), super::language::json_conditions(&l.preconditions));
+    }
+    if !l.postconditions.is_empty() {
+        lc.insert("postcondition".into(), super::language::json_conditions(&l.postconditions));
+    }
     if !lc.is_empty() {
         body.insert("lifecycle".into(), J::Array(vec![J::Object(lc)]));
     }
@@ -224,7 +251,19 @@ fn body_object(body: &model::Body) -> Map<String, J> {
                 out.insert(k.clone(), value(v));
             }
             Item::Block(b) => {
-                let inner = J::Object(body_object(&b.body));
+                let mut inner = body_object(&b.body);
+                // a dynamic block's `iterator` is a bare name, not an expression
+                if b.ident == "dynamic" {
+                    if let Some(Item::Attr(_, Value::Ref(r))) = b
+                        .body
+                        .items
+                        .iter()
+                        .find(|i| matches!(i, Item::Attr(k, _) if k == "iterator"))
+                    {
+                        inner.insert("iterator".into(), J::String(reference(r)));
+                    }
+                }
+                let inner = J::Object(inner);
                 let wrapped = b.labels.iter().rev().fold(inner, |acc, l| J::Object(single(l, acc)));
                 push_array(&mut out, &b.ident, wrapped);
             }
@@ -262,7 +301,9 @@ pub(crate) fn value(v: &Value) -> J {
             }
             J::String(s)
         }
-        Value::Ref(_) | Value::Call { .. } => J::String(interpolate(&node(v).compact())),
+        Value::Ref(_) | Value::Call { .. } | Value::Op(_) => {
+            J::String(interpolate(&node(v).compact()))
+        }
         Value::Expr(text) => J::String(interpolate(&expr_text(text).compact())),
     }
 }

@@ -7,6 +7,7 @@
 
 mod files;
 mod json;
+mod language;
 mod layout;
 mod literal;
 mod node;

@@ -32,6 +32,7 @@ pub(crate) fn node(v: &Value) -> Node {
             expand_final: false,
         },
         Value::Expr(text) => expr_text(text),
+        Value::Op(op) => Node::Leaf(super::language::op_text(op)),
     }
 }
 

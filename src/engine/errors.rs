@@ -406,6 +406,13 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
             "thrown here".into(),
             None,
         ),
+        // a plan-time value where the script needs one now (`if`, `while`)
+        E::ErrorMismatchDataType(expected, found, _) if found.ends_with("TfExpr") || found == "Expr" => (
+            "tsdsl::script::plan_time_value",
+            format!("expected a {expected} now, found a Terraform expression known only at plan time"),
+            "known only when Terraform plans".into(),
+            Some("an `if` decides while the script runs; to choose at plan time write `tf::cond(condition, a, b)`".into()),
+        ),
         E::ErrorMismatchDataType(expected, found, _) | E::ErrorMismatchOutputType(expected, found, _) => (
             "tsdsl::script::wrong_type",
             format!("expected {}, found {}", type_word(expected), type_word(found)),

@@ -115,6 +115,7 @@ fn evaluate_in(
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));
             known.extend(primitives::TF_FUNCTIONS.iter().map(|s| s.to_string()));
+            known.extend(primitives::TF_NAMES.iter().map(|s| s.to_string()));
             known.extend(primitives::TF_SPECIAL.iter().map(|s| s.to_string()));
             let mut scope = rhai::Scope::new();
             if let Err(e) = engine.run_ast_with_scope(&mut scope, &ast) {

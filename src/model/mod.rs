@@ -5,7 +5,9 @@
 //! imports `rhai` or `hcl`, so each phase can be tested on plain values.
 
 mod body;
+mod language;
 mod names;
+mod op;
 mod origin;
 mod providers;
 mod reference;
@@ -15,7 +17,9 @@ mod stack;
 mod value;
 
 pub use body::{Block, Body, Item};
+pub use language::{Check, Condition, Ephemeral, Import, Moved, Removed};
 pub use names::{identifier_fix, is_attribute_path, is_identifier, shown};
+pub use op::Op;
 pub use origin::{Origin, PathSeg, Site};
 pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
 pub use reference::{Reference, Step};

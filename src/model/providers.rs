@@ -22,6 +22,12 @@ pub fn complete_required_providers(stack: &mut Stack) {
         };
         used.push(name);
     }
+    for e in &stack.ephemerals {
+        used.push(match &e.meta.provider {
+            Some(p) => p.root.clone(),
+            None => provider_of_type(&e.type_name).to_owned(),
+        });
+    }
     for r in stack.resources.iter().flat_map(|r| r.meta.provider.iter()) {
         if let Some(Step::Attr(_)) = r.steps.first() {
             used.push(r.root.clone());

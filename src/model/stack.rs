@@ -1,6 +1,8 @@
 use indexmap::IndexMap;
 
-use super::{AcceptedSecret, Origin, Reference, Value};
+use super::{
+    AcceptedSecret, Check, Condition, Ephemeral, Import, Moved, Origin, Reference, Removed, Value,
+};
 
 /// Everything one script declared: it becomes one Terraform root module
 /// (one output folder).
@@ -15,6 +17,12 @@ pub struct Stack {
     pub resources: Vec<Resource>,
     pub modules: Vec<ModuleCall>,
     pub outputs: Vec<Output>,
+    pub moved: Vec<Moved>,
+    pub imports: Vec<Import>,
+    pub removed: Vec<Removed>,
+    pub checks: Vec<Check>,
+    /// `ephemeral` resources, in declaration order.
+    pub ephemerals: Vec<Ephemeral>,
     /// Literals the script accepted where a secret goes (`literal_secret`).
     pub accepted_secrets: Vec<AcceptedSecret>,
 }
@@ -139,6 +147,9 @@ pub struct Lifecycle {
     /// `["all"]` is emitted as the keyword `all`.
     pub ignore_changes: Vec<String>,
     pub replace_triggered_by: Vec<Reference>,
+    pub preconditions: Vec<Condition>,
+    /// May read the block's own attributes through `self`.
+    pub postconditions: Vec<Condition>,
 }
 
 #[derive(Debug, Clone)]
@@ -150,6 +161,8 @@ pub struct Variable {
     pub default: Option<Value>,
     pub description: Option<String>,
     pub sensitive: bool,
+    /// Available during plan and apply only, never stored in state or plan.
+    pub ephemeral: bool,
     pub nullable: Option<bool>,
     pub validations: Vec<Validation>,
     pub origin: Origin,
@@ -184,7 +197,9 @@ pub struct Output {
     pub value: Value,
     pub description: Option<String>,
     pub sensitive: bool,
+    pub ephemeral: bool,
     pub depends_on: Vec<Reference>,
+    pub preconditions: Vec<Condition>,
     pub origin: Origin,
 }
 

@@ -1,6 +1,6 @@
 use indexmap::IndexMap;
 
-use super::Reference;
+use super::{Op, Reference};
 
 /// A value as Terraform will see it. References, templates, function calls
 /// and raw expressions are values of their own, never strings to be parsed
@@ -27,6 +27,8 @@ pub enum Value {
     },
     /// An escape hatch: HCL expression text, checked to parse when it was made.
     Expr(String),
+    /// A conditional, an operation or a `for` expression built from values.
+    Op(Box<Op>),
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -50,13 +52,14 @@ impl Value {
             Value::Template(_) => "string template",
             Value::Call { .. } => "function call",
             Value::Expr(_) => "expression",
+            Value::Op(_) => "expression",
         }
     }
 
     /// True when Terraform only knows the value at plan time, so no static
     /// type or constraint check can judge it.
     pub fn is_dynamic(&self) -> bool {
-        matches!(self, Value::Ref(_) | Value::Call { .. } | Value::Expr(_))
+        matches!(self, Value::Ref(_) | Value::Call { .. } | Value::Expr(_) | Value::Op(_))
     }
 
     pub fn as_str(&self) -> Option<&str> {
@@ -85,6 +88,19 @@ impl Value {
                 }
             }),
             Value::Call { args, .. } => args.iter().for_each(|v| v.collect_refs(out)),
+            // a `for` expression's own variables are not references
+            Value::Op(op) => {
+                let locals: Vec<&str> = match op.as_ref() {
+                    Op::For { key_var, value_var, .. } => {
+                        key_var.iter().map(String::as_str).chain([value_var.as_str()]).collect()
+                    }
+                    Op::Dynamic { iterator, .. } => vec![iterator.as_str()],
+                    _ => Vec::new(),
+                };
+                let mut inner = Vec::new();
+                op.operands().into_iter().for_each(|v| v.collect_refs(&mut inner));
+                out.extend(inner.into_iter().filter(|r| !locals.contains(&r.root.as_str())));
+            }
             _ => {}
         }
     }

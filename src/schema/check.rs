@@ -72,6 +72,9 @@ pub fn check_in(
         };
         shaped.providers.push(body);
     }
+    super::language::check(stack, &mut diags);
+    super::language::ephemerals(stack, schemas, &mut diags);
+    super::language::dynamic_only_for_blocks(stack, &shaped, &mut diags);
     diags.extend(super::secrets::check(stack, schemas));
     let modules = module_root.map(|root| super::modules::load(stack, root)).unwrap_or_default();
     super::modules::check_inputs(stack, &modules, &mut diags);

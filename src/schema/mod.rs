@@ -8,8 +8,10 @@
 
 mod builtin;
 mod check;
+mod dynamic;
 mod embedded;
 pub mod functions;
+mod language;
 mod modules;
 mod names;
 mod references;

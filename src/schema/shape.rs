@@ -64,7 +64,13 @@ impl Shaper<'_> {
         let mut blocks = Vec::new();
         for (key, value) in args {
             let kpath = with(path, PathSeg::Key(key.clone()));
-            if let Some(a) = block.attributes.get(key) {
+            let dynamic = super::dynamic::as_dynamic(value);
+            if let (Some(a), Some(op)) = (block.attributes.get(key), dynamic) {
+                match self.dynamic_attr_block(key, &a.ty, op, &kpath) {
+                    Some(item) => blocks.push(item),
+                    None => attrs.push(Item::Attr(key.clone(), value.clone())),
+                }
+            } else if let Some(a) = block.attributes.get(key) {
                 if let Some(fields) = blocks_allowed(a, value) {
                     self.attribute_blocks(key, &fields, value, &kpath, &mut blocks);
                 } else if let Some(v) = self.attribute(key, a, value, &kpath) {
@@ -251,8 +257,17 @@ impl Shaper<'_> {
     ) {
         let mut made: Vec<(Vec<String>, Body, Vec<PathSeg>)> = Vec::new();
         let diags_before = self.diags.len();
+        let mut dynamics = 0;
+        // `dynamic` blocks among literal ones, by the count of literal blocks before them
+        let mut dynamic_at: Vec<(usize, Item)> = Vec::new();
         match (bt.nesting, value) {
             (_, Value::Null) => return,
+            (_, v) if super::dynamic::as_dynamic(v).is_some() => {
+                if let Some(op) = super::dynamic::as_dynamic(v) {
+                    out.extend(self.dynamic_block(key, bt, op, path));
+                }
+                return;
+            }
             (Nesting::Map, Value::Map(m)) => {
                 for (label, v) in m {
                     let p = with(path, PathSeg::Key(label.clone()));
@@ -273,6 +288,13 @@ impl Shaper<'_> {
             (_, Value::List(items)) => {
                 for (i, v) in items.iter().enumerate() {
                     let p = with(path, PathSeg::Index(i));
+                    if let Some(op) = super::dynamic::as_dynamic(v) {
+                        dynamics += 1;
+                        if let Some(item) = self.dynamic_block(key, bt, op, &p) {
+                            dynamic_at.push((made.len(), item));
+                        }
+                        continue;
+                    }
                     match v {
                         Value::Map(inner) => {
                             let body = self.body(&bt.block, inner, &p);
@@ -288,22 +310,27 @@ impl Shaper<'_> {
         let had_errors = self.diags.len() > diags_before;
         let max =
             if matches!(bt.nesting, Nesting::Single | Nesting::Group) { 1 } else { bt.max_items };
-        if max > 0 && n > max {
+        // `dynamic` blocks are counted by Terraform at plan time
+        if max > 0 && n > max && dynamics == 0 {
             let msg = format!("too many `{key}` blocks: at most {max} allowed, found {n}");
             let label = format!("at most {max}");
             self.error("too_many_blocks", msg, path.to_vec(), Target::Value, &label);
         }
         // a count is noise next to items that were not blocks at all
-        if n < bt.min_items && !matches!(value, Value::Null) && !had_errors {
+        if n < bt.min_items && !matches!(value, Value::Null) && !had_errors && dynamics == 0 {
             let msg =
                 format!("too few `{key}` blocks: at least {} required, found {n}", bt.min_items);
             let label = format!("at least {}", bt.min_items);
             self.error("too_few_blocks", msg, path.to_vec(), Target::Value, &label);
         }
-        out.extend(
-            made.into_iter()
-                .map(|(labels, body, _)| Item::Block(model::Block::new(key, labels, body))),
-        );
+        let mut dynamic_at = dynamic_at.into_iter().peekable();
+        for (i, (labels, body, _)) in made.into_iter().enumerate() {
+            while let Some((_, item)) = dynamic_at.next_if(|(at, _)| *at <= i) {
+                out.push(item);
+            }
+            out.push(Item::Block(model::Block::new(key, labels, body)));
+        }
+        out.extend(dynamic_at.map(|(_, item)| item));
     }
 
     fn not_a_block(&mut self, key: &str, value: &Value, path: Vec<PathSeg>) {

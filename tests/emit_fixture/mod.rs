@@ -99,6 +99,7 @@ pub fn everything() -> (Stack, Shaped) {
             default: Some(s("10.0.0.0/16")),
             description: Some("VPC range; \"quoted\" and ${literal}.".into()),
             sensitive: false,
+            ephemeral: false,
             nullable: Some(false),
             validations: vec![Validation {
                 condition: Value::Expr("can(cidrhost(var.cidr,0))".into()),
@@ -115,6 +116,7 @@ pub fn everything() -> (Stack, Shaped) {
             default: Some(Value::Map(IndexMap::new())),
             description: None,
             sensitive: false,
+            ephemeral: false,
             nullable: None,
             validations: vec![],
             origin: Origin::default(),
@@ -125,6 +127,7 @@ pub fn everything() -> (Stack, Shaped) {
             default: None,
             description: Some("Line one\nline two\ttabbed".into()),
             sensitive: true,
+            ephemeral: false,
             nullable: None,
             validations: vec![],
             origin: Origin::default(),
@@ -135,6 +138,7 @@ pub fn everything() -> (Stack, Shaped) {
             default: None,
             description: None,
             sensitive: false,
+            ephemeral: false,
             nullable: None,
             validations: vec![],
             origin: Origin::default(),
@@ -240,6 +244,7 @@ pub fn everything() -> (Stack, Shaped) {
         prevent_destroy: Some(true),
         ignore_changes: vec!["tags".into(), "tags_all".into()],
         replace_triggered_by: vec![],
+        ..Lifecycle::default()
     });
     let vpc_body = body(vec![
         attr("cidr_block", Value::Ref(r("var", &["cidr"]))),
@@ -370,6 +375,8 @@ pub fn everything() -> (Stack, Shaped) {
             value: Value::Ref(r("aws_vpc", &["main", "id"])),
             description: Some("The VPC".into()),
             sensitive: false,
+            ephemeral: false,
+            preconditions: vec![],
             depends_on: vec![],
             origin: Origin::default(),
         },
@@ -378,6 +385,8 @@ pub fn everything() -> (Stack, Shaped) {
             value: Value::Ref(Reference::new("aws_subnet").attr("private").splat().attr("id")),
             description: None,
             sensitive: true,
+            ephemeral: false,
+            preconditions: vec![],
             depends_on: vec![r("aws_vpc", &["main"])],
             origin: Origin::default(),
         },
@@ -415,6 +424,7 @@ pub fn network() -> (Stack, Shaped) {
         default: Some(s("10.0.0.0/16")),
         description: Some("VPC range".into()),
         sensitive: false,
+        ephemeral: false,
         nullable: Some(false),
         validations: vec![Validation {
             condition: Value::Expr("can(cidrhost(var.cidr, 0))".into()),
@@ -439,6 +449,8 @@ pub fn network() -> (Stack, Shaped) {
         value: Value::Ref(Reference::new("aws_subnet").attr("private").splat().attr("id")),
         description: Some("Private subnets".into()),
         sensitive: false,
+        ephemeral: false,
+        preconditions: vec![],
         depends_on: vec![],
         origin: Origin::default(),
     }];

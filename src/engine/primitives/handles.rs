@@ -232,6 +232,23 @@ fn extend(nc: &NativeCallContext, e: &TfExpr, step: Step) -> Res<TfExpr> {
             r.steps.push(step);
             Ok(TfExpr(Value::Ref(r)))
         }
+        // a conditional, a call...: `(a ? b : c).id`, `f(x)[0]`
+        other if other.is_dynamic() => {
+            let key = match step {
+                Step::Attr(a) | Step::Key(a) => Value::String(a),
+                Step::Index(i) => Value::Int(i),
+                Step::Splat => {
+                    return Err(raise(
+                        Diagnostic::error(
+                            "tsdsl::script::not_indexable",
+                            "`all()` splats a reference only",
+                        )
+                        .at_path(&origin_of(nc), Vec::new(), Target::Call),
+                    ))
+                }
+            };
+            Ok(TfExpr(Value::Op(Box::new(crate::model::Op::Index { of: other.clone(), key }))))
+        }
         other => Err(raise(
             Diagnostic::error(
                 "tsdsl::script::not_indexable",

@@ -9,10 +9,17 @@ use crate::model::{is_attribute_path, Lifecycle, Meta, Origin, PathSeg, Referenc
 use super::super::context::Ctx;
 use super::super::errors::raise;
 use super::super::handle::{Handle, HandleKind, TfExpr};
+use super::language::conditions;
 use super::{invalid_name, is_identifier, value_at, Res};
 
-const LIFECYCLE_KEYS: &[&str] =
-    &["create_before_destroy", "prevent_destroy", "ignore_changes", "replace_triggered_by"];
+const LIFECYCLE_KEYS: &[&str] = &[
+    "create_before_destroy",
+    "prevent_destroy",
+    "ignore_changes",
+    "replace_triggered_by",
+    "precondition",
+    "postcondition",
+];
 
 /// Takes the meta-arguments out of `attrs`, leaving the block's own arguments.
 pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Res<Meta> {
@@ -45,7 +52,7 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
         meta.provider = Some(provider_ref(origin, &p)?);
     }
     if let Some(l) = attrs.remove("lifecycle") {
-        meta.lifecycle = Some(lifecycle(origin, &l)?);
+        meta.lifecycle = Some(lifecycle(ctx, origin, &l)?);
     }
     Ok(meta)
 }
@@ -87,7 +94,7 @@ pub(crate) fn references(origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<
     Ok(out)
 }
 
-fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {
+pub(crate) fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {
     if let Some(h) = d.read_lock::<Handle>() {
         if matches!(h.kind, HandleKind::Provider) {
             return Ok(h.reference.clone());
@@ -122,7 +129,7 @@ fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {
     ))
 }
 
-fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
+fn lifecycle(ctx: &Ctx, origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
     let here = vec![PathSeg::key("lifecycle")];
     let map = d.read_lock::<rhai::Map>().map(|m| m.clone()).ok_or_else(|| {
         bad(
@@ -191,6 +198,12 @@ fn lifecycle(origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
                 }
             }
             "replace_triggered_by" => out.replace_triggered_by = references(origin, &p, v)?,
+            "precondition" => {
+                out.preconditions = conditions(ctx, origin, &p, v, "a precondition")?;
+            }
+            "postcondition" => {
+                out.postconditions = conditions(ctx, origin, &p, v, "a postcondition")?;
+            }
             other => {
                 return Err(raise(
                     Diagnostic::error(

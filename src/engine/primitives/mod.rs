@@ -6,7 +6,9 @@ mod blocks;
 mod cidr_fns;
 mod declaration;
 mod handles;
+mod language;
 mod meta;
+mod ops;
 mod options;
 mod outputs;
 mod results;
@@ -27,6 +29,7 @@ use super::context::{Ctx, CtxRef};
 use super::convert::{has_nothing, has_tokens, to_value};
 use super::errors::raise;
 
+pub(crate) use ops::TF_NAMES;
 pub(crate) use tf::FUNCTIONS as TF_FUNCTIONS;
 pub(crate) use tf::SPECIAL as TF_SPECIAL;
 
@@ -51,6 +54,11 @@ pub(crate) const NAMES: &[&str] = &[
     "reject",
     "literal_secret",
     "results",
+    "moved",
+    "imported",
+    "removed",
+    "check",
+    "ephemeral",
 ];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -59,6 +67,8 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     blocks::register(engine, ctx);
     variables::register(engine, ctx);
     outputs::register(engine, ctx);
+    language::register(engine, ctx);
+    ops::register(engine, ctx);
     tf::register(engine, ctx);
     options::register(engine, ctx);
     secrets::register(engine, ctx);

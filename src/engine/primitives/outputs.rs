@@ -4,9 +4,16 @@ use rhai::{Dynamic, Engine, NativeCallContext};
 
 use crate::model::{Output, PathSeg};
 
+use crate::diagnostics::{Diagnostic, Target};
+
 use super::super::context::CtxRef;
+use super::super::errors::raise;
+use super::language::conditions;
 use super::meta::references;
 use super::{check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, value_at, Res};
+
+const OUTPUT_KEYS: &[&str] =
+    &["description", "sensitive", "depends_on", "precondition", "ephemeral"];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();
@@ -24,7 +31,30 @@ fn output(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, v: Dynamic, o: Dynam
     let origin = origin_of(nc);
     let name = identifier_arg(&origin, &n, "an output name")?;
     let opts = map_arg(&origin, &o, "the output options")?;
-    check_keys(&origin, &opts, &["description", "sensitive", "depends_on"], "`output`")?;
+    check_keys(&origin, &opts, OUTPUT_KEYS, "`output`")?;
+    if let Some(e) = opts.get("ephemeral") {
+        if e.as_bool().unwrap_or(true) {
+            return Err(raise(
+                Diagnostic::error(
+                    "tsdsl::model::ephemeral_root_output",
+                    "a stack's outputs cannot be ephemeral",
+                )
+                .at_path(&origin, vec![PathSeg::key("ephemeral")], Target::Key)
+                .label("not allowed in a root module")
+                .help("Terraform keeps ephemeral outputs to child modules; a tsdsl stack is a root module, so drop `ephemeral` (and output no ephemeral value)"),
+            ));
+        }
+    }
+    let preconditions = match opts.get("precondition") {
+        Some(p) => conditions(
+            &ctx.borrow(),
+            &origin,
+            &[PathSeg::key("precondition")],
+            p,
+            "a precondition",
+        )?,
+        None => Vec::new(),
+    };
     let value = value_at(&ctx.borrow(), &origin, &[], &v)?;
     let description =
         opts.get("description").map(|d| name_arg(&origin, d, "`description`")).transpose()?;
@@ -39,7 +69,9 @@ fn output(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, v: Dynamic, o: Dynam
             value,
             description,
             sensitive,
+            ephemeral: false,
             depends_on,
+            preconditions,
             origin,
         });
     } else {

@@ -127,6 +127,8 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     ] {
         m.set_native_fn(fname, move || Ok(expr(Value::Ref(Reference::new(root).attr(attr)))));
     }
+    super::language::register_tf(&mut m);
+    super::ops::register_tf(&mut m, ctx);
     m.set_native_fn("ref", |nc: NativeCallContext, text: Dynamic| {
         let origin = origin_of(&nc);
         let text = name_arg(&origin, &text, "a reference")?;

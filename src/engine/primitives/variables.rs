@@ -18,7 +18,7 @@ const RESERVED: &[&str] =
     &["count", "source", "version", "providers", "for_each", "lifecycle", "depends_on", "locals"];
 
 const VARIABLE_KEYS: &[&str] =
-    &["type", "default", "description", "sensitive", "nullable", "validation"];
+    &["type", "default", "description", "sensitive", "ephemeral", "nullable", "validation"];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();
@@ -123,6 +123,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         default,
         description: text("description")?,
         sensitive: flag("sensitive")?.unwrap_or(false),
+        ephemeral: flag("ephemeral")?.unwrap_or(false),
         nullable: flag("nullable")?,
         validations,
         origin: origin.clone(),

@@ -25,7 +25,10 @@ use super::modules::ModuleInfo;
 use super::type_expr;
 use super::Schemas;
 use crate::diagnostics::{closest, Diagnostic, Target};
-use crate::model::{BlockKind, Origin, PathSeg, Resource, Stack, Step, TemplatePart, Value};
+use crate::model::{
+    BlockKind, Condition, Op as ModelOp, Origin, PathSeg, Resource, Stack, Step, TemplatePart,
+    Value,
+};
 
 /// One step after a root name, from a model reference or parsed text.
 #[derive(Debug, Clone)]
@@ -161,7 +164,37 @@ impl<'a> Checker<'a> {
                     self.value(&Value::Ref(t.clone()), scope, &mut path, &[]);
                 }
                 self.ignore_changes(r, &l.ignore_changes);
+                let path = |k: &str| [PathSeg::key("lifecycle"), PathSeg::key(k)];
+                self.conditions(&l.preconditions, scope, &path("precondition"), &[]);
+                let post = path("postcondition");
+                self.conditions(&l.postconditions, scope, &post, &["self".to_owned()]);
             }
+        }
+        for e in &stack.ephemerals {
+            let scope = Scope {
+                origin: &e.origin,
+                count: e.meta.count.is_some(),
+                each: e.meta.for_each.is_some(),
+            };
+            for (k, v) in &e.attrs {
+                self.value(v, scope, &mut vec![PathSeg::Key(k.clone())], &[]);
+            }
+        }
+        for i in &stack.imports {
+            let plain = Scope { origin: &i.origin, count: false, each: false };
+            let scope = Scope { origin: &i.origin, count: false, each: i.for_each.is_some() };
+            if let Some(f) = &i.for_each {
+                self.value(f, plain, &mut vec![PathSeg::key("for_each")], &[]);
+            }
+            for v in
+                i.id.iter().chain(i.to_key.iter()).chain(i.identity.iter().flat_map(|m| m.values()))
+            {
+                self.value(v, scope, &mut Vec::new(), &[]);
+            }
+        }
+        for c in &stack.checks {
+            let scope = Scope { origin: &c.origin, count: false, each: false };
+            self.conditions(&c.asserts, scope, &[PathSeg::key("assert")], &[]);
         }
         for p in &stack.providers {
             let scope = Scope { origin: &p.origin, count: false, each: false };
@@ -190,6 +223,7 @@ impl<'a> Checker<'a> {
                 let mut path = vec![PathSeg::key("depends_on")];
                 self.value(&Value::Ref(d.clone()), scope, &mut path, &[]);
             }
+            self.conditions(&o.preconditions, scope, &[PathSeg::key("precondition")], &[]);
         }
         for v in &stack.variables {
             let scope = Scope { origin: &v.origin, count: false, each: false };
@@ -307,7 +341,54 @@ impl<'a> Checker<'a> {
                     }
                 }
             }
+            Value::Op(op) => self.operation(op, scope, path, bound),
             Value::Null | Value::Bool(_) | Value::Int(_) | Value::Float(_) => {}
+        }
+    }
+
+    /// `tf::cond`, operators, `for` expressions and `dynamic` blocks: their
+    /// own variables are bound inside them.
+    fn operation(&mut self, op: &ModelOp, scope: Scope, path: &mut Vec<PathSeg>, bound: &[String]) {
+        let inner = |names: &[&String]| {
+            let mut b = bound.to_vec();
+            b.extend(names.iter().map(|n| (*n).clone()));
+            b
+        };
+        match op {
+            ModelOp::For { key_var, value_var, collection, key, value, cond } => {
+                self.value(collection, scope, path, bound);
+                let mut names = vec![value_var];
+                names.extend(key_var.iter());
+                let b = inner(&names);
+                for v in key.iter().chain([value]).chain(cond.iter()) {
+                    self.value(v, scope, path, &b);
+                }
+            }
+            ModelOp::Dynamic { for_each, iterator, content } => {
+                self.value(for_each, scope, path, bound);
+                let b = inner(&[iterator]);
+                for (k, v) in content {
+                    path.push(PathSeg::Key(k.clone()));
+                    self.value(v, scope, path, &b);
+                    path.pop();
+                }
+            }
+            other => {
+                for v in other.operands() {
+                    self.value(v, scope, path, bound);
+                }
+            }
+        }
+    }
+
+    /// `precondition`, `postcondition`, `assert` (`self` bound in postconditions).
+    fn conditions(&mut self, cs: &[Condition], scope: Scope, path: &[PathSeg], bound: &[String]) {
+        for c in cs {
+            for (key, v) in [("condition", &c.condition), ("error_message", &c.error_message)] {
+                let mut p = path.to_vec();
+                p.push(PathSeg::key(key));
+                self.value(v, scope, &mut p, bound);
+            }
         }
     }
 

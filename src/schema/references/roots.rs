@@ -145,6 +145,32 @@ impl Checker<'_> {
                     .to_owned(),
                 Some("refer to the resource by its handle instead".to_owned()),
             )),
+            // `ephemeral.TYPE.NAME`: declared with `ephemeral(...)`; no schema
+            // describes its attributes
+            "ephemeral" => {
+                let declared: Vec<String> = self
+                    .stack
+                    .ephemerals
+                    .iter()
+                    .map(|e| format!("{}.{}", e.type_name, e.name))
+                    .collect();
+                let second = match ops.get(1) {
+                    Some(Op::Attr(a)) => Some(a.as_str()),
+                    _ => None,
+                };
+                let wanted =
+                    format!("{}.{}", first.unwrap_or_default(), second.unwrap_or_default());
+                if declared.contains(&wanted) {
+                    return Ok(());
+                }
+                Err(problem(
+                    "undefined_reference",
+                    format!("no ephemeral resource `{wanted}` is declared"),
+                    did_you_mean(&wanted, declared.iter().map(String::as_str)).or_else(|| {
+                        Some("declare it with `ephemeral(\"TYPE\", \"NAME\", #{ ... })`".to_owned())
+                    }),
+                ))
+            }
             "data" => {
                 let Some(type_name) = first else {
                     return Err(problem(
