@@ -18,6 +18,9 @@
 //!   (Terraform then decodes a few schemas instead of ~2,400 AWS ones).
 //! - `TSDSL_SCHEMA_PROVIDER_TRACE`: a file that gets a line `PROVIDER METHOD`
 //!   for every call Terraform makes.
+//!
+//! `tsdsl-schema-provider --summary` prints, per provider, how many resource,
+//! data source and ephemeral resource types its schema describes.
 
 mod proto;
 mod schema;
@@ -77,7 +80,18 @@ fn selection() -> Result<Selection, String> {
     Ok(Selection::Words(text.split_whitespace().map(str::to_owned).collect()))
 }
 
+fn summary() -> Result<(), String> {
+    for (name, _) in schema::PROVIDERS {
+        let [r, d, e] = schema::counts(name)?;
+        println!("{name} resources={r} data_sources={d} ephemeral_resources={e}");
+    }
+    Ok(())
+}
+
 fn run() -> Result<(), String> {
+    if std::env::args().nth(1).as_deref() == Some("--summary") {
+        return summary();
+    }
     if std::env::var(MAGIC_COOKIE_KEY).as_deref() != Ok(MAGIC_COOKIE_VALUE) {
         return Err(usage());
     }

@@ -41,7 +41,7 @@ pub struct Served {
     pub metadata: proto::GetMetadataResponse,
 }
 
-pub fn load(provider: &str, selection: &Selection) -> Result<Served, String> {
+fn decompress(provider: &str) -> Result<Vec<u8>, String> {
     let (_, zst) = PROVIDERS
         .iter()
         .find(|(name, _)| *name == provider)
@@ -51,6 +51,21 @@ pub fn load(provider: &str, selection: &Selection) -> Result<Served, String> {
         .map_err(|e| format!("schemas/{provider}.json.zst: {e}"))?
         .read_to_end(&mut json)
         .map_err(|e| format!("schemas/{provider}.json.zst: {e}"))?;
+    Ok(json)
+}
+
+/// How many resource, data source and ephemeral resource types a provider's
+/// schema describes (for `--summary`: the oracle says what it cannot check).
+pub fn counts(provider: &str) -> Result<[usize; 3], String> {
+    let json = decompress(provider)?;
+    let doc: Document =
+        serde_json::from_slice(&json).map_err(|e| format!("schemas/{provider}.json.zst: {e}"))?;
+    let s = doc.provider_schemas.values().next().ok_or("no provider_schemas")?;
+    Ok([s.resource_schemas.len(), s.data_source_schemas.len(), s.ephemeral_resource_schemas.len()])
+}
+
+pub fn load(provider: &str, selection: &Selection) -> Result<Served, String> {
+    let json = decompress(provider)?;
     let doc: Document =
         serde_json::from_slice(&json).map_err(|e| format!("schemas/{provider}.json.zst: {e}"))?;
     let mut providers = doc.provider_schemas.into_iter();
