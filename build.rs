@@ -3,7 +3,8 @@
 //!
 //! For each `schemas/<provider>.json.zst` (Terraform's `providers schema
 //! -json` shape) this writes `OUT_DIR/<provider>.bin`, the concatenation of
-//! one zstd frame per type holding that type's minified schema JSON, and
+//! one zstd frame per type holding that type's schema in the compact binary
+//! form `src/schema/binary.rs` reads (no JSON parsing at run time), and
 //! `OUT_DIR/schema_index.rs`, sorted type names with the byte range of their
 //! frame. At run time a lookup is a binary search plus decoding one frame.
 
@@ -35,7 +36,8 @@ fn main() {
 
         let mut blob = Vec::new();
         let mut frame = |v: &serde_json::Value| -> (usize, usize) {
-            let text = serde_json::to_vec(v).expect("serialising a parsed value");
+            let mut text = Vec::new();
+            encode_block(&v["block"], &mut text);
             let z = ruzstd::encoding::compress_to_vec(
                 &text[..],
                 ruzstd::encoding::CompressionLevel::Fastest,
@@ -73,4 +75,123 @@ fn main() {
     // The stdlib is embedded with include_dir, which cannot tell cargo to
     // watch it: a changed or added module must rebuild the crate.
     println!("cargo:rerun-if-changed=stdlib");
+}
+
+// The binary form, read back by `src/schema/binary.rs` (keep the two in
+// step). Numbers are LEB128 varints, strings a length then UTF-8 bytes.
+// A block: its attributes (name, attribute) then its nested block types
+// (name, nesting, min_items, max_items, block), each list sorted by name
+// as the JSON reader sorted them. An attribute: a flags byte (required 1,
+// optional 2, computed 4, sensitive 8) then its type. A type: a tag byte,
+// 0 string, 1 number, 2 bool, 3 dynamic, 4 list, 5 set, 6 map (then the
+// element type), 7 object (fields in the JSON's order), 8 tuple (items),
+// 9 nested attributes (nesting, then attributes as in a block).
+
+fn varint(mut n: u64, out: &mut Vec<u8>) {
+    loop {
+        let byte = (n & 0x7f) as u8;
+        n >>= 7;
+        if n == 0 {
+            out.push(byte);
+            return;
+        }
+        out.push(byte | 0x80);
+    }
+}
+
+fn string(s: &str, out: &mut Vec<u8>) {
+    varint(s.len() as u64, out);
+    out.extend_from_slice(s.as_bytes());
+}
+
+fn sorted(v: &serde_json::Value) -> Vec<(&String, &serde_json::Value)> {
+    let mut items: Vec<_> = v.as_object().map(|m| m.iter().collect()).unwrap_or_default();
+    items.sort_by(|a, b| a.0.cmp(b.0));
+    items
+}
+
+fn nesting(v: &serde_json::Value) -> u8 {
+    match v.as_str() {
+        Some("single") => 0,
+        Some("group") => 1,
+        Some("list") => 2,
+        Some("set") => 3,
+        Some("map") => 4,
+        other => panic!("unknown nesting mode {other:?}"),
+    }
+}
+
+fn encode_block(b: &serde_json::Value, out: &mut Vec<u8>) {
+    encode_attributes(&b["attributes"], out);
+    let types = sorted(&b["block_types"]);
+    varint(types.len() as u64, out);
+    for (name, bt) in types {
+        string(name, out);
+        out.push(nesting(&bt["nesting_mode"]));
+        varint(bt["min_items"].as_u64().unwrap_or(0), out);
+        varint(bt["max_items"].as_u64().unwrap_or(0), out);
+        encode_block(&bt["block"], out);
+    }
+}
+
+fn encode_attributes(attrs: &serde_json::Value, out: &mut Vec<u8>) {
+    let attrs = sorted(attrs);
+    varint(attrs.len() as u64, out);
+    for (name, a) in attrs {
+        string(name, out);
+        let flag = |k: &str, bit: u8| if a[k].as_bool() == Some(true) { bit } else { 0 };
+        out.push(
+            flag("required", 1) | flag("optional", 2) | flag("computed", 4) | flag("sensitive", 8),
+        );
+        let present = |k: &str| a.get(k).filter(|v| !v.is_null());
+        match (present("type"), present("nested_type")) {
+            (Some(t), _) => encode_type(t, out),
+            (None, Some(nt)) => {
+                out.push(9);
+                out.push(nesting(&nt["nesting_mode"]));
+                encode_attributes(&nt["attributes"], out);
+            }
+            (None, None) => panic!("attribute `{name}` without `type` or `nested_type`"),
+        }
+    }
+}
+
+fn encode_type(t: &serde_json::Value, out: &mut Vec<u8>) {
+    use serde_json::Value as J;
+    match t {
+        J::String(s) => out.push(match s.as_str() {
+            "string" => 0,
+            "number" => 1,
+            "bool" => 2,
+            "dynamic" => 3,
+            other => panic!("unknown type {other}"),
+        }),
+        J::Array(parts) => match (parts.first().and_then(J::as_str), parts.get(1)) {
+            (Some(kind @ ("list" | "set" | "map")), Some(elem)) => {
+                out.push(match kind {
+                    "list" => 4,
+                    "set" => 5,
+                    _ => 6,
+                });
+                encode_type(elem, out);
+            }
+            (Some("object"), Some(J::Object(fields))) => {
+                out.push(7);
+                varint(fields.len() as u64, out);
+                for (k, v) in fields {
+                    string(k, out);
+                    encode_type(v, out);
+                }
+            }
+            (Some("tuple"), Some(J::Array(items))) => {
+                out.push(8);
+                varint(items.len() as u64, out);
+                for v in items {
+                    encode_type(v, out);
+                }
+            }
+            _ => panic!("malformed type {t}"),
+        },
+        _ => panic!("malformed type {t}"),
+    }
 }

@@ -4,8 +4,10 @@
 //! (checks) → [`emit`]. [`diagnostics`] is the one error type every phase
 //! reports with; [`cli`] is the thin clap front end.
 
+pub mod aws;
 pub mod cli;
 pub mod diagnostics;
+pub mod diff;
 pub mod emit;
 pub mod engine;
 pub mod model;

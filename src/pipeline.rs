@@ -1,7 +1,7 @@
 //! The whole flow for one script: evaluate → check against the schemas →
 //! emit → write. The CLI and the tests call these; nothing here prints.
 
-use std::path::{Path, PathBuf};
+use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
@@ -24,6 +24,9 @@ pub struct BuildOptions {
     /// `terraform providers schema -json` files that add or replace providers.
     pub schema_files: Vec<PathBuf>,
     pub format: OutputFormat,
+    /// Where `aws::caller()` and `aws::expect_account` learn the account
+    /// (offline by default: a library user's build never calls AWS).
+    pub account: crate::aws::AccountSource,
     /// Where the output goes (`default_out_dir` when `None`): local module
     /// sources are relative to it.
     pub out_dir: Option<PathBuf>,
@@ -38,6 +41,9 @@ pub struct Build {
     pub diagnostics: Vec<Diagnostic>,
     pub sources: SourceMap,
     pub deps: Vec<PathBuf>,
+    /// Files looked for and not found (a module not written yet, a
+    /// `--schema` file): creating one changes the build.
+    pub missing: Vec<PathBuf>,
     pub started: Instant,
 }
 
@@ -46,21 +52,36 @@ pub struct Build {
 #[derive(Debug)]
 pub struct Failure {
     pub error: Error,
+    /// Boxed: a `Failure` travels in `Result`s.
+    pub files: Box<Files>,
+}
+
+/// The files a build read (`deps`) and those it looked for and did not
+/// find (`missing`).
+#[derive(Debug, Default)]
+pub struct Files {
     pub deps: Vec<PathBuf>,
+    pub missing: Vec<PathBuf>,
 }
 
 impl From<Error> for Failure {
     fn from(error: Error) -> Self {
-        Failure { error, deps: Vec::new() }
+        Failure { error, files: Box::default() }
     }
 }
+
+/// The largest `--schema` file read: the AWS provider's whole schema is
+/// about 40 MB.
+const MAX_SCHEMA_BYTES: u64 = 256 * 1024 * 1024;
 
 pub fn load_schemas(files: &[PathBuf]) -> Result<Schemas, Error> {
     let mut schemas = Schemas::embedded();
     for f in files {
-        // A bad `--schema` file is the command line's problem, not the script's.
-        std::fs::metadata(f).map_err(|e| Error::io(f, "read the schema file", e))?;
-        schemas.load_file(f).map_err(|d| {
+        // A bad `--schema` file is the command line's problem, not the script's;
+        // a FIFO or a device is refused before it is opened.
+        let text = engine::read_regular(f, MAX_SCHEMA_BYTES)
+            .map_err(|e| Error::io(f, "read the schema file", e.into()))?;
+        schemas.load_bytes(f, &text).map_err(|d| {
             let help = d.help.map(|h| format!(" ({h})")).unwrap_or_default();
             Error::Usage(format!("{} [{}]{help}", d.message, d.code))
         })?;
@@ -68,30 +89,143 @@ pub fn load_schemas(files: &[PathBuf]) -> Result<Schemas, Error> {
     Ok(schemas)
 }
 
+/// Native stack for a build. Evaluation recurses natively through Rhai, the
+/// modules it imports and the stacks it reads; the limits on those depths
+/// are set so that the deepest chain allowed fits well inside this (measured
+/// in a debug build, which uses far more stack per level than a release one).
+const BUILD_STACK_BYTES: usize = 256 * 1024 * 1024;
+
 /// Evaluates, checks and emits `script`, writing nothing.
+///
+/// Runs on its own thread, for its stack: see [`BUILD_STACK_BYTES`].
 pub fn build(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
+    std::thread::scope(|scope| {
+        let worker = std::thread::Builder::new()
+            .name("tsdsl-build".into())
+            .stack_size(BUILD_STACK_BYTES)
+            .spawn_scoped(scope, || build_here(script, opts))
+            .map_err(|e| Error::Usage(format!("cannot start the build: {e}")))?;
+        worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+    })
+}
+
+fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     let started = Instant::now();
-    let schemas = Rc::new(load_schemas(&opts.schema_files)?);
-    let eval_opts = EvalOptions { limits: opts.limits, schemas: schemas.clone() };
-    let ev = engine::evaluate(script, &eval_opts)?;
-    let deps = ev.deps.clone();
+    // One deadline for the whole run: schemas, every stack, checks, emit.
+    let deadline = engine::deadline(&opts.limits);
+    // The `--schema` files are dependencies too, present or not.
+    let (mut deps, mut missing): (Vec<PathBuf>, Vec<PathBuf>) =
+        opts.schema_files.iter().cloned().partition(|f| f.exists());
+    let failed = |error, deps: &[PathBuf], missing: &[PathBuf]| {
+        let deps = std::iter::once(script.to_path_buf()).chain(deps.iter().cloned()).collect();
+        Failure { error, files: Box::new(Files { deps, missing: missing.to_vec() }) }
+    };
+    let schemas = match load_schemas(&opts.schema_files) {
+        Ok(s) => Rc::new(s),
+        Err(e) => return Err(failed(e, &deps, &missing)),
+    };
+    // The memory limit is the run's own, on top of the schemas just loaded.
+    let memory_ceiling = engine::memory_ceiling(&opts.limits);
+    // One question at most per run, shared with every stack the script reads.
+    let account = opts.account.per_run();
+    let eval_opts = EvalOptions {
+        limits: opts.limits,
+        schemas: schemas.clone(),
+        deadline,
+        memory_ceiling,
+        account,
+    };
+    let ev = match engine::evaluate(script, &eval_opts) {
+        Ok(ev) => ev,
+        Err(e) => return Err(failed(e, &deps, &missing)),
+    };
+    deps.splice(0..0, ev.deps.iter().cloned());
+    missing.extend(ev.missing.iter().cloned());
     let mut diagnostics = ev.diagnostics;
     let mut stack = ev.stack;
-    if !diagnostics.iter().any(Diagnostic::is_error) {
-        crate::model::complete_required_providers(&mut stack);
-        let out_dir = opts.out_dir.clone().unwrap_or_else(|| default_out_dir(script));
-        let (shaped, found) = schema::check_in(&stack, &schemas, Some(&out_dir));
-        diagnostics.extend(found);
-        if !diagnostics.iter().any(Diagnostic::is_error) {
-            let header = format!("Generated by tsdsl from {}; do not edit.", script.display());
-            let files = match opts.format {
-                OutputFormat::Hcl => emit::hcl(&stack, &shaped, &header),
-                OutputFormat::Json => emit::json(&stack, &shaped, &header),
-            };
-            return Ok(Build { stack, files, diagnostics, sources: ev.sources, deps, started });
+    let fail = |mut diagnostics: Vec<Diagnostic>, sources, deps, missing| {
+        let reported = diagnostics.iter().any(|d| d.code == TIMEOUT);
+        if Instant::now() > deadline && !reported {
+            diagnostics.push(timed_out(&opts.limits));
+        }
+        let error = Error::Script { diagnostics, sources };
+        Err(Failure { error, files: Box::new(Files { deps, missing }) })
+    };
+    if diagnostics.iter().any(Diagnostic::is_error) || Instant::now() > deadline {
+        return fail(diagnostics, ev.sources, deps, missing);
+    }
+    crate::model::complete_required_providers(&mut stack);
+    let out_dir = opts.out_dir.clone().unwrap_or_else(|| default_out_dir(script));
+    let (mut shaped, found) = schema::check_in(&stack, &schemas, Some(&out_dir));
+    schema::drop_empty_tags(&stack, &mut shaped, &schemas);
+    diagnostics.extend(found);
+    if diagnostics.iter().any(Diagnostic::is_error) || Instant::now() > deadline {
+        return fail(diagnostics, ev.sources, deps, missing);
+    }
+    let header = format!("Generated by tsdsl from {}; do not edit.", script.display());
+    let files = match opts.format {
+        OutputFormat::Hcl => emit::hcl(&stack, &shaped, &header),
+        OutputFormat::Json => emit::json(&stack, &shaped, &header),
+    };
+    if Instant::now() > deadline {
+        return fail(diagnostics, ev.sources, deps, missing);
+    }
+    let sources = ev.sources;
+    Ok(Build { stack, files, diagnostics, sources, deps, missing, started })
+}
+
+const TIMEOUT: &str = "tsdsl::engine::timeout";
+
+/// The run ended past its deadline outside evaluation (checks, emit).
+fn timed_out(limits: &Limits) -> Diagnostic {
+    Diagnostic::error(
+        TIMEOUT,
+        format!("the run went past its time limit of {} s", limits.timeout.as_secs()),
+    )
+    .help("the limit covers evaluation, checks and emitting together; raise it with `--timeout` if the estate is really that big")
+}
+
+/// The scripts of a folder, told apart: every `.rhai` file directly in it
+/// is a stack, except the modules, the files some script of the folder
+/// imports (`import "shop" as shop;` makes `shop.rhai` a module, whoever
+/// imports it: a stack or another module). A stdlib path (`aws/eks`) names
+/// the stdlib, never a file of the folder, as when the script runs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct FolderScripts {
+    pub stacks: Vec<PathBuf>,
+    pub modules: Vec<PathBuf>,
+}
+
+pub fn folder_scripts(dir: &Path) -> Result<FolderScripts, Error> {
+    let io = |e| Error::io(dir, "read the folder", e);
+    let mut top = Vec::new();
+    for entry in std::fs::read_dir(dir).map_err(io)? {
+        let path = entry.map_err(io)?.path();
+        let name = path.file_name().and_then(|n| n.to_str()).unwrap_or("");
+        if name.ends_with(".rhai") && !name.starts_with('.') && path.is_file() {
+            top.push(path);
         }
     }
-    Err(Failure { error: Error::Script { diagnostics, sources: ev.sources }, deps })
+    top.sort();
+    // Follow imports from every top-level file, through the modules found.
+    let mut modules = std::collections::BTreeSet::new();
+    let mut queue = top.clone();
+    while let Some(file) = queue.pop() {
+        let Ok(text) = std::fs::read_to_string(&file) else { continue };
+        for path in engine::imported_paths(&text) {
+            let module = path.strip_suffix(".rhai").unwrap_or(&path);
+            let clean = Path::new(module).components().all(|c| matches!(c, Component::Normal(_)));
+            if !clean || module.contains('\\') || engine::stdlib_source(module).is_some() {
+                continue;
+            }
+            let target = dir.join(format!("{module}.rhai"));
+            if target != file && target.is_file() && modules.insert(target.clone()) {
+                queue.push(target);
+            }
+        }
+    }
+    let (modules, stacks) = top.into_iter().partition(|f| modules.contains(f));
+    Ok(FolderScripts { stacks, modules })
 }
 
 /// The folder a script's output goes to unless the operator names one.

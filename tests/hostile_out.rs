@@ -415,7 +415,7 @@ fn a_second_writer_into_the_same_folder_is_refused() {
 
     // `watch` holds its folder for as long as it runs.
     let mut watch = spawn_watch(work, "stack.rhai");
-    wait_for(&watch.log, " ms: stack: ");
+    wait_for(&watch.log, "] stack: ");
     let o = tsdsl(work, &["run", "stack.rhai", "-o", "out"]);
     refused(o, 2, &["another tsdsl is writing"]);
     watch.child.kill().unwrap();
@@ -626,10 +626,23 @@ fn a_rename_is_reported_with_the_moved_block_to_add() {
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("tsdsl::output::renamed"), "{err}");
     assert!(err.contains("`aws_s3_bucket.logs` is gone and `aws_s3_bucket.app_logs` is new"));
-    assert!(
-        err.contains("from = aws_s3_bucket.logs") && err.contains("to   = aws_s3_bucket.app_logs")
-    );
+    let line = "moved(\"aws_s3_bucket.logs\", \"aws_s3_bucket.app_logs\");";
+    assert!(err.contains(line), "{err}");
     assert!(fs::read_to_string(work.join("out/main.tf")).unwrap().contains("\"app_logs\""));
+
+    // The line offered is tsdsl code that works: with it the rename is a
+    // move, written out, and no longer a surprise.
+    fs::write(work.join("stack.rhai"), fixture("old.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    fs::write(work.join("stack.rhai"), format!("{renamed}\n{line}\n")).unwrap();
+    let o = ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(!err.contains("renamed"), "{err}");
+    let all: String = fs::read_dir(work.join("out"))
+        .unwrap()
+        .filter_map(|e| fs::read_to_string(e.unwrap().path()).ok())
+        .collect();
+    assert!(all.contains("from = aws_s3_bucket.logs"), "{all}");
 
     // Machine-readable too; a changed value or a plain removal is no rename.
     let back = fixture("old.rhai");
@@ -843,7 +856,7 @@ fn watch_holds_back_an_output_that_lost_most_resources_until_saved_again() {
     fs::write(&script, &full).unwrap();
     let mut watch = spawn_watch(work, "web.rhai");
     let main = work.join("out/main.tf");
-    wait_for(&watch.log, "compiled successfully");
+    wait_for(&watch.log, ": written in");
     let before = fs::read_to_string(&main).unwrap();
     // What a save cut after its first statements would look like.
     let cut: String = full.lines().take(6).map(|l| format!("{l}\n")).collect();
@@ -870,7 +883,7 @@ fn watch_makes_the_output_folder_again_if_it_is_deleted() {
     let script = work.join("web.rhai");
     fs::write(&script, fixture("web.rhai").replace("SIZE", "a")).unwrap();
     let mut watch = spawn_watch(work, "web.rhai");
-    wait_for(&watch.log, "compiled successfully");
+    wait_for(&watch.log, ": written in");
     fs::remove_dir_all(work.join("out")).unwrap();
     fs::write(&script, fixture("web.rhai").replace("SIZE", "b")).unwrap();
     let main = work.join("out/main.tf");

@@ -3,14 +3,20 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::diagnostics::{MessageFormat, RenderOptions};
+use crate::aws::{is_account_id, AccountSource, LiveSource, LookupOptions};
+use crate::diagnostics::{Error, MessageFormat, RenderOptions};
 use crate::engine::Limits;
 use crate::pipeline::{BuildOptions, OutputFormat};
 
 use super::args::{ColorArg, CommonArgs, FormatArg, MessageFormatArg};
 
-pub fn build_options(common: &CommonArgs, format: Option<FormatArg>) -> BuildOptions {
+pub fn build_options(
+    common: &CommonArgs,
+    format: Option<FormatArg>,
+    account: AccountSource,
+) -> BuildOptions {
     BuildOptions {
+        account,
         limits: Limits { timeout: Duration::from_secs(common.timeout.max(1)), ..Limits::default() },
         schema_files: common.schemas.clone(),
         format: match format {
@@ -33,4 +39,36 @@ pub fn render_options(common: &CommonArgs) -> RenderOptions {
         MessageFormatArg::Json => MessageFormat::Json,
     };
     RenderOptions { format, color, width: 100 }
+}
+
+/// Where a run learns the AWS account: `--account-id` or `TSDSL_ACCOUNT_ID`
+/// (no call), else STS when `online` (`run`, `watch`), else nowhere (`check`).
+pub fn account_source(common: &CommonArgs, online: bool) -> Result<AccountSource, Error> {
+    let given = common.account.account_id.clone().or_else(|| {
+        std::env::var("TSDSL_ACCOUNT_ID")
+            .ok()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+    });
+    if let Some(id) = given {
+        if !is_account_id(&id) {
+            return Err(Error::Usage(format!(
+                "`{id}` is not an AWS account id (`--account-id` or `TSDSL_ACCOUNT_ID`): it is twelve digits"
+            )));
+        }
+        return Ok(AccountSource::given(id));
+    }
+    if !online {
+        return Ok(AccountSource::offline());
+    }
+    // The SDK's own resolution (`AWS_PROFILE`, `AWS_REGION`,
+    // `AWS_ENDPOINT_URL_STS`...), as Terraform's aws provider does it.
+    let opts = LookupOptions {
+        budget: Duration::from_secs(common.account.aws_timeout.max(1)),
+        ..LookupOptions::default()
+    };
+    Ok(AccountSource::live(std::sync::Arc::new(LiveSource::new(
+        opts,
+        common.account.refresh_account,
+    ))))
 }

@@ -2,11 +2,16 @@
 //! and maps errors to exit codes (0 ok, 1 script errors, 2 usage or I/O).
 
 mod args;
+mod changes;
+mod clock;
 mod config;
+mod diff;
+mod interrupt;
 mod report;
 mod run;
 mod stdlib;
 mod watch;
+mod whoami;
 
 use std::process::ExitCode;
 
@@ -32,6 +37,11 @@ pub fn main() -> ExitCode {
         args::Command::Check(a) => (run::check(a), config::render_options(a)),
         args::Command::Watch(a) => (watch::watch(a), config::render_options(&a.common)),
         args::Command::Stdlib(a) => (stdlib::stdlib(a), Default::default()),
+        args::Command::Diff(a) => match diff::diff(a) {
+            Ok(true) => return ExitCode::from(3),
+            other => (other.map(|_| ()), config::render_options(&a.common)),
+        },
+        args::Command::Whoami(a) => (whoami::whoami(a), Default::default()),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

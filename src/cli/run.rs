@@ -3,11 +3,12 @@ use crate::output::{OutputDir, WriteOptions};
 use crate::pipeline::{build, default_out_dir};
 
 use super::args::RunArgs;
-use super::config::{build_options, render_options};
+use super::config::{account_source, build_options, render_options};
 use super::report;
 
 pub fn run(args: &RunArgs) -> Result<(), Error> {
-    let mut opts = build_options(&args.common, Some(args.format));
+    let mut opts =
+        build_options(&args.common, Some(args.format), account_source(&args.common, true)?);
     opts.out_dir.clone_from(&args.out);
     let render = render_options(&args.common);
     let script = &args.common.script;
@@ -25,14 +26,16 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         Some(out) => out,
         None => OutputDir::open(&dir, script, write_opts)?,
     };
+    let changes = super::changes::before_write(&dir, &built, args, false);
     let plan = out.plan(&built.files)?;
-    let renamed = plan.renames(&dir);
+    let renamed = plan.renames(&dir, &built.stack.moved_from());
     out.apply(plan)?;
     if let Some(d) = renamed {
         report::warnings(&[d], &SourceMap::default(), render);
     }
     let ms = built.started.elapsed().as_millis();
     println!("{}", report::summary(&built.stack, &dir.display().to_string(), ms));
+    changes.print();
     Ok(())
 }
 
@@ -41,7 +44,8 @@ pub fn write_options(args: &RunArgs) -> WriteOptions {
 }
 
 pub fn check(args: &super::args::CommonArgs) -> Result<(), Error> {
-    let opts = build_options(args, None);
+    // Offline unless `--account-id` gives the account.
+    let opts = build_options(args, None, account_source(args, false)?);
     let built = build(&args.script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render_options(args));
     let ms = built.started.elapsed().as_millis();

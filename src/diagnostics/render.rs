@@ -3,7 +3,9 @@
 
 use std::fmt;
 
-use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, NamedSource, SourceCode};
+use std::ops::Range;
+
+use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::resolve::{resolve, Place};
 use super::source_map::{line_col_of, SourceMap};
@@ -257,16 +259,19 @@ fn human(out: &mut String, r: &Resolved, sources: &SourceMap, opts: RenderOption
     if let Some(p) = &r.primary {
         if let Some(text) = sources.get(&p.file) {
             let (text, at) = printable_source(text);
-            let span = |s: &std::ops::Range<usize>| at(s.start)..at(s.end);
-            source = Some(NamedSource::new(printable(&p.file, false), text));
+            let moved = |s: &Range<usize>| at(s.start)..at(s.end);
+            let name = printable(&p.file, false);
+            let (shown, map) = Excerpt::around(&name, &text, moved(&p.span));
             let label = d.label.as_deref().map(|l| printable(l, false));
-            labels.push(LabeledSpan::new_primary_with_span(label, span(&p.span)));
+            if let Some(span) = map(&moved(&p.span)) {
+                labels.push(LabeledSpan::new_primary_with_span(label, span));
+            }
             for (q, text) in &r.secondary {
-                if q.file == p.file {
-                    let text = printable(text, false);
-                    labels.push(LabeledSpan::new_with_span(Some(text), span(&q.span)));
+                if let Some(span) = map(&moved(&q.span)).filter(|_| q.file == p.file) {
+                    labels.push(LabeledSpan::new_with_span(Some(printable(text, false)), span));
                 }
             }
+            source = Some(shown);
         }
     }
     let mut help = d.help.as_deref().map(|h| printable(h, true));
@@ -317,7 +322,132 @@ struct Report {
     severity: Severity,
     help: Option<String>,
     labels: Vec<LabeledSpan>,
-    source: Option<NamedSource<String>>,
+    source: Option<Excerpt>,
+}
+
+/// Lines longer than this are cut around the label when shown (miette draws
+/// whole lines: a 20 MB one-line script would be printed whole, several times).
+const MAX_SHOWN_LINE: usize = 200;
+
+/// The part of a file a report shows: the whole text when its lines are
+/// short, else the label's line and its neighbours, each cut to
+/// [`MAX_SHOWN_LINE`], with line and column numbers kept those of the file.
+#[derive(Debug)]
+struct Excerpt {
+    name: String,
+    text: String,
+    /// The file's line number (0-based) of the excerpt's first line.
+    first_line: usize,
+    /// The label's line, in the file, and how many characters were cut from its start.
+    cut: Option<(usize, usize)>,
+}
+
+type SpanMap = Box<dyn Fn(&Range<usize>) -> Option<Range<usize>>>;
+
+impl Excerpt {
+    fn around(name: &str, text: &str, span: Range<usize>) -> (Excerpt, SpanMap) {
+        let start = floor(text, span.start.min(text.len()));
+        let line_start = text[..start].rfind('\n').map_or(0, |i| i + 1);
+        let line_end = text[start..].find('\n').map_or(text.len(), |i| start + i);
+        let prev_start = if line_start == 0 {
+            0
+        } else {
+            text[..line_start - 1].rfind('\n').map_or(0, |i| i + 1)
+        };
+        let next_end = if line_end == text.len() {
+            line_end
+        } else {
+            text[line_end + 1..].find('\n').map_or(text.len(), |i| line_end + 1 + i)
+        };
+        let whole = |name: &str, text: &str| Excerpt {
+            name: name.to_owned(),
+            text: text.to_owned(),
+            first_line: 0,
+            cut: None,
+        };
+        let short = [(prev_start, line_start), (line_start, line_end), (line_end, next_end)]
+            .iter()
+            .all(|(a, b)| b - a <= MAX_SHOWN_LINE + 1);
+        if short {
+            return (whole(name, text), Box::new(|s: &Range<usize>| Some(s.clone())));
+        }
+        let mut out = String::new();
+        if prev_start < line_start {
+            out.push_str(&cut_line(&text[prev_start..line_start - 1]));
+            out.push('\n');
+        }
+        // The label's line: a window that starts a little before the label.
+        let window_start = floor(text, start.saturating_sub(MAX_SHOWN_LINE / 3).max(line_start));
+        let window_end = floor(text, (window_start + MAX_SHOWN_LINE).min(line_end));
+        let at = out.len();
+        let lead = if window_start > line_start { "…" } else { "" };
+        out.push_str(lead);
+        out.push_str(&text[window_start..window_end]);
+        if window_end < line_end {
+            out.push('…');
+        }
+        if line_end < next_end {
+            out.push('\n');
+            out.push_str(&cut_line(&text[line_end + 1..next_end]));
+        }
+        let cut_chars = text[line_start..window_start].chars().count();
+        let cut_chars = cut_chars.saturating_sub(lead.chars().count());
+        let first_line = text[..prev_start].matches('\n').count();
+        let label_line = text[..line_start].matches('\n').count();
+        let shift = at + lead.len();
+        let map = move |s: &Range<usize>| {
+            (s.start >= window_start && s.start <= window_end).then(|| {
+                let end = s.end.clamp(s.start, window_end);
+                s.start - window_start + shift..end - window_start + shift
+            })
+        };
+        let excerpt = Excerpt {
+            name: name.to_owned(),
+            text: out,
+            first_line,
+            cut: Some((label_line, cut_chars)),
+        };
+        (excerpt, Box::new(map))
+    }
+}
+
+/// `line`, cut to [`MAX_SHOWN_LINE`] bytes (on a character boundary) with `…`.
+fn cut_line(line: &str) -> String {
+    if line.len() <= MAX_SHOWN_LINE {
+        return line.to_owned();
+    }
+    format!("{}…", &line[..floor(line, MAX_SHOWN_LINE)])
+}
+
+fn floor(text: &str, mut i: usize) -> usize {
+    while i > 0 && !text.is_char_boundary(i) {
+        i -= 1;
+    }
+    i
+}
+
+impl SourceCode for Excerpt {
+    fn read_span<'a>(
+        &'a self,
+        span: &miette::SourceSpan,
+        before: usize,
+        after: usize,
+    ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
+        let inner = self.text.read_span(span, before, after)?;
+        let line = inner.line() + self.first_line;
+        let column = match self.cut {
+            Some((l, cut)) if l == line => inner.column() + cut,
+            _ => inner.column(),
+        };
+        Ok(Box::new(miette::MietteSpanContents::new_named(
+            self.name.clone(),
+            inner.data(),
+            *inner.span(),
+            line,
+            column,
+            inner.line_count(),
+        )))
+    }
 }
 
 impl fmt::Display for Report {

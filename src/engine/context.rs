@@ -1,4 +1,4 @@
-use std::cell::RefCell;
+use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 
@@ -8,6 +8,7 @@ use crate::schema::Schemas;
 
 use super::order::KeyOrders;
 use super::remote::RemoteStacks;
+use super::sandbox::Limits;
 
 /// What one evaluation builds up. Primitives reach it through a shared
 /// handle captured by their closures; nothing global, so two evaluations
@@ -26,6 +27,20 @@ pub(crate) struct Ctx {
     /// Every file read so far, shared with the module resolver.
     pub sources: Rc<RefCell<SourceMap>>,
     pub key_orders: KeyOrders,
+    pub limits: Limits,
+    /// What conversion has put into the model so far: bytes of text and
+    /// values. Counted as values are converted, so the limit stops the line
+    /// that crosses it, long before the memory is spent.
+    pub model_bytes: Cell<usize>,
+    pub model_nodes: Cell<usize>,
+    /// `aws::expect_account(...)`: the aws providers get `allowed_account_ids`.
+    pub expected_accounts: Option<ExpectedAccounts>,
+}
+
+/// The accounts a stack may be applied to, and the call that said so.
+pub(crate) struct ExpectedAccounts {
+    pub ids: Vec<String>,
+    pub origin: crate::model::Origin,
 }
 
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
@@ -46,6 +61,10 @@ impl Ctx {
             remotes,
             sources,
             key_orders: KeyOrders::default(),
+            limits: Limits::default(),
+            model_bytes: Cell::new(0),
+            model_nodes: Cell::new(0),
+            expected_accounts: None,
         }
     }
 
@@ -59,6 +78,19 @@ impl Ctx {
     ) -> indexmap::IndexMap<String, crate::model::Value> {
         let order = self.key_orders.of(&self.sources.borrow(), origin, arg);
         super::order::reorder(map, &order)
+    }
+
+    /// A diagnostic when the script has declared more blocks than allowed.
+    pub fn over_budget(&self, limits: &Limits) -> Option<Diagnostic> {
+        let n = self.declared.len();
+        (n > limits.max_blocks).then(|| {
+            Diagnostic::error(
+                "tsdsl::engine::too_many_blocks",
+                format!("the script declares more than {} blocks", limits.max_blocks),
+            )
+            .label("the limit is crossed here")
+            .help("one stack this large is hard to plan and review: split it into stacks that read each other with `stack()`")
+        })
     }
 
     /// Records `key` as declared; false when it already was.

@@ -45,6 +45,7 @@ pub(crate) fn token_for(ctx: &mut Ctx, value: Value) -> String {
 
 #[derive(Debug)]
 pub(crate) struct ConvertError {
+    pub code: &'static str,
     pub path: Vec<PathSeg>,
     pub message: String,
     pub help: Option<String>,
@@ -57,7 +58,94 @@ pub(crate) fn to_value(ctx: &Ctx, d: &Dynamic) -> Result<Value, ConvertError> {
     convert(ctx, d, &mut path)
 }
 
+/// Counts a value of `bytes` bytes of text into the model's budget.
+fn spend(ctx: &Ctx, path: &[PathSeg], bytes: usize) -> Result<(), ConvertError> {
+    let nodes = ctx.model_nodes.get() + 1;
+    let total = ctx.model_bytes.get().saturating_add(bytes);
+    ctx.model_nodes.set(nodes);
+    ctx.model_bytes.set(total);
+    let limits = &ctx.limits;
+    if total > limits.max_model_bytes {
+        return Err(too_large(
+            path,
+            format!(
+                "the model would hold more than {} of text",
+                super::files::bytes(limits.max_model_bytes as u64)
+            ),
+        ));
+    }
+    if nodes > limits.max_model_nodes {
+        return Err(too_large(
+            path,
+            format!("the model would hold more than {} values", limits.max_model_nodes),
+        ));
+    }
+    Ok(())
+}
+
+fn too_large(path: &[PathSeg], message: String) -> ConvertError {
+    ConvertError {
+        code: "tsdsl::engine::model_too_large",
+        path: path.to_vec(),
+        nothing: false,
+        message,
+        help: Some("every copy of a value counts: keep large text in files Terraform reads (`tf::file(...)`), or split the estate into stacks".into()),
+    }
+}
+
+/// Values, bytes of text and depth of an already converted value (a `tf::`
+/// expression or an interpolation copied in). Every value is made by
+/// [`convert`], which bounds its depth, so this recursion is bounded too.
+fn measure(v: &Value) -> (usize, usize, usize) {
+    let sum = |items: &mut dyn Iterator<Item = (usize, usize, usize)>| {
+        items.fold((1, 0, 0), |a, b| (a.0 + b.0, a.1 + b.1, a.2.max(b.2 + 1)))
+    };
+    match v {
+        Value::String(s) | Value::Expr(s) => (1, s.len(), 0),
+        Value::List(items) => sum(&mut items.iter().map(measure)),
+        Value::Map(m) => sum(&mut m.iter().map(|(k, v)| {
+            let (n, b, d) = measure(v);
+            (n, b + k.len(), d)
+        })),
+        Value::Call { name, args } => {
+            let (n, b, d) = sum(&mut args.iter().map(measure));
+            (n, b + name.len(), d)
+        }
+        Value::Template(parts) => sum(&mut parts.iter().map(|p| match p {
+            TemplatePart::Literal(s) => (1, s.len(), 0),
+            TemplatePart::Interp(v) => measure(v),
+        })),
+        _ => (1, 0, 0),
+    }
+}
+
+/// Counts an already converted value into the budget, depth included.
+fn admit(ctx: &Ctx, path: &[PathSeg], v: &Value) -> Result<(), ConvertError> {
+    let (nodes, bytes, depth) = measure(v);
+    if path.len() + depth > ctx.limits.max_value_depth {
+        return Err(too_deep(ctx, path));
+    }
+    ctx.model_nodes.set(ctx.model_nodes.get() + nodes.saturating_sub(1));
+    spend(ctx, path, bytes)
+}
+
+fn too_deep(ctx: &Ctx, path: &[PathSeg]) -> ConvertError {
+    ConvertError {
+        code: "tsdsl::engine::too_deep",
+        path: path.to_vec(),
+        nothing: false,
+        message: format!("this value nests more than {} levels deep", ctx.limits.max_value_depth),
+        help: Some(
+            "Terraform arguments nest a few levels; look for a loop that wraps a value in itself"
+                .into(),
+        ),
+    }
+}
+
 fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, ConvertError> {
+    if path.len() > ctx.limits.max_value_depth {
+        return Err(too_deep(ctx, path));
+    }
     if d.is_unit() {
         return Err(nothing(path, "is nothing"));
     }
@@ -74,6 +162,7 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
         return Ok(Value::Float(f));
     }
     if let Ok(c) = d.as_char() {
+        spend(ctx, path, c.len_utf8())?;
         return Ok(Value::String(c.to_string()));
     }
     if d.is_string() {
@@ -81,10 +170,18 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
         if has_nothing(&s) {
             return Err(nothing(path, "interpolates nothing"));
         }
-        return Ok(string_value(ctx, &s));
+        if !has_tokens(&s) {
+            spend(ctx, path, s.len())?;
+            return Ok(Value::String(s.to_string()));
+        }
+        let v = string_value(ctx, &s);
+        admit(ctx, path, &v)?;
+        return Ok(v);
     }
-    if d.is_array() {
-        let arr = d.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_default();
+    // Lists and maps are read in place: cloning each level before walking
+    // it made nested maps quadratic in time and memory.
+    if let Some(arr) = d.read_lock::<rhai::Array>() {
+        spend(ctx, path, 0)?;
         let mut out = Vec::with_capacity(arr.len());
         for (i, item) in arr.iter().enumerate() {
             path.push(PathSeg::Index(i));
@@ -95,9 +192,9 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
     }
     // A stdlib block's results are written as the map of them.
     let results = d.read_lock::<Results>().map(|r| r.to_map());
-    if d.is_map() || results.is_some() {
-        let map =
-            results.or_else(|| d.read_lock::<rhai::Map>().map(|m| m.clone())).unwrap_or_default();
+    let lock = if results.is_none() { d.read_lock::<rhai::Map>() } else { None };
+    if let Some(map) = results.as_ref().or(lock.as_deref()) {
+        spend(ctx, path, 0)?;
         let mut out = IndexMap::with_capacity(map.len());
         for (k, v) in map.iter() {
             if has_tokens(k) {
@@ -109,6 +206,7 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
                     Some("build the map in Terraform instead: `tf::zipmap([key_expr], [value])` or `tf::merge(...)`".into()),
                 ));
             }
+            spend(ctx, path, k.len())?;
             path.push(PathSeg::Key(k.to_string()));
             out.insert(k.to_string(), convert(ctx, v, path)?);
             path.pop();
@@ -116,6 +214,7 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
         return Ok(Value::Map(out));
     }
     if let Some(e) = d.read_lock::<TfExpr>() {
+        admit(ctx, path, &e.0)?;
         return Ok(e.0.clone());
     }
     if let Some(h) = d.read_lock::<Handle>() {
@@ -137,12 +236,19 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
 }
 
 fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError {
-    ConvertError { path: path.to_vec(), message, help, nothing: false }
+    ConvertError {
+        code: "tsdsl::script::unsupported_value",
+        path: path.to_vec(),
+        message,
+        help,
+        nothing: false,
+    }
 }
 
 /// A `()` where Terraform needs a value: a mistake, never a silent `null`.
 fn nothing(path: &[PathSeg], what: &str) -> ConvertError {
     ConvertError {
+        code: "tsdsl::script::unsupported_value",
         path: path.to_vec(),
         message: what.to_owned(),
         help: Some("leave the key out to leave an argument unset, or write `tf::null()` for Terraform's `null`".into()),

@@ -15,7 +15,64 @@ use super::origin::site;
 pub(crate) struct Raised(pub Box<Diagnostic>);
 
 pub(crate) fn raise(d: Diagnostic) -> Box<EvalAltResult> {
+    RAISED.with(|r| {
+        // A caught error in a loop must not pile up: the first ones tell.
+        if let Some(all) = r.borrow_mut().as_mut().filter(|a| a.len() < MAX_RECORDED) {
+            all.push(d.clone());
+        }
+    });
     Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(Raised(Box::new(d))), Position::NONE))
+}
+
+const MAX_RECORDED: usize = 256;
+
+thread_local! {
+    /// Every diagnostic raised by the evaluation running on this thread.
+    ///
+    /// A script can catch a raised error (`try { stack("x") } catch {}`) and
+    /// Rhai gives no hook when it does, so the error is recorded when raised.
+    /// `raise` is called from dozens of primitives that hold no shared
+    /// context; this one slot, installed and restored by [`Recording`] around
+    /// each evaluation (a stack read inside a run gets its own), is the
+    /// exception to "no thread-local state in the engine".
+    static RAISED: std::cell::RefCell<Option<Vec<Diagnostic>>> =
+        const { std::cell::RefCell::new(None) };
+}
+
+/// Records what [`raise`] raises until [`Recording::finish`]; nests.
+pub(crate) struct Recording {
+    outer: Option<Vec<Diagnostic>>,
+    done: bool,
+}
+
+impl Recording {
+    pub fn start() -> Self {
+        Recording { outer: RAISED.with(|r| r.borrow_mut().replace(Vec::new())), done: false }
+    }
+
+    /// Every diagnostic raised since [`Recording::start`], once each.
+    pub fn finish(mut self) -> Vec<Diagnostic> {
+        self.done = true;
+        let mut all = RAISED.with(|r| r.replace(self.outer.take())).unwrap_or_default();
+        let mut seen: Vec<Diagnostic> = Vec::with_capacity(all.len());
+        all.retain(|d| {
+            let fresh = !seen.contains(d);
+            if fresh {
+                seen.push(d.clone());
+            }
+            fresh
+        });
+        all
+    }
+}
+
+impl Drop for Recording {
+    fn drop(&mut self) {
+        if !self.done {
+            let outer = self.outer.take();
+            RAISED.with(|r| r.replace(outer));
+        }
+    }
 }
 
 /// Converts a parse error in `file` (whose text is `text`).
@@ -264,6 +321,13 @@ pub(crate) fn eval_error(
             return (*r.0).clone();
         }
     }
+    // A limit the host enforces between operations: placed where it stopped.
+    if let EvalAltResult::ErrorTerminated(v, pos) = e {
+        if let Some(r) = v.read_lock::<Raised>() {
+            frames.extend(site(&current, *pos));
+            return (*r.0).clone().at_path(&Origin::new(frames), Vec::new(), Target::Call);
+        }
+    }
     if let EvalAltResult::ErrorParsing(p, pos) = e {
         frames.extend(site(&current, *pos));
         let (code, message, help) = parse_message(p);
@@ -378,9 +442,9 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
         ),
         E::ErrorTerminated(_, _) => (
             "tsdsl::engine::timeout",
-            "the script ran past its time limit".into(),
+            "the run went past its time limit".into(),
             "still running here".into(),
-            Some("look for a loop that never ends (`loop {}`, `while true`); raise the limit with `--timeout` if the script is really that big".into()),
+            Some("the limit covers the whole run, every stack it reads included: look for a loop that never ends (`loop {}`, `while true`); raise it with `--timeout` if the script is really that big".into()),
         ),
         E::ErrorTooManyOperations(_) => (
             "tsdsl::engine::too_many_operations",

@@ -7,8 +7,11 @@ mod context;
 mod convert;
 mod docs;
 mod errors;
+mod files;
 mod handle;
+mod imports;
 mod lookup;
+mod memory;
 mod nothing;
 mod order;
 mod origin;
@@ -22,14 +25,18 @@ use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
+use std::time::Instant;
 
 pub use docs::stdlib_reference;
+pub use files::{read_regular, ReadError};
 pub use handle::{Handle, TfExpr};
+pub use imports::imported_paths;
+pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
-pub use sandbox::Limits;
+pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
 
-use crate::diagnostics::{Diagnostic, Error, SourceMap};
-use crate::model::Stack;
+use crate::diagnostics::{Diagnostic, Error, Locus, SourceMap, Target};
+use crate::model::{PathSeg, Stack};
 use crate::schema::Schemas;
 
 use context::Ctx;
@@ -39,6 +46,12 @@ use remote::RemoteStacks;
 pub struct EvalOptions {
     pub limits: Limits,
     pub schemas: Rc<Schemas>,
+    /// When the whole run must end: every stack it reads shares it.
+    pub deadline: Instant,
+    /// The heap the whole run may grow to, likewise shared.
+    pub memory_ceiling: usize,
+    /// Who the AWS credentials are, for `aws::caller()` and `aws::expect_account`.
+    pub account: crate::aws::AccountSource,
 }
 
 /// The result of evaluating one script: the stack it declared (possibly
@@ -50,6 +63,9 @@ pub struct Evaluation {
     /// Files on disk the result depends on: the script, its modules, other
     /// stacks it reads. `watch` watches exactly these.
     pub deps: Vec<PathBuf>,
+    /// Files it looked for and did not find (a module not written yet):
+    /// creating one changes the result, so `watch` waits for them too.
+    pub missing: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
 }
 
@@ -76,8 +92,8 @@ fn evaluate_in(
     opts: &EvalOptions,
     mut remotes: RemoteStacks,
 ) -> Result<Evaluation, Error> {
-    let text =
-        std::fs::read_to_string(script).map_err(|e| Error::io(script, "read the script", e))?;
+    let text = files::read_text(script, opts.limits.max_file_bytes)
+        .map_err(|e| Error::io(script, "read the script", e.into()))?;
     let name = display_name(script);
     let stack_name = script.file_stem().and_then(|s| s.to_str()).unwrap_or("main").to_owned();
     let base = script.parent().map(Path::to_path_buf).unwrap_or_default();
@@ -88,6 +104,7 @@ fn evaluate_in(
     let sources = Rc::new(RefCell::new(SourceMap::new()));
     sources.borrow_mut().insert(&name, Arc::from(text.as_str()));
     let deps = Rc::new(RefCell::new(vec![script.to_path_buf()]));
+    let missing = Rc::new(RefCell::new(Vec::new()));
 
     let ctx = Rc::new(RefCell::new(Ctx::new(
         &stack_name,
@@ -95,7 +112,15 @@ fn evaluate_in(
         remotes,
         sources.clone(),
     )));
-    let mut engine = sandbox::engine(&opts.limits);
+    ctx.borrow_mut().limits = opts.limits;
+    let budget_ctx = ctx.clone();
+    let limits = opts.limits;
+    let mut engine =
+        sandbox::engine_until(&opts.limits, opts.deadline, opts.memory_ceiling, move |_| {
+            // A loop declaring blocks stops at the first one over the limit.
+            let c = budget_ctx.try_borrow().ok()?;
+            c.over_budget(&limits).map(|d| rhai::Dynamic::from(errors::Raised(Box::new(d))))
+        });
     // Primitives read the entry script's name from the tag to place frames.
     engine.set_default_tag(rhai::Dynamic::from(name.clone()));
     let print_ctx = ctx.clone();
@@ -104,9 +129,16 @@ fn evaluate_in(
         eprintln!("[debug] {}:{}: {s}", src.unwrap_or(""), pos.line().unwrap_or(0))
     });
     primitives::register(&mut engine, &ctx);
-    stacks::register(&mut engine, &ctx, opts, deps.clone(), evaluate_in);
-    engine.set_module_resolver(resolver::Resolver::new(base, sources.clone(), deps.clone()));
+    primitives::register_aws(&mut engine, &ctx, opts.account.clone());
+    stacks::register(&mut engine, &ctx, opts, (deps.clone(), missing.clone()), evaluate_in);
+    engine.set_module_resolver(
+        resolver::Resolver::new(base, sources.clone(), deps.clone())
+            .with_limits(&opts.limits)
+            .with_entry(script)
+            .record_missing(missing.clone()),
+    );
 
+    let recording = errors::Recording::start();
     let mut diagnostics = Vec::new();
     match engine.compile(&text) {
         Err(e) => diagnostics.push(errors::parse_error(&e, &name, &text)),
@@ -124,13 +156,45 @@ fn evaluate_in(
             }
         }
     }
+    // Raised errors the script caught (`try { ... } catch {}`) still count:
+    // they say the model is not what the script meant.
+    for d in recording.finish() {
+        if !diagnostics.contains(&d) {
+            diagnostics.push(d);
+        }
+    }
     drop(engine);
     let ctx = Rc::try_unwrap(ctx)
         .map(RefCell::into_inner)
         .map_err(|_| Error::Usage("internal: evaluation state still shared".into()))?;
     let mut all = ctx.diagnostics;
+    let mut stack = ctx.stack;
+    if let Some(expected) = &ctx.expected_accounts {
+        all.extend(allow_accounts(&mut stack, expected));
+    }
     all.extend(diagnostics);
     let sources = sources.borrow().clone();
     let deps = deps.borrow().clone();
-    Ok(Evaluation { stack: ctx.stack, sources, deps, diagnostics: all })
+    let missing = missing.borrow().clone();
+    Ok(Evaluation { stack, sources, deps, missing, diagnostics: all })
+}
+
+/// `aws::expect_account`'s accounts on every aws provider, so Terraform
+/// refuses the others too; a provider that says otherwise is an error.
+fn allow_accounts(stack: &mut Stack, expected: &context::ExpectedAccounts) -> Vec<Diagnostic> {
+    crate::model::allow_accounts(stack, &expected.ids)
+        .into_iter()
+        .map(|(origin, setting)| {
+            Diagnostic::error(
+                "tsdsl::aws::conflicting_accounts",
+                format!("this aws provider sets `{setting}`, and `aws::expect_account` sets `allowed_account_ids`"),
+            )
+            .at_path(&origin, vec![PathSeg::key(&setting)], Target::Key)
+            .secondary(
+                Locus::InCall { origin: expected.origin.clone(), path: Vec::new(), target: Target::Call },
+                "the stack's accounts",
+            )
+            .help(format!("remove `{setting}` from the provider: `aws::expect_account` gives every aws provider the accounts"))
+        })
+        .collect()
 }

@@ -15,11 +15,13 @@ use crate::model::Backend;
 pub(crate) struct RemoteInfo {
     pub backend: Option<Backend>,
     pub outputs: Rc<Vec<String>>,
-    pub file: PathBuf,
 }
 
 /// What reading one stack gave: its facts, or the diagnostics that stopped it.
 pub(crate) type Loaded = Result<Rc<RemoteInfo>, Vec<Diagnostic>>;
+
+/// The files a stack's evaluation read, and those it did not find.
+pub(crate) type StackFiles = (Vec<PathBuf>, Vec<PathBuf>);
 
 /// Stacks read so far in this run, and the chain being read (to refuse cycles).
 #[derive(Debug, Clone, Default)]
@@ -27,4 +29,7 @@ pub(crate) struct RemoteStacks {
     pub base: PathBuf,
     pub chain: Vec<String>,
     pub cache: Rc<RefCell<HashMap<String, Loaded>>>,
+    /// Per stack read: the files it read and those it did not find (`watch`
+    /// rebuilds a reader when they change).
+    pub files: Rc<RefCell<HashMap<String, StackFiles>>>,
 }

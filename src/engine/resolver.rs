@@ -16,6 +16,7 @@ use crate::diagnostics::{did_you_mean, Diagnostic, SourceMap, Target, STDLIB_PRE
 use crate::model::Origin;
 
 use super::errors::{parse_error, raise};
+use super::files::{read_inside, ReadError};
 use super::origin::site;
 
 static STDLIB: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/stdlib");
@@ -53,9 +54,16 @@ pub(crate) struct Resolver {
     sources: Rc<RefCell<SourceMap>>,
     /// Files read from disk, for `watch`.
     deps: Rc<RefCell<Vec<PathBuf>>>,
+    /// Files looked for and not found, for `watch`: creating one rebuilds.
+    missing: Rc<RefCell<Vec<PathBuf>>>,
     /// Each module is evaluated once per run, however often it is imported:
     /// a module declaring resources must not declare them twice.
     cache: RefCell<HashMap<String, SharedModule>>,
+    /// Modules being evaluated, outermost first: importing one of them again
+    /// is a cycle, and Rhai would recurse until the native stack overflows.
+    loading: RefCell<Vec<String>>,
+    max_depth: usize,
+    max_file_bytes: u64,
 }
 
 impl Resolver {
@@ -64,7 +72,72 @@ impl Resolver {
         sources: Rc<RefCell<SourceMap>>,
         deps: Rc<RefCell<Vec<PathBuf>>>,
     ) -> Self {
-        Resolver { base, sources, deps, cache: RefCell::new(HashMap::new()) }
+        let limits = super::Limits::default();
+        Resolver {
+            base,
+            sources,
+            deps,
+            missing: Rc::default(),
+            cache: RefCell::new(HashMap::new()),
+            loading: RefCell::new(Vec::new()),
+            max_depth: limits.max_import_depth,
+            max_file_bytes: limits.max_file_bytes,
+        }
+    }
+
+    pub fn with_limits(mut self, limits: &super::Limits) -> Self {
+        self.max_depth = limits.max_import_depth;
+        self.max_file_bytes = limits.max_file_bytes;
+        self
+    }
+
+    /// The entry script counts as being evaluated: importing it is a cycle.
+    pub fn with_entry(self, script: &Path) -> Self {
+        if let Some(file) = script.file_name() {
+            self.loading.borrow_mut().push(self.base.join(file).display().to_string());
+        }
+        self
+    }
+
+    /// A cycle or too deep a chain of imports, before `name` is evaluated.
+    fn check_chain(&self, name: &str) -> Option<Diagnostic> {
+        let loading = self.loading.borrow();
+        let short = |n: &str| {
+            let n = n.strip_prefix(STDLIB_PREFIX).unwrap_or(n);
+            let n = Path::new(n).file_name().and_then(|f| f.to_str()).unwrap_or(n);
+            n.strip_suffix(".rhai").unwrap_or(n).to_owned()
+        };
+        if let Some(at) = loading.iter().position(|m| m == name) {
+            let cycle: Vec<String> =
+                loading[at..].iter().map(|m| short(m)).chain([short(name)]).collect();
+            return Some(
+                Diagnostic::error(
+                    "tsdsl::engine::import_cycle",
+                    format!("modules import each other in a circle: {}", cycle.join(" → ")),
+                )
+                .label("imported here")
+                .help("move what both modules need into a third module they both import"),
+            );
+        }
+        (loading.len() > self.max_depth).then(|| {
+            Diagnostic::error(
+                "tsdsl::engine::import_too_deep",
+                format!("modules import modules more than {} levels deep", self.max_depth),
+            )
+            .label("imported here")
+            .help("flatten the chain: import the modules you need from the script itself")
+        })
+    }
+
+    /// Where the files looked for and not found are recorded.
+    pub fn record_missing(mut self, missing: Rc<RefCell<Vec<PathBuf>>>) -> Self {
+        self.missing = missing;
+        self
+    }
+
+    /// The file a user module path names (the one `locate` reads).
+    fn user_file(&self, path: &str) -> PathBuf {
+        self.base.join(format!("{}.rhai", path.strip_suffix(".rhai").unwrap_or(path)))
     }
 
     fn fail(&self, source: Option<&str>, pos: Position, d: Diagnostic) -> Box<EvalAltResult> {
@@ -84,10 +157,12 @@ impl Resolver {
             return Ok(Some((format!("{STDLIB_PREFIX}{module}.rhai"), Arc::from(text), None)));
         }
         let file = self.base.join(format!("{module}.rhai"));
-        match std::fs::read_to_string(&file) {
+        // Only the file's name and the reason: never its content, which may
+        // be anything a symlink points at.
+        match read_inside(&self.base, &file, self.max_file_bytes) {
             Ok(text) => Ok(Some((file.display().to_string(), Arc::from(text), Some(file)))),
-            Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-            Err(e) => Err(format!("cannot read `{}`: {e}", file.display())),
+            Err(ReadError::Io(e)) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+            Err(e) => Err(format!("cannot read module `{}`: {e}", file.display())),
         }
     }
 }
@@ -104,10 +179,13 @@ impl ModuleResolver for Resolver {
             self.fail(
                 source,
                 pos,
-                Diagnostic::error("tsdsl::engine::bad_module_path", msg).label("imported here"),
+                Diagnostic::error("tsdsl::engine::bad_module_path", msg)
+                    .label("imported here")
+                    .help("a module is a .rhai file under the script's folder, read through links that stay inside it"),
             )
         })?;
         let Some((name, text, file)) = found else {
+            self.missing.borrow_mut().push(self.user_file(path));
             let stdlib = stdlib_modules();
             // The operator's own modules beside the script are candidates too.
             let mut modules = stdlib.clone();
@@ -151,6 +229,9 @@ impl ModuleResolver for Resolver {
                 .help(help),
             ));
         };
+        if let Some(d) = self.check_chain(&name) {
+            return Err(self.fail(source, pos, d));
+        }
         if let Some(m) = self.cache.borrow().get(&name) {
             return Ok(m.clone());
         }
@@ -160,8 +241,11 @@ impl ModuleResolver for Resolver {
         }
         let mut ast = engine.compile(&*text).map_err(|e| raise(parse_error(&e, &name, &text)))?;
         ast.set_source(name.as_str());
-        let module = Module::eval_ast_as_new(Scope::new(), &ast, engine)
-            .map_err(|e| Box::new(EvalAltResult::ErrorInModule(name.clone(), e, pos)))?;
+        self.loading.borrow_mut().push(name.clone());
+        let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);
+        self.loading.borrow_mut().pop();
+        let module =
+            module.map_err(|e| Box::new(EvalAltResult::ErrorInModule(name.clone(), e, pos)))?;
         let shared: SharedModule = module.into();
         self.cache.borrow_mut().insert(name, shared.clone());
         Ok(shared)

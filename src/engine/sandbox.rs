@@ -5,7 +5,9 @@
 use std::time::{Duration, Instant};
 
 use rhai::packages::{Package, StandardPackage};
-use rhai::{Dynamic, Engine};
+use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
+
+use crate::diagnostics::{Diagnostic, Target};
 
 /// Limits a script runs under. Generous for real estates (10,000 resources
 /// evaluate well inside them), tight enough that `loop {}` ends in seconds.
@@ -19,6 +21,25 @@ pub struct Limits {
     pub max_array_size: usize,
     pub max_map_size: usize,
     pub max_modules: usize,
+    /// Modules importing modules: each level is native recursion in Rhai.
+    pub max_import_depth: usize,
+    /// Stacks reading stacks (`stack()` inside `stack()`): each level is a
+    /// whole evaluation on the native stack.
+    pub max_stack_depth: usize,
+    /// Blocks of every kind one run may declare (resources, outputs...).
+    pub max_blocks: usize,
+    /// Bytes of text (strings and keys) the model may hold, over every block.
+    pub max_model_bytes: usize,
+    /// Values (strings, numbers, list and map entries) the model may hold.
+    pub max_model_nodes: usize,
+    /// How deeply lists and maps may nest inside one value.
+    pub max_value_depth: usize,
+    /// Largest script, module, stack or schema file read.
+    pub max_file_bytes: u64,
+    /// Heap a run may add to what the process held when it started (the
+    /// schemas loaded): with those and the allocator's slack, peak RSS stays
+    /// under 1 GB. See `memory`.
+    pub max_memory_bytes: usize,
 }
 
 impl Default for Limits {
@@ -32,6 +53,14 @@ impl Default for Limits {
             max_array_size: 100_000,
             max_map_size: 100_000,
             max_modules: 256,
+            max_import_depth: 64,
+            max_stack_depth: 32,
+            max_blocks: 50_000,
+            max_model_bytes: 64 * 1024 * 1024,
+            max_model_nodes: 4_000_000,
+            max_value_depth: 64,
+            max_file_bytes: 8 * 1024 * 1024,
+            max_memory_bytes: 512 * 1024 * 1024,
         }
     }
 }
@@ -65,8 +94,46 @@ const UNRESERVED: &[&str] = &[
     "null",
 ];
 
+/// Seconds `--timeout` accepts: beyond a day is a typo, not a budget.
+pub const MAX_TIMEOUT_SECS: u64 = 24 * 60 * 60;
+
+/// The moment a run that starts now must stop.
+pub fn deadline(limits: &Limits) -> Instant {
+    let now = Instant::now();
+    now.checked_add(limits.timeout).unwrap_or_else(|| now + Duration::from_secs(MAX_TIMEOUT_SECS))
+}
+
+/// Functions of Rhai's standard packages a script must not reach: they block
+/// (so a run would outlive its deadline), read the clock (so two runs of one
+/// script would differ) or end the script early as if it had succeeded.
+const REMOVED: &[(&str, &str)] = &[
+    (
+        "sleep",
+        "waiting cannot change what a script declares, and it would hold the run past its deadline",
+    ),
+    ("timestamp", "the output must be the same on every run, so scripts cannot read the clock"),
+    // Rhai's `exit(1)` ends the script as a success, with half a model.
+    ("exit", "a script ends at its last line; to stop with an error, `throw \"why\"`"),
+];
+
 /// A bare engine with the sandbox applied; primitives are registered by the caller.
 pub(crate) fn engine(limits: &Limits) -> Engine {
+    engine_until(limits, deadline(limits), memory_ceiling(limits), |_| None)
+}
+
+/// The heap a run that starts now may grow to.
+pub fn memory_ceiling(limits: &Limits) -> usize {
+    super::memory::live_bytes().saturating_add(limits.max_memory_bytes)
+}
+
+/// [`engine`] with the run's own deadline (shared by every stack it reads) and
+/// `over_budget`, asked between operations whether the model grew too large.
+pub(crate) fn engine_until(
+    limits: &Limits,
+    deadline: Instant,
+    memory_ceiling: usize,
+    over_budget: impl Fn(u64) -> Option<Dynamic> + 'static,
+) -> Engine {
     let mut engine = Engine::new_raw();
     engine.register_global_module(StandardPackage::new().as_shared_module());
     engine.set_strict_variables(true);
@@ -104,14 +171,24 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
         other => other,
     });
 
-    let deadline = Instant::now() + limits.timeout;
+    for &(name, why) in REMOVED {
+        remove(&mut engine, name, why);
+    }
+
+    let max_memory = limits.max_memory_bytes;
     engine.on_progress(move |ops| {
-        // Checking the clock every operation would cost more than the script.
-        if ops % 4096 == 0 && Instant::now() > deadline {
-            Some(Dynamic::from("timeout"))
-        } else {
-            None
+        // One operation allocates at most what Rhai's per-value limits allow
+        // (tens of MB), so checking every operation keeps the peak bounded.
+        if super::memory::live_bytes() > memory_ceiling {
+            return Some(Dynamic::from(super::errors::Raised(Box::new(out_of_memory(max_memory)))));
         }
+        // One operation can be slow (a push clones its array into the
+        // debugger's frame), so the clock is read often: every 16 operations
+        // costs a few percent and stops within milliseconds of the deadline.
+        if ops % 16 == 0 && Instant::now() > deadline {
+            return Some(Dynamic::from("timeout"));
+        }
+        over_budget(ops)
     });
 
     // The debugger keeps the call stack primitives read to find the
@@ -122,4 +199,41 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
         |_, _, _, _, _| Ok(rhai::debugger::DebuggerCommand::Continue),
     );
     engine
+}
+
+fn out_of_memory(max: usize) -> Diagnostic {
+    Diagnostic::error(
+        "tsdsl::engine::out_of_memory",
+        format!("the script holds more than {} of memory", super::files::bytes(max as u64)),
+    )
+    .label("the limit is crossed here")
+    .help("look for large strings or arrays kept in many variables or nested calls")
+}
+
+/// Shadows `name` (the engine's own functions come before its packages) with
+/// one that says why it is gone, for every arity scripts could call it with.
+fn remove(engine: &mut Engine, name: &'static str, why: &'static str) {
+    let gone = move |nc: &NativeCallContext| -> Box<EvalAltResult> {
+        super::errors::raise(
+            Diagnostic::error(
+                "tsdsl::engine::not_available",
+                format!("`{name}` is not available in tsdsl scripts"),
+            )
+            .at_path(&super::origin::origin(nc), Vec::new(), Target::Call)
+            .label("not available")
+            .help(why),
+        )
+    };
+    engine.register_fn(name, move |nc: NativeCallContext| -> Result<(), _> { Err(gone(&nc)) });
+    // Exact argument types first: Rhai prefers a package's `sleep(INT)` to
+    // our `sleep(Dynamic)`.
+    engine.register_fn(name, move |nc: NativeCallContext, _: rhai::INT| -> Result<(), _> {
+        Err(gone(&nc))
+    });
+    engine.register_fn(name, move |nc: NativeCallContext, _: rhai::FLOAT| -> Result<(), _> {
+        Err(gone(&nc))
+    });
+    engine.register_fn(name, move |nc: NativeCallContext, _: Dynamic| -> Result<(), _> {
+        Err(gone(&nc))
+    });
 }

@@ -12,18 +12,21 @@ use crate::model::{BlockKind, Meta, Origin, Reference, Resource, Value};
 
 use super::context::CtxRef;
 use super::errors::raise;
+use super::files::{inside, ReadError};
 use super::handle::{Handle, HandleKind};
 use super::primitives::{identifier_arg, origin_of, Res};
 use super::remote::{RemoteInfo, RemoteStacks};
 use super::{EvalOptions, Evaluation};
 
 type Evaluate = fn(&Path, &EvalOptions, RemoteStacks) -> Result<Evaluation, Error>;
+/// The files a run read, and those it looked for and did not find.
+pub(crate) type DepLists = (Rc<RefCell<Vec<PathBuf>>>, Rc<RefCell<Vec<PathBuf>>>);
 
 pub(crate) fn register(
     engine: &mut Engine,
     ctx: &CtxRef,
     opts: &EvalOptions,
-    deps: Rc<RefCell<Vec<PathBuf>>>,
+    deps: DepLists,
     eval: Evaluate,
 ) {
     let c = ctx.clone();
@@ -39,7 +42,7 @@ fn stack(
     ctx: &CtxRef,
     nc: &NativeCallContext,
     opts: &EvalOptions,
-    deps: &Rc<RefCell<Vec<PathBuf>>>,
+    deps: &DepLists,
     eval: Evaluate,
     name: Dynamic,
 ) -> Res<Handle> {
@@ -51,17 +54,38 @@ fn stack(
             Diagnostic::error(
                 "tsdsl::model::stack_cycle",
                 format!(
-                    "stacks read each other in a circle: {} -> {name}",
-                    remotes.chain.join(" -> ")
+                    "stacks read each other in a circle: {} → {name}",
+                    remotes.chain.join(" → ")
                 ),
             )
             .at_path(&origin, Vec::new(), Target::Call)
             .help("a stack may read the outputs of stacks it does not feed"),
         ));
     }
+    if remotes.chain.len() >= opts.limits.max_stack_depth {
+        return Err(raise(
+            Diagnostic::error(
+                "tsdsl::model::stack_too_deep",
+                format!(
+                    "stacks read stacks more than {} levels deep: {} → {name}",
+                    opts.limits.max_stack_depth,
+                    chain_text(&remotes.chain)
+                ),
+            )
+            .at_path(&origin, Vec::new(), Target::Call)
+            .label("one level too many")
+            .help("read the stacks you need from this one directly, not through a chain"),
+        ));
+    }
     let sources = ctx.borrow().sources.clone();
-    let info = load(&remotes, opts, eval, &name, &origin, &sources)?;
-    deps.borrow_mut().push(info.file.clone());
+    let loaded = load(&remotes, opts, eval, &name, &origin, &sources);
+    // The other stack's files are this build's too, read or not found, even
+    // when it failed: fixing it is what the operator will save next.
+    if let Some((read, absent)) = remotes.files.borrow().get(&name) {
+        deps.0.borrow_mut().extend(read.iter().cloned());
+        deps.1.borrow_mut().extend(absent.iter().cloned());
+    }
+    let info = loaded?;
     let Some(backend) = info.backend.clone() else {
         return Err(raise(
             Diagnostic::error(
@@ -106,7 +130,28 @@ fn load(
         return cached.clone().map_err(|d| failed(name, origin, &d));
     }
     let file = remotes.base.join(format!("{name}.rhai"));
-    let result = match eval(&file, opts, remotes.clone()) {
+    // A symlink must not pull in a script from elsewhere; the refusal names
+    // the file only, never what it holds.
+    if let Err(e @ (ReadError::Outside { .. } | ReadError::NotAFile { .. })) =
+        inside(&remotes.base, &file)
+    {
+        return Err(raise(
+            Diagnostic::error(
+                "tsdsl::model::unknown_stack",
+                format!("cannot read stack `{name}` from `{}`: {e}", file.display()),
+            )
+            .at_path(origin, Vec::new(), Target::Call)
+            .help("a stack is a .rhai script beside this one"),
+        ));
+    }
+    let evaluated = eval(&file, opts, remotes.clone());
+    let files = match &evaluated {
+        Ok(ev) => (ev.deps.clone(), ev.missing.clone()),
+        Err(_) if !file.exists() => (Vec::new(), vec![file.clone()]),
+        Err(_) => (vec![file.clone()], Vec::new()),
+    };
+    remotes.files.borrow_mut().insert(name.to_owned(), files);
+    let result = match evaluated {
         Err(Error::Io { source, .. }) => {
             let stacks = sibling_stacks(&remotes.base);
             let help = crate::diagnostics::did_you_mean(name, stacks.iter().map(String::as_str))
@@ -140,7 +185,6 @@ fn load(
         Ok(ev) => Ok(Rc::new(RemoteInfo {
             backend: ev.stack.terraform.backend.clone(),
             outputs: Rc::new(ev.stack.outputs.iter().map(|o| o.name.clone()).collect()),
-            file,
         })),
     };
     remotes.cache.borrow_mut().insert(name.to_owned(), result.clone());
@@ -161,15 +205,34 @@ fn sibling_stacks(base: &Path) -> Vec<String> {
     names
 }
 
+const HAS_ERRORS: &str = "tsdsl::model::stack_has_errors";
+
 fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {
     let mut d = Diagnostic::error(
-        "tsdsl::model::stack_has_errors",
+        HAS_ERRORS,
         format!("stack `{name}` has errors, so its outputs are unknown"),
     )
     .at_path(origin, Vec::new(), Target::Call)
     .help(format!("run `tsdsl check {name}.rhai` to see them"));
-    for i in inner.iter().filter(|d| d.is_error()).take(3) {
-        d = d.note(format!("{}: {}", i.code, i.message));
+    // Through a chain of stacks, the notes name the cause, not each link.
+    let mut causes = Vec::new();
+    for i in inner.iter().filter(|d| d.is_error()) {
+        if i.code == HAS_ERRORS {
+            causes.extend(i.notes.iter().cloned());
+        } else {
+            causes.push(format!("{}: {}", i.code, i.message));
+        }
+    }
+    for c in causes.into_iter().take(3) {
+        d = d.note(c);
     }
     raise(d)
+}
+
+/// `a → b`: the stacks being read, outermost first; long chains elided.
+fn chain_text(chain: &[String]) -> String {
+    match chain {
+        [first, .., last] if chain.len() > 4 => format!("{first} → … → {last}"),
+        _ => chain.join(" → "),
+    }
 }

@@ -21,7 +21,9 @@ pub use language::{Check, Condition, Ephemeral, Import, Moved, Removed};
 pub use names::{identifier_fix, is_attribute_path, is_identifier, shown};
 pub use op::Op;
 pub use origin::{Origin, PathSeg, Site};
-pub use providers::{complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS};
+pub use providers::{
+    allow_accounts, complete_required_providers, provider_of_type, DEFAULT_PROVIDER_VERSIONS,
+};
 pub use reference::{Reference, Step};
 pub use secrets::{is_secret_name, literal_text, AcceptedSecret};
 pub use shaped::Shaped;

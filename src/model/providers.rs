@@ -1,4 +1,4 @@
-use super::{ProviderRequirement, Stack, Step};
+use super::{Origin, ProviderRequirement, Stack, Step, Value};
 
 /// Provider versions tsdsl is built and tested against; a stack that uses a
 /// provider without pinning it gets these.
@@ -44,4 +44,25 @@ pub fn complete_required_providers(stack: &mut Stack) {
             ProviderRequirement { source: format!("hashicorp/{name}"), version },
         );
     }
+}
+
+/// Gives every aws provider `allowed_account_ids = ids`, placed after its
+/// `region`, so Terraform itself refuses to plan against another account.
+/// Returns the providers that already restrict accounts their own way
+/// (with the setting's name), which are left as written.
+pub fn allow_accounts(stack: &mut Stack, ids: &[String]) -> Vec<(Origin, String)> {
+    let list = Value::List(ids.iter().map(|i| Value::String(i.clone())).collect());
+    let mut conflicts = Vec::new();
+    for p in stack.providers.iter_mut().filter(|p| p.name == "aws") {
+        if let Some(own) = ["allowed_account_ids", "forbidden_account_ids"]
+            .into_iter()
+            .find(|k| p.config.get(*k).is_some_and(|v| *v != list))
+        {
+            conflicts.push((p.origin.clone(), own.to_owned()));
+            continue;
+        }
+        let at = p.config.get_index_of("region").map_or(0, |i| i + 1);
+        p.config.shift_insert(at, "allowed_account_ids".to_owned(), list.clone());
+    }
+    conflicts
 }

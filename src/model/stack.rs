@@ -208,6 +208,11 @@ impl Stack {
         Stack { name: name.into(), ..Stack::default() }
     }
 
+    /// The old addresses the script's `moved(...)` blocks move away from.
+    pub fn moved_from(&self) -> Vec<String> {
+        self.moved.iter().map(|m| m.from.to_string()).collect()
+    }
+
     pub fn resource_count(&self) -> usize {
         self.resources.iter().filter(|r| r.kind == BlockKind::Resource).count()
     }

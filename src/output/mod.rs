@@ -13,6 +13,8 @@ mod addresses;
 mod folder;
 mod journal;
 mod owner;
+
+pub(crate) use owner::is_generated;
 mod renames;
 mod steps;
 
@@ -259,10 +261,18 @@ impl Plan<'_> {
         Some((self.before.as_ref()?.len(), self.after.as_ref()?.len()))
     }
 
-    /// A warning for addresses that look renamed, with the `moved` blocks
-    /// that keep their objects.
-    pub fn renames(&self, dir: &Path) -> Option<Diagnostic> {
-        let pairs = renames::likely(self.before.as_ref()?, self.after.as_ref()?);
+    /// A warning for addresses that look renamed, with the `moved(...)`
+    /// lines that keep their objects. `moved_from` are the old addresses the
+    /// script already moves: those are no surprise.
+    pub fn renames(&self, dir: &Path, moved_from: &[String]) -> Option<Diagnostic> {
+        let before: Vec<Address> = self
+            .before
+            .as_ref()?
+            .iter()
+            .filter(|a| !moved_from.iter().any(|m| *m == a.to_string()))
+            .cloned()
+            .collect();
+        let pairs = renames::likely(&before, self.after.as_ref()?);
         renames::warning(&pairs, dir)
     }
 }

@@ -79,17 +79,18 @@ pub(crate) fn warning(pairs: &[(Address, Address)], dir: &Path) -> Option<Diagno
             pairs.len()
         ),
     };
-    let blocks: Vec<String> = pairs
-        .iter()
-        .map(|(from, to)| format!("moved {{\n  from = {from}\n  to   = {to}\n}}"))
-        .collect();
-    let (it, these) = if pairs.len() == 1 { ("it is", "this") } else { ("they are", "these") };
+    // The script is where the operator keeps the move: tsdsl writes the
+    // `moved` block itself, so no hand-written file is needed.
+    let lines: Vec<String> =
+        pairs.iter().map(|(from, to)| format!("moved(\"{from}\", \"{to}\");")).collect();
+    let (it, these) =
+        if pairs.len() == 1 { ("it is", "this line") } else { ("they are", "these lines") };
     let help = format!(
-        "if {it} renamed, keep the objects: paste {these} `moved` blocks (Terraform HCL; tsdsl has \
-         no `moved` primitive yet) into a `.tf` file of your own in `{}`, e.g. `moved.tf` (tsdsl \
-         never touches a file it did not write)\n{}",
+        "if {it} renamed, keep the objects: add {these} to the script (the new address may \
+         also be given as the block's handle); Terraform then moves the state instead of \
+         re-creating (output folder `{}`)\n{}",
         dir.display(),
-        blocks.join("\n")
+        lines.join("\n")
     );
     let d = Diagnostic::warning("tsdsl::output::renamed", message).help(help);
     Some(d)

@@ -26,8 +26,8 @@ impl EmbeddedProvider {
             .map(|(_, s, l)| (*s, *l))
     }
 
-    /// The minified JSON of one type.
-    pub fn json(&self, (start, len): (usize, usize)) -> Option<Vec<u8>> {
+    /// One type in the binary form of `binary.rs`.
+    pub fn bytes(&self, (start, len): (usize, usize)) -> Option<Vec<u8>> {
         use std::io::Read;
         let frame = self.blob.get(start..start.checked_add(len)?)?;
         let mut out = Vec::new();

@@ -6,6 +6,7 @@
 //! so a run pays for the 30 types its script uses, not for all 2,400 of the
 //! aws provider. `--schema FILE` adds or replaces providers.
 
+mod binary;
 mod builtin;
 mod check;
 mod dynamic;
@@ -18,12 +19,14 @@ mod references;
 mod schemas;
 mod secrets;
 mod shape;
+mod tidy;
 pub mod type_expr;
 pub mod types;
 mod value_check;
 
 pub use check::{check, check_in};
 pub use schemas::{AttrLookup, Schemas};
+pub use tidy::drop_empty_tags;
 
 #[cfg(test)]
 mod tests;

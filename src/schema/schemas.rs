@@ -91,7 +91,18 @@ impl Schemas {
                 .help("produce it with `terraform providers schema -json > FILE` in an initialised root module")
         };
         let text = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
-        let doc: Json = serde_json::from_slice(&text).map_err(|e| bad(e.to_string()))?;
+        self.load_bytes(path, &text)
+    }
+
+    /// [`Schemas::load_file`] on the file's content, already read (the
+    /// pipeline reads it: regular files only, size capped).
+    #[allow(clippy::result_large_err)]
+    pub fn load_bytes(&mut self, path: &Path, text: &[u8]) -> Result<(), Diagnostic> {
+        let bad = |detail: String| {
+            Diagnostic::error(BAD_FILE, format!("cannot use `{}` as a provider schema file: {detail}", path.display()))
+                .help("produce it with `terraform providers schema -json > FILE` in an initialised root module")
+        };
+        let doc: Json = serde_json::from_slice(text).map_err(|e| bad(e.to_string()))?;
         self.load_json(&doc).map_err(bad)
     }
 
@@ -183,9 +194,9 @@ impl Schemas {
                     BlockKind::Resource => EmbeddedProvider::find(e.resources, type_name),
                     BlockKind::Data => EmbeddedProvider::find(e.data_sources, type_name),
                 }?;
-                let text = e.json(range)?;
+                let bytes = e.bytes(range)?;
                 self.parsed.fetch_add(1, Ordering::Relaxed);
-                Block::from_schema_slice(&text).ok().map(Arc::new)
+                Block::from_binary(&bytes).ok().map(Arc::new)
             }
         }
     }

@@ -151,8 +151,9 @@ impl Tsdsl {
             .env("NO_COLOR", "1")
             .env("CLICOLOR", "0")
             .env("COLUMNS", "120")
-            .env_remove("RUST_LOG")
-            .envs(self.env.iter().map(|(k, v)| (k, v)));
+            .env_remove("RUST_LOG");
+        isolate_aws(&mut cmd);
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
         cmd
     }
 
@@ -276,6 +277,7 @@ pub fn environment_scripts() -> Vec<PathBuf> {
 /// `tsdsl run SCRIPT -o OUT` from the crate root (so imports and `scripts/`
 /// paths resolve as an operator's would). `Err` holds the command and its output.
 pub fn try_run_script(script: &Path, out: &Path) -> Result<(), String> {
+    // The builder isolates AWS (no credentials, loopback endpoint) as every run does.
     let o = Tsdsl::in_dir(root()).arg("run").arg(script).arg("-o").arg(out).run();
     if o.status != Some(0) {
         return Err(o.to_string());
@@ -448,4 +450,38 @@ pub fn tf_validate_with(options: &[&str], dirs: &[PathBuf]) -> OracleRun {
 #[track_caller]
 pub fn assert_oracle(run: &OracleRun) {
     assert!(run.success(), "oracle failed\n{run}");
+}
+
+/// Variables through which the machine's own AWS set-up would reach a run.
+pub const AWS_VARIABLES: &[&str] = &[
+    "AWS_PROFILE",
+    "AWS_DEFAULT_PROFILE",
+    "AWS_ACCESS_KEY_ID",
+    "AWS_SECRET_ACCESS_KEY",
+    "AWS_SESSION_TOKEN",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_ROLE_ARN",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    "AWS_ENDPOINT_URL_STS",
+    "TSDSL_ACCOUNT_ID",
+];
+
+/// No credentials, empty config files, no instance metadata, a loopback
+/// endpoint: a test never reaches AWS, whatever the machine has set up.
+pub fn isolated_aws_env() -> Vec<(&'static str, &'static str)> {
+    vec![
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+        ("AWS_CONFIG_FILE", "/dev/null"),
+        ("AWS_SHARED_CREDENTIALS_FILE", "/dev/null"),
+        ("AWS_ENDPOINT_URL", "http://127.0.0.1:9"),
+    ]
+}
+
+/// [`isolated_aws_env`] on `cmd`, and the variables of [`AWS_VARIABLES`] removed.
+pub fn isolate_aws(cmd: &mut Command) {
+    for v in AWS_VARIABLES {
+        cmd.env_remove(v);
+    }
+    cmd.envs(isolated_aws_env());
 }

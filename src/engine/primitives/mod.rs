@@ -2,6 +2,7 @@
 //! one of them records where it was called from and reports problems at the
 //! operator's own line.
 
+mod aws;
 mod blocks;
 mod cidr_fns;
 mod declaration;
@@ -29,6 +30,7 @@ use super::context::{Ctx, CtxRef};
 use super::convert::{has_nothing, has_tokens, to_value};
 use super::errors::raise;
 
+pub(crate) use aws::register as register_aws;
 pub(crate) use ops::TF_NAMES;
 pub(crate) use tf::FUNCTIONS as TF_FUNCTIONS;
 pub(crate) use tf::SPECIAL as TF_SPECIAL;
@@ -157,7 +159,7 @@ pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynam
             return raise(super::nothing::nothing(ctx, origin, path, e.message, e.help));
         }
         raise(
-            Diagnostic::error("tsdsl::script::unsupported_value", e.message)
+            Diagnostic::error(e.code, e.message)
                 .at_path(origin, path, Target::Value)
                 .help_opt(e.help),
         )

@@ -1,0 +1,47 @@
+//! `tsdsl whoami`: who the current AWS credentials belong to.
+
+use std::time::{Duration, SystemTime};
+
+use crate::aws::{caller_identity, LookupOptions};
+use crate::diagnostics::Error;
+
+use super::args::{WhoamiArgs, WhoamiFormat};
+
+pub fn whoami(args: &WhoamiArgs) -> Result<(), Error> {
+    let opts = LookupOptions {
+        profile: args.profile.clone(),
+        region: args.region.clone(),
+        endpoint_url: args.endpoint_url.clone(),
+        budget: Duration::from_secs(args.aws_timeout.max(1)),
+    };
+    let id = caller_identity(&opts)
+        .map_err(|e| Error::Usage(format!("{}\n  help: {}", e.message, e.help)))?;
+    let expires_in =
+        id.expires.and_then(|t| t.duration_since(SystemTime::now()).ok()).map(|d| d.as_secs());
+    match args.format {
+        WhoamiFormat::Json => {
+            let mut v = serde_json::json!({
+                "account_id": id.caller.account_id,
+                "arn": id.caller.arn,
+                "user_id": id.caller.user_id,
+                "partition": id.caller.partition,
+                "credentials": id.credentials,
+            });
+            if let Some(s) = expires_in {
+                v["expires_in_seconds"] = s.into();
+            }
+            println!("{v}");
+        }
+        WhoamiFormat::Text => {
+            println!("account      {}", id.caller.account_id);
+            println!("arn          {}", id.caller.arn);
+            println!("user id      {}", id.caller.user_id);
+            println!("partition    {}", id.caller.partition);
+            println!("credentials  {}", id.credentials.replace('`', ""));
+            if let Some(s) = expires_in {
+                println!("expires in   {} min", s / 60);
+            }
+        }
+    }
+    Ok(())
+}

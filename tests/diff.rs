@@ -1,0 +1,417 @@
+//! `tsdsl diff`: against the output folder and against a git revision of a
+//! repository each test creates; exit 0 when nothing changes, 3 when
+//! something does, 1 on script errors, 2 on usage.
+
+mod support;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+/// A folder (a git repository when asked) where the test runs several commands.
+struct Work {
+    dir: tempfile::TempDir,
+}
+
+struct Ran {
+    status: Option<i32>,
+    stdout: String,
+    stderr: String,
+}
+
+impl std::fmt::Display for Ran {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(
+            f,
+            "exit {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
+            self.status, self.stdout, self.stderr
+        )
+    }
+}
+
+impl Work {
+    fn new() -> Work {
+        Work { dir: tempfile::Builder::new().prefix("tsdsl-diff-").tempdir().unwrap() }
+    }
+
+    fn path(&self, rel: &str) -> PathBuf {
+        self.dir.path().join(rel)
+    }
+
+    fn write(&self, rel: &str, text: &str) -> &Self {
+        let p = self.path(rel);
+        fs::create_dir_all(p.parent().unwrap()).unwrap();
+        fs::write(p, text).unwrap();
+        self
+    }
+
+    fn read(&self, rel: &str) -> String {
+        fs::read_to_string(self.path(rel)).unwrap()
+    }
+
+    fn tsdsl(&self, args: &[&str]) -> Ran {
+        let out = Command::new(support::bin())
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("NO_COLOR", "1")
+            .output()
+            .unwrap();
+        Ran {
+            status: out.status.code(),
+            stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
+            stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
+        }
+    }
+
+    fn git(&self, args: &[&str]) -> String {
+        let out = Command::new("git")
+            .args([
+                "-c",
+                "user.name=t",
+                "-c",
+                "user.email=t@example.com",
+                "-c",
+                "commit.gpgsign=false",
+            ])
+            .args(args)
+            .current_dir(self.dir.path())
+            .env("GIT_CONFIG_NOSYSTEM", "1")
+            .env("HOME", self.dir.path())
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "git {args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8_lossy(&out.stdout).into_owned()
+    }
+
+    fn commit(&self, message: &str) {
+        self.git(&["add", "-A"]);
+        self.git(&["commit", "-q", "-m", message]);
+    }
+
+    fn repo() -> Work {
+        let w = Work::new();
+        w.git(&["init", "-q", "-b", "main"]);
+        w
+    }
+}
+
+fn listing(dir: &Path) -> Vec<(String, String)> {
+    let mut v: Vec<(String, String)> = fs::read_dir(dir)
+        .map(|rd| {
+            rd.flatten()
+                .map(|e| {
+                    let text = fs::read_to_string(e.path()).unwrap_or_default();
+                    (e.file_name().to_string_lossy().into_owned(), text)
+                })
+                .collect()
+        })
+        .unwrap_or_default();
+    v.sort();
+    v
+}
+
+const NET: &str = r#"
+import "lib/naming" as naming;
+
+terraform(#{ required_providers: #{ aws: "~> 6.0" } });
+provider("aws", #{ region: "eu-west-1" });
+let vpc = resource("aws_vpc", "main", #{ cidr_block: "10.0.0.0/16", tags: #{ Name: naming::name("net") } });
+output("vpc_id", vpc.id);
+"#;
+
+const NAMING: &str = r#"
+fn name(x) { `shop-${x}` }
+"#;
+
+#[test]
+fn nothing_changed_is_exit_0_and_writes_nothing() {
+    let w = Work::new();
+    w.write("scripts/net.rhai", NET).write("scripts/lib/naming.rhai", NAMING);
+    let run = w.tsdsl(&["run", "scripts/net.rhai"]);
+    assert_eq!(run.status, Some(0), "{run}");
+    let before = listing(&w.path("out/net"));
+    let d = w.tsdsl(&["diff", "scripts/net.rhai"]);
+    assert_eq!(d.status, Some(0), "{d}");
+    assert_eq!(d.stdout, "net: no changes\n", "{d}");
+    assert_eq!(listing(&w.path("out/net")), before);
+}
+
+#[test]
+fn an_edit_shows_the_attribute_and_is_exit_3_without_writing() {
+    let w = Work::new();
+    w.write("scripts/net.rhai", NET).write("scripts/lib/naming.rhai", NAMING);
+    assert_eq!(w.tsdsl(&["run", "scripts/net.rhai"]).status, Some(0));
+    let before = listing(&w.path("out/net"));
+    w.write("scripts/net.rhai", &NET.replace("10.0.0.0/16", "10.1.0.0/16"));
+    w.write("scripts/lib/naming.rhai", &NAMING.replace("shop-", "ts-"));
+    let d = w.tsdsl(&["diff", "scripts/net.rhai"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert_eq!(
+        d.stdout,
+        "net: 0 to add, 1 to change, 0 to remove\n  ~ aws_vpc.main\n      ~ cidr_block = \"10.0.0.0/16\" -> \"10.1.0.0/16\"\n      ~ tags.Name = \"shop-net\" -> \"ts-net\"\n",
+        "{d}"
+    );
+    assert_eq!(listing(&w.path("out/net")), before, "diff wrote to the output folder");
+}
+
+#[test]
+fn no_output_yet_is_all_added() {
+    let w = Work::new();
+    w.write("scripts/net.rhai", NET).write("scripts/lib/naming.rhai", NAMING);
+    let d = w.tsdsl(&["diff", "scripts/net.rhai", "-o", "elsewhere"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(d.stdout.starts_with("net: 4 to add, 0 to change, 0 to remove\n"), "{d}");
+    assert!(d.stdout.contains("  + aws_vpc.main\n      + cidr_block = \"10.0.0.0/16\"\n"), "{d}");
+    assert!(!w.path("elsewhere").exists() && !w.path("out").exists());
+}
+
+#[test]
+fn json_output_folder_is_compared_as_json() {
+    let w = Work::new();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    assert_eq!(w.tsdsl(&["run", "net.rhai", "-o", "o", "--format", "json"]).status, Some(0));
+    let same = w.tsdsl(&["diff", "net.rhai", "-o", "o"]);
+    assert_eq!(same.status, Some(0), "{same}");
+    w.write("net.rhai", &NET.replace("10.0.0.0/16", "10.2.0.0/16"));
+    let d = w.tsdsl(&["diff", "net.rhai", "-o", "o", "--format", "json"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    let doc: serde_json::Value = serde_json::from_str(&d.stdout).unwrap();
+    assert_eq!(doc["changed"], true);
+    let attr = &doc["stacks"][0]["changes"][0]["attributes"][0];
+    assert_eq!(attr["path"], "cidr_block");
+    assert_eq!(attr["new"], "\"10.2.0.0/16\"");
+}
+
+#[test]
+fn against_a_git_revision_reads_the_scripts_and_modules_at_that_revision() {
+    let w = Work::repo();
+    w.write("scripts/net.rhai", NET).write("scripts/lib/naming.rhai", NAMING);
+    w.commit("first");
+    // The branch: a module edited and committed, then the script edited in the work tree.
+    w.write("scripts/lib/naming.rhai", &NAMING.replace("shop-", "ts-"));
+    w.commit("rename");
+    w.write("scripts/net.rhai", &NET.replace("10.0.0.0/16", "10.3.0.0/16"));
+    let status_before = w.git(&["status", "--porcelain"]);
+
+    let d = w.tsdsl(&["diff", "scripts/net.rhai", "--git", "main~1"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(d.stdout.contains("~ cidr_block = \"10.0.0.0/16\" -> \"10.3.0.0/16\""), "{d}");
+    assert!(d.stdout.contains("~ tags.Name = \"shop-net\" -> \"ts-net\""), "{d}");
+
+    let d = w.tsdsl(&["diff", "scripts/net.rhai", "--git", "main"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(!d.stdout.contains("tags.Name"), "the module is unchanged since main\n{d}");
+
+    // Nothing checked out, nothing written.
+    assert_eq!(w.git(&["status", "--porcelain"]), status_before);
+    assert!(!w.path("out").exists());
+    assert!(w.read("scripts/lib/naming.rhai").contains("ts-"));
+}
+
+#[test]
+fn a_folder_diffs_every_stack_including_ones_added_or_deleted_since() {
+    let w = Work::repo();
+    w.write("scripts/net.rhai", NET)
+        .write("scripts/lib/naming.rhai", NAMING)
+        .write("scripts/old.rhai", &NET.replace("\"main\"", "\"legacy\""))
+        // A module beside the stacks: no stack of its own.
+        .write("scripts/helpers.rhai", "fn unused() { 1 }\n");
+    w.commit("first");
+    fs::remove_file(w.path("scripts/old.rhai")).unwrap();
+    w.write("scripts/new.rhai", NET);
+    let d = w.tsdsl(&["diff", "scripts", "--git", "main", "--format", "markdown"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(d.stdout.contains("### `net`: no changes"), "{d}");
+    assert!(d.stdout.contains("### `new`: 4 to add"), "{d}");
+    assert!(d.stdout.contains("### `old`: 0 to add, 0 to change, 4 to remove"), "{d}");
+    assert!(d.stdout.contains("\n-   aws_vpc.legacy\n"), "{d}");
+    assert!(!d.stdout.contains("helpers"), "{d}");
+}
+
+#[test]
+fn a_stack_reading_a_sibling_stack_is_evaluated_at_the_revision() {
+    let shared = r#"
+terraform(#{ required_providers: #{ aws: "~> 6.0" } });
+backend("s3", #{ bucket: "state", key: "shared.tfstate", region: "eu-west-1" });
+provider("aws", #{ region: "eu-west-1" });
+let z = resource("aws_route53_zone", "main", #{ name: "example.com" });
+output("zone_id", z.zone_id);
+"#;
+    let app = r#"
+terraform(#{ required_providers: #{ aws: "~> 6.0" } });
+provider("aws", #{ region: "eu-west-1" });
+let shared = stack("shared");
+resource("aws_route53_record", "www", #{ zone_id: shared.zone_id, name: "www", type: "A", ttl: 60, records: ["192.0.2.1"] });
+"#;
+    let w = Work::repo();
+    w.write("stacks/shared.rhai", shared).write("stacks/app.rhai", app);
+    w.commit("first");
+    w.write("stacks/shared.rhai", &shared.replace("shared.tfstate", "core.tfstate"));
+    let d = w.tsdsl(&["diff", "stacks/app.rhai", "--git", "main"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(d.stdout.contains("~ data.terraform_remote_state.shared"), "{d}");
+    assert!(d.stdout.contains("\"shared.tfstate\" -> \"core.tfstate\""), "{d}");
+}
+
+#[test]
+fn secrets_are_never_printed_and_renames_get_their_moved_line() {
+    let src = r#"
+terraform(#{ required_providers: #{ aws: "~> 6.0" } });
+provider("aws", #{ region: "eu-west-1" });
+resource("aws_s3_bucket", "logs", #{ bucket: "my-logs" });
+resource("aws_db_instance", "db", #{ identifier: "db", engine: "mysql", instance_class: "db.t3.micro", allocated_storage: 20, username: "admin", password: literal_secret("hunter2", "test fixture") });
+"#;
+    let w = Work::new();
+    w.write("app.rhai", src);
+    assert_eq!(w.tsdsl(&["run", "app.rhai", "-o", "o"]).status, Some(0));
+    w.write("app.rhai", &src.replace("hunter2", "swordfish").replace("\"logs\"", "\"audit_logs\""));
+    for format in ["text", "json", "markdown"] {
+        let d = w.tsdsl(&["diff", "app.rhai", "-o", "o", "--format", format]);
+        assert_eq!(d.status, Some(3), "{d}");
+        assert!(!d.stdout.contains("hunter2") && !d.stdout.contains("swordfish"), "{d}");
+        assert!(d.stdout.contains("password"), "{d}");
+        assert!(
+            d.stdout.contains(r#"moved("aws_s3_bucket.logs", "aws_s3_bucket.audit_logs");"#)
+                || d.stdout
+                    .contains(r#"moved(\"aws_s3_bucket.logs\", \"aws_s3_bucket.audit_logs\");"#),
+            "{d}"
+        );
+    }
+}
+
+#[test]
+fn script_errors_are_exit_1() {
+    let w = Work::new();
+    w.write("bad.rhai", "resource(\"aws_vpc\", \"main\", #{ cidr_blok: \"10.0.0.0/16\" });\n");
+    let d = w.tsdsl(&["diff", "bad.rhai"]);
+    assert_eq!(d.status, Some(1), "{d}");
+    assert!(d.stderr.contains("cidr_blok"), "{d}");
+    assert!(d.stdout.is_empty(), "{d}");
+}
+
+#[test]
+fn errors_in_the_revision_are_exit_1_and_say_so() {
+    let w = Work::repo();
+    w.write("net.rhai", "resource(\"aws_vpc\", \"main\", #{ cidr_blok: \"10.0.0.0/16\" });\n");
+    w.commit("broken");
+    w.write("net.rhai", "resource(\"aws_vpc\", \"main\", #{ cidr_block: \"10.0.0.0/16\" });\n");
+    let d = w.tsdsl(&["diff", "net.rhai", "--git", "main"]);
+    assert_eq!(d.status, Some(1), "{d}");
+    assert!(d.stderr.contains("the scripts at `main` do not build"), "{d}");
+}
+
+#[test]
+fn usage_errors_are_exit_2() {
+    let w = Work::repo();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    w.commit("first");
+    let d = w.tsdsl(&["diff", "net.rhai", "--git", "no-such-branch"]);
+    assert_eq!(d.status, Some(2), "{d}");
+    assert!(d.stderr.contains("unknown git revision `no-such-branch`"), "{d}");
+    let d = w.tsdsl(&["diff", "net.rhai", "--git", "--upload-pack=touch x"]);
+    assert_eq!(d.status, Some(2), "{d}");
+    let d = w.tsdsl(&["diff", "missing.rhai"]);
+    assert_eq!(d.status, Some(2), "{d}");
+    let d = w.tsdsl(&["diff", "net.rhai", "--format", "yaml"]);
+    assert_eq!(d.status, Some(2), "{d}");
+
+    let plain = Work::new();
+    plain.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    let d = plain.tsdsl(&["diff", "net.rhai", "--git", "main"]);
+    assert_eq!(d.status, Some(2), "{d}");
+    assert!(d.stderr.contains("`--git` needs a git repository"), "{d}");
+}
+
+#[test]
+fn a_hand_broken_output_file_is_named() {
+    let w = Work::new();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    assert_eq!(w.tsdsl(&["run", "net.rhai", "-o", "o"]).status, Some(0));
+    let main = w.read("o/main.tf");
+    w.write("o/main.tf", &format!("{main}\nresource {{\n"));
+    let d = w.tsdsl(&["diff", "net.rhai", "-o", "o"]);
+    assert_eq!(d.status, Some(2), "{d}");
+    assert!(d.stderr.contains("`main.tf` is not valid HCL"), "{d}");
+}
+
+// ---------------------------------------------------------- the summary of `run`
+
+#[test]
+fn run_prints_what_it_changed() {
+    let w = Work::new();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    let first = w.tsdsl(&["run", "net.rhai", "-o", "o"]);
+    assert_eq!(first.status, Some(0), "{first}");
+    assert!(
+        first.stdout.contains("\n  4 to add, 0 to change, 0 to remove\n  + aws_vpc.main\n"),
+        "{first}"
+    );
+    let again = w.tsdsl(&["run", "net.rhai", "-o", "o"]);
+    assert!(again.stdout.ends_with(")\n  no changes\n"), "{again}");
+    w.write("net.rhai", &NET.replace("10.0.0.0/16", "10.4.0.0/16").replace("\"vpc_id\"", "\"id\""));
+    let edit = w.tsdsl(&["run", "net.rhai", "-o", "o"]);
+    assert_eq!(edit.status, Some(0), "{edit}");
+    assert!(
+        edit.stdout.ends_with(
+            ")\n  1 to add, 1 to change, 1 to remove\n  ~ aws_vpc.main: cidr_block \"10.0.0.0/16\" -> \"10.4.0.0/16\"\n  + output.id\n  - output.vpc_id\n"
+        ),
+        "{edit}"
+    );
+}
+
+#[test]
+fn run_summary_as_json_or_not_at_all() {
+    let w = Work::new();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    assert_eq!(w.tsdsl(&["run", "net.rhai", "-o", "o"]).status, Some(0));
+    w.write("net.rhai", &NET.replace("10.0.0.0/16", "10.5.0.0/16"));
+    let r = w.tsdsl(&["run", "net.rhai", "-o", "o", "--changes", "json"]);
+    assert_eq!(r.status, Some(0), "{r}");
+    let last = r.stdout.lines().last().unwrap();
+    let doc: serde_json::Value = serde_json::from_str(last).unwrap();
+    assert_eq!(doc["stacks"][0]["changes"][0]["address"], "aws_vpc.main");
+    assert_eq!(doc["stacks"][0]["changes"][0]["attributes"][0]["old"], "\"10.0.0.0/16\"");
+    let quiet = w.tsdsl(&["run", "net.rhai", "-o", "o", "--changes", "none"]);
+    assert_eq!(quiet.stdout.lines().count(), 1, "{quiet}");
+}
+
+#[test]
+fn run_with_an_unreadable_previous_output_still_writes() {
+    let w = Work::new();
+    w.write("net.rhai", NET).write("lib/naming.rhai", NAMING);
+    assert_eq!(w.tsdsl(&["run", "net.rhai", "-o", "o"]).status, Some(0));
+    let main = w.read("o/main.tf");
+    w.write("o/main.tf", &format!("{main}\nresource {{\n"));
+    let r = w.tsdsl(&["run", "net.rhai", "-o", "o"]);
+    assert_eq!(r.status, Some(0), "{r}");
+    assert!(
+        r.stdout.contains(
+            "note: no change summary: cannot read the previous output (`main.tf` is not valid HCL"
+        ),
+        "{r}"
+    );
+    assert_eq!(w.read("o/main.tf"), main);
+}
+
+#[test]
+fn a_rename_the_script_already_moves_shows_as_moved_without_the_hint() {
+    let src = r#"
+terraform(#{ required_providers: #{ aws: "~> 6.0" } });
+provider("aws", #{ region: "eu-west-1" });
+resource("aws_s3_bucket", "logs", #{ bucket: "my-logs" });
+"#;
+    let w = Work::new();
+    w.write("app.rhai", src);
+    assert_eq!(w.tsdsl(&["run", "app.rhai", "-o", "o"]).status, Some(0));
+    let renamed = src.replace("\"logs\"", "\"audit_logs\"")
+        + "moved(\"aws_s3_bucket.logs\", \"aws_s3_bucket.audit_logs\");\n";
+    w.write("app.rhai", &renamed);
+    let d = w.tsdsl(&["diff", "app.rhai", "-o", "o"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(
+        d.stdout.contains("  ~ aws_s3_bucket.audit_logs (moved from aws_s3_bucket.logs)\n"),
+        "{d}"
+    );
+    assert!(d.stdout.contains("  + moved[0]\n"), "{d}");
+    assert!(!d.stdout.contains("to keep the existing object"), "{d}");
+}
