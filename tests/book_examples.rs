@@ -1,7 +1,7 @@
 //! Every fenced ```rhai block of the book (`book/src/**/*.md`) is run with `tsdsl run`.
 //!
 //! Info strings (flags after `rhai`, separated by commas or spaces):
-//! - ```` ```rhai ````: must exit 0, and its output must pass `../shared/tools/tf-validate`
+//! - ```` ```rhai ````: must exit 0, and its output must pass `terraform validate` (`tf_validate.py`)
 //!   (all such outputs go to one tf-validate call).
 //! - ```` ```rhai,fails ````: must exit 1; a line `// expect: tsdsl::code::name` in the
 //!   block makes stderr have to contain that code (several such lines: all of them).

@@ -6,7 +6,6 @@ mod support;
 use std::fs;
 use std::io::Read;
 use std::path::Path;
-use std::process::{Command, Stdio};
 use std::time::{Duration, Instant};
 
 use support::Tsdsl;
@@ -47,17 +46,11 @@ fn check_writes_nothing() {
 
 #[test]
 fn json_format_writes_tf_json_and_removes_stale_generated_files() {
-    let t = Tsdsl::new().script("net.rhai", VPC);
-    let dir = t.path().to_owned();
-    let first = t.args(["run", "net.rhai", "-o", "out"]).run();
+    let first = Tsdsl::new().script("net.rhai", VPC).args(["run", "net.rhai", "-o", "out"]).run();
     first.assert_success();
+    let dir = first.path();
     fs::write(dir.join("out/hand-written.tf"), "# mine\n").unwrap();
-    let out = Command::new(support::bin())
-        .args(["run", "net.rhai", "-o", "out", "--format", "json"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert!(out.status.success());
+    first.again().args(["run", "net.rhai", "-o", "out", "--format", "json"]).run().assert_success();
     let v: serde_json::Value =
         serde_json::from_str(&fs::read_to_string(dir.join("out/main.tf.json")).unwrap()).unwrap();
     assert!(v["resource"]["aws_vpc"]["main"].is_object(), "{v}");
@@ -89,22 +82,17 @@ fn unwritable_output_folder_is_exit_2() {
 
 #[test]
 fn a_failed_run_leaves_the_previous_output_untouched() {
-    let t = Tsdsl::new().script("net.rhai", VPC);
-    let dir = t.path().to_owned();
-    let first = t.args(["run", "net.rhai", "-o", "out"]).run();
-    first.assert_success();
+    let t = Tsdsl::new().script("net.rhai", VPC).args(["run", "net.rhai", "-o", "out"]);
+    t.run().assert_success();
+    let dir = t.path();
     let before = support::read_tree(&dir.join("out"));
     fs::write(dir.join("net.rhai"), VPC.replace("cidr_block", "cidr_blok")).unwrap();
-    let out = Command::new(support::bin())
-        .args(["run", "net.rhai", "-o", "out"])
-        .current_dir(&dir)
-        .output()
-        .unwrap();
-    assert_eq!(out.status.code(), Some(1));
-    let stderr = String::from_utf8_lossy(&out.stderr);
+    let out = t.run();
+    out.assert_status(1);
     assert!(
-        stderr.contains("tsdsl::schema::unknown_attribute") && stderr.contains("cidr_block"),
-        "{stderr}"
+        out.stderr.contains("tsdsl::schema::unknown_attribute")
+            && out.stderr.contains("cidr_block"),
+        "{out}"
     );
     assert_eq!(support::read_tree(&dir.join("out")), before, "output changed after a failed run");
     let leftovers: Vec<_> = fs::read_dir(dir.join("out"))
@@ -161,16 +149,9 @@ fn read(p: &Path) -> String {
 
 #[test]
 fn watch_rebuilds_on_save_and_keeps_good_output_on_a_broken_save() {
-    let t = Tsdsl::new().script("net.rhai", VPC);
+    let t = Tsdsl::new().script("net.rhai", VPC).args(["watch", "net.rhai", "-o", "out"]);
     let dir = t.path().to_owned();
-    let mut child = Command::new(support::bin())
-        .args(["watch", "net.rhai", "-o", "out"])
-        .current_dir(&dir)
-        .env("NO_COLOR", "1")
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
+    let mut child = t.spawn();
     let main = dir.join("out/main.tf");
     let limit = Duration::from_secs(20);
     wait_for("the first build", limit, || read(&main).contains("10.0.0.0/16"));

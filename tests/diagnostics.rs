@@ -7,7 +7,8 @@ mod support;
 
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
+
+use support::Tsdsl;
 
 fn fixtures() -> Vec<PathBuf> {
     let dir = support::root().join("tests/fixtures/errors");
@@ -42,20 +43,13 @@ fn expectations(src: &str) -> (Vec<(String, String)>, Vec<String>) {
 fn run(fixture: &Path, args: &[String]) -> (Option<i32>, String, String) {
     let dir = fixture.parent().unwrap();
     let name = fixture.file_name().unwrap();
-    let out = Command::new(support::bin())
+    let out = Tsdsl::in_dir(dir)
         .arg("check")
         .arg(name)
         .args(["--message-format", "json"])
         .args(args)
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .expect("running tsdsl");
-    (
-        out.status.code(),
-        String::from_utf8_lossy(&out.stdout).into_owned(),
-        String::from_utf8_lossy(&out.stderr).into_owned(),
-    )
+        .run();
+    (out.status, out.stdout, out.stderr)
 }
 
 #[test]
@@ -108,12 +102,9 @@ fn human_rendering_snapshots() {
         "duplicate_name",
     ] {
         let fixture = support::root().join(format!("tests/fixtures/errors/{name}.rhai"));
-        let out = Command::new(support::bin())
+        let out = Tsdsl::in_dir(fixture.parent().unwrap())
             .args(["check", &format!("{name}.rhai"), "--color", "never"])
-            .current_dir(fixture.parent().unwrap())
-            .output()
-            .unwrap();
-        let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-        insta::assert_snapshot!(name, stderr);
+            .run();
+        insta::assert_snapshot!(name, out.stderr);
     }
 }

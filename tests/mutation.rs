@@ -11,7 +11,6 @@ mod support;
 use std::collections::BTreeMap;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::Command;
 
 /// Mutants of one kind kept per file, spread evenly over the candidates.
 const PER_KIND: usize = 3;
@@ -598,13 +597,10 @@ fn workspace(folder: &Path) -> Workspace {
 }
 
 fn tsdsl(dir: &Path, script: &str) -> (Option<i32>, String) {
-    let out = Command::new(support::bin())
+    let out = support::Tsdsl::in_dir(dir)
         .args(["run", script, "-o", &format!("out/{}", stem(script)), "--message-format", "json"])
-        .current_dir(dir)
-        .env("NO_COLOR", "1")
-        .output()
-        .unwrap();
-    (out.status.code(), String::from_utf8_lossy(&out.stderr).into_owned())
+        .run();
+    (out.status, out.stderr)
 }
 
 #[derive(Default, Debug)]

@@ -4,20 +4,13 @@
 
 mod support;
 
-use std::process::Command;
+use support::Tsdsl;
 
 #[test]
 fn book_stdlib_chapter_is_generated_from_the_declarations() {
-    let out = Command::new(support::bin())
-        .args(["stdlib", "--markdown"])
-        .output()
-        .expect("running tsdsl");
-    assert!(
-        out.status.success(),
-        "tsdsl stdlib --markdown failed: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let generated = String::from_utf8(out.stdout).expect("utf-8");
+    let out = Tsdsl::new().args(["stdlib", "--markdown"]).run();
+    out.assert_success();
+    let generated = out.stdout;
     let path = support::root().join("book/src/reference/stdlib.md");
     let committed = std::fs::read_to_string(&path).unwrap_or_default();
     assert!(
@@ -28,48 +21,38 @@ fn book_stdlib_chapter_is_generated_from_the_declarations() {
 
 #[test]
 fn every_stdlib_module_is_listed_and_printable() {
-    let out = Command::new(support::bin()).arg("stdlib").output().expect("running tsdsl");
-    assert!(out.status.success());
-    let list = String::from_utf8_lossy(&out.stdout).into_owned();
-    for module in list.lines() {
-        let shown =
-            Command::new(support::bin()).args(["stdlib", module]).output().expect("running tsdsl");
-        assert!(shown.status.success(), "tsdsl stdlib {module} failed");
+    let out = Tsdsl::new().arg("stdlib").run();
+    out.assert_success();
+    for module in out.stdout.lines() {
+        let shown = out.again().args(["stdlib", module]).run();
+        shown.assert_success();
         let file = support::root().join(format!("stdlib/{module}.rhai"));
-        assert_eq!(String::from_utf8_lossy(&shown.stdout), std::fs::read_to_string(file).unwrap());
+        assert_eq!(shown.stdout, std::fs::read_to_string(file).unwrap());
     }
-    let missing =
-        Command::new(support::bin()).args(["stdlib", "aws/nope"]).output().expect("running tsdsl");
-    assert_eq!(missing.status.code(), Some(2));
+    out.again().args(["stdlib", "aws/nope"]).run().assert_status(2);
 }
 
 #[test]
 fn one_module_reference_lists_results_beside_options() {
-    let out = Command::new(support::bin())
-        .args(["stdlib", "aws/rds", "--markdown"])
-        .output()
-        .expect("running tsdsl");
-    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = Tsdsl::new().args(["stdlib", "aws/rds", "--markdown"]).run();
+    out.assert_success();
+    let text = &out.stdout;
     assert!(text.contains("### `rds::mysql`"), "{text}");
     assert!(text.contains("| `multi_az` | bool | `true` |  | no |"), "{text}");
     assert!(text.contains("| `master_user_secret_arn` | string |"), "{text}");
     assert!(!text.contains("### `ecr::repository`"), "only the module asked for: {text}");
-    let typo = Command::new(support::bin())
+    out.again()
         .args(["stdlib", "aws/rsd", "--markdown"])
-        .output()
-        .expect("running tsdsl");
-    assert_eq!(typo.status.code(), Some(2));
-    assert!(String::from_utf8_lossy(&typo.stderr).contains("did you mean `aws/rds`?"));
+        .run()
+        .assert_status(2)
+        .assert_stderr_contains("did you mean `aws/rds`?");
 }
 
 #[test]
 fn every_stdlib_block_declares_its_results() {
-    let out = Command::new(support::bin())
-        .args(["stdlib", "--markdown"])
-        .output()
-        .expect("running tsdsl");
-    let text = String::from_utf8_lossy(&out.stdout);
+    let out = Tsdsl::new().args(["stdlib", "--markdown"]).run();
+    out.assert_success();
+    let text = &out.stdout;
     let blocks = text.matches("\n### `").count();
     let results = text.matches("\nResults (what `").count();
     assert!(blocks > 0);

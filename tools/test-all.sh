@@ -7,13 +7,20 @@
 #   .venv/checkov/   checkov, frozen in tests/oracles/requirements-checkov.txt (a venv of its
 #                    own: its bc-python-hcl2 clashes with python-hcl2 over the module `hcl2`)
 #   mdbook           `cargo install mdbook --locked`, only when not on PATH
+#   tools/schema-provider (built: cargo build --release -p tsdsl-schema-provider), the
+#                    dev-only Terraform provider serving schemas/*.json.zst to the
+#                    `terraform validate` oracle (tests/oracles/tf_validate.py)
 # pip runs only when .venv/.requirements-stamp differs from the requirement files (it runs
-# beside the Rust build). Then: cargo test --release --all-targets, cargo test --release --doc
-# (release only: one profile, and CI reuses target/release/tsdsl), mdbook build book.
+# beside the Rust build). Then: cargo fmt --all --check, cargo clippy --workspace
+# --all-targets -D warnings, cargo test --release --all-targets (tsdsl, then the schema provider),
+# cargo test --release --doc
+# (release only: one profile, and CI reuses target/release/tsdsl), mdbook build book. A failing
+# step fails the command; the later steps still run and the summary names the failed ones.
 # The ```rhai blocks of the book are run by tests/book_examples.rs, not by `mdbook test`.
 #
-# `tools/test-all.sh --setup` only makes .venv/ (and mdbook) and prints the variables to
-# export for running `cargo test --release` by hand.
+# `tools/test-all.sh --setup` only makes .venv/ (and mdbook), builds the schema provider, and
+# prints the variables to export for running `cargo test --release` by hand
+# (`eval "$(tools/test-all.sh --setup)"`).
 # Environment: TSDSL_TEST_PYTHON picks the interpreter the venvs are made from (default
 # python3.11, else python3). Extra arguments go to both cargo test runs after `--`
 # (e.g. `tools/test-all.sh oracles` runs the tests whose names contain "oracles").
@@ -22,6 +29,8 @@ set -euo pipefail
 
 SETUP_ONLY=0
 if [[ ${1:-} == --setup ]]; then SETUP_ONLY=1; shift; fi
+# --setup: only the export lines on stdout (for eval), everything else on stderr.
+if [[ $SETUP_ONLY -eq 1 ]]; then exec 3>&1 1>&2; fi
 
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 ROOT=$PWD
@@ -98,36 +107,63 @@ if ! command -v mdbook >/dev/null 2>&1; then
   export PATH="${CARGO_HOME:-$HOME/.cargo}/bin:$PATH"
 fi
 
+# ------------------------------------------------------------------ schema provider
+# A workspace member that tsdsl does not depend on: built on its own, release like the tests.
+SCHEMA_PROVIDER=${CARGO_TARGET_DIR:-$ROOT/target}/release/tsdsl-schema-provider
+build_schema_provider() {
+  cargo build --release -p tsdsl-schema-provider || die "building tools/schema-provider failed"
+  [[ -x $SCHEMA_PROVIDER ]] || die "cargo built no $SCHEMA_PROVIDER"
+}
+
 if [[ $SETUP_ONLY -eq 1 ]]; then
+  say "cargo build --release -p tsdsl-schema-provider"
+  build_schema_provider
   wait_venv
-  printf 'export %s\n' "TSDSL_ORACLE_PYTHON=$VENV/bin/python" "TSDSL_CHECKOV_PYTHON=$VENV/checkov/bin/python" \
-    CHECKPOINT_DISABLE=1 AWS_EC2_METADATA_DISABLED=true
+  printf 'export %s\n' >&3 "TSDSL_ORACLE_PYTHON=$VENV/bin/python" "TSDSL_CHECKOV_PYTHON=$VENV/checkov/bin/python" \
+    "TSDSL_SCHEMA_PROVIDER=$SCHEMA_PROVIDER" CHECKPOINT_DISABLE=1 AWS_EC2_METADATA_DISABLED=true
   exit 0
 fi
 
+status=0
+failed_steps=()
+failed() { status=1; failed_steps+=("$1"); }
+
+# ------------------------------------------------------------------ habits
+say "cargo fmt --all --check"
+cargo fmt --all --check || failed "cargo fmt --check"
+
 # ------------------------------------------------------------------ build (beside pip)
-say "cargo build (release, every target)"
+say "cargo build (release, every target, and the schema provider)"
 cargo test --release --all-targets --no-run
+build_schema_provider
 wait_venv
+
+# Release, so that build scripts and proc macros are the ones just built.
+say "cargo clippy --workspace --all-targets -- -D warnings"
+cargo clippy --release --workspace --all-targets -- -D warnings || failed "cargo clippy"
 
 export TSDSL_ORACLE_PYTHON=$VENV/bin/python
 export TSDSL_CHECKOV_PYTHON=$VENV/checkov/bin/python
+export TSDSL_SCHEMA_PROVIDER=$SCHEMA_PROVIDER
 export CHECKPOINT_DISABLE=1
 export AWS_EC2_METADATA_DISABLED=true
 export NO_COLOR=1
 
 # ------------------------------------------------------------------ tests
-status=0
 say "cargo test --release --all-targets"
-cargo test --release --all-targets --no-fail-fast -- "$@" 2>&1 | tee "$LOG_DIR/cargo-test.log" || status=1
+cargo test --release --all-targets --no-fail-fast -- "$@" 2>&1 | tee "$LOG_DIR/cargo-test.log" || failed "cargo test"
+# Its own selection: built with tsdsl, it would change the features tsdsl's dependencies are built with.
+say "cargo test --release -p tsdsl-schema-provider"
+cargo test --release -p tsdsl-schema-provider --no-fail-fast -- "$@" 2>&1 | tee -a "$LOG_DIR/cargo-test.log" \
+  || failed "cargo test -p tsdsl-schema-provider"
 
 say "cargo test --release --doc"
 if [[ -f src/lib.rs ]]; then
-  cargo test --release --doc --no-fail-fast -- "$@" 2>&1 | tee "$LOG_DIR/cargo-doctest.log" || status=1
+  cargo test --release --doc --no-fail-fast -- "$@" 2>&1 | tee "$LOG_DIR/cargo-doctest.log" || failed "cargo test --doc"
 fi
 
 say "mdbook build book"
-mdbook build book || status=1
+mdbook build book || failed "mdbook build"
 
 # ------------------------------------------------------------------ summary
 summary=$(cat "$LOG_DIR"/cargo-test.log "$LOG_DIR"/cargo-doctest.log 2>/dev/null | awk '
@@ -142,7 +178,7 @@ summary=$(cat "$LOG_DIR"/cargo-test.log "$LOG_DIR"/cargo-doctest.log 2>/dev/null
 echo "$summary" >"$LOG_DIR/summary.txt"
 echo
 if [[ $status -ne 0 ]]; then
-  echo "test-all: FAILED (see above)"
+  echo "test-all: FAILED: $(IFS=,; echo "${failed_steps[*]}" | sed 's/,/, /g') (see above)"
 fi
 echo "test-all: $summary"
 exit "$status"

@@ -27,6 +27,6 @@ def tf_files(d):
 
 
 def setup_error(msg):
-    print(f"set-up problem: {msg}\n(run tools/test-all.sh once: it creates .venv/ with every oracle's packages)",
-          file=sys.stderr)
+    print(f"set-up problem: {msg}\n(tools/test-all.sh sets up every oracle: .venv/ and the schema provider; "
+          "`tools/test-all.sh --setup` prints the variables to export)", file=sys.stderr)
     sys.exit(2)

@@ -1,6 +1,7 @@
 //! Shared helpers for the integration tests: a builder that runs the real
 //! `tsdsl` binary in a fresh tempdir (after casey/just's `tests/test.rs`), and
-//! the external oracles (Python scripts in `tests/oracles/`, `../shared/tools/tf-validate`).
+//! the external oracles (Python scripts in `tests/oracles/`; `tf_validate.py` runs
+//! Terraform's validate with the schema provider of `tools/schema-provider`).
 //!
 //! ```ignore
 //! mod support;
@@ -22,7 +23,8 @@ use std::ffi::{OsStr, OsString};
 use std::fmt;
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, Stdio};
+use std::rc::Rc;
 
 use tempfile::TempDir;
 
@@ -37,14 +39,33 @@ pub fn bin() -> PathBuf {
 }
 
 /// One invocation of `tsdsl`, built up and then [`run`](Tsdsl::run) in a tempdir
-/// holding the files given with [`script`](Tsdsl::script).
+/// holding the files given with [`script`](Tsdsl::script), or in a folder of the
+/// caller's ([`in_dir`](Tsdsl::in_dir)). `run` can be called again, and
+/// [`Output::again`] starts a new command in the folder a run used.
 #[must_use]
 pub struct Tsdsl {
-    dir: TempDir,
+    dir: Dir,
     args: Vec<OsString>,
     env: Vec<(OsString, OsString)>,
     current_dir: Option<PathBuf>,
     stdin: Option<String>,
+}
+
+/// Where a command runs: a tempdir shared by the builder and every output it
+/// made (removed when the last goes), or a folder the caller owns.
+#[derive(Clone)]
+enum Dir {
+    Temp(Rc<TempDir>),
+    Given(PathBuf),
+}
+
+impl Dir {
+    fn path(&self) -> &Path {
+        match self {
+            Dir::Temp(t) => t.path(),
+            Dir::Given(p) => p,
+        }
+    }
 }
 
 impl Default for Tsdsl {
@@ -57,6 +78,16 @@ impl Tsdsl {
     pub fn new() -> Self {
         let dir =
             tempfile::Builder::new().prefix("tsdsl-test-").tempdir().expect("creating a tempdir");
+        Self::with_dir(Dir::Temp(Rc::new(dir)))
+    }
+
+    /// Run in `dir`, an existing folder (a fixture folder, the crate root, a
+    /// tempdir of the test's); files written with [`file`](Tsdsl::file) go there.
+    pub fn in_dir(dir: impl AsRef<Path>) -> Self {
+        Self::with_dir(Dir::Given(dir.as_ref().to_owned()))
+    }
+
+    fn with_dir(dir: Dir) -> Self {
         Tsdsl { dir, args: Vec::new(), env: Vec::new(), current_dir: None, stdin: None }
     }
 
@@ -107,12 +138,12 @@ impl Tsdsl {
         self
     }
 
-    /// The tempdir the command runs in.
+    /// The tempdir (or [`in_dir`](Tsdsl::in_dir) folder) the command runs in.
     pub fn path(&self) -> &Path {
         self.dir.path()
     }
 
-    pub fn run(self) -> Output {
+    fn command(&self) -> Command {
         let cwd = self.current_dir.clone().unwrap_or_else(|| self.dir.path().to_owned());
         let mut cmd = Command::new(bin());
         cmd.args(&self.args)
@@ -122,8 +153,22 @@ impl Tsdsl {
             .env("COLUMNS", "120")
             .env_remove("RUST_LOG");
         isolate_aws(&mut cmd);
-        cmd.envs(self.env.iter().map(|(k, v)| (k, v)))
-            .stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
+        cmd.envs(self.env.iter().map(|(k, v)| (k, v)));
+        cmd
+    }
+
+    fn describe(&self) -> String {
+        format!(
+            "tsdsl {}",
+            self.args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
+        )
+    }
+
+    /// Run to completion. The builder stays usable: running it again runs the
+    /// same command in the same folder.
+    pub fn run(&self) -> Output {
+        let mut cmd = self.command();
+        cmd.stdin(if self.stdin.is_some() { Stdio::piped() } else { Stdio::null() })
             .stdout(Stdio::piped())
             .stderr(Stdio::piped());
         let mut child = cmd.spawn().unwrap_or_else(|e| panic!("spawning {}: {e}", bin().display()));
@@ -133,32 +178,47 @@ impl Tsdsl {
         }
         let out = child.wait_with_output().expect("waiting for tsdsl");
         Output {
-            command: format!(
-                "tsdsl {}",
-                self.args.iter().map(|a| a.to_string_lossy()).collect::<Vec<_>>().join(" ")
-            ),
+            command: self.describe(),
             status: out.status.code(),
             stdout: String::from_utf8_lossy(&out.stdout).into_owned(),
             stderr: String::from_utf8_lossy(&out.stderr).into_owned(),
-            dir: self.dir,
+            dir: self.dir.clone(),
         }
+    }
+
+    /// Start without waiting (for `watch`): stdout is discarded, stderr piped;
+    /// the caller kills and reaps the child, and keeps the builder (hence the
+    /// tempdir) alive meanwhile.
+    pub fn spawn(&self) -> Child {
+        self.command()
+            .stdin(Stdio::null())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+            .unwrap_or_else(|e| panic!("spawning {}: {e}", bin().display()))
     }
 }
 
-/// What a run left: its exit status, its output, and the tempdir (kept alive
-/// as long as this value is).
+/// What a run left: its exit status, its output, and the folder it ran in
+/// (a tempdir stays alive as long as this value, or a builder using it, does).
 pub struct Output {
     pub command: String,
     /// `None` if killed by a signal.
     pub status: Option<i32>,
     pub stdout: String,
     pub stderr: String,
-    pub dir: TempDir,
+    dir: Dir,
 }
 
 impl Output {
     pub fn path(&self) -> &Path {
         self.dir.path()
+    }
+
+    /// A new command (no arguments, no environment) in the folder this run
+    /// used, on the files it left.
+    pub fn again(&self) -> Tsdsl {
+        Tsdsl::with_dir(self.dir.clone())
     }
 
     pub fn read(&self, rel: &str) -> String {
@@ -217,37 +277,13 @@ pub fn environment_scripts() -> Vec<PathBuf> {
 /// `tsdsl run SCRIPT -o OUT` from the crate root (so imports and `scripts/`
 /// paths resolve as an operator's would). `Err` holds the command and its output.
 pub fn try_run_script(script: &Path, out: &Path) -> Result<(), String> {
-    let o = Command::new(bin())
-        .arg("run")
-        .arg(script)
-        .arg("-o")
-        .arg(out)
-        .current_dir(root())
-        .env("NO_COLOR", "1")
-        .stdin(Stdio::null())
-        .envs(isolated_aws_env())
-        .env_remove("AWS_PROFILE")
-        .env_remove("AWS_ACCESS_KEY_ID")
-        .env_remove("AWS_WEB_IDENTITY_TOKEN_FILE")
-        .env_remove("TSDSL_ACCOUNT_ID")
-        .output()
-        .unwrap_or_else(|e| panic!("spawning {}: {e}", bin().display()));
-    if !o.status.success() {
-        return Err(format!(
-            "`tsdsl run {} -o {}` exited {:?}\n--- stdout ---\n{}\n--- stderr ---\n{}",
-            script.display(),
-            out.display(),
-            o.status.code(),
-            String::from_utf8_lossy(&o.stdout).trim_end(),
-            String::from_utf8_lossy(&o.stderr).trim_end()
-        ));
+    // The builder isolates AWS (no credentials, loopback endpoint) as every run does.
+    let o = Tsdsl::in_dir(root()).arg("run").arg(script).arg("-o").arg(out).run();
+    if o.status != Some(0) {
+        return Err(o.to_string());
     }
     if !out.join("main.tf").is_file() && !out.join("main.tf.json").is_file() {
-        return Err(format!(
-            "`tsdsl run {} -o {}` exited 0 but wrote no main.tf",
-            script.display(),
-            out.display()
-        ));
+        return Err(format!("{o}\nexited 0 but wrote no main.tf in {}", out.display()));
     }
     Ok(())
 }
@@ -307,16 +343,28 @@ pub fn oracle_python() -> PathBuf {
     }
 }
 
-/// `../shared/tools/tf-validate` beside the crate; panics if it is not there.
+/// The schema-only Terraform provider (`tools/schema-provider`) that
+/// `tf_validate.py` runs Terraform with: `$TSDSL_SCHEMA_PROVIDER`, which
+/// `tools/test-all.sh` builds and sets. Panics (never skips) when it is missing.
 #[track_caller]
-pub fn tf_validate_path() -> PathBuf {
-    let p = root().join("..").join("shared").join("tools").join("tf-validate");
-    assert!(
-        p.is_file(),
-        "{} is missing: the oracle tests need the shared/ tree beside the project (../shared)",
-        p.display()
-    );
-    p
+pub fn schema_provider() -> PathBuf {
+    match std::env::var_os("TSDSL_SCHEMA_PROVIDER") {
+        Some(p) if !p.is_empty() => {
+            let p = PathBuf::from(p);
+            assert!(
+                p.is_file(),
+                "TSDSL_SCHEMA_PROVIDER={} does not exist: run tools/test-all.sh, which builds it \
+                 (cargo build --release -p tsdsl-schema-provider)",
+                p.display()
+            );
+            p
+        }
+        _ => panic!(
+            "TSDSL_SCHEMA_PROVIDER is not set: the terraform validate oracle needs the schema \
+             provider that tools/test-all.sh builds. Run `tools/test-all.sh`, or \
+             `eval \"$(tools/test-all.sh --setup)\"` once and then `cargo test --release`."
+        ),
+    }
 }
 
 /// What an oracle said.
@@ -375,14 +423,27 @@ pub fn oracle(script: &str, dirs: &[PathBuf]) -> OracleRun {
     run_command(cmd, format!("{} {}", py.display(), describe(&path, dirs)))
 }
 
-/// `../shared/tools/tf-validate DIR...` (it runs on the system python and
-/// keeps its own venv under ~/.cache/tf-validate).
+/// `tests/oracles/tf_validate.py DIR...`: Terraform's own `validate` against
+/// the project's schemas (see [`schema_provider`]).
 #[track_caller]
 pub fn tf_validate(dirs: &[PathBuf]) -> OracleRun {
-    let tool = tf_validate_path();
-    let mut cmd = Command::new("python3");
-    cmd.arg(&tool).args(dirs);
-    run_command(cmd, describe(&tool, dirs))
+    tf_validate_with(&[], dirs)
+}
+
+/// [`tf_validate`] with options before the folders (`--json`).
+#[track_caller]
+pub fn tf_validate_with(options: &[&str], dirs: &[PathBuf]) -> OracleRun {
+    let py = oracle_python();
+    let provider = schema_provider();
+    let path = root().join("tests").join("oracles").join("tf_validate.py");
+    let mut cmd = Command::new(&py);
+    cmd.arg(&path).args(options).args(dirs).env("TSDSL_SCHEMA_PROVIDER", &provider);
+    let mut what = format!("{} {}", py.display(), path.display());
+    for o in options {
+        what.push(' ');
+        what.push_str(o);
+    }
+    run_command(cmd, describe(Path::new(&what), dirs))
 }
 
 /// Panics with the oracle's output unless it exited 0.
