@@ -16,7 +16,7 @@
 # cargo test --release --doc
 # (release only: one profile, and CI reuses target/release/tsdsl), mdbook build book. A failing
 # step fails the command; the later steps still run and the summary names the failed ones.
-# The ```rhai blocks of the book are run by tests/book_examples.rs, not by `mdbook test`.
+# The ```rhai blocks of the book are run by tests/it/book_examples.rs, not by `mdbook test`.
 #
 # `tools/test-all.sh --setup` only makes .venv/ (and mdbook), builds the schema provider, and
 # prints the variables to export for running `cargo test --release` by hand

@@ -10,7 +10,7 @@
 //! kill it with SIGKILL; `TSDSL_TEST_FAIL_AT=N` fails that operation as a
 //! full disk would.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -2,7 +2,7 @@
 //! declared, where the parser noticed an unclosed bracket. The JSON format
 //! carries them as `related`.
 
-mod support;
+use crate::support;
 
 use support::Tsdsl;
 

@@ -3,7 +3,7 @@
 //! error fixtures in `tests/fixtures/errors/` (`instance_keys.rhai`,
 //! `expression_references.rhai`, `interpolation_in_plain_string.rhai`...).
 
-mod support;
+use crate::support;
 
 use support::{assert_oracle, tf_validate, Tsdsl};
 

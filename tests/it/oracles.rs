@@ -14,7 +14,7 @@
 //! `$TSDSL_ORACLE_PYTHON` and `$TSDSL_SCHEMA_PROVIDER`, which `tools/test-all.sh` sets; without them these
 //! tests fail, naming that script.
 
-mod support;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 

@@ -1,6 +1,6 @@
 //! Snapshots of everything `emit` writes for the hand-built fixture stacks.
 
-mod emit_fixture;
+use crate::emit_fixture;
 
 use emit_fixture::HEADER;
 

@@ -7,8 +7,8 @@
 //! `tools/schema-provider` for `terraform validate` against the embedded
 //! schemas (`$TSDSL_SCHEMA_PROVIDER`, also set up by `tools/test-all.sh`).
 
-mod emit_fixture;
-mod support;
+use crate::emit_fixture;
+use crate::support;
 
 use std::path::{Path, PathBuf};
 use std::process::Command;

@@ -2,7 +2,7 @@
 //! test fails when it is stale, so the book always says what `options()`
 //! enforces.
 
-mod support;
+use crate::support;
 
 use support::Tsdsl;
 

@@ -5,7 +5,7 @@
 //! means to add, drop or rename an address, regenerate the list with
 //! `TSDSL_BLESS_ADDRESSES=1 cargo test --test addresses` and review its diff.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;

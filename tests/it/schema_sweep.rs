@@ -8,7 +8,7 @@
 //! `SWEEP_TYPES=N` changes the sample size (default 640), `SWEEP_KIND=data`
 //! sweeps data sources instead.
 
-mod support;
+use crate::support;
 
 use std::fmt::Write as _;
 use std::fs;

@@ -1,7 +1,7 @@
 //! The command line as operators use it: exit codes, what is written, what
 //! is left alone when something goes wrong, and `watch`.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::Read;

@@ -7,7 +7,7 @@
 //! `$TSDSL_ORACLE_PYTHON` (tools/test-all.sh installs it); without it these
 //! tests fail, they never skip.
 
-mod support;
+use crate::support;
 
 use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};

@@ -10,7 +10,7 @@
 //! ranges of the name diagnostics are checked by the fixtures under
 //! `tests/fixtures/errors/`.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::PathBuf;

@@ -8,7 +8,7 @@
 //! time from spawn to exit, and the child's peak RSS from `wait4`. Every
 //! bound is named below with its reason.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

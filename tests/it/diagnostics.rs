@@ -3,7 +3,7 @@
 //! typst's test notes). The test fails on a missing, extra or misplaced
 //! diagnostic, so "points at the exact token" is checked, not hoped for.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

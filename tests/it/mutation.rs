@@ -6,7 +6,7 @@
 //!
 //! `cargo test --test mutation -- --nocapture` prints the figures.
 
-mod support;
+use crate::support;
 
 use std::collections::BTreeMap;
 use std::fs;

@@ -5,7 +5,7 @@
 //! The machine may be busy: every wait is on a line of the log or on the
 //! output's content, with a generous deadline, never a fixed sleep.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::io::{Read, Write};

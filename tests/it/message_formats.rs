@@ -2,7 +2,7 @@
 //! diagnostics: an unreadable script or a refused command line comes out in
 //! the requested format too, with exit code 2.
 
-mod support;
+use crate::support;
 
 use support::Tsdsl;
 

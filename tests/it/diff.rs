@@ -2,7 +2,7 @@
 //! repository each test creates; exit 0 when nothing changes, 3 when
 //! something does, 1 on script errors, 2 on usage.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::{Path, PathBuf};

@@ -2,7 +2,7 @@
 //! operator's mistake in an environment's parameters is reported at their
 //! own line in `staging.rhai` or `production.rhai`, with the fix.
 
-mod support;
+use crate::support;
 
 use std::fs;
 

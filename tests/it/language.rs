@@ -8,7 +8,7 @@
 //! so a change of meaning fails here before it reaches an oracle.
 //! (The error cases live in `tests/fixtures/errors/language_*.rhai`.)
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::PathBuf;

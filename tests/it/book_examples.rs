@@ -14,7 +14,7 @@
 //!
 //! Failures name the Markdown file and the line of the opening fence.
 
-mod support;
+use crate::support;
 
 use std::fmt;
 use std::fs;

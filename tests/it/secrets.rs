@@ -2,7 +2,7 @@
 //! is generated and scanned. A password, token or key may only ever be a
 //! reference (to Secrets Manager, a generated value...), never text.
 
-mod support;
+use crate::support;
 
 use std::fs;
 use std::path::Path;
