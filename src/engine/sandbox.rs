@@ -139,6 +139,11 @@ pub(crate) fn engine_until(
     engine.set_strict_variables(true);
     // Reading a key a map lacks is a mistake (`net.vpc_idd`), not `()`.
     engine.set_fail_on_invalid_map_property(true);
+    // Rhai's fast operators skip registered overloads for its own types, and
+    // its built-in `text + ()` silently drops the `()`: off, so the overloads
+    // in `primitives/handles.rs` turn that nothing into a diagnostic. It
+    // costs tight arithmetic loops, not configuration scripts, much.
+    engine.set_fast_operators(false);
     engine.disable_symbol("eval");
     engine.set_max_operations(limits.max_operations);
     engine.set_max_call_levels(limits.max_call_levels);

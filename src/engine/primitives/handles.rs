@@ -84,6 +84,12 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     // Interpolating nothing leaves a mark that conversion reports, instead
     // of an empty piece of text (`demo--jobs`).
     engine.register_fn("to_string", |_: ()| nothing_mark());
+    // Likewise `"text" + ()`, which Rhai would read as `"text"`.
+    engine.register_fn("+", |s: ImmutableString, _: ()| format!("{s}{}", nothing_mark()));
+    engine.register_fn("+", |_: (), s: ImmutableString| format!("{}{s}", nothing_mark()));
+    engine.register_fn("+=", |s: &mut ImmutableString, _: ()| {
+        *s = format!("{s}{}", nothing_mark()).into();
+    });
 }
 
 fn describe(v: &Value) -> String {
