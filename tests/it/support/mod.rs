@@ -199,6 +199,26 @@ impl Tsdsl {
     }
 }
 
+/// Everything `child` writes to its (piped) stderr, as it arrives: a
+/// long-running `tsdsl watch` is read while it runs.
+pub fn stderr_log(child: &mut Child) -> std::sync::Arc<std::sync::Mutex<String>> {
+    use std::io::Read;
+    let log = std::sync::Arc::new(std::sync::Mutex::new(String::new()));
+    let mut stderr = child.stderr.take().expect("stderr is piped");
+    let sink = log.clone();
+    std::thread::spawn(move || {
+        let mut buf = [0u8; 4096];
+        while let Ok(n) = stderr.read(&mut buf) {
+            if n == 0 {
+                break;
+            }
+            let text = String::from_utf8_lossy(&buf[..n]).into_owned();
+            sink.lock().unwrap_or_else(std::sync::PoisonError::into_inner).push_str(&text);
+        }
+    });
+    log
+}
+
 /// What a run left: its exit status, its output, and the folder it ran in
 /// (a tempdir stays alive as long as this value, or a builder using it, does).
 pub struct Output {
