@@ -698,21 +698,7 @@ fn wait_until(what: &str, mut ok: impl FnMut() -> bool, log: &Arc<Mutex<String>>
     }
 }
 
-type Save = fn(&Path, &str);
-
-/// Opens with truncation, then writes (most editors' plain save).
-fn truncate_then_write(p: &Path, text: &str) {
-    let mut f = fs::OpenOptions::new().write(true).truncate(true).open(p).unwrap();
-    std::thread::sleep(Duration::from_millis(30));
-    f.write_all(text.as_bytes()).unwrap();
-}
-
-/// Writes a temporary file beside it and renames it over (atomic save).
-fn write_then_rename(p: &Path, text: &str) {
-    let tmp = p.with_file_name(".web.rhai.tmp");
-    fs::write(&tmp, text).unwrap();
-    fs::rename(&tmp, p).unwrap();
-}
+use support::saves::{delete_and_recreate, temp_then_rename, truncate_then_write, Save};
 
 /// Renames the file to a backup, writes a new one, drops the backup (vim).
 fn backup_by_rename(p: &Path, text: &str) {
@@ -721,13 +707,6 @@ fn backup_by_rename(p: &Path, text: &str) {
     std::thread::sleep(Duration::from_millis(30));
     fs::write(p, text).unwrap();
     fs::remove_file(backup).unwrap();
-}
-
-/// Deletes the file, then creates it again.
-fn delete_then_create(p: &Path, text: &str) {
-    fs::remove_file(p).unwrap();
-    std::thread::sleep(Duration::from_millis(30));
-    fs::write(p, text).unwrap();
 }
 
 /// Copies a backup, then truncates and writes in two chunks with a pause
@@ -795,9 +774,9 @@ fn watch_never_writes_a_file_caught_mid_save() {
     };
     let styles: [(&str, Save); 5] = [
         ("truncate then write", truncate_then_write),
-        ("write then rename", write_then_rename),
+        ("temp then rename", temp_then_rename),
         ("backup by rename", backup_by_rename),
-        ("delete then create", delete_then_create),
+        ("delete and recreate", delete_and_recreate),
         ("backup by copy, chunks", backup_by_copy_then_chunks),
     ];
     let mut i = 0;

@@ -311,30 +311,12 @@ fn creating_a_missing_schema_file_rebuilds() {
     assert!(w.interrupt().success());
 }
 
-type Save = fn(&Path, &str);
+use support::saves::{delete_and_recreate, temp_then_rename, truncate_then_write, Save};
 
 fn in_place(p: &Path, text: &str) {
     let mut f = fs::OpenOptions::new().write(true).open(p).unwrap();
     f.write_all(text.as_bytes()).unwrap();
     f.set_len(text.len() as u64).unwrap();
-}
-
-fn temp_then_rename(p: &Path, text: &str) {
-    let tmp = p.with_file_name(".web.rhai.swp");
-    fs::write(&tmp, text).unwrap();
-    fs::rename(&tmp, p).unwrap();
-}
-
-fn delete_and_recreate(p: &Path, text: &str) {
-    fs::remove_file(p).unwrap();
-    std::thread::sleep(Duration::from_millis(20));
-    fs::write(p, text).unwrap();
-}
-
-fn truncate_then_write(p: &Path, text: &str) {
-    let mut f = fs::OpenOptions::new().write(true).truncate(true).open(p).unwrap();
-    std::thread::sleep(Duration::from_millis(20));
-    f.write_all(text.as_bytes()).unwrap();
 }
 
 #[test]

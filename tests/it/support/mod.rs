@@ -505,3 +505,40 @@ pub fn isolate_aws(cmd: &mut Command) {
     }
     cmd.envs(isolated_aws_env());
 }
+
+/// How editors save a file, for tests of `watch`: each style gives the
+/// watcher a different sequence of events, and a moment where the file is
+/// missing or empty.
+pub mod saves {
+    use std::fs;
+    use std::io::Write;
+    use std::path::Path;
+    use std::time::Duration;
+
+    pub type Save = fn(&Path, &str);
+
+    /// Long enough for the watcher to see the half-done state.
+    const PAUSE: Duration = Duration::from_millis(30);
+
+    /// Opens with truncation, then writes (most editors' plain save).
+    pub fn truncate_then_write(p: &Path, text: &str) {
+        let mut f = fs::OpenOptions::new().write(true).truncate(true).open(p).unwrap();
+        std::thread::sleep(PAUSE);
+        f.write_all(text.as_bytes()).unwrap();
+    }
+
+    /// Writes a temporary file beside it and renames it over (atomic save).
+    pub fn temp_then_rename(p: &Path, text: &str) {
+        let name = p.file_name().unwrap().to_string_lossy();
+        let tmp = p.with_file_name(format!(".{name}.swp"));
+        fs::write(&tmp, text).unwrap();
+        fs::rename(&tmp, p).unwrap();
+    }
+
+    /// Deletes the file, then creates it again.
+    pub fn delete_and_recreate(p: &Path, text: &str) {
+        fs::remove_file(p).unwrap();
+        std::thread::sleep(PAUSE);
+        fs::write(p, text).unwrap();
+    }
+}
