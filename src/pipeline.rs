@@ -1,13 +1,15 @@
 //! The whole flow for one script: evaluate → check against the schemas →
 //! emit → write. The CLI and the tests call these; nothing here prints.
 
+use std::cell::RefCell;
+use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
 use crate::diagnostics::{Diagnostic, Error, SourceMap};
 use crate::emit::{self, OutFile};
-use crate::engine::{self, EvalOptions, Limits};
+use crate::engine::{self, EngineCache, EvalOptions, Limits};
 use crate::model::Stack;
 use crate::schema::{self, Schemas};
 
@@ -75,18 +77,82 @@ impl From<Error> for Failure {
 const MAX_SCHEMA_BYTES: u64 = 256 * 1024 * 1024;
 
 pub fn load_schemas(files: &[PathBuf]) -> Result<Schemas, Error> {
+    let texts = files.iter().map(|f| read_schema(f)).collect::<Result<Vec<_>, _>>()?;
+    schemas_of(files, &texts)
+}
+
+/// A bad `--schema` file is the command line's problem, not the script's;
+/// a FIFO or a device is refused before it is opened.
+fn read_schema(f: &Path) -> Result<Vec<u8>, Error> {
+    engine::read_regular(f, MAX_SCHEMA_BYTES)
+        .map_err(|e| Error::io(f, "read the schema file", e.into()))
+}
+
+fn schemas_of(files: &[PathBuf], texts: &[Vec<u8>]) -> Result<Schemas, Error> {
     let mut schemas = Schemas::embedded();
-    for f in files {
-        // A bad `--schema` file is the command line's problem, not the script's;
-        // a FIFO or a device is refused before it is opened.
-        let text = engine::read_regular(f, MAX_SCHEMA_BYTES)
-            .map_err(|e| Error::io(f, "read the schema file", e.into()))?;
-        schemas.load_bytes(f, &text).map_err(|d| {
+    for (f, text) in files.iter().zip(texts) {
+        schemas.load_bytes(f, text).map_err(|d| {
             let help = d.help.map(|h| format!(" ({h})")).unwrap_or_default();
             Error::Usage(format!("{} [{}]{help}", d.message, d.code))
         })?;
     }
     Ok(schemas)
+}
+
+/// What builds reuse from one another: compiled scripts and modules, the
+/// stacks read with `stack()`, and the schemas with the types decoded so
+/// far. One build makes its own; `watch` keeps one for its lifetime, and
+/// everything in it is checked against the files before it is used, so a
+/// build with it means exactly what a build without it does.
+///
+/// Not `Send` (Rhai's compiled scripts are not): the builds using one run
+/// on the thread that made it, which needs the native stack a build needs
+/// (see [`on_build_stack`]).
+#[derive(Default)]
+pub struct BuildCache {
+    engine: EngineCache,
+    /// The schemas, and the `--schema` files (path and hash of the content)
+    /// they were made from.
+    schemas: RefCell<Option<(Vec<(PathBuf, u64)>, Rc<Schemas>)>>,
+}
+
+impl BuildCache {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The schemas for `files`: the ones kept when the files are the same.
+    fn schemas(&self, files: &[PathBuf]) -> Result<Rc<Schemas>, Error> {
+        let texts = files.iter().map(|f| read_schema(f)).collect::<Result<Vec<_>, _>>()?;
+        let key: Vec<(PathBuf, u64)> = files
+            .iter()
+            .zip(&texts)
+            .map(|(f, t)| {
+                let mut h = DefaultHasher::new();
+                t.hash(&mut h);
+                (f.clone(), h.finish())
+            })
+            .collect();
+        if let Some((k, s)) = &*self.schemas.borrow() {
+            if *k == key {
+                return Ok(s.clone());
+            }
+        }
+        let schemas = Rc::new(schemas_of(files, &texts)?);
+        *self.schemas.borrow_mut() = Some((key, schemas.clone()));
+        Ok(schemas)
+    }
+
+    /// Drops what belongs to files that no longer exist; `watch` calls it
+    /// after each round of rebuilds, so its memory stays flat.
+    pub fn sweep(&self) {
+        self.engine.sweep();
+    }
+
+    /// How many compiled texts and stack results are held (for tests).
+    pub fn sizes(&self) -> (usize, usize) {
+        self.engine.sizes()
+    }
 }
 
 /// Native stack for a build. Evaluation recurses natively through Rhai, the
@@ -99,17 +165,30 @@ const BUILD_STACK_BYTES: usize = 256 * 1024 * 1024;
 ///
 /// Runs on its own thread, for its stack: see [`BUILD_STACK_BYTES`].
 pub fn build(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
+    on_build_stack(|| build_reusing(script, opts, &BuildCache::new()))?
+}
+
+/// Runs `f` on a thread with the native stack a build needs (see
+/// [`BUILD_STACK_BYTES`]): [`build_reusing`] must run inside it.
+pub fn on_build_stack<T: Send>(f: impl FnOnce() -> T + Send) -> Result<T, Error> {
     std::thread::scope(|scope| {
         let worker = std::thread::Builder::new()
             .name("tsdsl-build".into())
             .stack_size(BUILD_STACK_BYTES)
-            .spawn_scoped(scope, || build_here(script, opts))
+            .spawn_scoped(scope, f)
             .map_err(|e| Error::Usage(format!("cannot start the build: {e}")))?;
-        worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))
+        Ok(worker.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
     })
 }
 
-fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
+/// [`build`] on this thread, reusing what `cache` holds from earlier builds
+/// and keeping what this one computed for the next. Call it inside
+/// [`on_build_stack`].
+pub fn build_reusing(
+    script: &Path,
+    opts: &BuildOptions,
+    cache: &BuildCache,
+) -> Result<Build, Failure> {
     let started = Instant::now();
     // One deadline for the whole run: schemas, every stack, checks, emit.
     let deadline = engine::deadline(&opts.limits);
@@ -120,8 +199,8 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
         let deps = std::iter::once(script.to_path_buf()).chain(deps.iter().cloned()).collect();
         Failure { error, files: Box::new(Files { deps, missing: missing.to_vec() }) }
     };
-    let schemas = match load_schemas(&opts.schema_files) {
-        Ok(s) => Rc::new(s),
+    let schemas = match cache.schemas(&opts.schema_files) {
+        Ok(s) => s,
         Err(e) => return Err(failed(e, &deps, &missing)),
     };
     // The memory limit is the run's own, on top of the schemas just loaded.
@@ -135,7 +214,7 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
         memory_ceiling,
         account,
     };
-    let ev = match engine::evaluate(script, &eval_opts) {
+    let ev = match engine::evaluate_reusing(script, &eval_opts, &cache.engine) {
         Ok(ev) => ev,
         Err(e) => return Err(failed(e, &deps, &missing)),
     };

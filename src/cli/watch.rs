@@ -32,7 +32,7 @@ use crate::diagnostics::{printable, Error, SourceMap};
 use crate::emit::OutFile;
 use crate::model::Stack;
 use crate::output::OutputDir;
-use crate::pipeline::{build, default_out_dir, folder_scripts};
+use crate::pipeline::{build_reusing, default_out_dir, folder_scripts, on_build_stack, BuildCache};
 
 use super::args::RunArgs;
 use super::clock::now_local;
@@ -76,7 +76,19 @@ struct Watched {
     missing: HashSet<PathBuf>,
 }
 
+/// Set (to anything) in the environment, watch prints one line of JSON on
+/// stderr after each round of rebuilds: `{"round":N,"stacks":[...],
+/// "work_us":N}`, the work done after the debounce (builds, writes,
+/// summaries). `bench/watch.sh` reads it.
+const STATS_ENV: &str = "TSDSL_WATCH_STATS";
+
 pub fn watch(args: &RunArgs) -> Result<(), Error> {
+    // The whole loop runs where builds can run (they need a large native
+    // stack), so that what one build computed is reused by the next.
+    on_build_stack(|| watch_here(args))?
+}
+
+fn watch_here(args: &RunArgs) -> Result<(), Error> {
     let given = &args.common.script;
     let target =
         if given.is_dir() { Target::Folder(tidy(given)) } else { Target::Script(given.clone()) };
@@ -103,14 +115,31 @@ pub fn watch(args: &RunArgs) -> Result<(), Error> {
     announce(&target, args, &first);
     let mut pending: BTreeSet<PathBuf> = stacks.keys().cloned().collect();
     let mut looked_again = false;
+    // Kept for the whole watch: a save of one file recompiles that file only.
+    let cache = BuildCache::new();
+    let stats = std::env::var_os(STATS_ENV).is_some();
+    let mut round = 0u64;
     loop {
+        let started = Instant::now();
         let stamp = now_local();
         for key in &pending {
             if let Some(stack) = stacks.get_mut(key) {
-                compile_once(args, stack, &stamp, &account)?;
+                compile_once(args, stack, &stamp, &account, &cache)?;
             }
         }
         update_watches(&mut watcher, &mut watched_dirs, &home, &stacks)?;
+        cache.sweep();
+        if stats {
+            round += 1;
+            let names: Vec<String> =
+                pending.iter().filter_map(|k| stacks.get(k)).map(|s| s.name.clone()).collect();
+            let line = serde_json::json!({
+                "round": round,
+                "stacks": names,
+                "work_us": started.elapsed().as_micros() as u64,
+            });
+            eprintln!("{line}");
+        }
         // A file looked for may have appeared while we built: no event
         // will come for it any more. (Once: a file the build still cannot
         // find waits for its next event.)
@@ -256,6 +285,7 @@ fn compile_once(
     stack: &mut Watched,
     stamp: &str,
     account: &AccountSource,
+    cache: &BuildCache,
 ) -> Result<(), Error> {
     let mut opts = build_options(&args.common, Some(args.format), account.clone());
     opts.out_dir = Some(stack.dir.clone());
@@ -263,7 +293,7 @@ fn compile_once(
     let name = printable(&stack.name, false);
     let dir = shown(&stack.dir);
     let kept = format!("the last good output in {dir} is kept");
-    let built = match build(&stack.script, &opts) {
+    let built = match build_reusing(&stack.script, &opts, cache) {
         Ok(built) => built,
         Err(failure) => {
             report::error(&failure.error, render);

@@ -146,7 +146,8 @@ pub fn stdlib_declarations(only: Option<&str>) -> Result<Vec<ModuleDecl>, Error>
     engine.set_module_resolver(Resolver::new(
         PathBuf::from("."),
         sources,
-        Rc::new(RefCell::new(Vec::new())),
+        Default::default(),
+        Default::default(),
     ));
     let mut out = Vec::new();
     let modules: Vec<String> = match only {

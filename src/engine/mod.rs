@@ -2,6 +2,7 @@
 //! `stdlib/`, then the script's own folder), and the primitives the stdlib
 //! is built on. Evaluating a script yields a [`model::Stack`](crate::model::Stack).
 
+mod cache;
 mod context;
 mod convert;
 mod declarations;
@@ -26,6 +27,7 @@ use std::rc::Rc;
 use std::sync::Arc;
 use std::time::Instant;
 
+pub use cache::EngineCache;
 pub use declarations::{
     stdlib_declarations, BlockDecl, Literal, ModuleDecl, OptionDecl, ResultDecl, RuleDecl,
 };
@@ -68,6 +70,8 @@ pub struct Evaluation {
     /// creating one changes the result, so `watch` waits for them too.
     pub missing: Vec<PathBuf>,
     pub diagnostics: Vec<Diagnostic>,
+    /// The text of each file of `deps` read, as this evaluation saw it.
+    pub(crate) read: Vec<(PathBuf, Arc<str>)>,
 }
 
 impl Evaluation {
@@ -79,7 +83,18 @@ impl Evaluation {
 /// Evaluates `script`. Only an unreadable script is an `Err`; everything
 /// wrong inside it is a diagnostic of the returned evaluation.
 pub fn evaluate(script: &Path, opts: &EvalOptions) -> Result<Evaluation, Error> {
-    evaluate_in(script, opts, RemoteStacks::default())
+    evaluate_reusing(script, opts, &EngineCache::default())
+}
+
+/// [`evaluate`], reusing what `cache` holds from earlier evaluations (the
+/// stacks a run reads share one; `watch` keeps one for its lifetime).
+pub fn evaluate_reusing(
+    script: &Path,
+    opts: &EvalOptions,
+    cache: &EngineCache,
+) -> Result<Evaluation, Error> {
+    let remotes = RemoteStacks { reuse: cache.clone(), ..RemoteStacks::default() };
+    evaluate_in(script, opts, remotes)
 }
 
 /// How diagnostics name a script: the path as the operator gave it.
@@ -102,10 +117,13 @@ fn evaluate_in(
     remotes.base = base.clone();
     remotes.chain.push(stack_name.clone());
 
+    let text: Arc<str> = Arc::from(text);
     let sources = Rc::new(RefCell::new(SourceMap::new()));
-    sources.borrow_mut().insert(&name, Arc::from(text.as_str()));
-    let deps = Rc::new(RefCell::new(vec![script.to_path_buf()]));
-    let missing = Rc::new(RefCell::new(Vec::new()));
+    sources.borrow_mut().insert(&name, text.clone());
+    let reads = stacks::Reads::default();
+    reads.deps.borrow_mut().push(script.to_path_buf());
+    reads.read.borrow_mut().push((script.to_path_buf(), text.clone()));
+    let compiled = remotes.reuse.clone();
 
     let ctx = Rc::new(RefCell::new(Ctx::new(
         &stack_name,
@@ -131,20 +149,18 @@ fn evaluate_in(
     });
     primitives::register(&mut engine, &ctx);
     primitives::register_aws(&mut engine, &ctx, opts.account.clone());
-    stacks::register(&mut engine, &ctx, opts, (deps.clone(), missing.clone()), evaluate_in);
+    stacks::register(&mut engine, &ctx, opts, reads.clone(), evaluate_in);
     engine.set_module_resolver(
-        resolver::Resolver::new(base, sources.clone(), deps.clone())
+        resolver::Resolver::new(base, sources.clone(), reads.clone(), compiled.clone())
             .with_limits(&opts.limits)
-            .with_entry(script)
-            .record_missing(missing.clone()),
+            .with_entry(script),
     );
 
     let recording = errors::Recording::start();
     let mut diagnostics = Vec::new();
-    match engine.compile(&text) {
+    match compiled.compile(&engine, &name, &text, Some(script.to_path_buf())) {
         Err(e) => diagnostics.push(errors::parse_error(&e, &name, &text)),
-        Ok(mut ast) => {
-            ast.set_source(name.as_str());
+        Ok(ast) => {
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));
             known.extend(primitives::TF_FUNCTIONS.iter().map(|s| s.to_string()));
@@ -175,9 +191,10 @@ fn evaluate_in(
     }
     all.extend(diagnostics);
     let sources = sources.borrow().clone();
-    let deps = deps.borrow().clone();
-    let missing = missing.borrow().clone();
-    Ok(Evaluation { stack, sources, deps, missing, diagnostics: all })
+    let deps = reads.deps.take();
+    let missing = reads.missing.take();
+    let read = reads.read.take();
+    Ok(Evaluation { stack, sources, deps, missing, diagnostics: all, read })
 }
 
 /// `aws::expect_account`'s accounts on every aws provider, so Terraform

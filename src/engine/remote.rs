@@ -6,6 +6,7 @@ use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use crate::diagnostics::Diagnostic;
 use crate::model::Backend;
@@ -21,7 +22,13 @@ pub(crate) struct RemoteInfo {
 pub(crate) type Loaded = Result<Rc<RemoteInfo>, Vec<Diagnostic>>;
 
 /// The files a stack's evaluation read, and those it did not find.
-pub(crate) type StackFiles = (Vec<PathBuf>, Vec<PathBuf>);
+#[derive(Debug, Clone, Default)]
+pub(crate) struct StackFiles {
+    pub deps: Vec<PathBuf>,
+    pub missing: Vec<PathBuf>,
+    /// The text of each file read, as the evaluation saw it.
+    pub read: Vec<(PathBuf, Arc<str>)>,
+}
 
 /// Stacks read so far in this run, and the chain being read (to refuse cycles).
 #[derive(Debug, Clone, Default)]
@@ -32,4 +39,6 @@ pub(crate) struct RemoteStacks {
     /// Per stack read: the files it read and those it did not find (`watch`
     /// rebuilds a reader when they change).
     pub files: Rc<RefCell<HashMap<String, StackFiles>>>,
+    /// What the whole run (or `watch` session) reuses.
+    pub reuse: super::cache::EngineCache,
 }

@@ -15,9 +15,11 @@ type SharedModule = Shared<Module>;
 use crate::diagnostics::{did_you_mean, Diagnostic, SourceMap, Target, STDLIB_PREFIX};
 use crate::model::Origin;
 
+use super::cache::EngineCache;
 use super::errors::{parse_error, raise};
 use super::files::{read_inside, ReadError};
 use super::origin::site;
+use super::stacks::Reads;
 
 static STDLIB: Dir<'_> = include_dir!("$CARGO_MANIFEST_DIR/stdlib");
 
@@ -52,12 +54,13 @@ pub(crate) struct Resolver {
     /// The entry script's folder: user modules resolve below it.
     base: PathBuf,
     sources: Rc<RefCell<SourceMap>>,
-    /// Files read from disk, for `watch`.
-    deps: Rc<RefCell<Vec<PathBuf>>>,
-    /// Files looked for and not found, for `watch`: creating one rebuilds.
-    missing: Rc<RefCell<Vec<PathBuf>>>,
-    /// Each module is evaluated once per run, however often it is imported:
-    /// a module declaring resources must not declare them twice.
+    /// Files read from disk (with their text) and files looked for and not
+    /// found, for `watch`: creating one rebuilds.
+    reads: Reads,
+    /// Compiled modules, shared with every stack of the run.
+    compiled: EngineCache,
+    /// Each module is evaluated once per stack, however often it is
+    /// imported: a module declaring resources must not declare them twice.
     cache: RefCell<HashMap<String, SharedModule>>,
     /// Modules being evaluated, outermost first: importing one of them again
     /// is a cycle, and Rhai would recurse until the native stack overflows.
@@ -70,14 +73,15 @@ impl Resolver {
     pub fn new(
         base: PathBuf,
         sources: Rc<RefCell<SourceMap>>,
-        deps: Rc<RefCell<Vec<PathBuf>>>,
+        reads: Reads,
+        compiled: EngineCache,
     ) -> Self {
         let limits = super::Limits::default();
         Resolver {
             base,
             sources,
-            deps,
-            missing: Rc::default(),
+            reads,
+            compiled,
             cache: RefCell::new(HashMap::new()),
             loading: RefCell::new(Vec::new()),
             max_depth: limits.max_import_depth,
@@ -127,12 +131,6 @@ impl Resolver {
             .label("imported here")
             .help("flatten the chain: import the modules you need from the script itself")
         })
-    }
-
-    /// Where the files looked for and not found are recorded.
-    pub fn record_missing(mut self, missing: Rc<RefCell<Vec<PathBuf>>>) -> Self {
-        self.missing = missing;
-        self
     }
 
     /// The file a user module path names (the one `locate` reads).
@@ -185,7 +183,7 @@ impl ModuleResolver for Resolver {
             )
         })?;
         let Some((name, text, file)) = found else {
-            self.missing.borrow_mut().push(self.user_file(path));
+            self.reads.missing.borrow_mut().push(self.user_file(path));
             let stdlib = stdlib_modules();
             // The operator's own modules beside the script are candidates too.
             let mut modules = stdlib.clone();
@@ -236,11 +234,14 @@ impl ModuleResolver for Resolver {
             return Ok(m.clone());
         }
         self.sources.borrow_mut().insert(&name, text.clone());
-        if let Some(f) = file {
-            self.deps.borrow_mut().push(f);
+        if let Some(f) = &file {
+            self.reads.deps.borrow_mut().push(f.clone());
+            self.reads.read.borrow_mut().push((f.clone(), text.clone()));
         }
-        let mut ast = engine.compile(&*text).map_err(|e| raise(parse_error(&e, &name, &text)))?;
-        ast.set_source(name.as_str());
+        let ast = self
+            .compiled
+            .compile(engine, &name, &text, file)
+            .map_err(|e| raise(parse_error(&e, &name, &text)))?;
         self.loading.borrow_mut().push(name.clone());
         let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);
         self.loading.borrow_mut().pop();

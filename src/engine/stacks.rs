@@ -3,6 +3,7 @@
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
 use std::rc::Rc;
+use std::sync::{Arc, Mutex, PoisonError};
 
 use indexmap::IndexMap;
 use rhai::{Dynamic, Engine, NativeCallContext};
@@ -10,23 +11,31 @@ use rhai::{Dynamic, Engine, NativeCallContext};
 use crate::diagnostics::{Diagnostic, Error, Target};
 use crate::model::{BlockKind, Meta, Origin, Reference, Resource, Value};
 
+use super::cache::StackEntry;
 use super::context::CtxRef;
 use super::errors::raise;
-use super::files::{inside, ReadError};
+use super::files::{inside, read_inside, ReadError};
 use super::handle::{Handle, HandleKind};
 use super::primitives::{identifier_arg, origin_of, Res};
-use super::remote::{RemoteInfo, RemoteStacks};
+use super::remote::{RemoteInfo, RemoteStacks, StackFiles};
 use super::{EvalOptions, Evaluation};
 
 type Evaluate = fn(&Path, &EvalOptions, RemoteStacks) -> Result<Evaluation, Error>;
-/// The files a run read, and those it looked for and did not find.
-pub(crate) type DepLists = (Rc<RefCell<Vec<PathBuf>>>, Rc<RefCell<Vec<PathBuf>>>);
+
+/// The files an evaluation read (and their text), and those it looked for
+/// and did not find; the module resolver and `stack()` add to them.
+#[derive(Clone, Default)]
+pub(crate) struct Reads {
+    pub deps: Rc<RefCell<Vec<PathBuf>>>,
+    pub missing: Rc<RefCell<Vec<PathBuf>>>,
+    pub read: Rc<RefCell<Vec<(PathBuf, Arc<str>)>>>,
+}
 
 pub(crate) fn register(
     engine: &mut Engine,
     ctx: &CtxRef,
     opts: &EvalOptions,
-    deps: DepLists,
+    deps: Reads,
     eval: Evaluate,
 ) {
     let c = ctx.clone();
@@ -42,7 +51,7 @@ fn stack(
     ctx: &CtxRef,
     nc: &NativeCallContext,
     opts: &EvalOptions,
-    deps: &DepLists,
+    deps: &Reads,
     eval: Evaluate,
     name: Dynamic,
 ) -> Res<Handle> {
@@ -81,9 +90,10 @@ fn stack(
     let loaded = load(&remotes, opts, eval, &name, &origin, &sources);
     // The other stack's files are this build's too, read or not found, even
     // when it failed: fixing it is what the operator will save next.
-    if let Some((read, absent)) = remotes.files.borrow().get(&name) {
-        deps.0.borrow_mut().extend(read.iter().cloned());
-        deps.1.borrow_mut().extend(absent.iter().cloned());
+    if let Some(files) = remotes.files.borrow().get(&name) {
+        deps.deps.borrow_mut().extend(files.deps.iter().cloned());
+        deps.missing.borrow_mut().extend(files.missing.iter().cloned());
+        deps.read.borrow_mut().extend(files.read.iter().cloned());
     }
     let info = loaded?;
     let Some(backend) = info.backend.clone() else {
@@ -144,13 +154,34 @@ fn load(
             .help("a stack is a .rhai script beside this one"),
         ));
     }
-    let evaluated = eval(&file, opts, remotes.clone());
-    let files = match &evaluated {
-        Ok(ev) => (ev.deps.clone(), ev.missing.clone()),
-        Err(_) if !file.exists() => (Vec::new(), vec![file.clone()]),
-        Err(_) => (vec![file.clone()], Vec::new()),
+    if let Some(entry) = reusable(remotes, opts, &file) {
+        remotes.files.borrow_mut().insert(name.to_owned(), entry.files.clone());
+        remotes.cache.borrow_mut().insert(name.to_owned(), Ok(entry.info.clone()));
+        return Ok(entry.info.clone());
+    }
+    // Whether the stack asked who the account is, and what it was told:
+    // reusing its result needs the same answer.
+    let asked: Arc<Mutex<Option<String>>> = Arc::default();
+    let mut nested = opts.clone();
+    nested.account = {
+        let (inner, asked) = (opts.account.clone(), asked.clone());
+        crate::aws::AccountSource::from_fn(move || {
+            let answer = inner.lookup();
+            *asked.lock().unwrap_or_else(PoisonError::into_inner) = Some(format!("{answer:?}"));
+            answer
+        })
     };
-    remotes.files.borrow_mut().insert(name.to_owned(), files);
+    let evaluated = eval(&file, &nested, remotes.clone());
+    let files = match &evaluated {
+        Ok(ev) => {
+            StackFiles { deps: ev.deps.clone(), missing: ev.missing.clone(), read: ev.read.clone() }
+        }
+        Err(_) if !file.exists() => {
+            StackFiles { missing: vec![file.clone()], ..Default::default() }
+        }
+        Err(_) => StackFiles { deps: vec![file.clone()], ..Default::default() },
+    };
+    remotes.files.borrow_mut().insert(name.to_owned(), files.clone());
     let result = match evaluated {
         Err(Error::Io { source, .. }) => {
             let stacks = sibling_stacks(&remotes.base);
@@ -182,13 +213,51 @@ fn load(
             ))
         }
         Ok(ev) if ev.has_errors() => Err(ev.diagnostics),
-        Ok(ev) => Ok(Rc::new(RemoteInfo {
-            backend: ev.stack.terraform.backend.clone(),
-            outputs: Rc::new(ev.stack.outputs.iter().map(|o| o.name.clone()).collect()),
-        })),
+        Ok(ev) => {
+            let info = Rc::new(RemoteInfo {
+                backend: ev.stack.terraform.backend.clone(),
+                outputs: Rc::new(ev.stack.outputs.iter().map(|o| o.name.clone()).collect()),
+            });
+            // Kept only when every file it depends on was read whole, so
+            // that the next run can tell whether any of them changed.
+            if files.deps.iter().all(|d| files.read.iter().any(|(p, _)| p == d)) {
+                let account = asked.lock().unwrap_or_else(PoisonError::into_inner).take();
+                let entry = StackEntry {
+                    info: info.clone(),
+                    files,
+                    schemas: opts.schemas.clone(),
+                    limits: format!("{:?}", opts.limits),
+                    account,
+                };
+                remotes.reuse.keep_stack(file, remotes.chain.clone(), entry);
+            }
+            Ok(info)
+        }
     };
     remotes.cache.borrow_mut().insert(name.to_owned(), result.clone());
     result.map_err(|d| failed(name, origin, &d))
+}
+
+/// What an earlier evaluation of `file` (read through the same chain of
+/// stacks) learnt, if nothing it depended on has changed since: every file
+/// it read has the same text (read the same way, inside the folder), every
+/// file it did not find is still missing, and the schemas, limits and
+/// account answer are the same. A failed evaluation is never kept.
+fn reusable(remotes: &RemoteStacks, opts: &EvalOptions, file: &PathBuf) -> Option<Rc<StackEntry>> {
+    let entry = remotes.reuse.stack(file, &remotes.chain)?;
+    let max = opts.limits.max_file_bytes;
+    let same = Rc::ptr_eq(&entry.schemas, &opts.schemas)
+        && entry.limits == format!("{:?}", opts.limits)
+        && entry.files.missing.iter().all(|m| !m.exists())
+        && entry.files.read.iter().all(|(path, text)| {
+            read_inside(&remotes.base, path, max).is_ok_and(|now| now.as_str() == &**text)
+        })
+        && entry.account.as_ref().is_none_or(|a| *a == format!("{:?}", opts.account.lookup()));
+    if !same {
+        remotes.reuse.forget_stack(file, &remotes.chain);
+        return None;
+    }
+    Some(entry)
 }
 
 /// The stacks beside this one: `.rhai` files in the script's folder.

@@ -1,0 +1,116 @@
+//! What evaluations reuse: the compiled scripts and modules (by name and
+//! text), shared by every stack one run evaluates, and the facts of stacks
+//! read with `stack()` (by the text of every file they read), which a
+//! `watch` session keeps from one rebuild to the next.
+//!
+//! Only compiled ASTs are shared, never evaluated modules: a module's
+//! top-level code may call primitives (`resource(...)`), and those must
+//! register in the stack that imports it, once per stack.
+//!
+//! Not `Send`: Rhai's AST is not. A session's builds run on one thread
+//! (see `pipeline::on_build_stack`).
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::path::PathBuf;
+use std::rc::Rc;
+use std::sync::Arc;
+
+use rhai::{Engine, ParseError, AST};
+
+use crate::schema::Schemas;
+
+use super::remote::{RemoteInfo, StackFiles};
+
+/// The handle a build passes to every stack it evaluates; clones share.
+#[derive(Clone, Default)]
+pub struct EngineCache {
+    inner: Rc<Inner>,
+}
+
+#[derive(Default)]
+struct Inner {
+    /// By name in diagnostics (`@stdlib/aws/eks.rhai`, `scripts/shop.rhai`):
+    /// the text compiled and its AST. One text per name: an edit replaces it.
+    compiled: RefCell<HashMap<String, Compiled>>,
+    /// By stack file and the chain of stacks reading it.
+    stacks: RefCell<HashMap<(PathBuf, Vec<String>), Rc<StackEntry>>>,
+}
+
+struct Compiled {
+    text: Arc<str>,
+    /// The file it was read from; none for the stdlib.
+    file: Option<PathBuf>,
+    ast: Rc<AST>,
+}
+
+/// What a reader of a stack learnt from evaluating it, and everything that
+/// evaluation depended on: reused only while all of that is unchanged.
+pub(crate) struct StackEntry {
+    pub info: Rc<RemoteInfo>,
+    pub files: StackFiles,
+    /// The schemas it was checked against (the same object, not equal ones).
+    pub schemas: Rc<Schemas>,
+    /// `{:?}` of the limits it ran under.
+    pub limits: String,
+    /// `{:?}` of the account answer it saw, if it asked.
+    pub account: Option<String>,
+}
+
+impl std::fmt::Debug for EngineCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("EngineCache")
+            .field("compiled", &self.inner.compiled.borrow().len())
+            .field("stacks", &self.inner.stacks.borrow().len())
+            .finish()
+    }
+}
+
+impl EngineCache {
+    /// The AST of `text`, named `name` (its source for positions), compiled
+    /// once per text. This is the one place a script or module is parsed.
+    pub(crate) fn compile(
+        &self,
+        engine: &Engine,
+        name: &str,
+        text: &Arc<str>,
+        file: Option<PathBuf>,
+    ) -> Result<Rc<AST>, ParseError> {
+        if let Some(c) = self.inner.compiled.borrow().get(name) {
+            if Arc::ptr_eq(&c.text, text) || *c.text == **text {
+                return Ok(c.ast.clone());
+            }
+        }
+        let mut ast = engine.compile(&**text)?;
+        ast.set_source(name);
+        let ast = Rc::new(ast);
+        let entry = Compiled { text: text.clone(), file, ast: ast.clone() };
+        self.inner.compiled.borrow_mut().insert(name.to_owned(), entry);
+        Ok(ast)
+    }
+
+    pub(crate) fn stack(&self, file: &PathBuf, chain: &[String]) -> Option<Rc<StackEntry>> {
+        self.inner.stacks.borrow().get(&(file.clone(), chain.to_vec())).cloned()
+    }
+
+    pub(crate) fn keep_stack(&self, file: PathBuf, chain: Vec<String>, entry: StackEntry) {
+        self.inner.stacks.borrow_mut().insert((file, chain), Rc::new(entry));
+    }
+
+    pub(crate) fn forget_stack(&self, file: &PathBuf, chain: &[String]) {
+        self.inner.stacks.borrow_mut().remove(&(file.clone(), chain.to_vec()));
+    }
+
+    /// Drops what belongs to files that are gone, so a long session holds
+    /// only what its folder holds now (an edited file's old text is
+    /// dropped as soon as the new one is compiled).
+    pub fn sweep(&self) {
+        self.inner.compiled.borrow_mut().retain(|_, c| c.file.as_ref().is_none_or(|f| f.exists()));
+        self.inner.stacks.borrow_mut().retain(|(file, _), _| file.exists());
+    }
+
+    /// How many compiled texts and stack results are held (for tests).
+    pub fn sizes(&self) -> (usize, usize) {
+        (self.inner.compiled.borrow().len(), self.inner.stacks.borrow().len())
+    }
+}
