@@ -390,3 +390,99 @@ fn a_new_script_becomes_a_stack_and_a_broken_save_is_an_error_then_fixed() {
     assert!(line.starts_with('[') && line.matches(':').count() == 4, "{line}");
     assert!(w.interrupt().success());
 }
+
+/// Every `.tf` file of a stack's output, in name order.
+fn all_output(w: &Watch, stack: &str) -> String {
+    let dir = w.work.path().join("out").join(stack);
+    let mut names: Vec<PathBuf> = fs::read_dir(&dir)
+        .map(|d| d.filter_map(|e| e.ok().map(|e| e.path())).collect())
+        .unwrap_or_default();
+    names.retain(|p| p.extension().is_some_and(|e| e == "tf"));
+    names.sort();
+    names.iter().map(|p| fs::read_to_string(p).unwrap_or_default()).collect()
+}
+
+/// Watch reuses what did not change (compiled modules, the result of
+/// `stack("shared")`): each edit must still show in every output it
+/// reaches, through a stack read, a local module and the stdlib it imports.
+#[test]
+fn what_watch_reuses_never_hides_an_edit() {
+    let naming = "import \"util\" as util;\n\
+                  export const BUCKET = \"state-one\";\n\
+                  export const DAYS = util::LOG_RETENTION_DAYS[0];\n";
+    let shared = SHARED
+        .replace("\"BUCKET\"", "naming::BUCKET")
+        .replace("terraform(", "import \"naming\" as naming;\nterraform(");
+    let reader = |host: &str| {
+        format!(
+            "import \"naming\" as naming;\n{PROVIDER}let shared = stack(\"shared\");\n\
+             resource(\"aws_route53_record\", \"www\", #{{ zone_id: shared.zone_id, \
+             name: \"{host}.example.com\", type: \"CNAME\", ttl: 300, records: [\"example.com\"] }});\n\
+             resource(\"aws_s3_bucket\", \"logs\", #{{ bucket: `${{naming::BUCKET}}-logs` }});\n"
+        )
+    };
+    let w = Watch::start(
+        &[("naming.rhai", naming), ("shared.rhai", &shared), ("reader.rhai", &reader("www"))],
+        &[],
+    );
+    wait_first_pass(&w, &["reader", "shared"]);
+    assert!(w.since(0).contains("stacks: reader, shared; modules: naming"), "{}", w.since(0));
+    let out = all_output(&w, "reader");
+    assert!(out.contains("\"state-one\"") && out.contains("\"state-one-logs\""), "{out}");
+
+    // The reader alone: `shared` is not rebuilt, and what the reader knows
+    // of it (its backend, its outputs) is still right.
+    let mark = w.mark();
+    fs::write(w.script("reader.rhai"), reader("shop")).unwrap();
+    w.wait_status("reader", mark, "written");
+    let out = all_output(&w, "reader");
+    assert!(out.contains("\"shop.example.com\"") && !out.contains("\"www.example.com\""), "{out}");
+    assert!(out.contains("\"state-one\"") && out.contains("shared/terraform.tfstate"), "{out}");
+    assert!(out.contains("data.terraform_remote_state.shared.outputs.zone_id"), "{out}");
+    assert!(w.lines_of("shared", mark).is_empty(), "{}", w.since(mark));
+
+    // The module both stacks import, which imports the stdlib: both rebuild
+    // with its new text, the reader through its own import and through
+    // the stack it reads.
+    let mark = w.mark();
+    fs::write(w.script("naming.rhai"), naming.replace("state-one", "state-two")).unwrap();
+    w.wait_status("shared", mark, "written");
+    w.wait_status("reader", mark, "written");
+    let out = all_output(&w, "reader");
+    assert!(out.contains("\"state-two\"") && out.contains("\"state-two-logs\""), "{out}");
+    assert!(!out.contains("state-one"), "{out}");
+    assert!(all_output(&w, "shared").contains("\"state-two\""), "{}", all_output(&w, "shared"));
+
+    // The stack read: the reader picks up its new backend.
+    let mark = w.mark();
+    let shared_v2 = shared.replace("shared/terraform.tfstate", "shared/v2.tfstate");
+    fs::write(w.script("shared.rhai"), &shared_v2).unwrap();
+    w.wait_status("reader", mark, "written");
+    let out = all_output(&w, "reader");
+    assert!(out.contains("shared/v2.tfstate") && out.contains("\"state-two\""), "{out}");
+
+    // A broken `shared` fails its reader, and fixing it fixes both: a
+    // failed evaluation is never reused.
+    let mark = w.mark();
+    fs::write(
+        w.script("shared.rhai"),
+        shared_v2
+            .replace("output(\"zone_id\"", "output(\"zone_id\" ")
+            .replace("zone.zone_id);", "zone.zone_id"),
+    )
+    .unwrap();
+    w.wait_status("shared", mark, "error");
+    w.wait_status("reader", mark, "error");
+    assert!(w.since(mark).contains("stack `shared` has errors"), "{}", w.since(mark));
+    let mark = w.mark();
+    fs::write(
+        w.script("shared.rhai"),
+        shared_v2.replace("\"example.com\" });", "\"example.org\" });"),
+    )
+    .unwrap();
+    w.wait_status("shared", mark, "fixed");
+    w.wait_status("reader", mark, "fixed");
+    assert!(all_output(&w, "shared").contains("\"example.org\""), "{}", all_output(&w, "shared"));
+    assert!(all_output(&w, "reader").contains("shared/v2.tfstate"));
+    assert!(w.interrupt().success());
+}
