@@ -2,6 +2,7 @@
 //! emit → write. The CLI and the tests call these; nothing here prints.
 
 use std::cell::RefCell;
+use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
@@ -114,6 +115,8 @@ pub struct BuildCache {
     /// The schemas, and the `--schema` files (path and hash of the content)
     /// they were made from.
     schemas: RefCell<Option<(Vec<(PathBuf, u64)>, Rc<Schemas>)>>,
+    /// The imports of each script of a watched folder, by its text.
+    imports: RefCell<HashMap<PathBuf, (String, Rc<Vec<String>>)>>,
 }
 
 impl BuildCache {
@@ -147,6 +150,19 @@ impl BuildCache {
     /// after each round of rebuilds, so its memory stays flat.
     pub fn sweep(&self) {
         self.engine.sweep();
+        self.imports.borrow_mut().retain(|f, _| f.exists());
+    }
+
+    /// The literal imports of `file`, whose text is `text`.
+    fn imports_of(&self, file: &Path, text: String) -> Rc<Vec<String>> {
+        if let Some((t, paths)) = self.imports.borrow().get(file) {
+            if *t == text {
+                return paths.clone();
+            }
+        }
+        let paths = Rc::new(engine::imported_paths(&text));
+        self.imports.borrow_mut().insert(file.to_path_buf(), (text, paths.clone()));
+        paths
     }
 
     /// How many compiled texts and stack results are held (for tests).
@@ -276,6 +292,12 @@ pub struct FolderScripts {
 }
 
 pub fn folder_scripts(dir: &Path) -> Result<FolderScripts, Error> {
+    folder_scripts_reusing(dir, &BuildCache::new())
+}
+
+/// [`folder_scripts`], reading the imports of a file again only when its
+/// text changed since `cache` last saw it.
+pub fn folder_scripts_reusing(dir: &Path, cache: &BuildCache) -> Result<FolderScripts, Error> {
     let io = |e| Error::io(dir, "read the folder", e);
     let mut top = Vec::new();
     for entry in std::fs::read_dir(dir).map_err(io)? {
@@ -291,7 +313,7 @@ pub fn folder_scripts(dir: &Path) -> Result<FolderScripts, Error> {
     let mut queue = top.clone();
     while let Some(file) = queue.pop() {
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
-        for path in engine::imported_paths(&text) {
+        for path in cache.imports_of(&file, text).iter() {
             let module = path.strip_suffix(".rhai").unwrap_or(&path);
             let clean = Path::new(module).components().all(|c| matches!(c, Component::Normal(_)));
             if !clean || module.contains('\\') || engine::stdlib_source(module).is_some() {

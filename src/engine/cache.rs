@@ -114,3 +114,33 @@ impl EngineCache {
         (self.inner.compiled.borrow().len(), self.inner.stacks.borrow().len())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_text_is_compiled_once_and_an_edit_replaces_it() {
+        let engine = Engine::new_raw();
+        let cache = EngineCache::default();
+        let dir = tempfile::tempdir().unwrap();
+        let file = dir.path().join("m.rhai");
+        std::fs::write(&file, "").unwrap();
+        let one: Arc<str> = Arc::from("let x = 1;");
+        let a = cache.compile(&engine, "m.rhai", &one, Some(file.clone())).unwrap();
+        // The same text read again (another Arc): the same AST.
+        let b = cache.compile(&engine, "m.rhai", &Arc::from("let x = 1;"), Some(file.clone()));
+        assert!(Rc::ptr_eq(&a, &b.unwrap()));
+        assert_eq!(a.source(), Some("m.rhai"));
+        let c = cache.compile(&engine, "m.rhai", &Arc::from("let x = 2;"), Some(file.clone()));
+        assert!(!Rc::ptr_eq(&a, &c.unwrap()));
+        cache.compile(&engine, "@stdlib/u.rhai", &Arc::from("1"), None).unwrap();
+        assert_eq!(cache.sizes(), (2, 0), "one text per name");
+        // A text that does not parse is not kept.
+        assert!(cache.compile(&engine, "bad.rhai", &Arc::from("let = ;"), None).is_err());
+        assert_eq!(cache.sizes(), (2, 0));
+        std::fs::remove_file(&file).unwrap();
+        cache.sweep();
+        assert_eq!(cache.sizes(), (1, 0), "the stdlib stays, the deleted file goes");
+    }
+}
