@@ -158,6 +158,7 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     let out_dir = opts.out_dir.clone().unwrap_or_else(|| default_out_dir(script));
     let (mut shaped, found) = schema::check_in(&stack, &schemas, Some(&out_dir));
     schema::drop_empty_tags(&stack, &mut shaped, &schemas);
+    crate::model::merge_identical_data(&mut stack, &mut shaped);
     diagnostics.extend(found);
     if diagnostics.iter().any(Diagnostic::is_error) || Instant::now() > deadline {
         return fail(diagnostics, ev.sources, deps, missing);

@@ -33,6 +33,8 @@ pub(crate) struct Ctx {
     pub model_nodes: Cell<usize>,
     /// `aws::expect_account(...)`: the aws providers get `allowed_account_ids`.
     pub expected_accounts: Option<ExpectedAccounts>,
+    /// The `name` each stdlib block call was given, for the output's groups.
+    pub block_names: Vec<super::block_calls::NamedCall>,
 }
 
 /// The accounts a stack may be applied to, and the call that said so.
@@ -62,6 +64,7 @@ impl Ctx {
             model_bytes: Cell::new(0),
             model_nodes: Cell::new(0),
             expected_accounts: None,
+            block_names: Vec::new(),
         }
     }
 

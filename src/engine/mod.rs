@@ -2,6 +2,7 @@
 //! `stdlib/`, then the script's own folder), and the primitives the stdlib
 //! is built on. Evaluating a script yields a [`model::Stack`](crate::model::Stack).
 
+mod block_calls;
 mod context;
 mod convert;
 mod declarations;
@@ -170,6 +171,7 @@ fn evaluate_in(
         .map_err(|_| Error::Internal("evaluation state still shared".into()))?;
     let mut all = ctx.diagnostics;
     let mut stack = ctx.stack;
+    block_calls::assign(&mut stack, &name, &ctx.block_names, &sources.borrow());
     if let Some(expected) = &ctx.expected_accounts {
         all.extend(allow_accounts(&mut stack, expected));
     }

@@ -132,6 +132,16 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
             )
         })?
     };
+    {
+        let mut c = ctx.borrow_mut();
+        let c = &mut *c;
+        super::super::block_calls::note_name(
+            &mut c.block_names,
+            &block_call.frames,
+            &given,
+            &c.stack,
+        );
+    }
     let mut problems = Vec::new();
     let names: Vec<&str> = decls.iter().map(|d| d.name.as_str()).collect();
     for key in given.keys() {
