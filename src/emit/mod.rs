@@ -106,4 +106,63 @@ mod tests {
         assert_eq!(code, ["locals {", "  a = 1", "}"], "{text}");
         assert!(!text.contains('\r') && !text.contains('\u{1b}') && !text.contains('\u{0}'));
     }
+
+    fn bucket(name: &str) -> model::Resource {
+        let mut attrs = indexmap::IndexMap::new();
+        attrs.insert("bucket".to_owned(), model::Value::String(name.into()));
+        model::Resource {
+            kind: model::BlockKind::Resource,
+            type_name: "aws_s3_bucket".into(),
+            name: name.into(),
+            attrs,
+            meta: model::Meta::default(),
+            checkov_skips: Vec::new(),
+            origin: model::Origin::default(),
+        }
+    }
+
+    /// Blocks go into the file of the call that made them, grouped under a
+    /// comment naming it, in declaration order; raw ones into `main.tf`.
+    #[test]
+    fn blocks_are_grouped_by_the_call_that_made_them() {
+        let mut stack = model::Stack::new("s");
+        for n in ["a1", "raw", "b1", "a2"] {
+            stack.resources.push(bucket(n));
+        }
+        let call = |file: &str, call: &str, name: Option<&str>| model::BlockCall {
+            file: file.into(),
+            call: Some(call.into()),
+            name: name.map(str::to_owned),
+        };
+        stack.block_calls.insert("aws_s3_bucket.a1".into(), call("store", "s3::bucket", Some("a")));
+        stack.block_calls.insert("aws_s3_bucket.a2".into(), call("store", "s3::bucket", Some("a")));
+        stack.block_calls.insert("aws_s3_bucket.b1".into(), call("store", "s3::bucket", None));
+        let files = hcl(&stack, &model::Shaped::default(), "h");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["main.tf", "store.tf"]);
+        assert!(files[0].contents.contains("\"raw\"") && !files[0].contents.contains("a1"));
+        let outline: Vec<&str> = files[1]
+            .contents
+            .lines()
+            .filter(|l| l.starts_with('#') || l.starts_with("resource"))
+            .collect();
+        assert_eq!(
+            outline,
+            [
+                "# h",
+                "# s3::bucket \"a\"",
+                "resource \"aws_s3_bucket\" \"a1\" {",
+                "resource \"aws_s3_bucket\" \"a2\" {",
+                "# s3::bucket",
+                "resource \"aws_s3_bucket\" \"b1\" {",
+            ]
+        );
+
+        let files = json(&stack, &model::Shaped::default(), "h");
+        let names: Vec<&str> = files.iter().map(|f| f.name.as_str()).collect();
+        assert_eq!(names, ["main.tf.json", "store.tf.json"]);
+        let doc: serde_json::Value = serde_json::from_str(&files[1].contents).unwrap();
+        assert_eq!(doc["resource"]["aws_s3_bucket"]["a2"]["//"], "s3::bucket \"a\"");
+        assert!(doc["resource"]["aws_s3_bucket"].get("raw").is_none());
+    }
 }

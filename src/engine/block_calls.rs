@@ -203,6 +203,6 @@ mod tests {
         assert_eq!(callee(&s, &site("main.rhai", 1, 9)).as_deref(), Some("net::vpc"));
         assert_eq!(callee(&s, &site("main.rhai", 2, 1)).as_deref(), Some("resource"));
         assert_eq!(callee(&s, &site("main.rhai", 1, 14)).as_deref(), Some("net::vpc"));
-        assert_eq!(callee(&s, &site("main.rhai", 1, 17)), None);
+        assert_eq!(callee(&s, &site("main.rhai", 1, 18)), None);
     }
 }

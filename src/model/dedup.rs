@@ -153,7 +153,7 @@ fn rewrite_text(text: &str, from: &str, to: &str) -> Option<String> {
             }
             if c == '"' {
                 nest.pop();
-            } else if rest.starts_with(from) {
+            } else if rest.starts_with(from) && !rest[from.len()..].starts_with(word) {
                 return None;
             }
         } else if c == '"' {
@@ -312,5 +312,145 @@ fn operands(op: &mut Op, v: &mut dyn FnMut(&mut Value)) {
             value(for_each, v);
             content.values_mut().for_each(|x| value(x, v));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::{Local, Output, Resource};
+
+    fn data(type_name: &str, name: &str, attrs: &[(&str, Value)]) -> Resource {
+        Resource {
+            kind: BlockKind::Data,
+            type_name: type_name.into(),
+            name: name.into(),
+            attrs: attrs.iter().map(|(k, v)| (k.to_string(), v.clone())).collect(),
+            meta: Meta::default(),
+            checkov_skips: Vec::new(),
+            origin: Default::default(),
+        }
+    }
+
+    fn shaped_of(stack: &Stack) -> Shaped {
+        let resources = stack
+            .resources
+            .iter()
+            .map(|r| {
+                let mut b = Body::new();
+                for (k, v) in &r.attrs {
+                    b.attr(k.clone(), v.clone());
+                }
+                b
+            })
+            .collect();
+        Shaped { resources, providers: Vec::new() }
+    }
+
+    fn reading(address: &str) -> Value {
+        let mut parts = address.split('.');
+        let mut r = Reference::new(parts.next().unwrap());
+        for p in parts {
+            r = r.attr(p);
+        }
+        Value::Ref(r)
+    }
+
+    #[test]
+    fn the_first_of_identical_data_sources_stays_and_references_follow() {
+        let mut stack = Stack::new("s");
+        stack.resources.push(data("aws_region", "a", &[]));
+        stack.resources.push(data("aws_region", "b", &[]));
+        // same type, another body: a data source of its own
+        stack.resources.push(data("aws_region", "c", &[("region", "us-east-1".into())]));
+        stack.locals.push(Local {
+            name: "r".into(),
+            value: reading("data.aws_region.b.name"),
+            origin: Default::default(),
+        });
+        stack.outputs.push(Output {
+            name: "o".into(),
+            value: Value::Expr("upper(data.aws_region.b.name) == \"data.aws_region.bx\"".into()),
+            description: None,
+            sensitive: false,
+            ephemeral: false,
+            depends_on: vec![Reference::new("data").attr("aws_region").attr("b")],
+            preconditions: Vec::new(),
+            origin: Default::default(),
+        });
+        let mut shaped = shaped_of(&stack);
+        let dropped = merge_identical_data(&mut stack, &mut shaped);
+        assert_eq!(dropped, ["data.aws_region.b"]);
+        let names: Vec<&str> = stack.resources.iter().map(|r| r.name.as_str()).collect();
+        assert_eq!(names, ["a", "c"]);
+        assert_eq!(shaped.resources.len(), 2);
+        assert_eq!(stack.locals[0].value, reading("data.aws_region.a.name"));
+        let o = &stack.outputs[0];
+        assert_eq!(
+            o.value,
+            Value::Expr("upper(data.aws_region.a.name) == \"data.aws_region.bx\"".into())
+        );
+        assert_eq!(o.depends_on[0].to_string(), "data.aws_region.a");
+    }
+
+    /// Two that read two merged ones become identical in turn.
+    #[test]
+    fn merging_goes_on_until_nothing_is_left() {
+        let mut stack = Stack::new("s");
+        stack.resources.push(data("aws_partition", "p1", &[]));
+        stack.resources.push(data("aws_partition", "p2", &[]));
+        stack.resources.push(data("aws_x", "x1", &[("p", reading("data.aws_partition.p1.id"))]));
+        stack.resources.push(data("aws_x", "x2", &[("p", reading("data.aws_partition.p2.id"))]));
+        let mut shaped = shaped_of(&stack);
+        let dropped = merge_identical_data(&mut stack, &mut shaped);
+        assert_eq!(dropped, ["data.aws_partition.p2", "data.aws_x.x2"]);
+    }
+
+    /// Managed resources, data sources with meta-arguments or another
+    /// provider, and one named inside a quoted string all stay.
+    #[test]
+    fn only_plain_identical_data_sources_merge() {
+        let mut stack = Stack::new("s");
+        stack.resources.push(data("aws_region", "a", &[]));
+        let mut aliased = data("aws_region", "east", &[]);
+        aliased.meta.provider = Some(Reference::new("aws").attr("east"));
+        stack.resources.push(aliased);
+        let mut counted = data("aws_region", "n", &[]);
+        counted.meta.count = Some(Value::Int(2));
+        stack.resources.push(counted);
+        let mut managed = data("aws_s3_bucket", "m1", &[]);
+        managed.kind = BlockKind::Resource;
+        stack.resources.push(managed.clone());
+        stack.resources.push(Resource { name: "m2".into(), ..managed });
+        stack.resources.push(data("aws_region", "quoted", &[]));
+        stack.locals.push(Local {
+            name: "l".into(),
+            value: Value::Expr("\"see data.aws_region.quoted\"".into()),
+            origin: Default::default(),
+        });
+        let mut shaped = shaped_of(&stack);
+        assert!(merge_identical_data(&mut stack, &mut shaped).is_empty());
+        assert_eq!(stack.resources.len(), 6);
+    }
+
+    #[test]
+    fn expression_text_is_rewritten_only_where_it_reads_the_block() {
+        let from = "data.aws_region.b";
+        let to = "data.aws_region.a";
+        let ok = |t: &str| rewrite_text(t, from, to);
+        assert_eq!(ok("data.aws_region.b.name").as_deref(), Some("data.aws_region.a.name"));
+        assert_eq!(
+            ok("\"${data.aws_region.b.name}-x\"").as_deref(),
+            Some("\"${data.aws_region.a.name}-x\"")
+        );
+        assert_eq!(ok("{ a = data.aws_region.b }").as_deref(), Some("{ a = data.aws_region.a }"));
+        // another block whose name starts the same, or an attribute path
+        assert_eq!(ok("data.aws_region.bb.id").as_deref(), Some("data.aws_region.bb.id"));
+        assert_eq!(ok("x.data.aws_region.b").as_deref(), Some("x.data.aws_region.b"));
+        // literal text: not a reference, and not to be changed
+        assert_eq!(ok("\"data.aws_region.b\""), None);
+        assert_eq!(ok("\"$${data.aws_region.b}\""), None);
+        assert_eq!(ok("<<EOT\ndata.aws_region.b\nEOT\n"), None);
+        assert_eq!(ok("\"${\"data.aws_region.b\"}\""), None);
     }
 }
