@@ -705,7 +705,8 @@ fn the_estate_builds_its_arns_from_the_declared_account() {
         .arg(out.path())
         .run();
     o.assert_success();
-    let main = std::fs::read_to_string(Path::new(out.path()).join("main.tf")).unwrap();
+    // The node group policy is the cluster autoscaler's, in eks.tf.
+    let main = std::fs::read_to_string(Path::new(out.path()).join("eks.tf")).unwrap();
     let providers = std::fs::read_to_string(Path::new(out.path()).join("providers.tf")).unwrap();
     assert_eq!(
         providers.matches("allowed_account_ids = [\"123456789012\"]").count(),
