@@ -862,3 +862,40 @@ fn watch_makes_the_output_folder_again_if_it_is_deleted() {
     watch.child.kill().unwrap();
     watch.child.wait().unwrap();
 }
+
+/// Blocks follow the call that makes them from file to file: `new.rhai`
+/// makes the `logs` bucket with `s3::private_bucket`, so it leaves `main.tf`
+/// for `s3.tf`; back to the raw call, the stale `s3.tf` goes. A
+/// hand-written file stays, and one in the way of a new file is refused.
+#[test]
+fn blocks_move_between_files_with_their_call() {
+    let work = tempdir();
+    let work = work.path();
+    let out = work.join("out");
+    fs::write(work.join("stack.rhai"), fixture("old.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    add_operator_files(&out);
+    fs::write(work.join("stack.rhai"), fixture("new.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    let files = generated(&out);
+    assert!(files["s3.tf"].contains("# s3::private_bucket \"logs\"\n"), "{files:?}");
+    assert!(files["s3.tf"].contains("resource \"aws_s3_bucket\" \"logs\""));
+    assert!(!files["main.tf"].contains("\"logs\""), "{}", files["main.tf"]);
+    assert_operator_files(&out);
+
+    fs::write(work.join("stack.rhai"), fixture("old.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    let files = generated(&out);
+    assert!(!out.join("s3.tf").exists(), "the stale s3.tf goes: {files:?}");
+    assert!(files["main.tf"].contains("resource \"aws_s3_bucket\" \"logs\""));
+    assert_operator_files(&out);
+
+    // The operator's own s3.tf is in the way of the generated one.
+    let mine = "# mine\nlocals {\n  y = 2\n}\n";
+    fs::write(out.join("s3.tf"), mine).unwrap();
+    fs::write(work.join("stack.rhai"), fixture("new.rhai")).unwrap();
+    let o = tsdsl(work, &["run", "stack.rhai", "-o", "out"]);
+    refused(o, 2, &["refusing to replace `out/s3.tf`: tsdsl did not write it"]);
+    assert_eq!(fs::read_to_string(out.join("s3.tf")).unwrap(), mine);
+    assert!(generated(&out)["main.tf"].contains("\"logs\""), "the old output stays whole");
+}
