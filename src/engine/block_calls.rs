@@ -9,7 +9,7 @@ use std::collections::HashMap;
 
 use rhai::Map;
 
-use crate::diagnostics::{offset_of, SourceMap, STDLIB_PREFIX};
+use crate::diagnostics::{SourceMap, STDLIB_PREFIX};
 use crate::model::{BlockCall, Site, Stack};
 
 /// The output files whose names a module's file may not take.
@@ -42,12 +42,19 @@ pub(crate) fn note_name(notes: &mut Vec<NamedCall>, call: &[Site], given: &Map, 
 pub(crate) fn assign(stack: &mut Stack, entry: &str, notes: &[NamedCall], sources: &SourceMap) {
     let stdlib_stems: Vec<String> =
         super::resolver::stdlib_modules().iter().map(|m| stem(m).to_lowercase()).collect();
+    // The notes by call, in order: a block takes the last one before it.
+    let mut by_call: HashMap<&[Site], Vec<&NamedCall>> = HashMap::new();
+    for n in notes {
+        by_call.entry(n.call.as_slice()).or_default().push(n);
+    }
+    let mut callees = HashMap::new();
     let mut calls = HashMap::new();
-    let named = |frames: &[Site], i: usize, kind: fn(&NamedCall) -> usize| {
-        let (call, at) = block_call(frames, entry, &stdlib_stems, sources)?;
+    let mut named = |frames: &[Site], i: usize, kind: fn(&NamedCall) -> usize| {
+        let (call, at) = block_call(frames, entry, &stdlib_stems, sources, &mut callees)?;
         let name = at.and_then(|at| {
-            let chain = &frames[..=at];
-            notes.iter().rev().find(|n| kind(n) <= i && n.call == chain).map(|n| n.name.clone())
+            let notes = by_call.get(&frames[..=at])?;
+            let before = notes.partition_point(|n| kind(n) <= i);
+            before.checked_sub(1).map(|k| notes[k].name.clone())
         });
         Some(BlockCall { name, ..call })
     };
@@ -72,6 +79,7 @@ fn block_call(
     entry: &str,
     stdlib_stems: &[String],
     sources: &SourceMap,
+    callees: &mut HashMap<Site, Option<String>>,
 ) -> Option<(BlockCall, Option<usize>)> {
     // The innermost call the operator wrote; what lies below it is stdlib.
     let k = frames.iter().rposition(|s| SourceMap::is_operator_file(&s.file))?;
@@ -89,8 +97,11 @@ fn block_call(
             (local_file(stem(&frames[k].file), stdlib_stems), into)
         }
     };
-    let call = at.map(|at| callee(sources, &frames[at]));
-    Some((BlockCall { file, call: call.flatten(), name: None }, at))
+    let call = at.and_then(|at| {
+        let site = &frames[at];
+        callees.entry(site.clone()).or_insert_with(|| callee(sources, site)).clone()
+    });
+    Some((BlockCall { file, call, name: None }, at))
 }
 
 /// `aws/network` or `scripts/lib/foo.rhai` → `network`, `foo`.
@@ -127,8 +138,9 @@ fn local_file(stem: &str, stdlib_stems: &[String]) -> String {
 
 /// The function called at `site` as written: `network::vpc`, `net::vpc`.
 fn callee(sources: &SourceMap, site: &Site) -> Option<String> {
-    let text = sources.get(&site.file)?;
-    let at = offset_of(text, site.line, site.col)?;
+    let index = sources.index(&site.file)?;
+    let text = index.text();
+    let at = index.offset(site.line, site.col)?;
     // Rhai places a call at its function's name, after the module's alias.
     let part = |c: char| c.is_alphanumeric() || c == '_' || c == ':';
     let start = text.get(..at)?.trim_end_matches(part).len();
@@ -164,7 +176,7 @@ mod tests {
 
     fn group(frames: &[Site]) -> (BlockCall, Option<usize>) {
         let stems = vec!["network".to_owned(), "eks".to_owned()];
-        block_call(frames, "main.rhai", &stems, &sources()).unwrap()
+        block_call(frames, "main.rhai", &stems, &sources(), &mut HashMap::new()).unwrap()
     }
 
     #[test]

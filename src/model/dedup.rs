@@ -165,9 +165,9 @@ fn rewrite_text(text: &str, from: &str, to: &str) -> Option<String> {
         } else if rest.starts_with("<<") && text[i..].contains(from) {
             // A heredoc: its text is a string too.
             return None;
-        } else if rest.starts_with(from) {
+        } else if let Some(after) = rest.strip_prefix(from) {
             let before = text[..i].chars().next_back();
-            let after = rest[from.len()..].chars().next();
+            let after = after.chars().next();
             if !before.is_some_and(|b| word(b) || b == '.') && !after.is_some_and(word) {
                 out.push_str(to);
                 i += from.len();

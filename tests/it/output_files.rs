@@ -143,9 +143,12 @@ fn join(out: &Path, joined: &Path) {
     fs::write(joined.join("main.tf"), text).unwrap();
 }
 
-/// passed, failed, skipped, resources, and the skipped (check, resource)
-/// pairs, per folder, in the order given.
-fn checkov(dirs: &[PathBuf]) -> Vec<(Vec<u64>, Vec<(String, String)>)> {
+/// What checkov made of one folder: passed, failed, skipped, resources, and
+/// the skipped (check, resource) pairs.
+type Report = (Vec<u64>, Vec<(String, String)>);
+
+/// checkov's report of each folder, in the order given.
+fn checkov(dirs: &[PathBuf]) -> Vec<Report> {
     let mut args = vec![PathBuf::from("--json")];
     args.extend(dirs.iter().cloned());
     let run = oracle("checkov_run.py", &args);
