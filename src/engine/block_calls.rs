@@ -48,7 +48,7 @@ pub(crate) fn assign(stack: &mut Stack, entry: &str, notes: &[NamedCall], source
         by_call.entry(n.call.as_slice()).or_default().push(n);
     }
     let mut callees = HashMap::new();
-    let mut calls = HashMap::new();
+    let mut calls = std::collections::BTreeMap::new();
     let mut named = |frames: &[Site], i: usize, kind: fn(&NamedCall) -> usize| {
         let (call, at) = block_call(frames, entry, &stdlib_stems, sources, &mut callees)?;
         let name = at.and_then(|at| {
@@ -216,5 +216,37 @@ mod tests {
         assert_eq!(callee(&s, &site("main.rhai", 2, 1)).as_deref(), Some("resource"));
         assert_eq!(callee(&s, &site("main.rhai", 1, 14)).as_deref(), Some("net::vpc"));
         assert_eq!(callee(&s, &site("main.rhai", 1, 18)), None);
+    }
+
+    /// The same call site in a loop: each turn's blocks take that turn's name.
+    #[test]
+    fn each_turn_of_a_loop_names_its_own_blocks() {
+        let call = vec![site("main.rhai", 1, 13)];
+        let made = |name: String| crate::model::Resource {
+            kind: crate::model::BlockKind::Resource,
+            type_name: "t".into(),
+            name,
+            attrs: Default::default(),
+            meta: Default::default(),
+            checkov_skips: Vec::new(),
+            origin: crate::model::Origin::new(vec![
+                site("main.rhai", 1, 13),
+                site("@stdlib/aws/network.rhai", 1, 13),
+            ]),
+        };
+        let mut stack = Stack::new("s");
+        let mut notes = Vec::new();
+        for (turn, name) in ["a", "b"].iter().enumerate() {
+            let mut given = Map::new();
+            given.insert("name".into(), (*name).into());
+            note_name(&mut notes, &call, &given, &stack);
+            stack.resources.push(made(format!("r{turn}")));
+        }
+        assign(&mut stack, "main.rhai", &notes, &sources());
+        let names: Vec<Option<&str>> =
+            stack.block_calls.values().map(|c| c.name.as_deref()).collect();
+        assert_eq!(names, [Some("a"), Some("b")]);
+        assert_eq!(stack.block_calls["t.r1"].file, "network");
+        assert_eq!(stack.block_calls["t.r1"].label().as_deref(), Some("net::vpc \"b\""));
     }
 }

@@ -29,7 +29,7 @@ pub struct Stack {
     /// The operator's call that made each resource, data source and local
     /// (`local.NAME`), by address; what the output files are grouped by.
     /// One missing here goes into `main.tf`.
-    pub block_calls: std::collections::HashMap<String, BlockCall>,
+    pub block_calls: std::collections::BTreeMap<String, BlockCall>,
 }
 
 /// The `terraform { ... }` block.
