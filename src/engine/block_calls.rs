@@ -51,6 +51,10 @@ pub(crate) fn assign(stack: &mut Stack, entry: &str, notes: &[NamedCall], source
     let mut calls = std::collections::BTreeMap::new();
     let mut named = |frames: &[Site], i: usize, kind: fn(&NamedCall) -> usize| {
         let (call, at) = block_call(frames, entry, &stdlib_stems, sources, &mut callees)?;
+        // The script's own raw blocks need no note: `main.tf` is the default.
+        if at.is_none() && call.file == "main" {
+            return None;
+        }
         let name = at.and_then(|at| {
             let notes = by_call.get(&frames[..=at])?;
             let before = notes.partition_point(|n| kind(n) <= i);
