@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
-use crate::diagnostics::{Diagnostic, Error, SourceMap};
+use crate::diagnostics::{Code, Diagnostic, Error, SourceMap};
 use crate::emit::{self, OutFile};
 use crate::engine::{self, EvalOptions, Limits};
 use crate::model::Stack;
@@ -174,7 +174,7 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     Ok(Build { stack, files, diagnostics, sources, deps, missing, started })
 }
 
-const TIMEOUT: &str = "tsdsl::engine::timeout";
+const TIMEOUT: Code = Code::EngineTimeout;
 
 /// The run ended past its deadline outside evaluation (checks, emit).
 fn timed_out(limits: &Limits) -> Diagnostic {

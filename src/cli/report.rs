@@ -1,7 +1,7 @@
 //! Everything the CLI prints about a build, in one place.
 
 use crate::diagnostics::{
-    printable, render, render_plain, Error, MessageFormat, RenderOptions, SourceMap,
+    printable, render, render_plain, Code, Error, MessageFormat, RenderOptions, SourceMap,
 };
 use crate::model::Stack;
 
@@ -59,7 +59,7 @@ pub fn usage(err: &clap::Error, args: &[String]) {
         .map(str::trim)
         .find(|l| l.starts_with("Usage:") || l.starts_with("tip:"))
         .map(str::to_owned);
-    eprint!("{}", render_plain(format, "tsdsl::cli::usage", &message, help.as_deref()));
+    eprint!("{}", render_plain(format, Code::CliUsage, &message, help.as_deref()));
 }
 
 /// `--message-format X` or `--message-format=X`, read from raw arguments.

@@ -1,5 +1,7 @@
 use crate::model::{Origin, PathSeg, Site};
 
+use super::Code;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -33,12 +35,12 @@ pub enum Locus {
 }
 
 /// One problem, built in a chain:
-/// `Diagnostic::error("tsdsl::schema::unknown_attribute", "...").at(locus).help("...")`.
+/// `Diagnostic::error(Code::SchemaUnknownAttribute, "...").at(locus).help("...")`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable, documented code: `tsdsl::<phase>::<what>`.
-    pub code: String,
+    pub code: Code,
     /// Lowercase, no final period, names in backticks.
     pub message: String,
     pub primary: Option<Locus>,
@@ -52,10 +54,10 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
-    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            code: code.into(),
+            code,
             message: message.into(),
             primary: None,
             label: None,
@@ -65,7 +67,7 @@ impl Diagnostic {
         }
     }
 
-    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 

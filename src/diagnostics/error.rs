@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use super::{Diagnostic, SourceMap};
+use super::{Code, Diagnostic, SourceMap};
 
 /// The program's one error type. Script problems carry diagnostics and the
 /// sources to render them against; the rest are the operator's set-up.
@@ -21,16 +21,11 @@ pub enum Error {
     Internal(String),
 }
 
-/// Codes under this prefix are defects of tsdsl (a damaged embedded schema,
-/// a broken invariant): a run that reports one exits with 70, not 1.
-pub const INTERNAL_PREFIX: &str = "tsdsl::internal::";
-pub const INTERNAL_EMBEDDED_SCHEMA: &str = "tsdsl::internal::embedded_schema";
-
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Script { diagnostics, .. }
-                if diagnostics.iter().any(|d| d.code.starts_with(INTERNAL_PREFIX)) =>
+                if diagnostics.iter().any(|d| d.code.is_internal()) =>
             {
                 70
             }
@@ -41,13 +36,13 @@ impl Error {
     }
 
     /// Stable code for the machine formats (`--message-format json|short`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Error::Script { .. } => "tsdsl::script",
-            Error::Io { .. } => "tsdsl::cli::io",
-            Error::Usage(_) => "tsdsl::cli::usage",
-            Error::Output(_) => "tsdsl::output",
-            Error::Internal(_) => "tsdsl::internal",
+            Error::Script { .. } => Code::RunScript,
+            Error::Io { .. } => Code::CliIo,
+            Error::Usage(_) => Code::CliUsage,
+            Error::Output(_) => Code::RunOutput,
+            Error::Internal(_) => Code::RunInternal,
         }
     }
 

@@ -9,7 +9,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::resolve::{resolve, Place};
 use super::source_map::{line_col_of, SourceMap};
-use super::{Diagnostic, Severity};
+use super::{Code, Diagnostic, Severity};
 
 /// How many diagnostics one run shows before summarising the rest.
 pub const MAX_SHOWN: usize = 50;
@@ -94,7 +94,7 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions) ->
 /// requested format, so that `--message-format json` output stays JSON.
 pub fn render_plain(
     format: MessageFormat,
-    code: &str,
+    code: Code,
     message: &str,
     help: Option<&str>,
 ) -> String {
@@ -112,7 +112,7 @@ pub fn render_plain(
         MessageFormat::Json => {
             let v = serde_json::json!({
                 "severity": "error",
-                "code": code,
+                "code": code.as_str(),
                 "message": printable(message, false),
                 "label": null,
                 "help": help.map(|h| printable(h, true)),
@@ -220,7 +220,7 @@ fn json(out: &mut String, r: &Resolved, sources: &SourceMap) {
     };
     let v = serde_json::json!({
         "severity": severity_word(d.severity),
-        "code": d.code,
+        "code": d.code.as_str(),
         "message": printable(&d.message, false),
         "label": d.label.as_deref().map(|l| printable(l, false)),
         "help": d.help.as_deref().map(|h| printable(h, true)),
@@ -288,7 +288,7 @@ fn human(out: &mut String, r: &Resolved, sources: &SourceMap, opts: RenderOption
         });
     }
     let report = Report {
-        code: d.code.clone(),
+        code: d.code,
         message: printable(&d.message, false),
         severity: d.severity,
         help,
@@ -317,7 +317,7 @@ fn human(out: &mut String, r: &Resolved, sources: &SourceMap, opts: RenderOption
 /// What miette draws: a diagnostic with its source attached.
 #[derive(Debug)]
 struct Report {
-    code: String,
+    code: Code,
     message: String,
     severity: Severity,
     help: Option<String>,

@@ -7,7 +7,7 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Error, Target};
+use crate::diagnostics::{Code, Diagnostic, Error, Target};
 use crate::model::{BlockKind, Meta, Origin, Reference, Resource, Value};
 
 use super::context::CtxRef;
@@ -52,7 +52,7 @@ fn stack(
     if remotes.chain.contains(&name) {
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::stack_cycle",
+                Code::ModelStackCycle,
                 format!(
                     "stacks read each other in a circle: {} → {name}",
                     remotes.chain.join(" → ")
@@ -65,7 +65,7 @@ fn stack(
     if remotes.chain.len() >= opts.limits.max_stack_depth {
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::stack_too_deep",
+                Code::ModelStackTooDeep,
                 format!(
                     "stacks read stacks more than {} levels deep: {} → {name}",
                     opts.limits.max_stack_depth,
@@ -89,7 +89,7 @@ fn stack(
     let Some(backend) = info.backend.clone() else {
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::remote_without_backend",
+                Code::ModelRemoteWithoutBackend,
                 format!("stack `{name}` declares no backend, so its outputs cannot be read"),
             )
             .at_path(&origin, Vec::new(), Target::Call)
@@ -137,7 +137,7 @@ fn load(
     {
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::unknown_stack",
+                Code::ModelUnknownStack,
                 format!("cannot read stack `{name}` from `{}`: {e}", file.display()),
             )
             .at_path(origin, Vec::new(), Target::Call)
@@ -161,7 +161,7 @@ fn load(
             } else {
                 format!("cannot read stack `{name}` from `{}`: {source}", file.display())
             };
-            let d = Diagnostic::error("tsdsl::model::unknown_stack", message)
+            let d = Diagnostic::error(Code::ModelUnknownStack, message)
                 .at_path(origin, Vec::new(), Target::Call)
                 .label("no such stack")
                 .help(help);
@@ -174,7 +174,7 @@ fn load(
         }
         Err(other) => {
             return Err(raise(
-                Diagnostic::error("tsdsl::model::unknown_stack", other.to_string()).at_path(
+                Diagnostic::error(Code::ModelUnknownStack, other.to_string()).at_path(
                     origin,
                     Vec::new(),
                     Target::Call,
@@ -205,7 +205,7 @@ fn sibling_stacks(base: &Path) -> Vec<String> {
     names
 }
 
-const HAS_ERRORS: &str = "tsdsl::model::stack_has_errors";
+const HAS_ERRORS: Code = Code::ModelStackHasErrors;
 
 fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {
     let mut d = Diagnostic::error(

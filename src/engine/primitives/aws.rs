@@ -6,7 +6,7 @@
 use rhai::{Dynamic, Engine, ImmutableString, Module, NativeCallContext};
 
 use crate::aws::{is_account_id, AccountSource, Answer, Cause, LookupError};
-use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg};
 
 use super::super::context::{CtxRef, ExpectedAccounts};
@@ -41,7 +41,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef, source: AccountSource)
         |nc: NativeCallContext, _: &mut Caller, field: ImmutableString, _: Dynamic| -> Res<()> {
             Err(raise(
                 Diagnostic::error(
-                    "tsdsl::aws::read_only_caller",
+                    Code::AwsReadOnlyCaller,
                     format!("the caller's `{field}` is what STS said and cannot be changed"),
                 )
                 .at_path(&origin_of(&nc), Vec::new(), Target::Call)
@@ -78,14 +78,14 @@ fn field_of(nc: &NativeCallContext, c: &Caller, field: &str) -> Res<String> {
         ("partition", Some(k)) => Ok(k.partition.clone()),
         ("arn" | "user_id" | "partition", None) => Err(raise(
             Diagnostic::error(
-                "tsdsl::aws::not_known_offline",
+                Code::AwsNotKnownOffline,
                 format!("the caller's `{field}` is not known offline: `--account-id` gives only the account"),
             )
             .at_path(&origin, Vec::new(), Target::Call)
             .help("run without `--account-id` (and without `TSDSL_ACCOUNT_ID`) so tsdsl asks STS"),
         )),
         _ => Err(raise(
-            Diagnostic::error("tsdsl::aws::unknown_field", format!("the caller has no `{field}`"))
+            Diagnostic::error(Code::AwsUnknownField, format!("the caller has no `{field}`"))
                 .at_path(&origin, Vec::new(), Target::Call)
                 .help(
                     did_you_mean(field, FIELDS.iter().copied())
@@ -109,7 +109,7 @@ fn caller(nc: &NativeCallContext, source: &AccountSource) -> Res<Caller> {
         Ok(Answer::Given(account_id)) => Ok(Caller { account_id, known: None }),
         Err(e) if e.cause == Cause::Offline => Err(raise(
             Diagnostic::error(
-                "tsdsl::aws::account_unknown",
+                Code::AwsAccountUnknown,
                 "`aws::caller()` needs the AWS account, and this run does not call AWS",
             )
             .at_path(&origin, Vec::new(), Target::Call)
@@ -121,7 +121,7 @@ fn caller(nc: &NativeCallContext, source: &AccountSource) -> Res<Caller> {
 }
 
 fn lookup_failed(origin: &Origin, e: &LookupError, why: &str) -> Diagnostic {
-    Diagnostic::error("tsdsl::aws::lookup_failed", format!("{why}: {}", e.message))
+    Diagnostic::error(Code::AwsLookupFailed, format!("{why}: {}", e.message))
         .at_path(origin, Vec::new(), Target::Call)
         .label("asks STS")
         .help(e.help.clone())
@@ -143,7 +143,7 @@ fn expect_account(
                 drop(c);
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::aws::expect_account_twice",
+                        Code::AwsExpectAccountTwice,
                         "`aws::expect_account` is called twice with different accounts",
                     )
                     .at_path(&origin, Vec::new(), Target::Call)
@@ -176,7 +176,7 @@ fn expect_account(
             report(
                 ctx,
                 Diagnostic::error(
-                    "tsdsl::aws::wrong_account",
+                    Code::AwsWrongAccount,
                     format!(
                         "the AWS credentials ({whose}) belong to account `{actual}`, but stack `{stack}` expects {expected_text}"
                     ),
@@ -198,7 +198,7 @@ fn expect_account(
             report(
                 ctx,
                 Diagnostic::warning(
-                    "tsdsl::aws::account_not_checked",
+                    Code::AwsAccountNotChecked,
                     format!(
                         "the AWS account was not checked ({why}); Terraform's `allowed_account_ids` will refuse any account but {expected_text}"
                     ),
@@ -227,7 +227,7 @@ fn expected_ids(origin: &Origin, stack: &str, d: &Dynamic) -> Res<Vec<String>> {
                 });
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::aws::no_account_for_stack",
+                    Code::AwsNoAccountForStack,
                     format!("no account is given for stack `{stack}`"),
                 )
                 .at_path(origin, Vec::new(), Target::Call)
@@ -258,7 +258,7 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
     };
     if items.is_empty() {
         return Err(raise(
-            Diagnostic::error("tsdsl::aws::invalid_account_id", "the list of accounts is empty")
+            Diagnostic::error(Code::AwsInvalidAccountId, "the list of accounts is empty")
                 .at_path(origin, path, Target::Value)
                 .help("name at least one account id, e.g. `\"123456789012\"`"),
         ));
@@ -271,7 +271,7 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
             Ok(s) => {
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::aws::invalid_account_id",
+                        Code::AwsInvalidAccountId,
                         format!("`{s}` is not an AWS account id"),
                     )
                     .at_path(origin, p, Target::Value)
@@ -282,7 +282,7 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
             Err(_) => {
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::aws::invalid_account_id",
+                        Code::AwsInvalidAccountId,
                         format!(
                             "an account id must be a string of twelve digits, found {}",
                             if v.is::<Caller>() {
@@ -374,7 +374,7 @@ mod tests {
             source,
         );
         let d = &ev.diagnostics[0];
-        assert_eq!(d.code, "tsdsl::aws::wrong_account");
+        assert_eq!(d.code, crate::diagnostics::Code::AwsWrongAccount);
         assert_eq!(
             d.message,
             "the AWS credentials (profile `test`) belong to account `210987654321`, but stack `main` expects `123456789012` or `111111111111`"

@@ -2,7 +2,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{BlockKind, ModuleCall, PathSeg, Provider, Reference, Resource, Value};
 
 use super::super::context::CtxRef;
@@ -126,7 +126,7 @@ fn check_catalogs(
             if let Err(f) = check(value) {
                 report(
                     ctx,
-                    Diagnostic::error("tsdsl::model::unknown_instance_type", f.message)
+                    Diagnostic::error(Code::ModelUnknownInstanceType, f.message)
                         .at_path(origin, path, Target::Value)
                         .label("not in the catalog")
                         .help_opt(f.suggestion.map(|s| format!("did you mean `{s}`?"))),
@@ -144,7 +144,7 @@ fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Re
     let source = map.remove("source").ok_or_else(|| {
         raise(
             Diagnostic::error(
-                "tsdsl::model::missing_argument",
+                Code::ModelMissingArgument,
                 format!("module `{name}` needs a `source`"),
             )
             .at_path(&origin, Vec::new(), Target::Call)
@@ -228,7 +228,7 @@ fn checkov_skip(
     // The reason is written as a comment line: no line break, no control character.
     if !well_formed || reason.trim().is_empty() || reason.chars().any(char::is_control) {
         return Err(raise(
-            Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"))
+            Diagnostic::error(Code::ModelBadCheckovSkip, format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"))
                 .at_path(&origin, Vec::new(), Target::Call)
                 .help("say why the check does not apply, e.g. checkov_skip(bucket, \"CKV_AWS_144\", \"single-region shop\")"),
         ));
@@ -239,7 +239,7 @@ fn checkov_skip(
         drop(c);
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::bad_checkov_skip",
+                Code::ModelBadCheckovSkip,
                 format!("{} is not a resource of this stack", h.describe()),
             )
             .at_path(&origin, Vec::new(), Target::Call),

@@ -2,7 +2,7 @@
 
 use rhai::{Engine, Module, NativeCallContext, INT};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 
 use super::super::errors::raise;
 use super::{origin_of, Res};
@@ -10,7 +10,7 @@ use crate::checks::cidr;
 
 fn parsed(nc: &NativeCallContext, s: &str) -> Res<cidr::Cidr> {
     cidr::parse(s).map_err(|m| {
-        raise(Diagnostic::error("tsdsl::stdlib::invalid_option", m).at_path(
+        raise(Diagnostic::error(Code::StdlibInvalidOption, m).at_path(
             &origin_of(nc),
             Vec::new(),
             Target::Call,
@@ -27,7 +27,7 @@ pub(crate) fn register(engine: &mut Engine) {
             let bits = u8::try_from(newbits).unwrap_or(u8::MAX);
             let num = u32::try_from(netnum).unwrap_or(u32::MAX);
             cidr::subnet(b, bits, num).map(|c| c.to_string()).map_err(|m| {
-                raise(Diagnostic::error("tsdsl::stdlib::invalid_option", m).at_path(
+                raise(Diagnostic::error(Code::StdlibInvalidOption, m).at_path(
                     &origin_of(&nc),
                     Vec::new(),
                     Target::Call,

@@ -3,7 +3,7 @@
 
 use rhai::{Dynamic, Engine, ImmutableString, NativeCallContext, INT};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{BlockKind, Reference, Step, Value};
 use crate::schema::AttrLookup;
 
@@ -37,7 +37,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         if let HandleKind::Block { instances: Instances::ForEach(_), .. } = &h.kind {
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::model::instance_key",
+                    Code::ModelInstanceKey,
                     format!(
                         "`{}` has `for_each` set: its instances are a map, not a list",
                         h.reference
@@ -119,7 +119,7 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
                 report(
                     ctx,
                     Diagnostic::error(
-                        "tsdsl::model::instance_key",
+                        Code::ModelInstanceKey,
                         format!(
                             "`{}` has `{what}` set: `{attr}` is read on one instance",
                             h.reference
@@ -135,7 +135,7 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
                 report(
                     ctx,
                     Diagnostic::error(
-                        "tsdsl::model::unknown_reference",
+                        Code::ModelUnknownReference,
                         format!("{} `{type_name}` has no attribute `{attr}`", kind.noun()),
                     )
                     .at_path(&origin_of(nc), Vec::new(), Target::Call)
@@ -151,7 +151,7 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
                 });
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::model::unknown_stack_output",
+                        Code::ModelUnknownStackOutput,
                         format!("stack `{stack}` does not export `{attr}`"),
                     )
                     .at_path(&origin_of(nc), Vec::new(), Target::Call)
@@ -175,7 +175,7 @@ fn instance(nc: &NativeCallContext, h: &Handle, step: Step) -> Res<Handle> {
     if let HandleKind::Block { instances, .. } = &h.kind {
         if let Some((msg, help)) = wrong_key(h, instances, &step) {
             return Err(raise(
-                Diagnostic::error("tsdsl::model::instance_key", msg)
+                Diagnostic::error(Code::ModelInstanceKey, msg)
                     .at_path(&origin_of(nc), Vec::new(), Target::Call)
                     .label("no such instance")
                     .help_opt(help),
@@ -185,7 +185,7 @@ fn instance(nc: &NativeCallContext, h: &Handle, step: Step) -> Res<Handle> {
     if !matches!(h.kind, HandleKind::Block { .. } | HandleKind::Module) {
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::script::not_indexable",
+                Code::ScriptNotIndexable,
                 format!("{} has no instances to index", h.describe()),
             )
             .at_path(&origin_of(nc), Vec::new(), Target::Call),
@@ -246,7 +246,7 @@ fn extend(nc: &NativeCallContext, e: &TfExpr, step: Step) -> Res<TfExpr> {
                 Step::Splat => {
                     return Err(raise(
                         Diagnostic::error(
-                            "tsdsl::script::not_indexable",
+                            Code::ScriptNotIndexable,
                             "`all()` splats a reference only",
                         )
                         .at_path(&origin_of(nc), Vec::new(), Target::Call),
@@ -257,7 +257,7 @@ fn extend(nc: &NativeCallContext, e: &TfExpr, step: Step) -> Res<TfExpr> {
         }
         other => Err(raise(
             Diagnostic::error(
-                "tsdsl::script::not_indexable",
+                Code::ScriptNotIndexable,
                 format!("cannot take an attribute of a {}", other.kind_name()),
             )
             .at_path(&origin_of(nc), Vec::new(), Target::Call)

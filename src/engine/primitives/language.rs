@@ -7,7 +7,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{
     BlockKind, Check, Condition, Ephemeral, Import, Moved, Origin, PathSeg, Reference, Removed,
     Step, Value,
@@ -114,11 +114,7 @@ fn bad(
     msg: String,
     help: &str,
 ) -> Box<rhai::EvalAltResult> {
-    raise(
-        Diagnostic::error("tsdsl::model::bad_address", msg)
-            .at_path(origin, path, target)
-            .help(help),
-    )
+    raise(Diagnostic::error(Code::ModelBadAddress, msg).at_path(origin, path, target).help(help))
 }
 
 /// A resource or module address: a handle (`bucket`, `web.at(0)`, a
@@ -374,7 +370,7 @@ fn imported(ctx: &CtxRef, nc: &NativeCallContext, to: Dynamic, id: Dynamic) -> R
     }
     let missing = |msg: &str, help: &str| {
         Err(raise(
-            Diagnostic::error("tsdsl::model::missing_argument", msg.to_owned())
+            Diagnostic::error(Code::ModelMissingArgument, msg.to_owned())
                 .at_path(&origin, Vec::new(), Target::Call)
                 .help(help.to_owned()),
         ))
@@ -436,7 +432,7 @@ fn id_value(ctx: &Ctx, origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<Va
     }
     Err(raise(
         Diagnostic::error(
-            "tsdsl::script::wrong_type",
+            Code::ScriptWrongType,
             format!("an import `id` must be non-empty text, found {}", v.kind_name()),
         )
         .at_path(origin, path.to_vec(), if path.is_empty() { Target::Call } else { Target::Value })
@@ -461,7 +457,7 @@ fn removed(ctx: &CtxRef, nc: &NativeCallContext, from: Dynamic, o: Dynamic) -> R
     let destroy = match opts.get("destroy") {
         Some(v) => Some(v.as_bool().map_err(|_| {
             raise(
-                Diagnostic::error("tsdsl::script::wrong_type", "`destroy` must be true or false")
+                Diagnostic::error(Code::ScriptWrongType, "`destroy` must be true or false")
                     .at_path(&origin, vec![PathSeg::key("destroy")], Target::Value)
                     .help("`false` forgets the object and leaves it running; `true` destroys it"),
             )
@@ -497,7 +493,7 @@ fn check(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res<()
                 }
                 _ => {
                     return Err(raise(
-                        Diagnostic::error("tsdsl::script::wrong_type", "a check's `data` lists data sources")
+                        Diagnostic::error(Code::ScriptWrongType, "a check's `data` lists data sources")
                             .at_path(&origin, path, Target::Value)
                             .help("pass the value returned by `data(...)`; the check then owns that data source"),
                     ))
@@ -512,7 +508,7 @@ fn check(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res<()
     if asserts.is_empty() {
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::missing_argument",
+                Code::ModelMissingArgument,
                 format!("check `{name}` needs at least one `assert`"),
             )
             .at_path(&origin, Vec::new(), Target::Call)
@@ -525,7 +521,7 @@ fn check(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res<()
             drop(c);
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::model::duplicate_name",
+                    Code::ModelDuplicateName,
                     format!("data source `{address}` belongs to another check already"),
                 )
                 .at_path(&origin, vec![PathSeg::key("data")], Target::Value)
@@ -561,7 +557,7 @@ pub(crate) fn conditions(
         let Some(m) = item.read_lock::<rhai::Map>().map(|m| m.clone()) else {
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::script::wrong_type",
+                    Code::ScriptWrongType,
                     format!("{what} must be a map `#{{ condition, error_message }}`"),
                 )
                 .at_path(origin, here, Target::Value),
@@ -573,7 +569,7 @@ pub(crate) fn conditions(
                 p.push(PathSeg::key(k));
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::script::unknown_option",
+                        Code::ScriptUnknownOption,
                         format!("unknown option `{k}` for {what}"),
                     )
                     .at_path(origin, p, Target::Key)
@@ -588,7 +584,7 @@ pub(crate) fn conditions(
         let (Some(cond), Some(msg)) = (m.get("condition"), m.get("error_message")) else {
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::model::missing_argument",
+                    Code::ModelMissingArgument,
                     format!("{what} needs `condition` and `error_message`"),
                 )
                 .at_path(origin, here, Target::Value),
@@ -602,7 +598,7 @@ pub(crate) fn conditions(
             Value::Bool(_) | Value::Ref(_) | Value::Call { .. } | Value::Expr(_) | Value::Op(_)
         ) {
             return Err(raise(
-                Diagnostic::error("tsdsl::script::wrong_type", format!("a `condition` must be true or false, found {}", condition.kind_name()))
+                Diagnostic::error(Code::ScriptWrongType, format!("a `condition` must be true or false, found {}", condition.kind_name()))
                     .at_path(origin, cpath, Target::Value)
                     .label("not a condition")
                     .help("write the test as an expression, e.g. `tf::expr(\"length(var.azs) >= 2\")` or `tf::cond(...)`"),
@@ -622,12 +618,9 @@ pub(crate) fn conditions(
         };
         if !ok {
             return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::script::wrong_type",
-                    "`error_message` must be non-empty text",
-                )
-                .at_path(origin, mpath, Target::Value)
-                .help("say what is wrong and how to fix it"),
+                Diagnostic::error(Code::ScriptWrongType, "`error_message` must be non-empty text")
+                    .at_path(origin, mpath, Target::Value)
+                    .help("say what is wrong and how to fix it"),
             ));
         }
         out.push(Condition { condition, error_message });

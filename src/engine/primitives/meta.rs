@@ -3,7 +3,7 @@
 
 use rhai::Dynamic;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Target};
 use crate::model::{is_attribute_path, Lifecycle, Meta, Origin, PathSeg, Reference, Value};
 
 use super::super::context::Ctx;
@@ -38,7 +38,7 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
     if meta.count.is_some() && meta.for_each.is_some() {
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::count_and_for_each",
+                Code::ModelCountAndForEach,
                 "`count` and `for_each` cannot both be set",
             )
             .at_path(origin, vec![PathSeg::key("for_each")], Target::Key)
@@ -59,7 +59,7 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
 
 fn bad(origin: &Origin, path: Vec<PathSeg>, msg: String, help: &str) -> Box<rhai::EvalAltResult> {
     raise(
-        Diagnostic::error("tsdsl::model::bad_meta_argument", msg)
+        Diagnostic::error(Code::ModelBadMetaArgument, msg)
             .at_path(origin, path, Target::Value)
             .help(help),
     )
@@ -181,7 +181,7 @@ fn lifecycle(ctx: &Ctx, origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
                         }
                         return Err(raise(
                             Diagnostic::error(
-                                "tsdsl::model::invalid_name",
+                                Code::ModelInvalidName,
                                 format!(
                                     "`{}` is not an attribute name for `ignore_changes`",
                                     crate::model::shown(&s)
@@ -207,7 +207,7 @@ fn lifecycle(ctx: &Ctx, origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
             other => {
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::model::bad_meta_argument",
+                        Code::ModelBadMetaArgument,
                         format!("unknown lifecycle option `{other}`"),
                     )
                     .label("unknown option")

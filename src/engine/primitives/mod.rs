@@ -23,7 +23,7 @@ mod variables;
 use indexmap::IndexMap;
 use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Value};
 
 use super::context::{Ctx, CtxRef};
@@ -82,23 +82,23 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
 pub(crate) fn name_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<String> {
     match d.clone().into_immutable_string() {
         Ok(s) if has_nothing(&s) => Err(raise(Diagnostic::error(
-            "tsdsl::script::nothing",
+            Code::ScriptNothing,
             format!("{what} interpolates nothing"),
         ).at_path(origin, Vec::new(), Target::Call).label("built from nothing")
         .help("a value in this text is nothing: check the keys and functions it reads"))),
         Ok(s) if !has_tokens(&s) => Ok(s.to_string()),
         Ok(_) => Err(raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be plain text, not a Terraform expression"))
+            Diagnostic::error(Code::ScriptWrongType, format!("{what} must be plain text, not a Terraform expression"))
                 .at_path(origin, Vec::new(), Target::Call)
                 .help("names are fixed when Terraform reads the configuration; build them from script values"),
         )),
         Err("()") => Err(raise(
-            Diagnostic::error("tsdsl::script::nothing", format!("{what} is nothing"))
+            Diagnostic::error(Code::ScriptNothing, format!("{what} is nothing"))
                 .at_path(origin, Vec::new(), Target::Call)
                 .label("given nothing"),
         )),
         Err(found) => Err(raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be a string, found {}", super::errors::type_word(found)))
+            Diagnostic::error(Code::ScriptWrongType, format!("{what} must be a string, found {}", super::errors::type_word(found)))
                 .at_path(origin, Vec::new(), Target::Call),
         )),
     }
@@ -120,7 +120,7 @@ pub(crate) fn identifier_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<St
 /// `s` is not a valid name for `what`; the caller says where.
 pub(crate) fn invalid_name(s: &str, what: &str) -> Diagnostic {
     Diagnostic::error(
-        "tsdsl::model::invalid_name",
+        Code::ModelInvalidName,
         format!("`{}` is not a valid Terraform name for {what}", crate::model::shown(s)),
     )
     .label("invalid name")
@@ -138,7 +138,7 @@ pub(crate) fn map_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<rhai::Map
     d.read_lock::<rhai::Map>().map(|m| m.clone()).ok_or_else(|| {
         raise(
             Diagnostic::error(
-                "tsdsl::script::wrong_type",
+                Code::ScriptWrongType,
                 format!(
                     "{what} must be a map `#{{ ... }}`, found {}",
                     super::errors::type_word(d.type_name())
@@ -189,13 +189,11 @@ pub(crate) fn report(ctx: &CtxRef, d: Diagnostic) {
 /// showing where the first one was.
 pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
     let first = first_declared(&ctx.borrow().stack, what, name);
-    let mut d = Diagnostic::error(
-        "tsdsl::model::duplicate_name",
-        format!("{what} `{name}` is declared twice"),
-    )
-    .at_path(origin, Vec::new(), Target::Call)
-    .label("declared again here")
-    .help("give each one its own name");
+    let mut d =
+        Diagnostic::error(Code::ModelDuplicateName, format!("{what} `{name}` is declared twice"))
+            .at_path(origin, Vec::new(), Target::Call)
+            .label("declared again here")
+            .help("give each one its own name");
     if let Some(first) = first {
         d = d.secondary(
             crate::diagnostics::Locus::InCall {
@@ -237,7 +235,7 @@ pub(crate) fn check_keys(
                 .unwrap_or_else(|| format!("{what} takes: {}", allowed.join(", ")));
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::script::unknown_option",
+                    Code::ScriptUnknownOption,
                     format!("unknown option `{k}` for {what}"),
                 )
                 .at_path(origin, vec![PathSeg::Key(k.to_string())], Target::Key)

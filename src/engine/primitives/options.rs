@@ -13,7 +13,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext, INT};
 
-use crate::diagnostics::{did_you_mean, line_col_of, Diagnostic, Target};
+use crate::diagnostics::{did_you_mean, line_col_of, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Site};
 
 use super::super::context::CtxRef;
@@ -56,7 +56,7 @@ fn rejection(origin: &Origin, key: &Dynamic, message: &str, help: &str) -> Diagn
             path.push(PathSeg::Key(s.to_string()));
         }
     }
-    let d = Diagnostic::error("tsdsl::stdlib::invalid_option", message.to_owned()).at_path(
+    let d = Diagnostic::error(Code::StdlibInvalidOption, message.to_owned()).at_path(
         origin,
         path,
         Target::Value,
@@ -91,7 +91,7 @@ pub(crate) fn declaration_error(
         (Some(list), _) => format!("`{list}` of `{block}`"),
         _ => format!("declaration of `{block}`"),
     };
-    let d = Diagnostic::error("tsdsl::stdlib::bad_declaration", format!("{what}: {}", err.message))
+    let d = Diagnostic::error(Code::StdlibBadDeclaration, format!("{what}: {}", err.message))
         .label("in this declaration")
         .help_opt(err.help.clone().filter(|h| !h.is_empty()));
     let Some(site) = origin.innermost() else { return d };
@@ -122,7 +122,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         given.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
             raise(
                 Diagnostic::error(
-                    "tsdsl::stdlib::wrong_type",
+                    Code::StdlibWrongType,
                     format!(
                         "`{block}` takes a map of options `#{{ ... }}`, found {}",
                         found_word(given)
@@ -140,7 +140,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                 .unwrap_or_else(|| format!("`{block}` takes: {}", names.join(", ")));
             problems.push(
                 Diagnostic::error(
-                    "tsdsl::stdlib::unknown_option",
+                    Code::StdlibUnknownOption,
                     format!("`{block}` has no option `{key}`"),
                 )
                 .at_path(&origin, vec![PathSeg::Key(key.to_string())], Target::Key)
@@ -171,7 +171,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                 }
                 None => problems.push(
                     Diagnostic::error(
-                        "tsdsl::stdlib::missing_option",
+                        Code::StdlibMissingOption,
                         format!("`{block}` needs the option `{}`", d.name),
                     )
                     .at_path(&block_call, Vec::new(), Target::Call)
@@ -247,7 +247,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
     if !d.ty.accepts(v) {
         return Err(Box::new(
             Diagnostic::error(
-                "tsdsl::stdlib::wrong_type",
+                Code::StdlibWrongType,
                 format!(
                     "option `{}` of `{block}` expects {}, found {}",
                     d.name,
@@ -290,7 +290,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
         };
         return Err(Box::new(
             Diagnostic::error(
-                "tsdsl::stdlib::needs_known_value",
+                Code::StdlibNeedsKnownValue,
                 format!(
                     "option `{}` of `{block}` needs a value known now, not one Terraform knows only at plan time",
                     d.name
@@ -312,7 +312,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
             };
             return Err(Box::new(
                 Diagnostic::error(
-                    "tsdsl::stdlib::out_of_range",
+                    Code::StdlibOutOfRange,
                     format!("option `{}` of `{block}` must be {range}, found {v}", d.name),
                 )
                 .label(format!("allowed: {range}"))
@@ -329,7 +329,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
         );
         return Err(Box::new(
             Diagnostic::error(
-                "tsdsl::stdlib::invalid_option",
+                Code::StdlibInvalidOption,
                 format!(
                     "option `{}` of `{block}` must be one of {}, found `{vs}`",
                     d.name,
@@ -345,7 +345,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
             if let Err(f) = checks::run(check, &s) {
                 return Err(Box::new(
                     Diagnostic::error(
-                        "tsdsl::stdlib::invalid_option",
+                        Code::StdlibInvalidOption,
                         format!("option `{}` of `{block}`: {}", d.name, f.message),
                     )
                     .label("invalid")
@@ -373,7 +373,7 @@ fn check_items(
                     return Err(Box::new((
                         Some(i),
                         Diagnostic::error(
-                            "tsdsl::stdlib::invalid_option",
+                            Code::StdlibInvalidOption,
                             format!("option `{}` of `{block}`: {}", d.name, f.message),
                         )
                         .label("invalid item")
@@ -402,7 +402,7 @@ fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut
                     if a > b {
                         problems.push(
                             Diagnostic::error(
-                                "tsdsl::stdlib::out_of_order",
+                                Code::StdlibOutOfOrder,
                                 format!(
                                     "`{block}` needs {}, but `{}` is {a} and `{}` is {b}",
                                     names.join(" ≤ "),
@@ -450,7 +450,7 @@ fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut
                     if !outer.contains(c) {
                         problems.push(
                             Diagnostic::error(
-                                "tsdsl::stdlib::subnet_outside",
+                                Code::StdlibSubnetOutside,
                                 format!("subnet `{c}` lies outside `{within}` = `{outer}`"),
                             )
                             .at_path(origin, path, Target::Value)
@@ -462,7 +462,7 @@ fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut
                     if let Some((other, olist, oi)) = seen.iter().find(|(o, _, _)| o.overlaps(c)) {
                         problems.push(
                             Diagnostic::error(
-                                "tsdsl::stdlib::subnet_overlap",
+                                Code::StdlibSubnetOverlap,
                                 format!("subnet `{c}` overlaps `{other}` ({olist}[{oi}])"),
                             )
                             .at_path(origin, path, Target::Value)

@@ -4,7 +4,7 @@ use rhai::{Dynamic, Engine, NativeCallContext};
 
 use crate::model::{Output, PathSeg};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 
 use super::super::context::CtxRef;
 use super::super::errors::raise;
@@ -36,7 +36,7 @@ fn output(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, v: Dynamic, o: Dynam
         if e.as_bool().unwrap_or(true) {
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::model::ephemeral_root_output",
+                    Code::ModelEphemeralRootOutput,
                     "a stack's outputs cannot be ephemeral",
                 )
                 .at_path(&origin, vec![PathSeg::key("ephemeral")], Target::Key)

@@ -6,7 +6,7 @@
 
 use rhai::{Array, Dynamic, Engine, Map, NativeCallContext};
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Locus, Target};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Locus, Target};
 
 use super::super::context::CtxRef;
 use super::super::errors::raise;
@@ -52,7 +52,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             }
             Err(raise(
                 Diagnostic::error(
-                    "tsdsl::stdlib::read_only_result",
+                    Code::StdlibReadOnlyResult,
                     format!("the results of `{}` are read-only: `{name}` cannot be set", r.block),
                 )
                 .at_path(&origin_of(&nc), Vec::new(), Target::Call)
@@ -99,7 +99,7 @@ fn read(nc: &NativeCallContext, r: &Results, name: &str) -> Res<Dynamic> {
         .unwrap_or_else(|| format!("`{}` returns: {}", r.block, names.join(", ")));
     Err(raise(
         Diagnostic::error(
-            "tsdsl::stdlib::unknown_result",
+            Code::StdlibUnknownResult,
             format!("`{}` returns no result `{name}`", r.block),
         )
         .at_path(&origin_of(nc), Vec::new(), Target::Call)
@@ -121,7 +121,7 @@ fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -
     };
     let bug = |message: String, help: String| {
         raise(
-            Diagnostic::error("tsdsl::stdlib::wrong_results", message)
+            Diagnostic::error(Code::StdlibWrongResults, message)
                 .at(here.clone())
                 .label("returned here")
                 .help(help),

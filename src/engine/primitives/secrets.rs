@@ -5,7 +5,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::AcceptedSecret;
 
 use super::super::context::CtxRef;
@@ -23,7 +23,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             if reason.trim().is_empty() || reason.chars().any(char::is_control) {
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::secrets::literal_secret",
+                        Code::SecretsLiteralSecret,
                         "`literal_secret` needs a one-line reason",
                     )
                     .at_path(&origin, Vec::new(), Target::Call)

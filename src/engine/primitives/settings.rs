@@ -2,7 +2,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{Backend, Origin, PathSeg, ProviderRequirement, Value};
 
 use super::super::context::CtxRef;
@@ -83,7 +83,7 @@ fn requirement(
     }
     let Some(m) = req.read_lock::<rhai::Map>().map(|m| m.clone()) else {
         return Err(raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("provider requirement `{name}` must be a version string or a map"))
+            Diagnostic::error(Code::ScriptWrongType, format!("provider requirement `{name}` must be a version string or a map"))
                 .at_path(origin, path, Target::Value)
                 .help("e.g. `aws: \"~> 6.0\"` or `aws: #{ source: \"hashicorp/aws\", version: \"~> 6.0\" }`"),
         ));
@@ -115,7 +115,7 @@ fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) ->
             {
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::model::dynamic_backend",
+                        Code::ModelDynamicBackend,
                         format!("backend setting `{k}` must be a literal value"),
                     )
                     .at_path(&origin, vec![PathSeg::key(k)], Target::Value)
@@ -130,7 +130,7 @@ fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) ->
         drop(c);
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::duplicate_name",
+                Code::ModelDuplicateName,
                 "a stack has one backend; this is the second",
             )
             .at_path(&origin, Vec::new(), Target::Call),

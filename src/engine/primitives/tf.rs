@@ -7,7 +7,7 @@
 
 use rhai::{Dynamic, Engine, Module, NativeCallContext};
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Target};
 use crate::model::{PathSeg, Reference, Step, Value};
 
 use super::super::context::CtxRef;
@@ -60,7 +60,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         if !FUNCTIONS.contains(&name.as_str()) {
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::model::unknown_function",
+                    Code::ModelUnknownFunction,
                     format!("Terraform has no function `{name}`"),
                 )
                 .at_path(&origin, Vec::new(), Target::Call)
@@ -75,7 +75,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         check_expression(&text).map_err(|e| {
             raise(
                 Diagnostic::error(
-                    "tsdsl::model::bad_expression",
+                    Code::ModelBadExpression,
                     format!("`{text}` is not a valid Terraform expression: {e}"),
                 )
                 .at_path(&origin, Vec::new(), Target::Call)
@@ -99,7 +99,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             if !known.contains(&name) {
                 return Err(raise(
                     Diagnostic::error(
-                        "tsdsl::model::undefined_reference",
+                        Code::ModelUndefinedReference,
                         format!("no {kind} `{name}` is declared"),
                     )
                     .at_path(&origin, Vec::new(), Target::Call)
@@ -135,7 +135,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         parse_reference(&text).map(|r| expr(Value::Ref(r))).ok_or_else(|| {
             raise(
                 Diagnostic::error(
-                    "tsdsl::model::bad_expression",
+                    Code::ModelBadExpression,
                     format!("`{text}` is not a Terraform reference"),
                 )
                 .at_path(&origin, Vec::new(), Target::Call)
@@ -183,7 +183,7 @@ fn call(ctx: &CtxRef, nc: &NativeCallContext, name: &str, args: &[Dynamic]) -> R
         let t = t.clone();
         crate::schema::type_expr::parse(&t).map_err(|e| {
             raise(
-                Diagnostic::error("tsdsl::model::bad_type", e.message)
+                Diagnostic::error(Code::ModelBadType, e.message)
                     .at_path(&origin, Vec::new(), Target::Call)
                     .help_opt(e.help),
             )

@@ -2,7 +2,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{Local, Origin, PathSeg, Reference, Validation, Value, Variable};
 
 use super::super::context::CtxRef;
@@ -44,7 +44,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
     if RESERVED.contains(&name.as_str()) {
         return Err(raise(
             Diagnostic::error(
-                "tsdsl::model::reserved_name",
+                Code::ModelReservedName,
                 format!("`{name}` is reserved by Terraform and cannot name a variable"),
             )
             .at_path(&origin, Vec::new(), Target::Call)
@@ -57,7 +57,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
             let t = name_arg(&origin, t, "`type`")?;
             let ty = type_expr::parse(&t).map_err(|e| {
                 raise(
-                    Diagnostic::error("tsdsl::model::bad_type", e.message)
+                    Diagnostic::error(Code::ModelBadType, e.message)
                         .at_path(&origin, vec![PathSeg::key("type")], Target::Value)
                         .label("not a type")
                         .help_opt(e.help),
@@ -76,7 +76,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
                 v.as_bool().map_err(|_| {
                     raise(
                         Diagnostic::error(
-                            "tsdsl::script::wrong_type",
+                            Code::ScriptWrongType,
                             format!("`{k}` must be true or false"),
                         )
                         .at_path(
@@ -101,7 +101,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
             let target = if m.at_key { Target::Key } else { Target::Value };
             bad_default.push(
                 Diagnostic::error(
-                    "tsdsl::model::bad_default",
+                    Code::ModelBadDefault,
                     format!(
                         "the default of variable `{name}` does not fit its type `{ty}`: {}",
                         m.message
@@ -159,7 +159,7 @@ fn validations(
         let (Some(cond), Some(msg)) = (m.get("condition"), m.get("error_message")) else {
             return Err(raise(
                 Diagnostic::error(
-                    "tsdsl::model::missing_argument",
+                    Code::ModelMissingArgument,
                     "a validation needs `condition` and `error_message`",
                 )
                 .at_path(origin, path, Target::Value),
