@@ -34,6 +34,47 @@ pub enum Locus {
     Bytes { file: String, span: std::ops::Range<usize> },
 }
 
+/// The call itself (its name token) as a place: `bail!(&origin, ...)`.
+impl From<&Origin> for Locus {
+    fn from(origin: &Origin) -> Self {
+        Locus::InCall { origin: origin.clone(), path: Vec::new(), target: Target::Call }
+    }
+}
+
+/// A key or value inside the call's arguments: `(&origin, path, Target::Value)`.
+impl From<(&Origin, Vec<PathSeg>, Target)> for Locus {
+    fn from((origin, path, target): (&Origin, Vec<PathSeg>, Target)) -> Self {
+        Locus::InCall { origin: origin.clone(), path, target }
+    }
+}
+
+impl From<Site> for Locus {
+    fn from(site: Site) -> Self {
+        Locus::Site(site)
+    }
+}
+
+/// A diagnostic in one line, as Typst's `error!`: the place (anything that
+/// converts into a [`Locus`]: `&origin` for the call, `(&origin, path,
+/// target)` for a key or value in its arguments), the code, the message
+/// (a format string and its arguments, or any text), then `; name: value`
+/// for each further builder call (`label`, `help`, `help_opt`, `note`):
+///
+/// `diag!(&origin, Code::ModelInstanceKey, "no `{key}` in `{name}`"; label: "no such instance")`
+macro_rules! diag {
+    ($at:expr, $code:expr, $fmt:literal $(, $arg:expr)* $(; $key:ident: $val:expr)* $(,)?) => {
+        $crate::diagnostics::Diagnostic::error($code, format!($fmt $(, $arg)*))
+            .at($crate::diagnostics::Locus::from($at))
+            $(.$key($val))*
+    };
+    ($at:expr, $code:expr, $msg:expr $(; $key:ident: $val:expr)* $(,)?) => {
+        $crate::diagnostics::Diagnostic::error($code, $msg)
+            .at($crate::diagnostics::Locus::from($at))
+            $(.$key($val))*
+    };
+}
+pub(crate) use diag;
+
 /// One problem, built in a chain:
 /// `Diagnostic::error(Code::SchemaUnknownAttribute, "...").at(locus).help("...")`.
 #[derive(Debug, Clone, PartialEq, Eq)]

@@ -14,6 +14,7 @@ mod source_map;
 mod suggest;
 
 pub use code::Code;
+pub(crate) use diagnostic::diag;
 pub use diagnostic::{Diagnostic, Locus, Severity, Target};
 pub use error::Error;
 pub use render::{printable, render, render_plain, MessageFormat, RenderOptions, MAX_SHOWN};

@@ -24,6 +24,18 @@ pub(crate) fn raise(d: Diagnostic) -> Box<EvalAltResult> {
     Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(Raised(Box::new(d))), Position::NONE))
 }
 
+/// Raises a diagnostic from a primitive and returns it as the primitive's
+/// error, in one line, as Typst's `bail!`; the arguments are those of
+/// [`diag!`](crate::diagnostics::diag):
+///
+/// `bail!(&origin, Code::ScriptWrongType, "{what} must be a map"; help: "write `#{ ... }`")`
+macro_rules! bail {
+    ($($args:tt)+) => {
+        return Err($crate::engine::errors::raise($crate::diagnostics::diag!($($args)+)))
+    };
+}
+pub(crate) use bail;
+
 const MAX_RECORDED: usize = 256;
 
 thread_local! {

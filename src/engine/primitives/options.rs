@@ -13,7 +13,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext, INT};
 
-use crate::diagnostics::{did_you_mean, line_col_of, Code, Diagnostic, Target};
+use crate::diagnostics::{diag, did_you_mean, line_col_of, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Site};
 
 use super::super::context::CtxRef;
@@ -120,16 +120,12 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         Map::new()
     } else {
         given.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
-            raise(
-                Diagnostic::error(
-                    Code::StdlibWrongType,
-                    format!(
-                        "`{block}` takes a map of options `#{{ ... }}`, found {}",
-                        found_word(given)
-                    ),
-                )
-                .at_path(&block_call, Vec::new(), Target::Call),
-            )
+            raise(diag!(
+                &block_call,
+                Code::StdlibWrongType,
+                "`{block}` takes a map of options `#{{ ... }}`, found {}",
+                found_word(given),
+            ))
         })?
     };
     let mut problems = Vec::new();
