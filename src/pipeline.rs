@@ -82,7 +82,7 @@ pub fn load_schemas(files: &[PathBuf]) -> Result<Schemas, Error> {
         let text = engine::read_regular(f, MAX_SCHEMA_BYTES)
             .map_err(|e| Error::io(f, "read the schema file", e.into()))?;
         schemas.load_bytes(f, &text).map_err(|d| {
-            let help = d.help.map(|h| format!(" ({h})")).unwrap_or_default();
+            let help: String = d.help.iter().map(|h| format!(" ({h})")).collect();
             Error::Usage(format!("{} [{}]{help}", d.message, d.code))
         })?;
     }

@@ -89,9 +89,11 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// Further places worth showing (the declaration a value violated...).
     pub secondary: Vec<(Locus, String)>,
-    /// Free-standing notes, such as where inside the stdlib it happened.
+    /// Free-standing facts, such as where inside the stdlib it happened:
+    /// shown as `note:` lines, apart from the fixes.
     pub notes: Vec<String>,
-    pub help: Option<String>,
+    /// What to do about it, one fix per entry: shown as `help:` lines.
+    pub help: Vec<String>,
 }
 
 impl Diagnostic {
@@ -104,7 +106,7 @@ impl Diagnostic {
             label: None,
             secondary: Vec::new(),
             notes: Vec::new(),
-            help: None,
+            help: Vec::new(),
         }
     }
 
@@ -141,15 +143,15 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a fix; a diagnostic may carry several.
     pub fn help(mut self, text: impl Into<String>) -> Self {
-        self.help = Some(text.into());
+        self.help.push(text.into());
         self
     }
 
+    /// Adds a fix when there is one (a did-you-mean that found a name).
     pub fn help_opt(mut self, text: Option<String>) -> Self {
-        if text.is_some() {
-            self.help = text;
-        }
+        self.help.extend(text);
         self
     }
 

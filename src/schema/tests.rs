@@ -86,7 +86,7 @@ fn unknown_attribute_suggests_and_points_at_the_key() {
         run(vec![resource(BlockKind::Resource, "aws_vpc", vec![("cidr_blok", s("10.0.0.0/16"))])]);
     assert_eq!(codes(&diags), [Code::SchemaUnknownAttribute]);
     assert_eq!(diags[0].message, "unknown attribute `cidr_blok` for resource type `aws_vpc`");
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `cidr_block`?"));
+    assert_eq!(diags[0].help, ["did you mean `cidr_block`?"]);
     assert_eq!(locus(&diags[0]), (vec![key("cidr_blok")], Target::Key));
 }
 
@@ -97,8 +97,8 @@ fn unknown_types_suggest_close_names() {
         resource(BlockKind::Data, "aws_caller_identiy", vec![]),
     ]);
     assert_eq!(codes(&diags), [Code::SchemaUnknownResourceType, Code::SchemaUnknownDataSource]);
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `aws_s3_bucket`?"));
-    assert_eq!(diags[1].help.as_deref(), Some("did you mean `aws_caller_identity`?"));
+    assert_eq!(diags[0].help, ["did you mean `aws_s3_bucket`?"]);
+    assert_eq!(diags[1].help, ["did you mean `aws_caller_identity`?"]);
     assert_eq!(locus(&diags[0]), (vec![], Target::Call));
 }
 
@@ -285,7 +285,7 @@ fn nested_attributes_stay_attributes() {
         ],
     )]);
     assert_eq!(codes(&diags), [Code::SchemaUnknownAttribute, Code::SchemaMissingRequired]);
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `name`?"));
+    assert_eq!(diags[0].help, ["did you mean `name`?"]);
     assert_eq!(locus(&diags[0]), (vec![key("set"), PathSeg::Index(0), key("nme")], Target::Key));
     assert_eq!(locus(&diags[1]), (vec![key("set"), PathSeg::Index(0)], Target::Key));
 }
@@ -549,7 +549,7 @@ fn a_list_of_objects_with_a_typo_or_a_non_map_is_refused() {
         vec![("ingress", Value::List(vec![map(vec![("from_prot", Value::Int(1))])]))],
     )]);
     assert_eq!(codes(&diags), [Code::SchemaUnknownAttribute]);
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `from_port`?"));
+    assert_eq!(diags[0].help, ["did you mean `from_port`?"]);
     // a reference among the maps: attribute syntax, so every field is needed
     let r = Value::Ref(Reference::new("local").attr("rule"));
     let (_, diags) = run(vec![resource(
