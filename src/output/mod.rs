@@ -263,8 +263,14 @@ impl Plan<'_> {
 
     /// A warning for addresses that look renamed, with the `moved(...)`
     /// lines that keep their objects. `moved_from` are the old addresses the
-    /// script already moves: those are no surprise.
-    pub fn renames(&self, dir: &Path, moved_from: &[String]) -> Option<Diagnostic> {
+    /// script already moves: those are no surprise. `told` are `(from, to)`
+    /// pairs the operator is already shown a `moved` line for.
+    pub fn renames(
+        &self,
+        dir: &Path,
+        moved_from: &[String],
+        told: &[(String, String)],
+    ) -> Option<Diagnostic> {
         let before: Vec<Address> = self
             .before
             .as_ref()?
@@ -272,7 +278,10 @@ impl Plan<'_> {
             .filter(|a| !moved_from.iter().any(|m| *m == a.to_string()))
             .cloned()
             .collect();
-        let pairs = renames::likely(&before, self.after.as_ref()?);
+        let mut pairs = renames::likely(&before, self.after.as_ref()?);
+        pairs.retain(|(from, to)| {
+            !told.iter().any(|(f, t)| *f == from.to_string() && *t == to.to_string())
+        });
         renames::warning(&pairs, dir)
     }
 }
