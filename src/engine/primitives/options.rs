@@ -134,15 +134,13 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         if !names.contains(&key.as_str()) {
             let help = did_you_mean(key, names.iter().copied())
                 .unwrap_or_else(|| format!("`{block}` takes: {}", names.join(", ")));
-            problems.push(
-                Diagnostic::error(
-                    Code::StdlibUnknownOption,
-                    format!("`{block}` has no option `{key}`"),
-                )
-                .at_path(&origin, vec![PathSeg::Key(key.to_string())], Target::Key)
-                .label("unknown option")
-                .help(help),
-            );
+            problems.push(diag!(
+                (&origin, vec![PathSeg::Key(key.to_string())], Target::Key),
+                Code::StdlibUnknownOption,
+                "`{block}` has no option `{key}`";
+                label: "unknown option";
+                help: help
+            ));
         }
     }
     let mut out = Map::new();
@@ -165,15 +163,14 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                 None if d.optional => {
                     out.insert(d.name.as_str().into(), Dynamic::UNIT);
                 }
-                None => problems.push(
-                    Diagnostic::error(
-                        Code::StdlibMissingOption,
-                        format!("`{block}` needs the option `{}`", d.name),
-                    )
-                    .at_path(&block_call, Vec::new(), Target::Call)
-                    .label(format!("`{}` is missing", d.name))
-                    .help(format!("add `{}: ...` ({})", d.name, d.doc)),
-                ),
+                None => problems.push(diag!(
+                    &block_call,
+                    Code::StdlibMissingOption,
+                    "`{block}` needs the option `{}`",
+                    d.name;
+                    label: format!("`{}` is missing", d.name);
+                    help: format!("add `{}: ...` ({})", d.name, d.doc)
+                )),
             },
         }
     }
@@ -396,24 +393,20 @@ fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut
             for i in 1..names.len() {
                 if let (Some(a), Some(b)) = (values[i - 1], values[i]) {
                     if a > b {
-                        problems.push(
-                            Diagnostic::error(
-                                Code::StdlibOutOfOrder,
-                                format!(
-                                    "`{block}` needs {}, but `{}` is {a} and `{}` is {b}",
-                                    names.join(" ≤ "),
-                                    names[i - 1],
-                                    names[i]
-                                ),
-                            )
-                            .at_path(origin, vec![PathSeg::Key(names[i].clone())], Target::Value)
-                            .label(format!("smaller than `{}`", names[i - 1]))
-                            .help(format!(
+                        problems.push(diag!(
+                            (origin, vec![PathSeg::Key(names[i].clone())], Target::Value),
+                            Code::StdlibOutOfOrder,
+                            "`{block}` needs {}, but `{}` is {a} and `{}` is {b}",
+                            names.join(" ≤ "),
+                            names[i - 1],
+                            names[i];
+                            label: format!("smaller than `{}`", names[i - 1]);
+                            help: format!(
                                 "raise `{}` to at least {a}, or lower `{}`",
                                 names[i],
                                 names[i - 1]
-                            )),
-                        );
+                            )
+                        ));
                         return;
                     }
                 }
@@ -444,27 +437,23 @@ fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut
                     };
                     let path = vec![PathSeg::Key(list.clone()), PathSeg::Index(i)];
                     if !outer.contains(c) {
-                        problems.push(
-                            Diagnostic::error(
-                                Code::StdlibSubnetOutside,
-                                format!("subnet `{c}` lies outside `{within}` = `{outer}`"),
-                            )
-                            .at_path(origin, path, Target::Value)
-                            .label("not inside the VPC")
-                            .help(format!("pick a block inside `{outer}`")),
-                        );
+                        problems.push(diag!(
+                            (origin, path, Target::Value),
+                            Code::StdlibSubnetOutside,
+                            "subnet `{c}` lies outside `{within}` = `{outer}`";
+                            label: "not inside the VPC";
+                            help: format!("pick a block inside `{outer}`")
+                        ));
                         return;
                     }
                     if let Some((other, olist, oi)) = seen.iter().find(|(o, _, _)| o.overlaps(c)) {
-                        problems.push(
-                            Diagnostic::error(
-                                Code::StdlibSubnetOverlap,
-                                format!("subnet `{c}` overlaps `{other}` ({olist}[{oi}])"),
-                            )
-                            .at_path(origin, path, Target::Value)
-                            .label("overlaps another subnet")
-                            .help("subnets of one VPC must not share addresses"),
-                        );
+                        problems.push(diag!(
+                            (origin, path, Target::Value),
+                            Code::StdlibSubnetOverlap,
+                            "subnet `{c}` overlaps `{other}` ({olist}[{oi}])";
+                            label: "overlaps another subnet";
+                            help: "subnets of one VPC must not share addresses"
+                        ));
                         return;
                     }
                     seen.push((c, list.clone(), i));

@@ -2,7 +2,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{diag, Code, Diagnostic, Target};
+use crate::diagnostics::{diag, Code, Target};
 use crate::model::{Local, Origin, PathSeg, Reference, Validation, Value, Variable};
 
 use super::super::context::CtxRef;
@@ -92,18 +92,14 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         type_expr::check(ty, d, &mut vec![PathSeg::key("default")], &mut misfits);
         for m in misfits {
             let target = if m.at_key { Target::Key } else { Target::Value };
-            bad_default.push(
-                Diagnostic::error(
-                    Code::ModelBadDefault,
-                    format!(
-                        "the default of variable `{name}` does not fit its type `{ty}`: {}",
-                        m.message
-                    ),
-                )
-                .at_path(&origin, m.path, target)
-                .label("does not fit the type")
-                .help_opt(m.help),
-            );
+            bad_default.push(diag!(
+                (&origin, m.path, target),
+                Code::ModelBadDefault,
+                "the default of variable `{name}` does not fit its type `{ty}`: {}",
+                m.message;
+                label: "does not fit the type";
+                help_opt: m.help
+            ));
         }
     }
     let validations = match map.get("validation") {
