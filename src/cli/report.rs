@@ -23,7 +23,7 @@ pub fn summary(stack: &Stack, dest: &str, ms: u128) -> String {
 pub fn error(err: &Error, opts: RenderOptions) {
     match err {
         Error::Script { diagnostics, sources } => eprint!("{}", render(diagnostics, sources, opts)),
-        Error::Output(diagnostics) => {
+        Error::Output(diagnostics) | Error::Setup(diagnostics) => {
             let text = render(diagnostics, &SourceMap::default(), opts);
             // The renderer's closing "could not build" line is about scripts.
             let text = text.strip_suffix('\n').unwrap_or(&text);

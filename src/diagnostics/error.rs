@@ -16,6 +16,9 @@ pub enum Error {
     /// the way, another run writing there...): exit code 2. Diagnostics
     /// without a location, so each can carry its fix as help.
     Output(Vec<Diagnostic>),
+    /// The machine's set-up cannot serve the command (credentials, profile,
+    /// endpoint): exit code 2, each diagnostic with its code and fix.
+    Setup(Vec<Diagnostic>),
     /// A defect of tsdsl itself, not of the script or the set-up: exit code
     /// 70 (`EX_SOFTWARE` of sysexits.h; 3 is `diff`'s "something changes").
     Internal(String),
@@ -30,7 +33,7 @@ impl Error {
                 70
             }
             Error::Script { .. } => 1,
-            Error::Io { .. } | Error::Usage(_) | Error::Output(_) => 2,
+            Error::Io { .. } | Error::Usage(_) | Error::Output(_) | Error::Setup(_) => 2,
             Error::Internal(_) => 70,
         }
     }
@@ -40,7 +43,7 @@ impl Error {
         match self {
             Error::Script { .. } => Code::RunScript,
             Error::Io { .. } => Code::CliIo,
-            Error::Usage(_) => Code::CliUsage,
+            Error::Usage(_) | Error::Setup(_) => Code::CliUsage,
             Error::Output(_) => Code::RunOutput,
             Error::Internal(_) => Code::RunInternal,
         }
@@ -63,7 +66,7 @@ impl std::fmt::Display for Error {
             }
             Error::Usage(msg) => f.write_str(msg),
             Error::Internal(msg) => write!(f, "internal error: {msg}"),
-            Error::Output(diagnostics) => {
+            Error::Output(diagnostics) | Error::Setup(diagnostics) => {
                 let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
                 f.write_str(&messages.join("; "))
             }

@@ -324,7 +324,9 @@ fn footer<'a>(
         let indent = " ".repeat(mark.len());
         let opts = textwrap::Options::new(width.saturating_sub(2))
             .initial_indent(&shown)
-            .subsequent_indent(&indent);
+            .subsequent_indent(&indent)
+            // `--account-id` and paths stay whole on their line.
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
         out.push_str(&textwrap::fill(&printable(text, true), opts));
         out.push('\n');
     }
