@@ -2,7 +2,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::diagnostics::{Code, Diagnostic, SourceMap};
 use crate::model::{Stack, Value};
 use crate::schema::Schemas;
 
@@ -85,7 +85,7 @@ impl Ctx {
         let n = self.declared.len();
         (n > limits.max_blocks).then(|| {
             Diagnostic::error(
-                "tsdsl::engine::too_many_blocks",
+                Code::EngineTooManyBlocks,
                 format!("the script declares more than {} blocks", limits.max_blocks),
             )
             .label("the limit is crossed here")

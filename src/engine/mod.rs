@@ -37,7 +37,7 @@ pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
 
-use crate::diagnostics::{Diagnostic, Error, Locus, SourceMap, Target};
+use crate::diagnostics::{Code, Diagnostic, Error, Locus, SourceMap, Target};
 use crate::model::{PathSeg, Stack};
 use crate::schema::Schemas;
 
@@ -189,7 +189,7 @@ fn allow_accounts(stack: &mut Stack, expected: &context::ExpectedAccounts) -> Ve
         .into_iter()
         .map(|(origin, setting)| {
             Diagnostic::error(
-                "tsdsl::aws::conflicting_accounts",
+                Code::AwsConflictingAccounts,
                 format!("this aws provider sets `{setting}`, and `aws::expect_account` sets `allowed_account_ids`"),
             )
             .at_path(&origin, vec![PathSeg::key(&setting)], Target::Key)
