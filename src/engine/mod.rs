@@ -143,14 +143,6 @@ fn evaluate_in(
         });
     // Primitives read the entry script's name from the tag to place frames.
     engine.set_default_tag(rhai::Dynamic::from(name.clone()));
-    // EXPERIMENT (to remove): which optimisation level is cheapest.
-    if let Ok(l) = std::env::var("TSDSL_OPT") {
-        engine.set_optimization_level(match l.as_str() {
-            "none" => rhai::OptimizationLevel::None,
-            "full" => rhai::OptimizationLevel::Full,
-            _ => rhai::OptimizationLevel::Simple,
-        });
-    }
     let print_ctx = ctx.clone();
     engine.on_print(move |s| eprintln!("[{}] {}", print_ctx.borrow().stack.name, s));
     engine.on_debug(|s, src, pos| {
