@@ -114,10 +114,16 @@ pub struct BuildCache {
     engine: EngineCache,
     /// The schemas, and the `--schema` files (path and hash of the content)
     /// they were made from.
-    schemas: RefCell<Option<(Vec<(PathBuf, u64)>, Rc<Schemas>)>>,
+    schemas: RefCell<Option<KeptSchemas>>,
     /// The imports of each script of a watched folder, by its text.
-    imports: RefCell<HashMap<PathBuf, (String, Rc<Vec<String>>)>>,
+    imports: RefCell<HashMap<PathBuf, Imports>>,
 }
+
+/// Schemas, and the `--schema` files (path, hash of the text) they came from.
+type KeptSchemas = (Vec<(PathBuf, u64)>, Rc<Schemas>);
+
+/// A script's text and the paths it imports.
+type Imports = (String, Rc<Vec<String>>);
 
 impl BuildCache {
     pub fn new() -> Self {
@@ -315,7 +321,7 @@ pub fn folder_scripts_reusing(dir: &Path, cache: &BuildCache) -> Result<FolderSc
     while let Some(file) = queue.pop() {
         let Ok(text) = std::fs::read_to_string(&file) else { continue };
         for path in cache.imports_of(&file, text).iter() {
-            let module = path.strip_suffix(".rhai").unwrap_or(&path);
+            let module = path.strip_suffix(".rhai").unwrap_or(path);
             let clean = Path::new(module).components().all(|c| matches!(c, Component::Normal(_)));
             if !clean || module.contains('\\') || engine::stdlib_source(module).is_some() {
                 continue;

@@ -12,7 +12,7 @@
 
 use std::cell::RefCell;
 use std::collections::HashMap;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::rc::Rc;
 use std::sync::Arc;
 
@@ -34,8 +34,11 @@ struct Inner {
     /// the text compiled and its AST. One text per name: an edit replaces it.
     compiled: RefCell<HashMap<String, Compiled>>,
     /// By stack file and the chain of stacks reading it.
-    stacks: RefCell<HashMap<(PathBuf, Vec<String>), Rc<StackEntry>>>,
+    stacks: RefCell<HashMap<StackKey, Rc<StackEntry>>>,
 }
+
+/// A stack's file and the chain of stacks reading it (outermost first).
+type StackKey = (PathBuf, Vec<String>);
 
 struct Compiled {
     text: Arc<str>,
@@ -89,16 +92,16 @@ impl EngineCache {
         Ok(ast)
     }
 
-    pub(crate) fn stack(&self, file: &PathBuf, chain: &[String]) -> Option<Rc<StackEntry>> {
-        self.inner.stacks.borrow().get(&(file.clone(), chain.to_vec())).cloned()
+    pub(crate) fn stack(&self, file: &Path, chain: &[String]) -> Option<Rc<StackEntry>> {
+        self.inner.stacks.borrow().get(&(file.to_path_buf(), chain.to_vec())).cloned()
     }
 
     pub(crate) fn keep_stack(&self, file: PathBuf, chain: Vec<String>, entry: StackEntry) {
         self.inner.stacks.borrow_mut().insert((file, chain), Rc::new(entry));
     }
 
-    pub(crate) fn forget_stack(&self, file: &PathBuf, chain: &[String]) {
-        self.inner.stacks.borrow_mut().remove(&(file.clone(), chain.to_vec()));
+    pub(crate) fn forget_stack(&self, file: &Path, chain: &[String]) {
+        self.inner.stacks.borrow_mut().remove(&(file.to_path_buf(), chain.to_vec()));
     }
 
     /// Drops what belongs to files that are gone, so a long session holds

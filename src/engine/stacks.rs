@@ -28,8 +28,11 @@ type Evaluate = fn(&Path, &EvalOptions, RemoteStacks) -> Result<Evaluation, Erro
 pub(crate) struct Reads {
     pub deps: Rc<RefCell<Vec<PathBuf>>>,
     pub missing: Rc<RefCell<Vec<PathBuf>>>,
-    pub read: Rc<RefCell<Vec<(PathBuf, Arc<str>)>>>,
+    pub read: Rc<RefCell<Vec<Read>>>,
 }
+
+/// A file read, with its text as it was read.
+pub(crate) type Read = (PathBuf, Arc<str>);
 
 pub(crate) fn register(
     engine: &mut Engine,
@@ -224,7 +227,7 @@ fn load(
 /// it read has the same text (read the same way, inside the folder), every
 /// file it did not find is still missing, and the schemas, limits and
 /// account answer are the same. A failed evaluation is never kept.
-fn reusable(remotes: &RemoteStacks, opts: &EvalOptions, file: &PathBuf) -> Option<Rc<StackEntry>> {
+fn reusable(remotes: &RemoteStacks, opts: &EvalOptions, file: &Path) -> Option<Rc<StackEntry>> {
     let entry = remotes.reuse.stack(file, &remotes.chain)?;
     let max = opts.limits.max_file_bytes;
     let same = Rc::ptr_eq(&entry.schemas, &opts.schemas)
