@@ -5,6 +5,7 @@ use std::rc::Rc;
 use crate::diagnostics::{Diagnostic, SourceMap};
 use crate::model::{Stack, Value};
 use crate::schema::Schemas;
+use crate::syntax::KeyOrder;
 
 use super::remote::RemoteStacks;
 use super::sandbox::Limits;
@@ -66,15 +67,44 @@ impl Ctx {
     }
 
     /// The operator's key order for argument `arg` of the call `origin`,
-    /// applied to `map`.
+    /// applied to `map` (see `order.rs`).
     pub fn in_written_order(
         &self,
         origin: &crate::model::Origin,
         arg: usize,
-        map: indexmap::IndexMap<String, crate::model::Value>,
-    ) -> indexmap::IndexMap<String, crate::model::Value> {
-        let order = super::order::key_order(&self.sources.borrow(), origin, arg);
-        super::order::reorder(map, &order)
+        map: indexmap::IndexMap<String, Value>,
+    ) -> indexmap::IndexMap<String, Value> {
+        self.with_written(origin, arg, |w, order| w.map(map, order))
+    }
+
+    /// [`Ctx::in_written_order`] for any value: a function's argument.
+    pub fn value_in_written_order(
+        &self,
+        origin: &crate::model::Origin,
+        arg: usize,
+        value: Value,
+    ) -> Value {
+        self.with_written(origin, arg, |w, order| w.value(value, order))
+    }
+
+    fn with_written<T>(
+        &self,
+        origin: &crate::model::Origin,
+        arg: usize,
+        f: impl FnOnce(&super::order::Written, &KeyOrder) -> T,
+    ) -> T {
+        let sources = self.sources.borrow();
+        let site = origin.innermost();
+        let own = site.and_then(|s| sources.index(&s.file));
+        let written = super::order::Written {
+            own: own.as_deref().and_then(|i| i.layout()),
+            all: sources.layouts().collect(),
+        };
+        let order = match site {
+            Some(s) => written.of_arg((s.line, s.col), arg),
+            None => KeyOrder::Unknown,
+        };
+        f(&written, &order)
     }
 
     /// A diagnostic when the script has declared more blocks than allowed.
