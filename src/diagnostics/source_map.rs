@@ -58,7 +58,7 @@ impl SourceMap {
     /// The layout of every compiled file, in the order they were read:
     /// where a map built away from its literal finds the order its keys
     /// were written in.
-    pub fn layouts(&self) -> impl Iterator<Item = &Layout> {
+    pub fn layouts(&self) -> impl Iterator<Item = &Layout> + Clone {
         self.files.values().filter_map(|f| f.index.get()?.layout())
     }
 

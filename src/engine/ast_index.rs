@@ -19,31 +19,30 @@ pub(crate) fn compile(engine: &Engine, text: &str) -> Result<(AST, Layout), Pars
     Ok((engine.optimize_ast(&Scope::new(), ast, OptimizationLevel::Simple), layout))
 }
 
-/// Every call's arguments, every binding and every map literal of `ast`,
-/// function bodies included.
+/// The calls, bindings and map literals of `ast` that can say something
+/// about key order, function bodies included. A call whose arguments are
+/// all `Other`, a binding of anything else and a map of one key say
+/// nothing: they are left out, which keeps the layout small.
 pub(crate) fn layout(ast: &AST) -> Layout {
     let mut layout = Layout::default();
     ast.walk(&mut |path: &[ASTNode]| {
         match path.last() {
-            Some(ASTNode::Expr(e)) => match e {
-                Expr::FnCall(call, pos) => {
-                    if let Some(at) = at(*pos) {
-                        layout.add_call(at, call.args.iter().map(shape).collect());
-                    }
+            Some(ASTNode::Expr(Expr::FnCall(call, pos))) if call.args.iter().any(speaks) => {
+                if let Some(at) = at(*pos) {
+                    layout.add_call(at, call.args.iter().map(shape).collect());
                 }
-                // The receiver is the native function's first argument.
-                Expr::MethodCall(call, pos) => {
-                    if let Some(at) = at(*pos) {
-                        let args = std::iter::once(Shape::Other).chain(call.args.iter().map(shape));
-                        layout.add_call(at, args.collect());
-                    }
+            }
+            // The receiver is the native function's first argument.
+            Some(ASTNode::Expr(Expr::MethodCall(call, pos))) if call.args.iter().any(speaks) => {
+                if let Some(at) = at(*pos) {
+                    let args = std::iter::once(Shape::Other).chain(call.args.iter().map(shape));
+                    layout.add_call(at, args.collect());
                 }
-                Expr::Map(m, _) => {
-                    layout.add_map(m.0.iter().map(|(k, _)| k.name.to_string()).collect())
-                }
-                _ => {}
-            },
-            Some(ASTNode::Stmt(Stmt::Var(var, _, pos))) => {
+            }
+            Some(ASTNode::Expr(Expr::Map(m, _))) if m.0.len() > 1 => {
+                layout.add_map(m.0.iter().map(|(k, _)| k.name.to_string()).collect());
+            }
+            Some(ASTNode::Stmt(Stmt::Var(var, _, pos))) if speaks(&var.1) => {
                 if let Some(at) = at(*pos) {
                     layout.add_binding(at, var.0.name.to_string(), shape(&var.1));
                 }
@@ -54,6 +53,12 @@ pub(crate) fn layout(ast: &AST) -> Layout {
     });
     layout.finish();
     layout
+}
+
+/// Whether `e` can carry a key order: a literal, or a variable bound to one.
+fn speaks(e: &Expr) -> bool {
+    matches!(e, Expr::Map(..) | Expr::Array(..))
+        || matches!(e, Expr::Variable(v, ..) if v.2.is_empty())
 }
 
 fn at(pos: Position) -> Option<At> {

@@ -2,11 +2,14 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, SourceMap};
-use crate::model::{Stack, Value};
-use crate::schema::Schemas;
-use crate::syntax::KeyOrder;
+use indexmap::IndexMap;
 
+use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::model::{Origin, Stack, Value};
+use crate::schema::Schemas;
+use crate::syntax::FileIndex;
+
+use super::order::Written;
 use super::remote::RemoteStacks;
 use super::sandbox::Limits;
 
@@ -39,7 +42,7 @@ pub(crate) struct Ctx {
 /// The accounts a stack may be applied to, and the call that said so.
 pub(crate) struct ExpectedAccounts {
     pub ids: Vec<String>,
-    pub origin: crate::model::Origin,
+    pub origin: Origin,
 }
 
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
@@ -70,41 +73,24 @@ impl Ctx {
     /// applied to `map` (see `order.rs`).
     pub fn in_written_order(
         &self,
-        origin: &crate::model::Origin,
+        origin: &Origin,
         arg: usize,
-        map: indexmap::IndexMap<String, Value>,
-    ) -> indexmap::IndexMap<String, Value> {
-        self.with_written(origin, arg, |w, order| w.map(map, order))
+        map: IndexMap<String, Value>,
+    ) -> IndexMap<String, Value> {
+        let sources = self.sources.borrow();
+        let own = origin.innermost().and_then(|s| sources.index(&s.file));
+        let written =
+            Written { own: own.as_deref().and_then(FileIndex::layout), all: sources.layouts() };
+        written.map(map, &written.of_arg(origin, arg))
     }
 
     /// [`Ctx::in_written_order`] for any value: a function's argument.
-    pub fn value_in_written_order(
-        &self,
-        origin: &crate::model::Origin,
-        arg: usize,
-        value: Value,
-    ) -> Value {
-        self.with_written(origin, arg, |w, order| w.value(value, order))
-    }
-
-    fn with_written<T>(
-        &self,
-        origin: &crate::model::Origin,
-        arg: usize,
-        f: impl FnOnce(&super::order::Written, &KeyOrder) -> T,
-    ) -> T {
+    pub fn value_in_written_order(&self, origin: &Origin, arg: usize, value: Value) -> Value {
         let sources = self.sources.borrow();
-        let site = origin.innermost();
-        let own = site.and_then(|s| sources.index(&s.file));
-        let written = super::order::Written {
-            own: own.as_deref().and_then(|i| i.layout()),
-            all: sources.layouts().collect(),
-        };
-        let order = match site {
-            Some(s) => written.of_arg((s.line, s.col), arg),
-            None => KeyOrder::Unknown,
-        };
-        f(&written, &order)
+        let own = origin.innermost().and_then(|s| sources.index(&s.file));
+        let written =
+            Written { own: own.as_deref().and_then(FileIndex::layout), all: sources.layouts() };
+        written.value(value, &written.of_arg(origin, arg))
     }
 
     /// A diagnostic when the script has declared more blocks than allowed.

@@ -8,22 +8,23 @@
 
 use indexmap::IndexMap;
 
-use crate::model::Value;
-use crate::syntax::{At, KeyOrder, KeySet, Layout};
+use crate::model::{Origin, Value};
+use crate::syntax::{KeyOrder, KeySet, Layout};
 
 /// The layouts a call's values are ordered by.
-pub(crate) struct Written<'a> {
+pub(crate) struct Written<'a, All> {
     /// The file that holds the call.
     pub own: Option<&'a Layout>,
     /// Every compiled file, in the order they were read.
-    pub all: Vec<&'a Layout>,
+    pub all: All,
 }
 
-impl Written<'_> {
-    /// The key order of argument `arg` of the call Rhai reports at `at`.
-    pub fn of_arg(&self, at: At, arg: usize) -> KeyOrder {
+impl<'a, All: Iterator<Item = &'a Layout> + Clone> Written<'a, All> {
+    /// The key order of argument `arg` of the primitive call `origin`.
+    pub fn of_arg(&self, origin: &Origin, arg: usize) -> KeyOrder {
+        let Some(site) = origin.innermost() else { return KeyOrder::Unknown };
         self.own
-            .and_then(|l| l.key_order(at))
+            .and_then(|l| l.key_order((site.line, site.col)))
             .and_then(|args| args.into_iter().nth(arg))
             .unwrap_or(KeyOrder::Unknown)
     }
@@ -85,7 +86,7 @@ impl Written<'_> {
             return None;
         }
         let set = KeySet::of(map.keys().map(String::as_str));
-        let mut layouts = self.own.into_iter().chain(self.all.iter().copied());
+        let mut layouts = self.own.into_iter().chain(self.all.clone());
         let written = layouts.find_map(|l| l.order_of_keys(&set))?;
         Some(written.iter().map(|k| (k.clone(), KeyOrder::Unknown)).collect())
     }
