@@ -4,7 +4,7 @@ use std::rc::Rc;
 
 use indexmap::IndexMap;
 
-use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::diagnostics::{Code, Diagnostic, SourceMap};
 use crate::model::{Origin, Stack, Value};
 use crate::schema::Schemas;
 use crate::syntax::FileIndex;
@@ -37,6 +37,8 @@ pub(crate) struct Ctx {
     pub model_nodes: Cell<usize>,
     /// `aws::expect_account(...)`: the aws providers get `allowed_account_ids`.
     pub expected_accounts: Option<ExpectedAccounts>,
+    /// The `name` each stdlib block call was given, for the output's groups.
+    pub block_names: Vec<super::block_calls::NamedCall>,
 }
 
 /// The accounts a stack may be applied to, and the call that said so.
@@ -66,6 +68,7 @@ impl Ctx {
             model_bytes: Cell::new(0),
             model_nodes: Cell::new(0),
             expected_accounts: None,
+            block_names: Vec::new(),
         }
     }
 
@@ -98,7 +101,7 @@ impl Ctx {
         let n = self.declared.len();
         (n > limits.max_blocks).then(|| {
             Diagnostic::error(
-                "tsdsl::engine::too_many_blocks",
+                Code::EngineTooManyBlocks,
                 format!("the script declares more than {} blocks", limits.max_blocks),
             )
             .label("the limit is crossed here")
