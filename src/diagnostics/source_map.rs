@@ -47,8 +47,10 @@ impl SourceMap {
         Some(file.index.get_or_init(|| Arc::new(FileIndex::new(file.text.clone()))).clone())
     }
 
-    /// Gives an inserted file the layout the engine read from its AST.
-    pub fn set_layout(&mut self, name: &str, layout: Layout) {
+    /// Gives an inserted file the layout the engine read from its AST
+    /// (shared: whoever keeps the AST across runs keeps its layout with it
+    /// and sets it again after each `insert`).
+    pub fn set_layout(&mut self, name: &str, layout: Arc<Layout>) {
         if let Some(file) = self.files.get_mut(name) {
             let index = FileIndex::with_layout(file.text.clone(), layout);
             file.index = OnceLock::from(Arc::new(index));

@@ -7,15 +7,19 @@
 //! (`sandbox.rs`) and this module optimizes the AST afterwards, as `compile`
 //! would have: the AST that runs is the one it always was.
 
+use std::sync::Arc;
+
 use rhai::{ASTNode, Engine, Expr, OptimizationLevel, ParseError, Position, Scope, Stmt, AST};
 
 use crate::syntax::{At, Layout, Shape};
 
 /// `engine.compile(text)` that also reads the file's layout: the one call
-/// where an AST is made, so that the layout is made with it.
-pub(crate) fn compile(engine: &Engine, text: &str) -> Result<(AST, Layout), ParseError> {
+/// where an AST is made, so that the layout is made with it. The caller
+/// hands the layout to the run's `SourceMap::set_layout`; a cache of ASTs
+/// keeps the layout beside the AST.
+pub(crate) fn compile(engine: &Engine, text: &str) -> Result<(AST, Arc<Layout>), ParseError> {
     let ast = engine.compile(text)?;
-    let layout = layout(&ast);
+    let layout = Arc::new(layout(&ast));
     Ok((engine.optimize_ast(&Scope::new(), ast, OptimizationLevel::Simple), layout))
 }
 
@@ -81,7 +85,7 @@ mod tests {
     use super::*;
     use crate::syntax::KeyOrder;
 
-    fn layout_of(src: &str) -> Layout {
+    fn layout_of(src: &str) -> Arc<Layout> {
         let mut engine = Engine::new_raw();
         engine.set_optimization_level(OptimizationLevel::None);
         compile(&engine, src).map(|(_, l)| l).unwrap()

@@ -20,7 +20,7 @@ use super::literal::{binding, Parser, SyntaxNode};
 pub struct FileIndex {
     src: Arc<str>,
     /// From the AST; `None` for a file the engine did not compile.
-    layout: Option<Layout>,
+    layout: Option<Arc<Layout>>,
     toks: OnceLock<Vec<Token>>,
     /// Byte offset where each line starts, for positions given as line:col.
     line_starts: OnceLock<Vec<usize>>,
@@ -53,12 +53,12 @@ impl FileIndex {
 
     /// The index of a file the engine compiled, with the layout it read
     /// from the AST.
-    pub fn with_layout(src: impl Into<Arc<str>>, layout: Layout) -> Self {
+    pub fn with_layout(src: impl Into<Arc<str>>, layout: Arc<Layout>) -> Self {
         FileIndex { layout: Some(layout), ..FileIndex::new(src) }
     }
 
     pub fn layout(&self) -> Option<&Layout> {
-        self.layout.as_ref()
+        self.layout.as_deref()
     }
 
     fn toks(&self) -> &[Token] {
