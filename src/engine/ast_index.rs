@@ -19,8 +19,50 @@ use crate::syntax::{At, Layout, Shape};
 /// keeps the layout beside the AST.
 pub(crate) fn compile(engine: &Engine, text: &str) -> Result<(AST, Arc<Layout>), ParseError> {
     let ast = engine.compile(text)?;
+    refuse_wrapped_integers(&ast, text)?;
     let layout = Arc::new(layout(&ast));
     Ok((engine.optimize_ast(&Scope::new(), ast, OptimizationLevel::Simple), layout))
+}
+
+/// Rhai reads a hex, octal or binary literal as 64 unsigned bits kept as a
+/// signed integer: `0xFFFFFFFFFFFFFFFF` would silently be -1. A literal
+/// written with a minus (`-5`, one token for Rhai) starts with `-` in the
+/// text; any other negative literal is such a wrap, refused at the number.
+fn refuse_wrapped_integers(ast: &AST, text: &str) -> Result<(), ParseError> {
+    let mut wrapped = None;
+    ast.walk(&mut |path: &[ASTNode]| {
+        if let Some(ASTNode::Expr(Expr::IntegerConstant(n, pos))) = path.last() {
+            if *n < 0 {
+                let written = literal_at(text, *pos);
+                if !written.starts_with('-') {
+                    wrapped = Some((written.to_owned(), *pos));
+                    return false;
+                }
+            }
+        }
+        true
+    });
+    let Some((written, pos)) = wrapped else { return Ok(()) };
+    let message = format!(
+        "`{written}` is larger than the largest whole number a script holds ({:#x}): write it \
+         as a string if the digits are meant",
+        i64::MAX
+    );
+    let lex = rhai::LexError::ImproperSymbol(written, message);
+    Err(ParseError(Box::new(rhai::ParseErrorType::BadInput(lex)), pos))
+}
+
+/// The number literal written at `pos` (1-based line and character).
+fn literal_at(text: &str, pos: Position) -> &str {
+    let (Some(line), Some(col)) = (pos.line(), pos.position()) else { return "" };
+    let Some(line) = text.lines().nth(line - 1) else { return "" };
+    let start = line.char_indices().nth(col - 1).map_or(line.len(), |(i, _)| i);
+    let rest = &line[start..];
+    let end = rest
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_alphanumeric() || c == '_' || (i == 0 && c == '-')))
+        .map_or(rest.len(), |(i, _)| i);
+    &rest[..end]
 }
 
 /// The calls, bindings and map literals of `ast` that can say something
@@ -96,6 +138,19 @@ mod tests {
             KeyOrder::Map(keys) => keys.iter().map(|(k, _)| k.as_str()).collect(),
             other => panic!("not a map: {other:?}"),
         }
+    }
+
+    #[test]
+    fn a_wrapped_hex_literal_is_refused_at_the_number() {
+        let mut engine = Engine::new_raw();
+        engine.set_optimization_level(OptimizationLevel::None);
+        let src = "let a = -5;\nfn f() { [1, 0x7FFFFFFFFFFFFFFF, -9223372036854775808] }\nlet b = 0xFFFF_FFFF_FFFF_FFFF;";
+        let err = compile(&engine, src).map(|_| ()).unwrap_err();
+        assert_eq!((err.1.line(), err.1.position()), (Some(3), Some(9)));
+        assert!(err.0.to_string().contains("`0xFFFF_FFFF_FFFF_FFFF` is larger"), "{err}");
+        let in_fn = "fn f() { 0b1000000000000000000000000000000000000000000000000000000000000000 }";
+        assert!(compile(&engine, in_fn).is_err());
+        assert!(compile(&engine, "let a = [-1, 0x10, 0o7, -0];").is_ok());
     }
 
     #[test]
