@@ -19,6 +19,7 @@ use std::sync::Arc;
 use rhai::{Engine, ParseError, AST};
 
 use crate::schema::Schemas;
+use crate::syntax::Layout;
 
 use super::remote::{RemoteInfo, StackFiles};
 
@@ -45,6 +46,8 @@ struct Compiled {
     /// The file it was read from; none for the stdlib.
     file: Option<PathBuf>,
     ast: Rc<AST>,
+    /// Its key-order layout, read from the AST (see `ast_index`).
+    layout: Arc<Layout>,
 }
 
 /// What a reader of a stack learnt from evaluating it, and everything that
@@ -70,26 +73,28 @@ impl std::fmt::Debug for EngineCache {
 }
 
 impl EngineCache {
-    /// The AST of `text`, named `name` (its source for positions), compiled
-    /// once per text. This is the one place a script or module is parsed.
+    /// The AST of `text`, named `name` (its source for positions), and its
+    /// layout, compiled once per text (by `ast_index::compile`, the one
+    /// place a script or module is parsed). The caller gives the layout to
+    /// its run's `SourceMap::set_layout`.
     pub(crate) fn compile(
         &self,
         engine: &Engine,
         name: &str,
         text: &Arc<str>,
         file: Option<PathBuf>,
-    ) -> Result<Rc<AST>, ParseError> {
+    ) -> Result<(Rc<AST>, Arc<Layout>), ParseError> {
         if let Some(c) = self.inner.compiled.borrow().get(name) {
             if Arc::ptr_eq(&c.text, text) || *c.text == **text {
-                return Ok(c.ast.clone());
+                return Ok((c.ast.clone(), c.layout.clone()));
             }
         }
-        let mut ast = engine.compile(&**text)?;
+        let (mut ast, layout) = super::ast_index::compile(engine, text)?;
         ast.set_source(name);
         let ast = Rc::new(ast);
-        let entry = Compiled { text: text.clone(), file, ast: ast.clone() };
+        let entry = Compiled { text: text.clone(), file, ast: ast.clone(), layout: layout.clone() };
         self.inner.compiled.borrow_mut().insert(name.to_owned(), entry);
-        Ok(ast)
+        Ok((ast, layout))
     }
 
     pub(crate) fn stack(&self, file: &Path, chain: &[String]) -> Option<Rc<StackEntry>> {
@@ -130,13 +135,13 @@ mod tests {
         let file = dir.path().join("m.rhai");
         std::fs::write(&file, "").unwrap();
         let one: Arc<str> = Arc::from("let x = 1;");
-        let a = cache.compile(&engine, "m.rhai", &one, Some(file.clone())).unwrap();
+        let (a, _) = cache.compile(&engine, "m.rhai", &one, Some(file.clone())).unwrap();
         // The same text read again (another Arc): the same AST.
         let b = cache.compile(&engine, "m.rhai", &Arc::from("let x = 1;"), Some(file.clone()));
-        assert!(Rc::ptr_eq(&a, &b.unwrap()));
+        assert!(Rc::ptr_eq(&a, &b.unwrap().0));
         assert_eq!(a.source(), Some("m.rhai"));
         let c = cache.compile(&engine, "m.rhai", &Arc::from("let x = 2;"), Some(file.clone()));
-        assert!(!Rc::ptr_eq(&a, &c.unwrap()));
+        assert!(!Rc::ptr_eq(&a, &c.unwrap().0));
         cache.compile(&engine, "@stdlib/u.rhai", &Arc::from("1"), None).unwrap();
         assert_eq!(cache.sizes(), (2, 0), "one text per name");
         // A text that does not parse is not kept.

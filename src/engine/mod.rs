@@ -2,6 +2,7 @@
 //! `stdlib/`, then the script's own folder), and the primitives the stdlib
 //! is built on. Evaluating a script yields a [`model::Stack`](crate::model::Stack).
 
+mod ast_index;
 mod block_calls;
 mod cache;
 mod context;
@@ -161,7 +162,8 @@ fn evaluate_in(
     let mut diagnostics = Vec::new();
     match compiled.compile(&engine, &name, &text, Some(script.to_path_buf())) {
         Err(e) => diagnostics.push(errors::parse_error(&e, &name, &text)),
-        Ok(ast) => {
+        Ok((ast, layout)) => {
+            sources.borrow_mut().set_layout(&name, layout);
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));
             known.extend(primitives::TF_FUNCTIONS.iter().map(|s| s.to_string()));

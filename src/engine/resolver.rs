@@ -235,10 +235,11 @@ impl ModuleResolver for Resolver {
             self.reads.deps.borrow_mut().push(f.clone());
             self.reads.read.borrow_mut().push((f.clone(), text.clone()));
         }
-        let ast = self
+        let (ast, layout) = self
             .compiled
             .compile(engine, &name, &text, file)
             .map_err(|e| raise(parse_error(&e, &name, &text)))?;
+        self.sources.borrow_mut().set_layout(&name, layout);
         self.loading.borrow_mut().push(name.clone());
         let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);
         self.loading.borrow_mut().pop();
