@@ -28,8 +28,12 @@
 #     CPU p50 34.1 / p95 44.5 / max 51.8 ms
 #   1,000 saves, VmRSS every 100 saves (KB): 21348, 21612, 21476, 21612, 21476, 21476, 21476,
 #     21476, 21476, 21616, 21420 (flat)
+# After merging main 191496f (file split, AST-read key order), idle machine (load 0.1):
+#   instructions per round 190.0 M; cold `run production` 197.2 M (main 0e9e4f3: 215.9 M)
+#   200 saves, --changes text: wall p50 31.5 / p95 41.4 / max 327.5 ms;
+#     CPU p50 29.3 / p95 37.7 / max 42.2 ms
 # The 5 ms target is not met: what remains per round is evaluating shop::environment twice
-# (block calls, the syntax index of each file rebuilt per build, key order), the schema
+# (block calls, options, value conversion, key order), the schema
 # checks and emitting, not parsing or reading `shared` any more.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
