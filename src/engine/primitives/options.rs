@@ -22,7 +22,7 @@ use super::super::handle::{Handle, TfExpr};
 use super::declaration;
 use super::results::Results;
 use super::spec::{
-    self, is_plan_time, is_plan_time_itself, same, OptionSpec, PlanTime, Rule, SpecError, Ty,
+    is_plan_time, is_plan_time_itself, same, OptionSpec, PlanTime, Rule, SpecError, Ty,
 };
 use super::{origin_of, report, Res};
 use crate::checks::{self, cidr};
@@ -112,7 +112,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     let block_call = Origin::new(origin.frames[..origin.frames.len().saturating_sub(1)].to_vec());
     let block_call = if block_call.frames.is_empty() { origin.clone() } else { block_call };
     // A declaration without `block` is named after nothing better.
-    let parsed = spec::parse(spec, "this block")
+    let parsed = super::spec_cache::parse(spec, "this block")
         .map_err(|e| raise(declaration_error(ctx, &origin, spec, &e)))?;
     let block = parsed.block.clone();
     let decls = &parsed.options;
