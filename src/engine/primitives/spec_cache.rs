@@ -5,10 +5,9 @@
 //! so a map equal in content to one already parsed reuses that parse.
 
 use std::cell::RefCell;
-use std::hash::{Hash, Hasher};
 use std::rc::Rc;
 
-use rhai::{Dynamic, Map};
+use rhai::{Dynamic, ImmutableString, Map};
 
 use super::spec::{self, BlockSpec, SpecError};
 
@@ -17,7 +16,6 @@ use super::spec::{self, BlockSpec, SpecError};
 const MAX_ENTRIES: usize = 256;
 
 struct Entry {
-    hash: u64,
     fallback: String,
     spec: Map,
     parsed: Rc<BlockSpec>,
@@ -29,82 +27,50 @@ thread_local! {
 
 /// [`spec::parse`], answered from the cache for a declaration seen before.
 /// Errors are not cached: a malformed declaration is reported once anyway.
+///
+/// Entries are scanned, not hashed: two declarations differ in their first
+/// key (`block`), so a miss costs one comparison, and a hit's strings are
+/// the very strings of the cached copy (the map is a clone of one
+/// constant), equal at the first pointer check.
 pub(crate) fn parse(spec: &Map, fallback: &str) -> Result<Rc<BlockSpec>, SpecError> {
-    let Some(hash) = content_hash(spec, fallback) else {
-        // A value the cache cannot compare (a handle, a shared variable).
-        return spec::parse(spec, fallback).map(Rc::new);
-    };
     let hit = PARSED.with_borrow(|entries| {
         entries
             .iter()
-            .find(|e| e.hash == hash && e.fallback == fallback && same_map(&e.spec, spec))
+            .find(|e| e.fallback == fallback && same_map(&e.spec, spec))
             .map(|e| e.parsed.clone())
     });
     if let Some(parsed) = hit {
         return Ok(parsed);
     }
     let parsed = Rc::new(spec::parse(spec, fallback)?);
-    PARSED.with_borrow_mut(|entries| {
-        if entries.len() >= MAX_ENTRIES {
-            entries.clear();
-        }
-        entries.push(Entry {
-            hash,
-            fallback: fallback.to_owned(),
-            spec: spec.clone(),
-            parsed: parsed.clone(),
+    if spec.values().all(plain) {
+        PARSED.with_borrow_mut(|entries| {
+            if entries.len() >= MAX_ENTRIES {
+                entries.clear();
+            }
+            entries.push(Entry {
+                fallback: fallback.to_owned(),
+                spec: spec.clone(),
+                parsed: parsed.clone(),
+            });
         });
-    });
+    }
     Ok(parsed)
 }
 
-fn content_hash(spec: &Map, fallback: &str) -> Option<u64> {
-    let mut h = std::collections::hash_map::DefaultHasher::new();
-    fallback.hash(&mut h);
-    hash_map(spec, &mut h)?;
-    Some(h.finish())
-}
-
-fn hash_map(m: &Map, h: &mut impl Hasher) -> Option<()> {
-    m.len().hash(h);
-    for (k, v) in m {
-        k.as_str().hash(h);
-        hash_value(v, h)?;
-    }
-    Some(())
-}
-
-/// Hashes the plain data a declaration holds; `None` for anything else,
-/// which is then never cached.
-fn hash_value(v: &Dynamic, h: &mut impl Hasher) -> Option<()> {
+/// Plain data the cache can compare; anything else (a handle, a variable
+/// shared with a closure) is parsed on every call instead.
+fn plain(v: &Dynamic) -> bool {
     if v.is_shared() {
-        return None;
+        return false;
     }
-    if v.is_unit() {
-        0u8.hash(h);
-    } else if let Ok(b) = v.as_bool() {
-        (1u8, b).hash(h);
-    } else if let Ok(i) = v.as_int() {
-        (2u8, i).hash(h);
-    } else if let Ok(f) = v.as_float() {
-        (3u8, f.to_bits()).hash(h);
-    } else if let Ok(c) = v.as_char() {
-        (4u8, c).hash(h);
-    } else if let Some(s) = v.read_lock::<rhai::ImmutableString>() {
-        5u8.hash(h);
-        s.as_str().hash(h);
-    } else if let Some(a) = v.read_lock::<rhai::Array>() {
-        (6u8, a.len()).hash(h);
-        for item in a.iter() {
-            hash_value(item, h)?;
-        }
-    } else if let Some(m) = v.read_lock::<Map>() {
-        7u8.hash(h);
-        hash_map(&m, h)?;
-    } else {
-        return None;
+    if let Some(a) = v.read_lock::<rhai::Array>() {
+        return a.iter().all(plain);
     }
-    Some(())
+    if let Some(m) = v.read_lock::<Map>() {
+        return m.values().all(plain);
+    }
+    v.is_string() || v.is_unit() || v.is_bool() || v.is_int() || v.is_float() || v.is_char()
 }
 
 fn same_map(a: &Map, b: &Map) -> bool {
@@ -112,11 +78,21 @@ fn same_map(a: &Map, b: &Map) -> bool {
         && a.iter().zip(b.iter()).all(|((ka, va), (kb, vb))| ka == kb && same_value(va, vb))
 }
 
-/// Equal plain data, of the same type (`1` is not `1.0`): only values
-/// [`hash_value`] accepts reach here, as an entry's map passed it.
+/// Equal plain data of the same type (`1` is not `1.0`). Only maps that
+/// passed [`plain`] are cached, so anything else on either side is unequal.
 fn same_value(a: &Dynamic, b: &Dynamic) -> bool {
     if a.type_id() != b.type_id() || a.is_shared() || b.is_shared() {
         return false;
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<ImmutableString>(), b.read_lock::<ImmutableString>())
+    {
+        return x.ptr_eq(&y) || x.as_str() == y.as_str();
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<Map>(), b.read_lock::<Map>()) {
+        return same_map(&x, &y);
+    }
+    if let (Some(x), Some(y)) = (a.read_lock::<rhai::Array>(), b.read_lock::<rhai::Array>()) {
+        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same_value(p, q));
     }
     if a.is_unit() {
         return true;
@@ -132,17 +108,6 @@ fn same_value(a: &Dynamic, b: &Dynamic) -> bool {
     }
     if let (Ok(x), Ok(y)) = (a.as_char(), b.as_char()) {
         return x == y;
-    }
-    if let (Some(x), Some(y)) =
-        (a.read_lock::<rhai::ImmutableString>(), b.read_lock::<rhai::ImmutableString>())
-    {
-        return x.as_str() == y.as_str();
-    }
-    if let (Some(x), Some(y)) = (a.read_lock::<rhai::Array>(), b.read_lock::<rhai::Array>()) {
-        return x.len() == y.len() && x.iter().zip(y.iter()).all(|(p, q)| same_value(p, q));
-    }
-    if let (Some(x), Some(y)) = (a.read_lock::<Map>(), b.read_lock::<Map>()) {
-        return same_map(&x, &y);
     }
     false
 }
