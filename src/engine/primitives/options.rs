@@ -109,17 +109,22 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     let origin = origin_of(nc);
     // Problems of the whole map (a missing option) belong to the block's
     // call, one frame out from this `options(...)` inside the block.
-    let block_call = Origin::new(origin.frames[..origin.frames.len().saturating_sub(1)].to_vec());
-    let block_call = if block_call.frames.is_empty() { origin.clone() } else { block_call };
+    let block_call = || match origin.frames.split_last() {
+        Some((_, outer)) if !outer.is_empty() => Origin::new(outer.to_vec()),
+        _ => origin.clone(),
+    };
     // A declaration without `block` is named after nothing better.
     let parsed = super::spec_cache::parse(spec, "this block")
         .map_err(|e| raise(declaration_error(ctx, &origin, spec, &e)))?;
-    let block = parsed.block.clone();
+    let block = parsed.block.as_str();
     let decls = &parsed.options;
-    let given = if given.is_unit() {
-        Map::new()
+    // Read in place: the operator's map is only looked at here.
+    let empty = Map::new();
+    let lock;
+    let given: &Map = if given.is_unit() {
+        &empty
     } else {
-        given.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
+        lock = given.read_lock::<Map>().ok_or_else(|| {
             raise(
                 Diagnostic::error(
                     "tsdsl::stdlib::wrong_type",
@@ -128,9 +133,10 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                         found_word(given)
                     ),
                 )
-                .at_path(&block_call, Vec::new(), Target::Call),
+                .at_path(&block_call(), Vec::new(), Target::Call),
             )
-        })?
+        })?;
+        &lock
     };
     let mut problems = Vec::new();
     let names: Vec<&str> = decls.iter().map(|d| d.name.as_str()).collect();
@@ -151,12 +157,11 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     }
     let mut out = Map::new();
     for d in decls {
-        let path = vec![PathSeg::Key(d.name.clone())];
         match given.get(d.name.as_str()) {
             Some(v) => {
-                if let Err(e) = check_value(&block, d, v) {
+                if let Err(e) = check_value(block, d, v) {
                     let (item, p) = *e;
-                    let mut at = path.clone();
+                    let mut at = vec![PathSeg::Key(d.name.clone())];
                     at.extend(item.map(PathSeg::Index));
                     problems.push(p.at_path(&origin, at, Target::Value));
                 }
@@ -174,7 +179,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                         "tsdsl::stdlib::missing_option",
                         format!("`{block}` needs the option `{}`", d.name),
                     )
-                    .at_path(&block_call, Vec::new(), Target::Call)
+                    .at_path(&block_call(), Vec::new(), Target::Call)
                     .label(format!("`{}` is missing", d.name))
                     .help(format!("add `{}: ...` ({})", d.name, d.doc)),
                 ),
@@ -182,7 +187,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         }
     }
     if problems.is_empty() {
-        rules(&block, &parsed.rules, &out, &origin, &mut problems);
+        rules(block, &parsed.rules, &out, &origin, &mut problems);
     }
     if problems.is_empty() {
         return Ok(out);
@@ -243,7 +248,8 @@ fn check_value(
 }
 
 fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagnostic>> {
-    let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
+    // Only a failing value's help shows it: made then, not for every option.
+    let doc = || if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if !d.ty.accepts(v) {
         return Err(Box::new(
             Diagnostic::error(
@@ -256,7 +262,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                 ),
             )
             .label(format!("expected {}", d.ty.words()))
-            .help(doc),
+            .help(doc()),
         ));
     }
     let plan_time = match d.plan_time {
@@ -316,7 +322,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                     format!("option `{}` of `{block}` must be {range}, found {v}", d.name),
                 )
                 .label(format!("allowed: {range}"))
-                .help(doc),
+                .help(doc()),
             ));
         }
     }
@@ -337,7 +343,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                 ),
             )
             .label("not an allowed value")
-            .help(suggestion.unwrap_or(doc)),
+            .help(suggestion.unwrap_or_else(doc)),
         ));
     }
     if let Some(check) = &d.check {
@@ -349,7 +355,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                         format!("option `{}` of `{block}`: {}", d.name, f.message),
                     )
                     .label("invalid")
-                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc)),
+                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or_else(doc)),
                 ));
             }
         }
@@ -362,7 +368,8 @@ fn check_items(
     d: &OptionSpec,
     v: &Dynamic,
 ) -> Result<(), Box<(Option<usize>, Diagnostic)>> {
-    let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
+    // Only a failing value's help shows it: made then, not for every option.
+    let doc = || if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if let (Some(check), Some(items)) = (&d.items_check, v.read_lock::<rhai::Array>()) {
         for (i, item) in items.iter().enumerate() {
             if is_plan_time(item) {
@@ -380,7 +387,7 @@ fn check_items(
                         .help(
                             f.suggestion
                                 .map(|s| format!("did you mean `{s}`?"))
-                                .unwrap_or(doc.clone()),
+                                .unwrap_or_else(doc),
                         ),
                     )));
                 }
