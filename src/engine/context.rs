@@ -2,7 +2,7 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, SourceMap};
+use crate::diagnostics::{Code, Diagnostic, SourceMap};
 use crate::model::{Stack, Value};
 use crate::schema::Schemas;
 
@@ -33,6 +33,8 @@ pub(crate) struct Ctx {
     pub model_nodes: Cell<usize>,
     /// `aws::expect_account(...)`: the aws providers get `allowed_account_ids`.
     pub expected_accounts: Option<ExpectedAccounts>,
+    /// The `name` each stdlib block call was given, for the output's groups.
+    pub block_names: Vec<super::block_calls::NamedCall>,
 }
 
 /// The accounts a stack may be applied to, and the call that said so.
@@ -62,6 +64,7 @@ impl Ctx {
             model_bytes: Cell::new(0),
             model_nodes: Cell::new(0),
             expected_accounts: None,
+            block_names: Vec::new(),
         }
     }
 
@@ -82,7 +85,7 @@ impl Ctx {
         let n = self.declared.len();
         (n > limits.max_blocks).then(|| {
             Diagnostic::error(
-                "tsdsl::engine::too_many_blocks",
+                Code::EngineTooManyBlocks,
                 format!("the script declares more than {} blocks", limits.max_blocks),
             )
             .label("the limit is crossed here")

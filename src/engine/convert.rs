@@ -4,6 +4,7 @@
 use indexmap::IndexMap;
 use rhai::Dynamic;
 
+use crate::diagnostics::Code;
 use crate::model::{PathSeg, TemplatePart, Value};
 
 use super::context::Ctx;
@@ -56,7 +57,7 @@ pub(crate) fn token_for(ctx: &mut Ctx, value: Value) -> String {
 
 #[derive(Debug)]
 pub(crate) struct ConvertError {
-    pub code: &'static str,
+    pub code: Code,
     pub path: Vec<PathSeg>,
     pub message: String,
     pub help: Option<String>,
@@ -106,7 +107,7 @@ fn spend(ctx: &Ctx, bytes: usize) -> Result<(), ConvertError> {
 
 fn too_large(message: String) -> ConvertError {
     ConvertError {
-        code: "tsdsl::engine::model_too_large",
+        code: Code::EngineModelTooLarge,
         path: Vec::new(),
         nothing: false,
         message,
@@ -152,7 +153,7 @@ fn admit(ctx: &Ctx, at_depth: usize, v: &Value) -> Result<(), ConvertError> {
 
 fn too_deep(ctx: &Ctx) -> ConvertError {
     ConvertError {
-        code: "tsdsl::engine::too_deep",
+        code: Code::EngineTooDeep,
         path: Vec::new(),
         nothing: false,
         message: format!("this value nests more than {} levels deep", ctx.limits.max_value_depth),
@@ -253,7 +254,7 @@ fn convert(ctx: &Ctx, d: &Dynamic, depth: usize) -> Result<Value, ConvertError> 
 
 fn err(message: String, help: Option<String>) -> ConvertError {
     ConvertError {
-        code: "tsdsl::script::unsupported_value",
+        code: Code::ScriptUnsupportedValue,
         path: Vec::new(),
         message,
         help,
@@ -264,7 +265,7 @@ fn err(message: String, help: Option<String>) -> ConvertError {
 /// A `()` where Terraform needs a value: a mistake, never a silent `null`.
 fn nothing(what: &str) -> ConvertError {
     ConvertError {
-        code: "tsdsl::script::unsupported_value",
+        code: Code::ScriptUnsupportedValue,
         path: Vec::new(),
         message: what.to_owned(),
         help: Some("leave the key out to leave an argument unset, or write `tf::null()` for Terraform's `null`".into()),

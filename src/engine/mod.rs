@@ -2,6 +2,7 @@
 //! `stdlib/`, then the script's own folder), and the primitives the stdlib
 //! is built on. Evaluating a script yields a [`model::Stack`](crate::model::Stack).
 
+mod block_calls;
 mod context;
 mod convert;
 mod declarations;
@@ -36,7 +37,7 @@ pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
 
-use crate::diagnostics::{Diagnostic, Error, Locus, SourceMap, Target};
+use crate::diagnostics::{Code, Diagnostic, Error, Locus, SourceMap, Target};
 use crate::model::{PathSeg, Stack};
 use crate::schema::Schemas;
 
@@ -170,6 +171,7 @@ fn evaluate_in(
         .map_err(|_| Error::Internal("evaluation state still shared".into()))?;
     let mut all = ctx.diagnostics;
     let mut stack = ctx.stack;
+    block_calls::assign(&mut stack, &name, &ctx.block_names, &sources.borrow());
     if let Some(expected) = &ctx.expected_accounts {
         all.extend(allow_accounts(&mut stack, expected));
     }
@@ -187,7 +189,7 @@ fn allow_accounts(stack: &mut Stack, expected: &context::ExpectedAccounts) -> Ve
         .into_iter()
         .map(|(origin, setting)| {
             Diagnostic::error(
-                "tsdsl::aws::conflicting_accounts",
+                Code::AwsConflictingAccounts,
                 format!("this aws provider sets `{setting}`, and `aws::expect_account` sets `allowed_account_ids`"),
             )
             .at_path(&origin, vec![PathSeg::key(&setting)], Target::Key)

@@ -23,6 +23,7 @@ mod language_accepted;
 mod message_formats;
 mod mutation;
 mod oracles;
+mod output_files;
 mod related_labels;
 mod schema_sweep;
 mod secrets;
