@@ -2,6 +2,7 @@
 //! `stdlib/`, then the script's own folder), and the primitives the stdlib
 //! is built on. Evaluating a script yields a [`model::Stack`](crate::model::Stack).
 
+mod ast_index;
 mod block_calls;
 mod context;
 mod convert;
@@ -142,9 +143,10 @@ fn evaluate_in(
 
     let recording = errors::Recording::start();
     let mut diagnostics = Vec::new();
-    match engine.compile(&text) {
+    match ast_index::compile(&engine, &text) {
         Err(e) => diagnostics.push(errors::parse_error(&e, &name, &text)),
-        Ok(mut ast) => {
+        Ok((mut ast, layout)) => {
+            sources.borrow_mut().set_layout(&name, layout);
             ast.set_source(name.as_str());
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));

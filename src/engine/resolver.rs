@@ -236,7 +236,9 @@ impl ModuleResolver for Resolver {
         if let Some(f) = file {
             self.deps.borrow_mut().push(f);
         }
-        let mut ast = engine.compile(&*text).map_err(|e| raise(parse_error(&e, &name, &text)))?;
+        let (mut ast, layout) = super::ast_index::compile(engine, &text)
+            .map_err(|e| raise(parse_error(&e, &name, &text)))?;
+        self.sources.borrow_mut().set_layout(&name, layout);
         ast.set_source(name.as_str());
         self.loading.borrow_mut().push(name.clone());
         let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);

@@ -152,6 +152,8 @@ pub(crate) fn engine_until(
     engine.set_max_array_size(limits.max_array_size);
     engine.set_max_map_size(limits.max_map_size);
     engine.set_max_modules(limits.max_modules);
+    // `ast_index::compile` reads the written key order before it optimizes.
+    engine.set_optimization_level(rhai::OptimizationLevel::None);
 
     // Words Rhai reserves for future use but Terraform uses as names
     // (`default` of a variable, `module(...)`): plain identifiers here.

@@ -18,6 +18,7 @@ mod environments;
 mod hostile_emit;
 mod hostile_io;
 mod hostile_out;
+mod key_order;
 mod language;
 mod language_accepted;
 mod message_formats;

@@ -159,7 +159,10 @@ fn call(ctx: &CtxRef, nc: &NativeCallContext, name: &str, args: &[Dynamic]) -> R
     let args = args
         .iter()
         .enumerate()
-        .map(|(i, a)| value_at(&c, &origin, &[PathSeg::Index(i)], a))
+        .map(|(i, a)| {
+            let v = value_at(&c, &origin, &[PathSeg::Index(i)], a)?;
+            Ok(c.value_in_written_order(&origin, i, v))
+        })
         .collect::<Res<Vec<_>>>()?;
     let mut args = args;
     // `tf::convert(v, "list(string)")`: the type is written as a type, not a string
