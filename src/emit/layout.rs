@@ -65,9 +65,11 @@ fn block_text(b: &HclBlock, indent: usize) -> String {
         head.push_str(&quote(l));
     }
     if b.entries.iter().all(|e| matches!(e, Entry::Blank)) {
-        return format!("{head} {{}}");
+        head.push_str(" {}");
+        return head;
     }
-    let mut out = format!("{head} {{\n");
+    let mut out = head;
+    out.push_str(" {\n");
     write_entries(&mut out, &b.entries, indent + 2);
     pad(&mut out, indent);
     out.push('}');
