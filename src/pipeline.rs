@@ -5,7 +5,7 @@ use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
 use std::time::Instant;
 
-use crate::diagnostics::{Diagnostic, Error, SourceMap};
+use crate::diagnostics::{Code, Diagnostic, Error, SourceMap};
 use crate::emit::{self, OutFile};
 use crate::engine::{self, EvalOptions, Limits};
 use crate::model::Stack;
@@ -82,7 +82,7 @@ pub fn load_schemas(files: &[PathBuf]) -> Result<Schemas, Error> {
         let text = engine::read_regular(f, MAX_SCHEMA_BYTES)
             .map_err(|e| Error::io(f, "read the schema file", e.into()))?;
         schemas.load_bytes(f, &text).map_err(|d| {
-            let help = d.help.map(|h| format!(" ({h})")).unwrap_or_default();
+            let help: String = d.help.iter().map(|h| format!(" ({h})")).collect();
             Error::Usage(format!("{} [{}]{help}", d.message, d.code))
         })?;
     }
@@ -158,6 +158,7 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     let out_dir = opts.out_dir.clone().unwrap_or_else(|| default_out_dir(script));
     let (mut shaped, found) = schema::check_in(&stack, &schemas, Some(&out_dir));
     schema::drop_empty_tags(&stack, &mut shaped, &schemas);
+    crate::model::merge_identical_data(&mut stack, &mut shaped);
     diagnostics.extend(found);
     if diagnostics.iter().any(Diagnostic::is_error) || Instant::now() > deadline {
         return fail(diagnostics, ev.sources, deps, missing);
@@ -174,7 +175,7 @@ fn build_here(script: &Path, opts: &BuildOptions) -> Result<Build, Failure> {
     Ok(Build { stack, files, diagnostics, sources, deps, missing, started })
 }
 
-const TIMEOUT: &str = "tsdsl::engine::timeout";
+const TIMEOUT: Code = Code::EngineTimeout;
 
 /// The run ended past its deadline outside evaluation (checks, emit).
 fn timed_out(limits: &Limits) -> Diagnostic {

@@ -18,9 +18,17 @@ use super::args::{ChangesArg, ColorArg, RunArgs};
 pub struct Pending {
     text: String,
     stdout: bool,
+    /// `(from, to)` of the renames the summary already offers a `moved(...)`
+    /// line for: the write's rename warning leaves them out, so that one
+    /// rename is told once.
+    moves: Vec<(String, String)>,
 }
 
 impl Pending {
+    pub fn moves(&self) -> &[(String, String)] {
+        &self.moves
+    }
+
     pub fn print(self) {
         if self.stdout {
             print!("{}", self.text);
@@ -35,23 +43,35 @@ impl Pending {
 /// always goes to stdout, for tools.
 pub fn before_write(dir: &Path, built: &Build, args: &RunArgs, watching: bool) -> Pending {
     let stdout = !watching || matches!(args.changes, ChangesArg::Json);
-    Pending { text: summary(dir, built, args, !stdout), stdout }
+    let (text, moves) = summary(dir, built, args, !stdout);
+    Pending { text, stdout, moves }
 }
 
-fn summary(dir: &Path, built: &Build, args: &RunArgs, to_stderr: bool) -> String {
+fn summary(
+    dir: &Path,
+    built: &Build,
+    args: &RunArgs,
+    to_stderr: bool,
+) -> (String, Vec<(String, String)>) {
     let format = match args.changes {
-        ChangesArg::None => return String::new(),
+        ChangesArg::None => return (String::new(), Vec::new()),
         ChangesArg::Text => Format::Text,
         ChangesArg::Json => Format::Json,
     };
     let old = match diff::generated_files(dir) {
         Ok(files) => files,
-        Err(e) => return note(&e.to_string()),
+        Err(e) => return (note(&e.to_string()), Vec::new()),
     };
     // The secrets check ran in the build; only changed blocks' types are read here.
     let schemas = Schemas::embedded();
     match diff::stack_changes(&built.stack.name, &old, &built.files, &schemas, false) {
         Ok(changes) => {
+            let moves = changes
+                .changes
+                .iter()
+                .filter(|c| diff::moved_line(c).is_some())
+                .filter_map(|c| Some((c.from.clone()?, c.address.clone())))
+                .collect();
             let terminal = if to_stderr {
                 std::io::stderr().is_terminal()
             } else {
@@ -69,19 +89,20 @@ fn summary(dir: &Path, built: &Build, args: &RunArgs, to_stderr: bool) -> String
                     Style { format, color: false, compact: true },
                 );
                 let one: serde_json::Value = serde_json::from_str(&text).unwrap_or_default();
-                return format!("{one}\n");
+                return (format!("{one}\n"), moves);
             }
             let text = diff::render(&[changes], Style { format, color, compact: true });
             // The stack's name is on the summary line just above.
-            match text.split_once('\n') {
+            let text = match text.split_once('\n') {
                 Some((head, rest)) => {
                     let head = head.split_once(": ").map_or(head, |(_, counts)| counts);
                     format!("  {head}\n{rest}")
                 }
                 None => text,
-            }
+            };
+            (text, moves)
         }
-        Err(e) => note(&e),
+        Err(e) => (note(&e), Vec::new()),
     }
 }
 

@@ -1,7 +1,7 @@
 //! Everything the CLI prints about a build, in one place.
 
 use crate::diagnostics::{
-    printable, render, render_plain, Error, MessageFormat, RenderOptions, SourceMap,
+    printable, render, render_plain, Code, Error, MessageFormat, RenderOptions, SourceMap,
 };
 use crate::model::Stack;
 
@@ -23,7 +23,7 @@ pub fn summary(stack: &Stack, dest: &str, ms: u128) -> String {
 pub fn error(err: &Error, opts: RenderOptions) {
     match err {
         Error::Script { diagnostics, sources } => eprint!("{}", render(diagnostics, sources, opts)),
-        Error::Output(diagnostics) => {
+        Error::Output(diagnostics) | Error::Setup(diagnostics) => {
             let text = render(diagnostics, &SourceMap::default(), opts);
             // The renderer's closing "could not build" line is about scripts.
             let text = text.strip_suffix('\n').unwrap_or(&text);
@@ -59,7 +59,7 @@ pub fn usage(err: &clap::Error, args: &[String]) {
         .map(str::trim)
         .find(|l| l.starts_with("Usage:") || l.starts_with("tip:"))
         .map(str::to_owned);
-    eprint!("{}", render_plain(format, "tsdsl::cli::usage", &message, help.as_deref()));
+    eprint!("{}", render_plain(format, Code::CliUsage, &message, help.as_deref()));
 }
 
 /// `--message-format X` or `--message-format=X`, read from raw arguments.

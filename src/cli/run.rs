@@ -28,7 +28,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
     };
     let changes = super::changes::before_write(&dir, &built, args, false);
     let plan = out.plan(&built.files)?;
-    let renamed = plan.renames(&dir, &built.stack.moved_from());
+    let renamed = plan.renames(&dir, &built.stack.moved_from(), changes.moves());
     out.apply(plan)?;
     if let Some(d) = renamed {
         report::warnings(&[d], &SourceMap::default(), render);

@@ -313,7 +313,7 @@ fn compile_once(
         }
     }
     let changes = super::changes::before_write(out.dir(), &built, args, true);
-    let renamed = plan.renames(out.dir(), &built.stack.moved_from());
+    let renamed = plan.renames(out.dir(), &built.stack.moved_from(), changes.moves());
     let written = out.apply(plan)?;
     if let Some(d) = renamed {
         report::warnings(&[d], &SourceMap::default(), render);

@@ -3,7 +3,7 @@
 use std::time::{Duration, SystemTime};
 
 use crate::aws::{caller_identity, LookupOptions};
-use crate::diagnostics::Error;
+use crate::diagnostics::{Code, Diagnostic, Error};
 
 use super::args::{WhoamiArgs, WhoamiFormat};
 
@@ -14,8 +14,9 @@ pub fn whoami(args: &WhoamiArgs) -> Result<(), Error> {
         endpoint_url: args.endpoint_url.clone(),
         budget: Duration::from_secs(args.aws_timeout.max(1)),
     };
-    let id = caller_identity(&opts)
-        .map_err(|e| Error::Usage(format!("{}\n  help: {}", e.message, e.help)))?;
+    let id = caller_identity(&opts).map_err(|e| {
+        Error::Setup(vec![Diagnostic::error(Code::AwsLookupFailed, e.message).help(e.help)])
+    })?;
     let expires_in =
         id.expires.and_then(|t| t.duration_since(SystemTime::now()).ok()).map(|d| d.as_secs());
     match args.format {

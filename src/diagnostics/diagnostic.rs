@@ -1,5 +1,7 @@
 use crate::model::{Origin, PathSeg, Site};
 
+use super::Code;
+
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum Severity {
     Error,
@@ -32,13 +34,54 @@ pub enum Locus {
     Bytes { file: String, span: std::ops::Range<usize> },
 }
 
+/// The call itself (its name token) as a place: `bail!(&origin, ...)`.
+impl From<&Origin> for Locus {
+    fn from(origin: &Origin) -> Self {
+        Locus::InCall { origin: origin.clone(), path: Vec::new(), target: Target::Call }
+    }
+}
+
+/// A key or value inside the call's arguments: `(&origin, path, Target::Value)`.
+impl From<(&Origin, Vec<PathSeg>, Target)> for Locus {
+    fn from((origin, path, target): (&Origin, Vec<PathSeg>, Target)) -> Self {
+        Locus::InCall { origin: origin.clone(), path, target }
+    }
+}
+
+impl From<Site> for Locus {
+    fn from(site: Site) -> Self {
+        Locus::Site(site)
+    }
+}
+
+/// A diagnostic in one line, as Typst's `error!`: the place (anything that
+/// converts into a [`Locus`]: `&origin` for the call, `(&origin, path,
+/// target)` for a key or value in its arguments), the code, the message
+/// (a format string and its arguments, or any text), then `; name: value`
+/// for each further builder call (`label`, `help`, `help_opt`, `note`):
+///
+/// `diag!(&origin, Code::ModelInstanceKey, "no `{key}` in `{name}`"; label: "no such instance")`
+macro_rules! diag {
+    ($at:expr, $code:expr, $fmt:literal $(, $arg:expr)* $(; $key:ident: $val:expr)* $(,)?) => {
+        $crate::diagnostics::Diagnostic::error($code, format!($fmt $(, $arg)*))
+            .at($crate::diagnostics::Locus::from($at))
+            $(.$key($val))*
+    };
+    ($at:expr, $code:expr, $msg:expr $(; $key:ident: $val:expr)* $(,)?) => {
+        $crate::diagnostics::Diagnostic::error($code, $msg)
+            .at($crate::diagnostics::Locus::from($at))
+            $(.$key($val))*
+    };
+}
+pub(crate) use diag;
+
 /// One problem, built in a chain:
-/// `Diagnostic::error("tsdsl::schema::unknown_attribute", "...").at(locus).help("...")`.
+/// `Diagnostic::error(Code::SchemaUnknownAttribute, "...").at(locus).help("...")`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Diagnostic {
     pub severity: Severity,
     /// Stable, documented code: `tsdsl::<phase>::<what>`.
-    pub code: String,
+    pub code: Code,
     /// Lowercase, no final period, names in backticks.
     pub message: String,
     pub primary: Option<Locus>,
@@ -46,26 +89,28 @@ pub struct Diagnostic {
     pub label: Option<String>,
     /// Further places worth showing (the declaration a value violated...).
     pub secondary: Vec<(Locus, String)>,
-    /// Free-standing notes, such as where inside the stdlib it happened.
+    /// Free-standing facts, such as where inside the stdlib it happened:
+    /// shown as `note:` lines, apart from the fixes.
     pub notes: Vec<String>,
-    pub help: Option<String>,
+    /// What to do about it, one fix per entry: shown as `help:` lines.
+    pub help: Vec<String>,
 }
 
 impl Diagnostic {
-    pub fn error(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,
-            code: code.into(),
+            code,
             message: message.into(),
             primary: None,
             label: None,
             secondary: Vec::new(),
             notes: Vec::new(),
-            help: None,
+            help: Vec::new(),
         }
     }
 
-    pub fn warning(code: impl Into<String>, message: impl Into<String>) -> Self {
+    pub fn warning(code: Code, message: impl Into<String>) -> Self {
         Diagnostic { severity: Severity::Warning, ..Diagnostic::error(code, message) }
     }
 
@@ -98,15 +143,15 @@ impl Diagnostic {
         self
     }
 
+    /// Adds a fix; a diagnostic may carry several.
     pub fn help(mut self, text: impl Into<String>) -> Self {
-        self.help = Some(text.into());
+        self.help.push(text.into());
         self
     }
 
+    /// Adds a fix when there is one (a did-you-mean that found a name).
     pub fn help_opt(mut self, text: Option<String>) -> Self {
-        if text.is_some() {
-            self.help = text;
-        }
+        self.help.extend(text);
         self
     }
 

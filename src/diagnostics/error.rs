@@ -1,6 +1,6 @@
 use std::path::PathBuf;
 
-use super::{Diagnostic, SourceMap};
+use super::{Code, Diagnostic, SourceMap};
 
 /// The program's one error type. Script problems carry diagnostics and the
 /// sources to render them against; the rest are the operator's set-up.
@@ -16,38 +16,36 @@ pub enum Error {
     /// the way, another run writing there...): exit code 2. Diagnostics
     /// without a location, so each can carry its fix as help.
     Output(Vec<Diagnostic>),
+    /// The machine's set-up cannot serve the command (credentials, profile,
+    /// endpoint): exit code 2, each diagnostic with its code and fix.
+    Setup(Vec<Diagnostic>),
     /// A defect of tsdsl itself, not of the script or the set-up: exit code
     /// 70 (`EX_SOFTWARE` of sysexits.h; 3 is `diff`'s "something changes").
     Internal(String),
 }
 
-/// Codes under this prefix are defects of tsdsl (a damaged embedded schema,
-/// a broken invariant): a run that reports one exits with 70, not 1.
-pub const INTERNAL_PREFIX: &str = "tsdsl::internal::";
-pub const INTERNAL_EMBEDDED_SCHEMA: &str = "tsdsl::internal::embedded_schema";
-
 impl Error {
     pub fn exit_code(&self) -> u8 {
         match self {
             Error::Script { diagnostics, .. }
-                if diagnostics.iter().any(|d| d.code.starts_with(INTERNAL_PREFIX)) =>
+                if diagnostics.iter().any(|d| d.code.is_internal()) =>
             {
                 70
             }
             Error::Script { .. } => 1,
-            Error::Io { .. } | Error::Usage(_) | Error::Output(_) => 2,
+            Error::Io { .. } | Error::Usage(_) | Error::Output(_) | Error::Setup(_) => 2,
             Error::Internal(_) => 70,
         }
     }
 
     /// Stable code for the machine formats (`--message-format json|short`).
-    pub fn code(&self) -> &'static str {
+    pub fn code(&self) -> Code {
         match self {
-            Error::Script { .. } => "tsdsl::script",
-            Error::Io { .. } => "tsdsl::cli::io",
-            Error::Usage(_) => "tsdsl::cli::usage",
-            Error::Output(_) => "tsdsl::output",
-            Error::Internal(_) => "tsdsl::internal",
+            Error::Script { .. } => Code::RunScript,
+            Error::Io { .. } => Code::CliIo,
+            Error::Usage(_) | Error::Setup(_) => Code::CliUsage,
+            Error::Output(_) => Code::RunOutput,
+            Error::Internal(_) => Code::RunInternal,
         }
     }
 
@@ -68,7 +66,7 @@ impl std::fmt::Display for Error {
             }
             Error::Usage(msg) => f.write_str(msg),
             Error::Internal(msg) => write!(f, "internal error: {msg}"),
-            Error::Output(diagnostics) => {
+            Error::Output(diagnostics) | Error::Setup(diagnostics) => {
                 let messages: Vec<&str> = diagnostics.iter().map(|d| d.message.as_str()).collect();
                 f.write_str(&messages.join("; "))
             }

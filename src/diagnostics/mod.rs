@@ -5,6 +5,7 @@
 //! map literal). Only rendering turns a locus into a byte span, through the
 //! [`SourceMap`] of files the engine loaded.
 
+mod code;
 mod diagnostic;
 mod error;
 mod render;
@@ -12,8 +13,10 @@ mod resolve;
 mod source_map;
 mod suggest;
 
+pub use code::Code;
+pub(crate) use diagnostic::diag;
 pub use diagnostic::{Diagnostic, Locus, Severity, Target};
-pub use error::{Error, INTERNAL_EMBEDDED_SCHEMA, INTERNAL_PREFIX};
+pub use error::Error;
 pub use render::{printable, render, render_plain, MessageFormat, RenderOptions, MAX_SHOWN};
 pub use source_map::{line_col_of, offset_of, SourceMap, STDLIB_PREFIX};
 pub use suggest::{closest, did_you_mean};

@@ -9,7 +9,7 @@ use miette::{GraphicalReportHandler, GraphicalTheme, LabeledSpan, SourceCode};
 
 use super::resolve::{resolve, Place};
 use super::source_map::{line_col_of, SourceMap};
-use super::{Diagnostic, Severity};
+use super::{Code, Diagnostic, Severity};
 
 /// How many diagnostics one run shows before summarising the rest.
 pub const MAX_SHOWN: usize = 50;
@@ -94,15 +94,15 @@ pub fn render(diags: &[Diagnostic], sources: &SourceMap, opts: RenderOptions) ->
 /// requested format, so that `--message-format json` output stays JSON.
 pub fn render_plain(
     format: MessageFormat,
-    code: &str,
+    code: Code,
     message: &str,
     help: Option<&str>,
 ) -> String {
     match format {
         MessageFormat::Human => {
-            let help =
-                help.map(|h| format!("\n  help: {}", printable(h, true))).unwrap_or_default();
-            format!("error: {}{help}\n", printable(message, true))
+            let mut out = format!("error: {}\n", printable(message, true));
+            footer(&mut out, help.into_iter().map(|h| ("help", h)), &|m| m.to_owned(), 100);
+            out
         }
         MessageFormat::Short => {
             let help =
@@ -112,10 +112,11 @@ pub fn render_plain(
         MessageFormat::Json => {
             let v = serde_json::json!({
                 "severity": "error",
-                "code": code,
+                "code": code.as_str(),
                 "message": printable(message, false),
                 "label": null,
                 "help": help.map(|h| printable(h, true)),
+                "helps": help.iter().map(|h| printable(h, true)).collect::<Vec<_>>(),
                 "notes": [],
                 "location": null,
             });
@@ -203,8 +204,9 @@ fn short(out: &mut String, r: &Resolved, sources: &SourceMap) {
     };
     let message = printable(&d.message, false);
     out.push_str(&format!("{prefix}{}[{}]: {message}", severity_word(d.severity), d.code));
-    if let Some(h) = &d.help {
-        out.push_str(&format!(" (help: {})", printable(h, false)));
+    if !d.help.is_empty() {
+        let helps: Vec<String> = d.help.iter().map(|h| printable(h, false)).collect();
+        out.push_str(&format!(" (help: {})", helps.join("; ")));
     }
     out.push('\n');
 }
@@ -220,10 +222,12 @@ fn json(out: &mut String, r: &Resolved, sources: &SourceMap) {
     };
     let v = serde_json::json!({
         "severity": severity_word(d.severity),
-        "code": d.code,
+        "code": d.code.as_str(),
         "message": printable(&d.message, false),
         "label": d.label.as_deref().map(|l| printable(l, false)),
-        "help": d.help.as_deref().map(|h| printable(h, true)),
+        // `help` is every fix in one text, for readers written before `helps`.
+        "help": (!d.help.is_empty()).then(|| printable(&d.help.join("\n"), true)),
+        "helps": d.help.iter().map(|h| printable(h, true)).collect::<Vec<_>>(),
         "notes": notes(r, sources).iter().map(|n| printable(n, true)).collect::<Vec<_>>(),
         "location": r.primary.as_ref().map(place),
         "related": r.secondary.iter().map(|(p, text)| {
@@ -274,29 +278,16 @@ fn human(out: &mut String, r: &Resolved, sources: &SourceMap, opts: RenderOption
             source = Some(shown);
         }
     }
-    let mut help = d.help.as_deref().map(|h| printable(h, true));
-    let notes = notes(r, sources);
-    if !notes.is_empty() {
-        let joined = notes
-            .iter()
-            .map(|n| format!("note: {}", printable(n, true)))
-            .collect::<Vec<_>>()
-            .join("\n");
-        help = Some(match help {
-            Some(h) => format!("{h}\n{joined}"),
-            None => joined,
-        });
-    }
     let report = Report {
-        code: d.code.clone(),
+        code: d.code,
         message: printable(&d.message, false),
         severity: d.severity,
-        help,
         labels,
         source,
     };
     let theme =
         if opts.color { GraphicalTheme::unicode() } else { GraphicalTheme::unicode_nocolor() };
+    let style = theme.styles.help;
     let handler =
         GraphicalReportHandler::new_themed(theme).with_width(opts.width).with_links(false);
     let mut text = String::new();
@@ -312,15 +303,41 @@ fn human(out: &mut String, r: &Resolved, sources: &SourceMap, opts: RenderOption
     if !text.ends_with('\n') {
         out.push('\n');
     }
+    let notes = notes(r, sources);
+    let lines = notes.iter().map(|n| ("note", n.as_str()));
+    let lines = lines.chain(d.help.iter().map(|h| ("help", h.as_str())));
+    let mark = |m: &str| if opts.color { style.style(m).to_string() } else { m.to_owned() };
+    footer(out, lines, &mark, opts.width);
+}
+
+/// The lines under a report, each marked apart: facts (`note:`) first,
+/// then fixes (`help:`), wrapped and indented as miette wraps its own help.
+fn footer<'a>(
+    out: &mut String,
+    lines: impl Iterator<Item = (&'static str, &'a str)>,
+    styled: &dyn Fn(&str) -> String,
+    width: usize,
+) {
+    for (kind, text) in lines {
+        let mark = format!("  {kind}: ");
+        let shown = styled(&mark);
+        let indent = " ".repeat(mark.len());
+        let opts = textwrap::Options::new(width.saturating_sub(2))
+            .initial_indent(&shown)
+            .subsequent_indent(&indent)
+            // `--account-id` and paths stay whole on their line.
+            .word_splitter(textwrap::WordSplitter::NoHyphenation);
+        out.push_str(&textwrap::fill(&printable(text, true), opts));
+        out.push('\n');
+    }
 }
 
 /// What miette draws: a diagnostic with its source attached.
 #[derive(Debug)]
 struct Report {
-    code: String,
+    code: Code,
     message: String,
     severity: Severity,
-    help: Option<String>,
     labels: Vec<LabeledSpan>,
     source: Option<Excerpt>,
 }
@@ -470,10 +487,6 @@ impl miette::Diagnostic for Report {
         })
     }
 
-    fn help<'a>(&'a self) -> Option<Box<dyn fmt::Display + 'a>> {
-        self.help.as_ref().map(|h| Box::new(h) as Box<dyn fmt::Display>)
-    }
-
     fn source_code(&self) -> Option<&dyn SourceCode> {
         self.source.as_ref().map(|s| s as &dyn SourceCode)
     }
@@ -497,6 +510,95 @@ mod tests {
         assert_eq!(printable("x\ny\r\u{9b}\u{202e}", false), "x\\ny\\r\\u{9b}\\u{202e}");
         assert_eq!(printable("x\ny", true), "x\ny");
         assert_eq!(printable("héllo ✓", false), "héllo ✓");
+    }
+
+    fn several() -> (Diagnostic, SourceMap) {
+        let mut sources = SourceMap::default();
+        sources.insert("main.rhai", std::sync::Arc::from("let x = 1;\n"));
+        let site = crate::model::Site { file: "main.rhai".to_owned(), line: 1, col: 5 };
+        let d = Diagnostic::error(Code::ScriptWrongType, "`x` must be text")
+            .at_site(site)
+            .label("a number")
+            .note("numbers are written without quotes")
+            .note("the value comes from line 1")
+            .help("write `\"1\"`")
+            .help("or convert it with `to_string()`");
+        (d, sources)
+    }
+
+    #[test]
+    fn notes_and_each_help_have_lines_of_their_own() {
+        let (d, sources) = several();
+        let text = render(&[d], &sources, RenderOptions::default());
+        let footer: Vec<&str> = text
+            .lines()
+            .filter(|l| l.starts_with("  note: ") || l.starts_with("  help: "))
+            .collect();
+        assert_eq!(
+            footer,
+            [
+                "  note: numbers are written without quotes",
+                "  note: the value comes from line 1",
+                "  help: write `\"1\"`",
+                "  help: or convert it with `to_string()`",
+            ],
+            "{text}"
+        );
+    }
+
+    #[test]
+    fn json_keeps_help_and_adds_helps_and_notes() {
+        let (d, sources) = several();
+        let opts = RenderOptions { format: MessageFormat::Json, ..RenderOptions::default() };
+        let text = render(&[d], &sources, opts);
+        let v: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
+        assert_eq!(v["help"], "write `\"1\"`\nor convert it with `to_string()`");
+        assert_eq!(
+            v["helps"],
+            serde_json::json!(["write `\"1\"`", "or convert it with `to_string()`"])
+        );
+        assert_eq!(
+            v["notes"],
+            serde_json::json!([
+                "numbers are written without quotes",
+                "the value comes from line 1"
+            ])
+        );
+        let none = Diagnostic::error(Code::ScriptRuntime, "boom");
+        let text = render(&[none], &SourceMap::default(), opts);
+        let v: serde_json::Value = serde_json::from_str(text.trim()).expect("one JSON line");
+        assert_eq!(
+            (v["help"].clone(), v["helps"].clone()),
+            (serde_json::Value::Null, serde_json::json!([]))
+        );
+    }
+
+    #[test]
+    fn short_puts_every_help_on_the_line() {
+        let (d, sources) = several();
+        let opts = RenderOptions { format: MessageFormat::Short, ..RenderOptions::default() };
+        assert_eq!(
+            render(&[d], &sources, opts),
+            "main.rhai:1:5: error[tsdsl::script::wrong_type]: `x` must be text \
+             (help: write `\"1\"`; or convert it with `to_string()`)\n"
+        );
+    }
+
+    #[test]
+    fn long_footer_lines_wrap_under_their_mark() {
+        let d = Diagnostic::error(Code::ScriptRuntime, "boom").help("word ".repeat(40));
+        let opts = RenderOptions { width: 60, ..RenderOptions::default() };
+        let text = render(&[d], &SourceMap::default(), opts);
+        let help: Vec<&str> = text
+            .lines()
+            .skip_while(|l| !l.starts_with("  help: "))
+            .take_while(|l| l.starts_with("  help: ") || l.starts_with("        "))
+            .collect();
+        assert!(
+            help.len() > 2 && help[1..].iter().all(|l| l.starts_with("        word")),
+            "{text}"
+        );
+        assert!(help.iter().all(|l| l.chars().count() <= 58), "{text}");
     }
 
     #[test]

@@ -2,7 +2,7 @@ use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 
-use crate::syntax::FileIndex;
+use crate::syntax::{FileIndex, Layout};
 
 /// Every file the engine read during one run, under the name the engine gave
 /// it (`scripts/prod.rhai`, `@stdlib/aws/network.rhai`). Diagnostics are
@@ -39,10 +39,29 @@ impl SourceMap {
         self.files.insert(name.into(), File { text, index: OnceLock::new() });
     }
 
-    /// The syntax index of a file, lexed on first use.
+    /// The syntax index of a file: with the layout the engine read from
+    /// its AST when it compiled it, else (a file that did not parse) one
+    /// that only lexes, on first use.
     pub fn index(&self, name: &str) -> Option<Arc<FileIndex>> {
         let file = self.files.get(name)?;
         Some(file.index.get_or_init(|| Arc::new(FileIndex::new(file.text.clone()))).clone())
+    }
+
+    /// Gives an inserted file the layout the engine read from its AST
+    /// (shared: whoever keeps the AST across runs keeps its layout with it
+    /// and sets it again after each `insert`).
+    pub fn set_layout(&mut self, name: &str, layout: Arc<Layout>) {
+        if let Some(file) = self.files.get_mut(name) {
+            let index = FileIndex::with_layout(file.text.clone(), layout);
+            file.index = OnceLock::from(Arc::new(index));
+        }
+    }
+
+    /// The layout of every compiled file, in the order they were read:
+    /// where a map built away from its literal finds the order its keys
+    /// were written in.
+    pub fn layouts(&self) -> impl Iterator<Item = &Layout> + Clone {
+        self.files.values().filter_map(|f| f.index.get()?.layout())
     }
 
     pub fn get(&self, name: &str) -> Option<&Arc<str>> {

@@ -3,6 +3,8 @@
 //! Block order and attribute order are fixed here so that an unchanged
 //! stack always gives byte-identical files.
 
+use std::collections::BTreeMap;
+
 use super::layout::{Entry, HclBlock};
 use super::literal::{object_key, quote};
 use super::node::HclNode;
@@ -102,21 +104,15 @@ pub(crate) fn variables(stack: &model::Stack) -> Vec<HclBlock> {
 /// module calls.
 pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<HclBlock> {
     let mut blocks = Vec::new();
-    if !stack.locals.is_empty() {
-        let entries = stack
-            .locals
-            .iter()
-            .map(|l| Entry::Attr(l.name.clone(), attr_value(&l.value)))
-            .collect();
-        blocks.push(HclBlock::new("locals", vec![], entries));
-    }
+    let main = groups(stack).remove(MAIN).unwrap_or_default();
+    let locals: Vec<usize> = main.iter().flat_map(|g| g.locals.iter().copied()).collect();
+    blocks.extend(locals_block(stack, &locals));
     // ephemeral values feed resources, so they are read first
     blocks.extend(stack.ephemerals.iter().map(super::language::ephemeral));
-    let scoped = super::language::scoped(stack);
-    for (i, r) in stack.resources.iter().enumerate() {
-        if !scoped.contains(&r.address().as_str()) {
-            blocks.push(resource(r, shaped.resources.get(i)));
-        }
+    for group in main {
+        blocks.extend(
+            group.members.iter().map(|&i| resource(&stack.resources[i], shaped.resources.get(i))),
+        );
     }
     blocks.extend(stack.modules.iter().map(module));
     let data_block = |i: usize| match stack.resources.get(i) {
@@ -125,6 +121,93 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<HclBlock
     };
     blocks.extend(super::language::hcl_blocks(stack, &data_block));
     blocks
+}
+
+/// The file of raw blocks, locals, module calls and the language blocks.
+pub(crate) const MAIN: &str = "main";
+
+/// The blocks one operator's call made (by index in the stack), and the
+/// comment that names the call.
+#[derive(Debug, Default)]
+pub(crate) struct Group {
+    pub label: Option<String>,
+    pub members: Vec<usize>,
+    /// Locals the call declared, by index in the stack.
+    pub locals: Vec<usize>,
+}
+
+/// Resources and data sources outside check blocks by output file (without
+/// its extension), then by the call that made them: groups in the order of
+/// their first block, blocks in declaration order.
+pub(crate) fn groups(stack: &model::Stack) -> BTreeMap<String, Vec<Group>> {
+    let scoped = super::language::scoped(stack);
+    let mut files: BTreeMap<String, Vec<Group>> = BTreeMap::new();
+    for (i, r) in stack.resources.iter().enumerate() {
+        let address = r.address();
+        if scoped.contains(&address.as_str()) {
+            continue;
+        }
+        let call = stack.block_calls.get(&address);
+        let file = call.map_or(MAIN, |c| c.file.as_str());
+        group(&mut files, file, call.and_then(model::BlockCall::label)).members.push(i);
+    }
+    for (i, l) in stack.locals.iter().enumerate() {
+        let call = stack.block_calls.get(&format!("local.{}", l.name));
+        let file = call.map_or(MAIN, |c| c.file.as_str());
+        group(&mut files, file, call.and_then(model::BlockCall::label)).locals.push(i);
+    }
+    files
+}
+
+fn group<'g>(
+    files: &'g mut BTreeMap<String, Vec<Group>>,
+    file: &str,
+    label: Option<String>,
+) -> &'g mut Group {
+    let groups = files.entry(file.to_owned()).or_default();
+    let at = match groups.iter().position(|g| g.label == label) {
+        Some(at) => at,
+        None => {
+            groups.push(Group { label, ..Group::default() });
+            groups.len() - 1
+        }
+    };
+    &mut groups[at]
+}
+
+/// One `locals` block of the stack's locals at `indices`, if any.
+pub(crate) fn locals_block(stack: &model::Stack, indices: &[usize]) -> Option<HclBlock> {
+    let entries: Vec<Entry> = indices
+        .iter()
+        .map(|&i| &stack.locals[i])
+        .map(|l| Entry::Attr(l.name.clone(), attr_value(&l.value)))
+        .collect();
+    (!entries.is_empty()).then(|| HclBlock::new("locals", vec![], entries))
+}
+
+/// The files of the operator's calls: `network` → its blocks, each group
+/// under a comment naming the call.
+pub(crate) fn grouped(stack: &model::Stack, shaped: &model::Shaped) -> Vec<(String, Vec<Entry>)> {
+    let mut out = Vec::new();
+    for (file, groups) in groups(stack) {
+        if file == MAIN {
+            continue;
+        }
+        let mut entries = Vec::new();
+        for g in groups {
+            if let Some(label) = &g.label {
+                entries.push(Entry::Blank);
+                entries.push(Entry::Comment(format!("# {label}")));
+                entries.push(Entry::Blank);
+            }
+            entries.extend(locals_block(stack, &g.locals).map(Entry::Block));
+            for i in g.members {
+                entries.push(Entry::Block(resource(&stack.resources[i], shaped.resources.get(i))));
+            }
+        }
+        out.push((file, entries));
+    }
+    out
 }
 
 fn resource(r: &model::Resource, shaped: Option<&model::Body>) -> HclBlock {

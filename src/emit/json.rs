@@ -7,6 +7,7 @@
 
 use serde_json::{Map, Value as J};
 
+use super::files::Group;
 use super::literal::split_dollar_tail;
 use super::value::{expr_text, merged, node, reference};
 use crate::model::{self, BlockKind, Item, Meta, Reference, TemplatePart, Value};
@@ -100,30 +101,8 @@ pub(crate) fn variables(stack: &model::Stack) -> Map<String, J> {
 
 pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, J> {
     let mut out = Map::new();
-    if !stack.locals.is_empty() {
-        let locals = stack.locals.iter().map(|l| (l.name.clone(), value(&l.value))).collect();
-        out.insert("locals".into(), J::Object(locals));
-    }
-    let mut data = Map::new();
-    let mut resources = Map::new();
-    let scoped = super::language::scoped(stack);
-    for (i, r) in stack.resources.iter().enumerate() {
-        if scoped.contains(&r.address().as_str()) {
-            continue;
-        }
-        let body = resource_body(r, shaped.resources.get(i));
-        let target = if r.kind == BlockKind::Data { &mut data } else { &mut resources };
-        let of_type = target.entry(r.type_name.clone()).or_insert_with(|| J::Object(Map::new()));
-        if let J::Object(m) = of_type {
-            m.insert(r.name.clone(), J::Object(body));
-        }
-    }
-    if !data.is_empty() {
-        out.insert("data".into(), J::Object(data));
-    }
-    if !resources.is_empty() {
-        out.insert("resource".into(), J::Object(resources));
-    }
+    let main = super::files::groups(stack).remove(super::files::MAIN).unwrap_or_default();
+    blocks(stack, shaped, &main, &mut out);
     super::language::json_ephemerals(stack, &mut out);
     let mut modules = Map::new();
     for m in &stack.modules {
@@ -144,20 +123,78 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
         out.insert("module".into(), J::Object(modules));
     }
     let data_body = |i: usize| match stack.resources.get(i) {
-        Some(r) => resource_body(r, shaped.resources.get(i)),
+        Some(r) => resource_body(r, shaped.resources.get(i), None),
         None => Map::new(),
     };
     super::language::json_blocks(stack, &mut out, &data_body);
     out
 }
 
-fn resource_body(r: &model::Resource, shaped: Option<&model::Body>) -> Map<String, J> {
+/// The files of the operator's block calls, as for HCL.
+pub(crate) fn grouped(
+    stack: &model::Stack,
+    shaped: &model::Shaped,
+) -> Vec<(String, Map<String, J>)> {
+    let mut out = Vec::new();
+    for (file, groups) in super::files::groups(stack) {
+        if file != super::files::MAIN {
+            let mut body = Map::new();
+            blocks(stack, shaped, &groups, &mut body);
+            out.push((file, body));
+        }
+    }
+    out
+}
+
+/// `data` and `resource` objects of `groups`' blocks, each body's `"//"`
+/// naming the call that made it.
+fn blocks(
+    stack: &model::Stack,
+    shaped: &model::Shaped,
+    groups: &[Group],
+    out: &mut Map<String, J>,
+) {
+    let locals: Map<String, J> = groups
+        .iter()
+        .flat_map(|g| g.locals.iter().map(|&i| &stack.locals[i]))
+        .map(|l| (l.name.clone(), value(&l.value)))
+        .collect();
+    if !locals.is_empty() {
+        out.insert("locals".into(), J::Object(locals));
+    }
+    let mut data = Map::new();
+    let mut resources = Map::new();
+    for g in groups {
+        for &i in &g.members {
+            let r = &stack.resources[i];
+            let body = resource_body(r, shaped.resources.get(i), g.label.as_deref());
+            let target = if r.kind == BlockKind::Data { &mut data } else { &mut resources };
+            let of_type =
+                target.entry(r.type_name.clone()).or_insert_with(|| J::Object(Map::new()));
+            if let J::Object(m) = of_type {
+                m.insert(r.name.clone(), J::Object(body));
+            }
+        }
+    }
+    if !data.is_empty() {
+        out.insert("data".into(), J::Object(data));
+    }
+    if !resources.is_empty() {
+        out.insert("resource".into(), J::Object(resources));
+    }
+}
+
+fn resource_body(
+    r: &model::Resource,
+    shaped: Option<&model::Body>,
+    label: Option<&str>,
+) -> Map<String, J> {
     let mut body = Map::new();
-    if !r.checkov_skips.is_empty() {
-        let skips: Vec<String> =
-            r.checkov_skips.iter().map(|(id, why)| format!("checkov:skip={id}:{why}")).collect();
-        // `//` is JSON syntax's comment property.
-        body.insert("//".into(), J::String(skips.join("; ")));
+    // `//` is JSON syntax's comment property: the call, then checkov's skips.
+    let mut notes: Vec<String> = label.map(str::to_owned).into_iter().collect();
+    notes.extend(r.checkov_skips.iter().map(|(id, why)| format!("checkov:skip={id}:{why}")));
+    if !notes.is_empty() {
+        body.insert("//".into(), J::String(notes.join("; ")));
     }
     leading_meta(&mut body, &r.meta);
     match shaped {

@@ -2,10 +2,14 @@ use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
 
-use crate::diagnostics::{Diagnostic, SourceMap};
-use crate::model::{Stack, Value};
-use crate::schema::Schemas;
+use indexmap::IndexMap;
 
+use crate::diagnostics::{Code, Diagnostic, SourceMap};
+use crate::model::{Origin, Stack, Value};
+use crate::schema::Schemas;
+use crate::syntax::FileIndex;
+
+use super::order::Written;
 use super::remote::RemoteStacks;
 use super::sandbox::Limits;
 
@@ -33,12 +37,14 @@ pub(crate) struct Ctx {
     pub model_nodes: Cell<usize>,
     /// `aws::expect_account(...)`: the aws providers get `allowed_account_ids`.
     pub expected_accounts: Option<ExpectedAccounts>,
+    /// The `name` each stdlib block call was given, for the output's groups.
+    pub block_names: Vec<super::block_calls::NamedCall>,
 }
 
 /// The accounts a stack may be applied to, and the call that said so.
 pub(crate) struct ExpectedAccounts {
     pub ids: Vec<String>,
-    pub origin: crate::model::Origin,
+    pub origin: Origin,
 }
 
 pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
@@ -62,19 +68,32 @@ impl Ctx {
             model_bytes: Cell::new(0),
             model_nodes: Cell::new(0),
             expected_accounts: None,
+            block_names: Vec::new(),
         }
     }
 
     /// The operator's key order for argument `arg` of the call `origin`,
-    /// applied to `map`.
+    /// applied to `map` (see `order.rs`).
     pub fn in_written_order(
         &self,
-        origin: &crate::model::Origin,
+        origin: &Origin,
         arg: usize,
-        map: indexmap::IndexMap<String, crate::model::Value>,
-    ) -> indexmap::IndexMap<String, crate::model::Value> {
-        let order = super::order::key_order(&self.sources.borrow(), origin, arg);
-        super::order::reorder(map, &order)
+        map: IndexMap<String, Value>,
+    ) -> IndexMap<String, Value> {
+        let sources = self.sources.borrow();
+        let own = origin.innermost().and_then(|s| sources.index(&s.file));
+        let written =
+            Written { own: own.as_deref().and_then(FileIndex::layout), all: sources.layouts() };
+        written.map(map, &written.of_arg(origin, arg))
+    }
+
+    /// [`Ctx::in_written_order`] for any value: a function's argument.
+    pub fn value_in_written_order(&self, origin: &Origin, arg: usize, value: Value) -> Value {
+        let sources = self.sources.borrow();
+        let own = origin.innermost().and_then(|s| sources.index(&s.file));
+        let written =
+            Written { own: own.as_deref().and_then(FileIndex::layout), all: sources.layouts() };
+        written.value(value, &written.of_arg(origin, arg))
     }
 
     /// A diagnostic when the script has declared more blocks than allowed.
@@ -82,7 +101,7 @@ impl Ctx {
         let n = self.declared.len();
         (n > limits.max_blocks).then(|| {
             Diagnostic::error(
-                "tsdsl::engine::too_many_blocks",
+                Code::EngineTooManyBlocks,
                 format!("the script declares more than {} blocks", limits.max_blocks),
             )
             .label("the limit is crossed here")

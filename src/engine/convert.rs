@@ -4,6 +4,7 @@
 use indexmap::IndexMap;
 use rhai::Dynamic;
 
+use crate::diagnostics::Code;
 use crate::model::{PathSeg, TemplatePart, Value};
 
 use super::context::Ctx;
@@ -45,7 +46,7 @@ pub(crate) fn token_for(ctx: &mut Ctx, value: Value) -> String {
 
 #[derive(Debug)]
 pub(crate) struct ConvertError {
-    pub code: &'static str,
+    pub code: Code,
     pub path: Vec<PathSeg>,
     pub message: String,
     pub help: Option<String>,
@@ -85,7 +86,7 @@ fn spend(ctx: &Ctx, path: &[PathSeg], bytes: usize) -> Result<(), ConvertError> 
 
 fn too_large(path: &[PathSeg], message: String) -> ConvertError {
     ConvertError {
-        code: "tsdsl::engine::model_too_large",
+        code: Code::EngineModelTooLarge,
         path: path.to_vec(),
         nothing: false,
         message,
@@ -131,7 +132,7 @@ fn admit(ctx: &Ctx, path: &[PathSeg], v: &Value) -> Result<(), ConvertError> {
 
 fn too_deep(ctx: &Ctx, path: &[PathSeg]) -> ConvertError {
     ConvertError {
-        code: "tsdsl::engine::too_deep",
+        code: Code::EngineTooDeep,
         path: path.to_vec(),
         nothing: false,
         message: format!("this value nests more than {} levels deep", ctx.limits.max_value_depth),
@@ -237,7 +238,7 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
 
 fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError {
     ConvertError {
-        code: "tsdsl::script::unsupported_value",
+        code: Code::ScriptUnsupportedValue,
         path: path.to_vec(),
         message,
         help,
@@ -248,7 +249,7 @@ fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError 
 /// A `()` where Terraform needs a value: a mistake, never a silent `null`.
 fn nothing(path: &[PathSeg], what: &str) -> ConvertError {
     ConvertError {
-        code: "tsdsl::script::unsupported_value",
+        code: Code::ScriptUnsupportedValue,
         path: path.to_vec(),
         message: what.to_owned(),
         help: Some("leave the key out to leave an argument unset, or write `tf::null()` for Terraform's `null`".into()),

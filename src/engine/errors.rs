@@ -4,7 +4,7 @@
 
 use rhai::{Dynamic, EvalAltResult, ParseError, ParseErrorType, Position, Scope};
 
-use crate::diagnostics::{did_you_mean, offset_of, Diagnostic, Locus, SourceMap, Target};
+use crate::diagnostics::{did_you_mean, offset_of, Code, Diagnostic, Locus, SourceMap, Target};
 use crate::model::{Origin, Site};
 
 use super::origin::site;
@@ -23,6 +23,18 @@ pub(crate) fn raise(d: Diagnostic) -> Box<EvalAltResult> {
     });
     Box::new(EvalAltResult::ErrorRuntime(Dynamic::from(Raised(Box::new(d))), Position::NONE))
 }
+
+/// Raises a diagnostic from a primitive and returns it as the primitive's
+/// error, in one line, as Typst's `bail!`; the arguments are those of
+/// [`diag!`](crate::diagnostics::diag):
+///
+/// `bail!(&origin, Code::ScriptWrongType, "{what} must be a map"; help: "write `#{ ... }`")`
+macro_rules! bail {
+    ($($args:tt)+) => {
+        return Err($crate::engine::errors::raise($crate::diagnostics::diag!($($args)+)))
+    };
+}
+pub(crate) use bail;
 
 const MAX_RECORDED: usize = 256;
 
@@ -109,7 +121,7 @@ pub(crate) fn parse_error(err: &ParseError, file: &str, text: &str) -> Diagnosti
                 _ => "}",
             };
             return Diagnostic::error(
-                "tsdsl::script::unclosed_delimiter",
+                Code::ScriptUnclosedDelimiter,
                 format!("this `{delim}` is never closed"),
             )
             .at(Locus::Bytes { file: file.to_owned(), span })
@@ -207,24 +219,24 @@ fn declared_names(text: &str) -> Vec<String> {
     out
 }
 
-fn parse_message(e: &ParseErrorType) -> (&'static str, String, Option<String>) {
+fn parse_message(e: &ParseErrorType) -> (Code, String, Option<String>) {
     use ParseErrorType as P;
     match e {
         P::VariableUndefined(name) => (
-            "tsdsl::script::undefined_variable",
+            Code::ScriptUndefinedVariable,
             format!("variable `{name}` is not defined"),
             Some(format!("declare it first with `let {name} = ...;`, or check its spelling")),
         ),
         P::MissingToken(tok, what) if tok == "," && what.contains("arguments to function call") => {
             let f = what.rsplit(' ').next().unwrap_or("").trim_matches('\'');
             (
-                "tsdsl::script::syntax",
+                Code::ScriptSyntax,
                 format!("the call to `{f}` is not closed"),
                 Some("close it with `)`, or separate its arguments with `,`".into()),
             )
         }
         P::MissingToken(tok, what) => (
-            "tsdsl::script::syntax",
+            Code::ScriptSyntax,
             format!(
                 "expected `{tok}` {}",
                 what.replace("object map literal", "map").replace("array literal", "list")
@@ -232,17 +244,17 @@ fn parse_message(e: &ParseErrorType) -> (&'static str, String, Option<String>) {
             Some(format!("add the missing `{tok}`")),
         ),
         P::UnexpectedEOF => (
-            "tsdsl::script::syntax",
+            Code::ScriptSyntax,
             "the script ends in the middle of a statement".into(),
             Some("look for an unclosed `(`, `[`, `{` or `#{`".into()),
         ),
         P::ModuleUndefined(m) => (
-            "tsdsl::script::undefined_module",
+            Code::ScriptUndefinedModule,
             format!("module `{m}` is not imported"),
             Some(format!("add `import \"...\" as {m};` at the top of the script")),
         ),
         P::FnDuplicatedDefinition(f, n) => (
-            "tsdsl::script::duplicate_function",
+            Code::ScriptDuplicateFunction,
             format!(
                 "function `{f}` with {n} parameter{} is defined twice",
                 if *n == 1 { "" } else { "s" }
@@ -250,17 +262,17 @@ fn parse_message(e: &ParseErrorType) -> (&'static str, String, Option<String>) {
             Some("rename one of them, or remove it".into()),
         ),
         P::FnDuplicatedParam(f, a) => (
-            "tsdsl::script::syntax",
+            Code::ScriptSyntax,
             format!("parameter `{a}` of `{f}` is named twice"),
             Some("give each parameter its own name".into()),
         ),
         P::DuplicatedProperty(k) => (
-            "tsdsl::script::duplicate_key",
+            Code::ScriptDuplicateKey,
             format!("key `{k}` is written twice in this map"),
             Some("remove one of them".into()),
         ),
         other => (
-            "tsdsl::script::syntax",
+            Code::ScriptSyntax,
             operator_terms(&other.to_string().to_lowercase_first())
                 .replace("object map literal", "map")
                 .replace("array literal", "list"),
@@ -380,7 +392,7 @@ pub(crate) fn eval_error(
         .help_opt(help)
 }
 
-fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, String, Option<String>) {
+fn describe(e: &EvalAltResult, known: &[String]) -> (Code, String, String, Option<String>) {
     use EvalAltResult as E;
     match e {
         E::ErrorFunctionNotFound(sig, _) if is_operator(sig) => {
@@ -393,7 +405,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
                 None
             };
             (
-                "tsdsl::script::wrong_type",
+                Code::ScriptWrongType,
                 format!("`{op}` cannot be used on {}", words.join(" and ")),
                 "wrong type".into(),
                 help,
@@ -402,7 +414,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
         E::ErrorIndexingType(what, _) => {
             let t = what.split_whitespace().next().unwrap_or("");
             (
-                "tsdsl::script::not_indexable",
+                Code::ScriptNotIndexable,
                 format!("{} cannot be indexed with `[...]`", type_word(t)),
                 "indexed here".into(),
                 (t == "()").then(|| "the value is nothing: check where it was set".to_owned()),
@@ -412,7 +424,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
             let prop = msg.split('\'').nth(1).unwrap_or("");
             let ty = msg.rsplit('\'').nth(1).unwrap_or("");
             (
-                "tsdsl::script::unknown_property",
+                Code::ScriptUnknownProperty,
                 format!("{} has no property `{prop}`", type_word(ty)),
                 "no such property".into(),
                 None,
@@ -426,71 +438,71 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
                 known.iter().any(|k| k == bare).then(|| format!("`{bare}` exists, but not for these argument types: `{sig}`"))
             });
             let help = help.map(|h| operator_terms(&h));
-            ("tsdsl::script::unknown_function", format!("no function `{name}` takes these arguments"), "unknown function".into(), help)
+            (Code::ScriptUnknownFunction, format!("no function `{name}` takes these arguments"), "unknown function".into(), help)
         }
         E::ErrorVariableNotFound(name, _) => (
-            "tsdsl::script::undefined_variable",
+            Code::ScriptUndefinedVariable,
             format!("variable `{name}` is not defined"),
             "undefined".into(),
             Some(format!("declare it first with `let {name} = ...;`")),
         ),
         E::ErrorModuleNotFound(path, _) => (
-            "tsdsl::engine::unknown_module",
+            Code::EngineUnknownModule,
             format!("module `{path}` not found"),
             "imported here".into(),
             Some("stdlib modules are `aws/network`, `aws/eks`...; your own are .rhai files beside the script".into()),
         ),
         E::ErrorTerminated(_, _) => (
-            "tsdsl::engine::timeout",
+            Code::EngineTimeout,
             "the run went past its time limit".into(),
             "still running here".into(),
             Some("the limit covers the whole run, every stack it reads included: look for a loop that never ends (`loop {}`, `while true`); raise it with `--timeout` if the script is really that big".into()),
         ),
         E::ErrorTooManyOperations(_) => (
-            "tsdsl::engine::too_many_operations",
+            Code::EngineTooManyOperations,
             "the script ran too many operations".into(),
             "still running here".into(),
             Some("look for a loop that never ends".into()),
         ),
         E::ErrorStackOverflow(_) => (
-            "tsdsl::engine::recursion_too_deep",
+            Code::EngineRecursionTooDeep,
             "functions call each other too deeply".into(),
             "this call went too deep".into(),
             Some("look for a function that calls itself without a stopping case".into()),
         ),
         E::ErrorDataTooLarge(what, _) => (
-            "tsdsl::engine::too_large",
+            Code::EngineTooLarge,
             format!("{} is larger than the sandbox allows", what.to_lowercase()),
             "grows too large here".into(),
             Some("strings are limited to 10 MB, arrays and maps to 100,000 items".into()),
         ),
         E::ErrorRuntime(v, _) => (
-            "tsdsl::script::thrown",
+            Code::ScriptThrown,
             v.to_string(),
             "thrown here".into(),
             None,
         ),
         // a plan-time value where the script needs one now (`if`, `while`)
         E::ErrorMismatchDataType(expected, found, _) if found.ends_with("TfExpr") || found == "Expr" => (
-            "tsdsl::script::plan_time_value",
+            Code::ScriptPlanTimeValue,
             format!("expected a {expected} now, found a Terraform expression known only at plan time"),
             "known only when Terraform plans".into(),
             Some("an `if` decides while the script runs; to choose at plan time write `tf::cond(condition, a, b)`".into()),
         ),
         E::ErrorMismatchDataType(expected, found, _) | E::ErrorMismatchOutputType(expected, found, _) => (
-            "tsdsl::script::wrong_type",
+            Code::ScriptWrongType,
             format!("expected {}, found {}", type_word(expected), type_word(found)),
             "wrong type".into(),
             None,
         ),
         E::ErrorPropertyNotFound(p, _) => (
-            "tsdsl::script::unknown_property",
+            Code::ScriptUnknownProperty,
             format!("no property `{p}` on this value"),
             "unknown property".into(),
             None,
         ),
         E::ErrorIndexNotFound(i, _) => (
-            "tsdsl::script::unknown_key",
+            Code::ScriptUnknownKey,
             format!("no key `{i}` here"),
             "not found".into(),
             None,
@@ -499,7 +511,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (&'static str, String, Strin
             let text = other.to_string();
             let first = text.lines().next().unwrap_or("").to_owned();
             let msg = first.split(" (line ").next().unwrap_or(&first).to_owned();
-            ("tsdsl::script::runtime", operator_terms(&msg.to_lowercase_first()), "here".into(), None)
+            (Code::ScriptRuntime, operator_terms(&msg.to_lowercase_first()), "here".into(), None)
         }
     }
 }

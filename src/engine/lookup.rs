@@ -4,7 +4,7 @@
 
 use rhai::{Dynamic, Position, Scope};
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Locus, SourceMap};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Locus, SourceMap};
 
 /// `net.vpc_idd`: a key the map does not have, labelled at the key, with
 /// did-you-mean over the keys it does have when the map is still known.
@@ -44,7 +44,7 @@ pub(super) fn missing_key(
         format!("check the spelling; to read a key that may be absent write `{}.get(\"{key}\")` or test `\"{key}\" in {}`", receiver.as_deref().unwrap_or("map"), receiver.as_deref().unwrap_or("map"))
     });
     Some(
-        Diagnostic::error("tsdsl::script::unknown_key", format!("{what} has no key `{key}`"))
+        Diagnostic::error(Code::ScriptUnknownKey, format!("{what} has no key `{key}`"))
             .at(Locus::Bytes { file: file.to_owned(), span })
             .label("no such key")
             .help(help),

@@ -2,6 +2,8 @@
 //! `stdlib/`, then the script's own folder), and the primitives the stdlib
 //! is built on. Evaluating a script yields a [`model::Stack`](crate::model::Stack).
 
+mod ast_index;
+mod block_calls;
 mod context;
 mod convert;
 mod declarations;
@@ -36,7 +38,7 @@ pub use memory::CountingAlloc;
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
 
-use crate::diagnostics::{Diagnostic, Error, Locus, SourceMap, Target};
+use crate::diagnostics::{Code, Diagnostic, Error, Locus, SourceMap, Target};
 use crate::model::{PathSeg, Stack};
 use crate::schema::Schemas;
 
@@ -141,9 +143,10 @@ fn evaluate_in(
 
     let recording = errors::Recording::start();
     let mut diagnostics = Vec::new();
-    match engine.compile(&text) {
+    match ast_index::compile(&engine, &text) {
         Err(e) => diagnostics.push(errors::parse_error(&e, &name, &text)),
-        Ok(mut ast) => {
+        Ok((mut ast, layout)) => {
+            sources.borrow_mut().set_layout(&name, layout);
             ast.set_source(name.as_str());
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));
@@ -170,6 +173,7 @@ fn evaluate_in(
         .map_err(|_| Error::Internal("evaluation state still shared".into()))?;
     let mut all = ctx.diagnostics;
     let mut stack = ctx.stack;
+    block_calls::assign(&mut stack, &name, &ctx.block_names, &sources.borrow());
     if let Some(expected) = &ctx.expected_accounts {
         all.extend(allow_accounts(&mut stack, expected));
     }
@@ -187,7 +191,7 @@ fn allow_accounts(stack: &mut Stack, expected: &context::ExpectedAccounts) -> Ve
         .into_iter()
         .map(|(origin, setting)| {
             Diagnostic::error(
-                "tsdsl::aws::conflicting_accounts",
+                Code::AwsConflictingAccounts,
                 format!("this aws provider sets `{setting}`, and `aws::expect_account` sets `allowed_account_ids`"),
             )
             .at_path(&origin, vec![PathSeg::key(&setting)], Target::Key)

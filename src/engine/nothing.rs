@@ -3,7 +3,7 @@
 //! source tells (an in-place method such as `replace`, an `if` without
 //! `else`, `get` of an absent key).
 
-use crate::diagnostics::{Diagnostic, Locus, SourceMap, Target};
+use crate::diagnostics::{Code, Diagnostic, Locus, SourceMap, Target};
 use crate::model::Origin;
 use crate::syntax::{FileIndex, Part};
 
@@ -49,7 +49,7 @@ pub(crate) fn nothing(
         None => "the value".to_owned(),
     };
     let message = format!("{subject} {message}");
-    let d = Diagnostic::error("tsdsl::script::nothing", message);
+    let d = Diagnostic::error(Code::ScriptNothing, message);
     // `output("x", n)`: label `n` itself, not the call.
     let d = match value_at {
         Some(locus) if path.is_empty() => d.at(locus),
@@ -78,7 +78,7 @@ pub(crate) fn nothing_arg(
     n: usize,
     what: &str,
 ) -> Diagnostic {
-    let d = Diagnostic::error("tsdsl::script::nothing", format!("{what} is nothing"));
+    let d = Diagnostic::error(Code::ScriptNothing, format!("{what} is nothing"));
     match arg_locus(sources, origin, n) {
         Some(locus) => {
             let why = match &locus {

@@ -12,7 +12,7 @@ use rhai::{Engine, EvalAltResult, Module, ModuleResolver, Position, Scope, Share
 
 type SharedModule = Shared<Module>;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, SourceMap, Target, STDLIB_PREFIX};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, SourceMap, Target, STDLIB_PREFIX};
 use crate::model::Origin;
 
 use super::errors::{parse_error, raise};
@@ -112,7 +112,7 @@ impl Resolver {
                 loading[at..].iter().map(|m| short(m)).chain([short(name)]).collect();
             return Some(
                 Diagnostic::error(
-                    "tsdsl::engine::import_cycle",
+                    Code::EngineImportCycle,
                     format!("modules import each other in a circle: {}", cycle.join(" → ")),
                 )
                 .label("imported here")
@@ -121,7 +121,7 @@ impl Resolver {
         }
         (loading.len() > self.max_depth).then(|| {
             Diagnostic::error(
-                "tsdsl::engine::import_too_deep",
+                Code::EngineImportTooDeep,
                 format!("modules import modules more than {} levels deep", self.max_depth),
             )
             .label("imported here")
@@ -179,7 +179,7 @@ impl ModuleResolver for Resolver {
             self.fail(
                 source,
                 pos,
-                Diagnostic::error("tsdsl::engine::bad_module_path", msg)
+                Diagnostic::error(Code::EngineBadModulePath, msg)
                     .label("imported here")
                     .help("a module is a .rhai file under the script's folder, read through links that stay inside it"),
             )
@@ -221,12 +221,9 @@ impl ModuleResolver for Resolver {
             return Err(self.fail(
                 source,
                 pos,
-                Diagnostic::error(
-                    "tsdsl::engine::unknown_module",
-                    format!("module `{path}` not found"),
-                )
-                .label("imported here")
-                .help(help),
+                Diagnostic::error(Code::EngineUnknownModule, format!("module `{path}` not found"))
+                    .label("imported here")
+                    .help(help),
             ));
         };
         if let Some(d) = self.check_chain(&name) {
@@ -239,7 +236,9 @@ impl ModuleResolver for Resolver {
         if let Some(f) = file {
             self.deps.borrow_mut().push(f);
         }
-        let mut ast = engine.compile(&*text).map_err(|e| raise(parse_error(&e, &name, &text)))?;
+        let (mut ast, layout) = super::ast_index::compile(engine, &text)
+            .map_err(|e| raise(parse_error(&e, &name, &text)))?;
+        self.sources.borrow_mut().set_layout(&name, layout);
         ast.set_source(name.as_str());
         self.loading.borrow_mut().push(name.clone());
         let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);

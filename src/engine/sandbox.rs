@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use rhai::packages::{Package, StandardPackage};
 use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{diag, Code, Diagnostic};
 
 /// Limits a script runs under. Generous for real estates (10,000 resources
 /// evaluate well inside them), tight enough that `loop {}` ends in seconds.
@@ -152,6 +152,8 @@ pub(crate) fn engine_until(
     engine.set_max_array_size(limits.max_array_size);
     engine.set_max_map_size(limits.max_map_size);
     engine.set_max_modules(limits.max_modules);
+    // `ast_index::compile` reads the written key order before it optimizes.
+    engine.set_optimization_level(rhai::OptimizationLevel::None);
 
     // Words Rhai reserves for future use but Terraform uses as names
     // (`default` of a variable, `module(...)`): plain identifiers here.
@@ -208,7 +210,7 @@ pub(crate) fn engine_until(
 
 fn out_of_memory(max: usize) -> Diagnostic {
     Diagnostic::error(
-        "tsdsl::engine::out_of_memory",
+        Code::EngineOutOfMemory,
         format!("the script holds more than {} of memory", super::files::bytes(max as u64)),
     )
     .label("the limit is crossed here")
@@ -219,15 +221,13 @@ fn out_of_memory(max: usize) -> Diagnostic {
 /// one that says why it is gone, for every arity scripts could call it with.
 fn remove(engine: &mut Engine, name: &'static str, why: &'static str) {
     let gone = move |nc: &NativeCallContext| -> Box<EvalAltResult> {
-        super::errors::raise(
-            Diagnostic::error(
-                "tsdsl::engine::not_available",
-                format!("`{name}` is not available in tsdsl scripts"),
-            )
-            .at_path(&super::origin::origin(nc), Vec::new(), Target::Call)
-            .label("not available")
-            .help(why),
-        )
+        super::errors::raise(diag!(
+            &super::origin::origin(nc),
+            Code::EngineNotAvailable,
+            "`{name}` is not available in tsdsl scripts";
+            label: "not available";
+            help: why
+        ))
     };
     engine.register_fn(name, move |nc: NativeCallContext| -> Result<(), _> { Err(gone(&nc)) });
     // Exact argument types first: Rhai prefers a package's `sleep(INT)` to

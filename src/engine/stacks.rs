@@ -7,11 +7,11 @@ use std::rc::Rc;
 use indexmap::IndexMap;
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Error, Target};
+use crate::diagnostics::{Code, Diagnostic, Error, Target};
 use crate::model::{BlockKind, Meta, Origin, Reference, Resource, Value};
 
 use super::context::CtxRef;
-use super::errors::raise;
+use super::errors::{bail, raise};
 use super::files::{inside, ReadError};
 use super::handle::{Handle, HandleKind};
 use super::primitives::{identifier_arg, origin_of, Res};
@@ -50,32 +50,23 @@ fn stack(
     let name = identifier_arg(&origin, &name, "a stack name")?;
     let remotes = ctx.borrow().remotes.clone();
     if remotes.chain.contains(&name) {
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::stack_cycle",
-                format!(
-                    "stacks read each other in a circle: {} → {name}",
-                    remotes.chain.join(" → ")
-                ),
-            )
-            .at_path(&origin, Vec::new(), Target::Call)
-            .help("a stack may read the outputs of stacks it does not feed"),
-        ));
+        bail!(
+            &origin,
+            Code::ModelStackCycle,
+            "stacks read each other in a circle: {} → {name}", remotes.chain.join(" → ");
+            help: "a stack may read the outputs of stacks it does not feed"
+        );
     }
     if remotes.chain.len() >= opts.limits.max_stack_depth {
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::stack_too_deep",
-                format!(
-                    "stacks read stacks more than {} levels deep: {} → {name}",
-                    opts.limits.max_stack_depth,
-                    chain_text(&remotes.chain)
-                ),
-            )
-            .at_path(&origin, Vec::new(), Target::Call)
-            .label("one level too many")
-            .help("read the stacks you need from this one directly, not through a chain"),
-        ));
+        bail!(
+            &origin,
+            Code::ModelStackTooDeep,
+            "stacks read stacks more than {} levels deep: {} → {name}",
+            opts.limits.max_stack_depth,
+            chain_text(&remotes.chain);
+            label: "one level too many";
+            help: "read the stacks you need from this one directly, not through a chain"
+        );
     }
     let sources = ctx.borrow().sources.clone();
     let loaded = load(&remotes, opts, eval, &name, &origin, &sources);
@@ -87,14 +78,12 @@ fn stack(
     }
     let info = loaded?;
     let Some(backend) = info.backend.clone() else {
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::remote_without_backend",
-                format!("stack `{name}` declares no backend, so its outputs cannot be read"),
-            )
-            .at_path(&origin, Vec::new(), Target::Call)
-            .help(format!("add `backend(\"s3\", #{{ ... }})` to {name}.rhai")),
-        ));
+        bail!(
+            &origin,
+            Code::ModelRemoteWithoutBackend,
+            "stack `{name}` declares no backend, so its outputs cannot be read";
+            help: format!("add `backend(\"s3\", #{{ ... }})` to {name}.rhai")
+        );
     };
     let address = format!("block data.terraform_remote_state.{name}");
     if ctx.borrow_mut().declare(address) {
@@ -135,14 +124,12 @@ fn load(
     if let Err(e @ (ReadError::Outside { .. } | ReadError::NotAFile { .. })) =
         inside(&remotes.base, &file)
     {
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::unknown_stack",
-                format!("cannot read stack `{name}` from `{}`: {e}", file.display()),
-            )
-            .at_path(origin, Vec::new(), Target::Call)
-            .help("a stack is a .rhai script beside this one"),
-        ));
+        bail!(
+            origin,
+            Code::ModelUnknownStack,
+            "cannot read stack `{name}` from `{}`: {e}", file.display();
+            help: "a stack is a .rhai script beside this one"
+        );
     }
     let evaluated = eval(&file, opts, remotes.clone());
     let files = match &evaluated {
@@ -161,7 +148,7 @@ fn load(
             } else {
                 format!("cannot read stack `{name}` from `{}`: {source}", file.display())
             };
-            let d = Diagnostic::error("tsdsl::model::unknown_stack", message)
+            let d = Diagnostic::error(Code::ModelUnknownStack, message)
                 .at_path(origin, Vec::new(), Target::Call)
                 .label("no such stack")
                 .help(help);
@@ -173,13 +160,7 @@ fn load(
             return Err(raise(d));
         }
         Err(other) => {
-            return Err(raise(
-                Diagnostic::error("tsdsl::model::unknown_stack", other.to_string()).at_path(
-                    origin,
-                    Vec::new(),
-                    Target::Call,
-                ),
-            ))
+            bail!(origin, Code::ModelUnknownStack, other.to_string());
         }
         Ok(ev) if ev.has_errors() => Err(ev.diagnostics),
         Ok(ev) => Ok(Rc::new(RemoteInfo {
@@ -205,7 +186,7 @@ fn sibling_stacks(base: &Path) -> Vec<String> {
     names
 }
 
-const HAS_ERRORS: &str = "tsdsl::model::stack_has_errors";
+const HAS_ERRORS: Code = Code::ModelStackHasErrors;
 
 fn failed(name: &str, origin: &Origin, inner: &[Diagnostic]) -> Box<rhai::EvalAltResult> {
     let mut d = Diagnostic::error(

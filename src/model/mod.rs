@@ -4,7 +4,9 @@
 //! block body; the emitter lays the shaped stack out as files. Nothing here
 //! imports `rhai` or `hcl`, so each phase can be tested on plain values.
 
+mod block_call;
 mod body;
+mod dedup;
 mod language;
 mod names;
 mod op;
@@ -16,7 +18,9 @@ mod shaped;
 mod stack;
 mod value;
 
+pub use block_call::BlockCall;
 pub use body::{Body, Item, ShapedBlock};
+pub use dedup::merge_identical_data;
 pub use language::{Check, Condition, Ephemeral, Import, Moved, Removed};
 pub use names::{identifier_fix, is_attribute_path, is_identifier, shown};
 pub use op::Op;

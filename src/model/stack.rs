@@ -1,7 +1,8 @@
 use indexmap::IndexMap;
 
 use super::{
-    AcceptedSecret, Check, Condition, Ephemeral, Import, Moved, Origin, Reference, Removed, Value,
+    AcceptedSecret, BlockCall, Check, Condition, Ephemeral, Import, Moved, Origin, Reference,
+    Removed, Value,
 };
 
 /// Everything one script declared: it becomes one Terraform root module
@@ -25,6 +26,10 @@ pub struct Stack {
     pub ephemerals: Vec<Ephemeral>,
     /// Literals the script accepted where a secret goes (`literal_secret`).
     pub accepted_secrets: Vec<AcceptedSecret>,
+    /// The operator's call that made each resource, data source and local
+    /// (`local.NAME`), by address; what the output files are grouped by.
+    /// One missing here goes into `main.tf`.
+    pub block_calls: std::collections::BTreeMap<String, BlockCall>,
 }
 
 /// The `terraform { ... }` block.

@@ -4,7 +4,7 @@
 use std::fs::{File, TryLockError};
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Error};
+use crate::diagnostics::{Code, Diagnostic, Error};
 
 /// Refuses `/` always, and the home folder or a folder above the script's
 /// unless `force`: a slip of `-o` there mixes the stack with everything else.
@@ -12,7 +12,7 @@ pub(crate) fn check_place(dir: &Path, script: &Path, force: bool) -> Result<(), 
     let Ok(real) = dir.canonicalize() else { return Ok(()) };
     if real.parent().is_none() {
         return Err(refuse(
-            "tsdsl::output::root_folder",
+            Code::OutputRootFolder,
             format!("refusing to write Terraform files into the root folder `{}`", dir.display()),
             "give the stack a folder of its own with `-o`, e.g. `-o out/production`",
         ));
@@ -23,7 +23,7 @@ pub(crate) fn check_place(dir: &Path, script: &Path, force: bool) -> Result<(), 
     let home = std::env::var_os("HOME").and_then(|h| PathBuf::from(h).canonicalize().ok());
     if home.as_deref() == Some(real.as_path()) {
         return Err(refuse(
-            "tsdsl::output::home_folder",
+            Code::OutputHomeFolder,
             format!("refusing to write Terraform files into the home folder `{}`", dir.display()),
             "give the stack a folder of its own with `-o`, or pass `--force-dir` if you mean it",
         ));
@@ -35,7 +35,7 @@ pub(crate) fn check_place(dir: &Path, script: &Path, force: bool) -> Result<(), 
         .unwrap_or_default();
     if script_dir != real && script_dir.starts_with(&real) {
         return Err(refuse(
-            "tsdsl::output::folder_above_script",
+            Code::OutputFolderAboveScript,
             format!(
                 "refusing to write Terraform files into `{}`, a folder above the script's",
                 dir.display()
@@ -56,7 +56,7 @@ pub(crate) fn lock(dir: &Path) -> Result<(File, Option<String>), Error> {
     match handle.try_lock() {
         Ok(()) => Ok((handle, None)),
         Err(TryLockError::WouldBlock) => Err(refuse(
-            "tsdsl::output::locked",
+            Code::OutputLocked,
             format!("another tsdsl is writing to `{}`", dir.display()),
             "wait for it to finish (a `tsdsl watch` holds its folder while it runs), or write \
              elsewhere with `-o`",
@@ -65,6 +65,6 @@ pub(crate) fn lock(dir: &Path) -> Result<(File, Option<String>), Error> {
     }
 }
 
-pub(crate) fn refuse(code: &str, message: String, help: &str) -> Error {
+pub(crate) fn refuse(code: Code, message: String, help: &str) -> Error {
     Error::Output(vec![Diagnostic::error(code, message).help(help)])
 }

@@ -23,7 +23,7 @@ use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
 
-use crate::diagnostics::{Diagnostic, Error};
+use crate::diagnostics::{Code, Diagnostic, Error};
 use crate::emit::OutFile;
 use addresses::Address;
 use folder::refuse;
@@ -155,7 +155,7 @@ impl OutputDir {
         if files.is_empty() && !mine.is_empty() && !self.opts.allow_empty {
             let n = mine.len();
             return Err(refuse(
-                "tsdsl::output::would_be_empty",
+                Code::OutputWouldBeEmpty,
                 format!(
                     "the script declares nothing: writing it would remove the {n} file{} tsdsl \
                      generated in `{}`",
@@ -223,7 +223,7 @@ impl OutputDir {
 
     fn other_script(&self, path: &Path, recorded: &str) -> Diagnostic {
         Diagnostic::error(
-            "tsdsl::output::other_script",
+            Code::OutputOtherScript,
             format!(
                 "`{}` was generated from `{recorded}`, not from `{}`",
                 path.display(),
@@ -277,8 +277,14 @@ impl Plan<'_> {
 
     /// A warning for addresses that look renamed, with the `moved(...)`
     /// lines that keep their objects. `moved_from` are the old addresses the
-    /// script already moves: those are no surprise.
-    pub fn renames(&self, dir: &Path, moved_from: &[String]) -> Option<Diagnostic> {
+    /// script already moves: those are no surprise. `told` are `(from, to)`
+    /// pairs the operator is already shown a `moved` line for.
+    pub fn renames(
+        &self,
+        dir: &Path,
+        moved_from: &[String],
+        told: &[(String, String)],
+    ) -> Option<Diagnostic> {
         let before = self.before.as_ref()?;
         // Nothing was there before (a first run): nothing can have been renamed.
         if before.is_empty() {
@@ -289,7 +295,10 @@ impl Plan<'_> {
             .filter(|a| !moved_from.iter().any(|m| *m == a.to_string()))
             .cloned()
             .collect();
-        let pairs = renames::likely(&before, self.after()?);
+        let mut pairs = renames::likely(&before, self.after()?);
+        pairs.retain(|(from, to)| {
+            !told.iter().any(|(f, t)| *f == from.to_string() && *t == to.to_string())
+        });
         renames::warning(&pairs, dir)
     }
 }
@@ -301,7 +310,7 @@ fn all(per_file: impl Iterator<Item = Option<Vec<Address>>>) -> Option<Vec<Addre
 
 fn not_generated(path: &Path, dir: &Path) -> Diagnostic {
     Diagnostic::error(
-        "tsdsl::output::not_generated",
+        Code::OutputNotGenerated,
         format!("refusing to replace `{}`: tsdsl did not write it", path.display()),
     )
     .help(format!(
@@ -321,7 +330,7 @@ fn finish_pending(dir: &Path, folder: &File, steps: &mut Steps) -> Result<bool, 
             Ok(true)
         }
         Err(why) => Err(refuse(
-            "tsdsl::output::bad_journal",
+            Code::OutputBadJournal,
             format!(
                 "`{}` is not a journal tsdsl wrote: {why}",
                 dir.join(journal::JOURNAL).display()
@@ -334,7 +343,7 @@ fn finish_pending(dir: &Path, folder: &File, steps: &mut Steps) -> Result<bool, 
 /// A failure before the commit: nothing was replaced.
 fn not_written(path: &Path, dir: &Path, e: &std::io::Error) -> Error {
     Error::Output(vec![Diagnostic::error(
-        "tsdsl::output::not_written",
+        Code::OutputNotWritten,
         format!("cannot write `{}`: {}", path.display(), plain(e)),
     )
     .help(format!("nothing was replaced: the previous output in `{}` is intact", dir.display()))])
@@ -351,7 +360,7 @@ fn plain(e: &std::io::Error) -> String {
 
 fn unfinished(dir: &Path, e: &std::io::Error) -> Error {
     Error::Output(vec![Diagnostic::error(
-        "tsdsl::output::unfinished",
+        Code::OutputUnfinished,
         format!("the new output in `{}` is only partly in place: {}", dir.display(), plain(e)),
     )
     .help("the rest is recorded in `.tsdsl-journal`: the next `tsdsl run` or `tsdsl watch` into this folder finishes it")])

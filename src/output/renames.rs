@@ -7,7 +7,7 @@ use std::collections::{BTreeMap, HashSet};
 use std::path::Path;
 
 use super::addresses::{Address, Kind};
-use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{Code, Diagnostic};
 
 /// Above this many candidate pairs of one type, pairing by similarity costs
 /// more than it is worth: gone and new addresses are paired in order.
@@ -92,7 +92,7 @@ pub(crate) fn warning(pairs: &[(Address, Address)], dir: &Path) -> Option<Diagno
         dir.display(),
         lines.join("\n")
     );
-    let d = Diagnostic::warning("tsdsl::output::renamed", message).help(help);
+    let d = Diagnostic::warning(Code::OutputRenamed, message).help(help);
     Some(d)
 }
 

@@ -7,7 +7,7 @@ use indexmap::IndexMap;
 
 use super::shape::{Shaper, Subject};
 use super::Schemas;
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{BlockKind, Body, Item, Shaped, Stack, Value};
 
 pub fn check(stack: &Stack, schemas: &Schemas) -> (Shaped, Vec<Diagnostic>) {
@@ -43,8 +43,8 @@ pub fn check_in(
                     continue;
                 }
                 let (code, what) = match r.kind {
-                    BlockKind::Data => ("tsdsl::schema::unknown_data_source", "data source"),
-                    _ => ("tsdsl::schema::unknown_resource_type", "resource type"),
+                    BlockKind::Data => (Code::SchemaUnknownDataSource, "data source"),
+                    _ => (Code::SchemaUnknownResourceType, "resource type"),
                 };
                 let help = match schemas.suggest_type(r.kind, &r.type_name) {
                     Some(s) => Some(format!("did you mean `{s}`?")),
@@ -99,7 +99,7 @@ pub fn check_in(
 /// of the build, not of the script, so it says so instead of "unknown type".
 fn broken_schema(origin: &crate::model::Origin, subject: &str, why: &str) -> Diagnostic {
     Diagnostic::error(
-        crate::diagnostics::INTERNAL_EMBEDDED_SCHEMA,
+        Code::InternalEmbeddedSchema,
         format!("internal error: the schema of {subject} built into tsdsl does not parse: {why}"),
     )
     .at_path(origin, Vec::new(), Target::Call)

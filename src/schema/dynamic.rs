@@ -4,7 +4,7 @@
 
 use super::shape::Shaper;
 use super::types::{AttrType, BlockType, Nesting};
-use crate::diagnostics::Target;
+use crate::diagnostics::{Code, Target};
 use crate::model::{Body, Item, Op, PathSeg, Reference, ShapedBlock, Value};
 
 impl Shaper<'_> {
@@ -20,7 +20,7 @@ impl Shaper<'_> {
         let Op::Dynamic { for_each, iterator, content } = op else { return None };
         if matches!(bt.nesting, Nesting::Map) {
             let d = crate::diagnostics::Diagnostic::error(
-                "tsdsl::schema::dynamic_not_allowed",
+                Code::SchemaDynamicNotAllowed,
                 format!("`{key}` blocks carry labels, which `tf::dynamic` does not write"),
             )
             .at_path(self.origin, path.to_vec(), Target::Value)
@@ -63,7 +63,7 @@ impl Shaper<'_> {
             let help = crate::diagnostics::closest(k, fields.keys().map(String::as_str))
                 .map(|s| format!("did you mean `{s}`?"));
             let d = crate::diagnostics::Diagnostic::error(
-                "tsdsl::schema::unknown_attribute",
+                Code::SchemaUnknownAttribute,
                 format!("unknown attribute `{k}` in `{key}` of {}", self.subject),
             )
             .at_path(self.origin, p, Target::Key)

@@ -4,7 +4,7 @@
 //! a check's data source is read only inside it.
 
 use super::dynamic::contains_dynamic;
-use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Target};
 use crate::model::{
     BlockKind, Body, Item, Origin, PathSeg, Reference, Resource, Shaped, Stack, Step, Value,
 };
@@ -21,7 +21,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             if still {
                 diags.push(
                     Diagnostic::error(
-                        "tsdsl::model::moved_from_declared",
+                        Code::ModelMovedFromDeclared,
                         format!("`moved` from `{}`, which is still declared", m.from),
                     )
                     .at_path(&m.origin, Vec::new(), Target::Call)
@@ -48,7 +48,7 @@ pub fn check(stack: &Stack, diags: &mut Vec<Diagnostic>) {
         if declared {
             diags.push(
                 Diagnostic::error(
-                    "tsdsl::model::removed_still_declared",
+                    Code::ModelRemovedStillDeclared,
                     format!("`removed` names `{}`, which is still declared", r.from),
                 )
                 .at_path(&r.origin, Vec::new(), Target::Call)
@@ -104,7 +104,7 @@ fn target_declared<'a>(
     };
     diags.push(
         Diagnostic::error(
-            "tsdsl::model::undefined_reference",
+            Code::ModelUndefinedReference,
             format!("{what} `{wanted}`, which this script does not declare"),
         )
         .at_path(origin, Vec::new(), Target::Call)
@@ -140,7 +140,7 @@ fn instance_key(
     if let Some((has, help)) = problem {
         diags.push(
             Diagnostic::error(
-                "tsdsl::model::bad_instance_key",
+                Code::ModelBadInstanceKey,
                 format!("`{}` {has}, so `{to}` names no instance of it", r.address()),
             )
             .at_path(origin, Vec::new(), Target::Call)
@@ -165,7 +165,7 @@ fn scoped_data_stays_inside(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     };
     let mut report = |origin: &Origin, address: String| {
         diags.push(
-            Diagnostic::error("tsdsl::model::scoped_data_outside_check", format!("data source `{address}` belongs to a check and cannot be read here"))
+            Diagnostic::error(Code::ModelScopedDataOutsideCheck, format!("data source `{address}` belongs to a check and cannot be read here"))
                 .at_path(origin, Vec::new(), Target::Call)
                 .label("read outside its check")
                 .help("declare a second data source for use outside the check, or drop it from the check's `data`"),
@@ -236,7 +236,7 @@ fn ephemeral_values_stay_ephemeral(stack: &Stack, diags: &mut Vec<Diagnostic>) {
         let target = if path.is_empty() { Target::Call } else { Target::Value };
         diags.push(
             Diagnostic::error(
-                "tsdsl::model::ephemeral_value_stored",
+                Code::ModelEphemeralValueStored,
                 format!("{what} reads the ephemeral value `{address}`, which Terraform would store"),
             )
             .at_path(origin, path, target)
@@ -287,7 +287,7 @@ pub fn dynamic_only_for_blocks(stack: &Stack, shaped: &Shaped, diags: &mut Vec<D
         let target = if path.is_empty() { Target::Call } else { Target::Value };
         diags.push(
             Diagnostic::error(
-                "tsdsl::model::dynamic_not_a_block",
+                Code::ModelDynamicNotABlock,
                 format!("`tf::dynamic(...)` makes blocks, but {what} is a value"),
             )
             .at_path(origin, path, target)
@@ -347,7 +347,7 @@ pub fn ephemerals(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Diagn
         if e.meta.provider.is_none() && schemas.provider_name(&e.type_name).is_none() {
             diags.push(
                 Diagnostic::error(
-                    "tsdsl::schema::unknown_resource_type",
+                    Code::SchemaUnknownResourceType,
                     format!("unknown ephemeral resource type `{}`", e.type_name),
                 )
                 .at_path(&e.origin, Vec::new(), Target::Call)
@@ -363,7 +363,7 @@ pub fn ephemerals(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Diagn
             if managed {
                 diags.push(
                     Diagnostic::error(
-                        "tsdsl::model::bad_meta_argument",
+                        Code::ModelBadMetaArgument,
                         format!("ephemeral resource `{}` keeps no state, so its `lifecycle` takes only `precondition` and `postcondition`", e.reference()),
                     )
                     .at_path(&e.origin, vec![PathSeg::key("lifecycle")], Target::Key)

@@ -12,7 +12,7 @@ use std::path::Path;
 use indexmap::IndexMap;
 
 use super::type_expr::{self, TypeExpr};
-use crate::diagnostics::{closest, Diagnostic, Target};
+use crate::diagnostics::{closest, Code, Diagnostic, Target};
 use crate::model::{PathSeg, Stack};
 
 /// What a module folder declares.
@@ -91,7 +91,7 @@ pub(crate) fn check_inputs(
                     });
                 diags.push(
                     Diagnostic::error(
-                        "tsdsl::schema::unknown_module_input",
+                        Code::SchemaUnknownModuleInput,
                         format!("module `{}` ({}) has no variable `{k}`", m.name, m.source),
                     )
                     .at_path(&m.origin, vec![PathSeg::Key(k.clone())], Target::Key)
@@ -107,7 +107,7 @@ pub(crate) fn check_inputs(
                 let target = if f.at_key { Target::Key } else { Target::Value };
                 diags.push(
                     Diagnostic::error(
-                        "tsdsl::schema::wrong_type",
+                        Code::SchemaWrongType,
                         format!(
                             "input `{k}` of module `{}` does not fit `{ty}`: {}",
                             m.name, f.message
@@ -128,7 +128,7 @@ pub(crate) fn check_inputs(
         if !missing.is_empty() {
             diags.push(
                 Diagnostic::error(
-                    "tsdsl::schema::missing_required",
+                    Code::SchemaMissingRequired,
                     format!("module `{}` needs {}", m.name, missing.join(", ")),
                 )
                 .at_path(&m.origin, Vec::new(), Target::Call)

@@ -6,7 +6,7 @@
 //! script never declared; here it is an error at the operator's key.
 
 use super::Schemas;
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{
     identifier_fix, is_attribute_path, is_identifier, shown, BlockKind, Meta, Origin, PathSeg,
     Reference, Stack, Step,
@@ -78,7 +78,7 @@ impl Walk {
         }
         self.diags.push(
             Diagnostic::error(
-                "tsdsl::model::invalid_name",
+                Code::ModelInvalidName,
                 format!("`{}` is not a valid Terraform name for {what}", shown(s)),
             )
             .at_path(origin, path, target)
@@ -103,7 +103,7 @@ impl Walk {
             path.push(PathSeg::Index(i));
             self.diags.push(
                 Diagnostic::error(
-                    "tsdsl::model::invalid_name",
+                    Code::ModelInvalidName,
                     format!("`{}` is not an attribute name for `ignore_changes`", shown(entry)),
                 )
                 .at_path(origin, path, Target::Value)
@@ -147,7 +147,7 @@ impl Walk {
         }
         self.diags.push(
             Diagnostic::error(
-                "tsdsl::model::bad_checkov_skip",
+                Code::ModelBadCheckovSkip,
                 format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"),
             )
             .at_path(origin, Vec::new(), Target::Call)

@@ -11,8 +11,8 @@ use serde_json::Value as Json;
 use super::builtin;
 use super::embedded::{EmbeddedProvider, EMBEDDED};
 use super::types::SchemaBlock;
-use crate::diagnostics::closest;
 use crate::diagnostics::Diagnostic;
+use crate::diagnostics::{closest, Code};
 use crate::model::BlockKind;
 
 /// Answer of [`Schemas::lookup_attribute`], for handles checking references
@@ -94,7 +94,7 @@ impl Source {
     }
 }
 
-const BAD_FILE: &str = "tsdsl::schema::bad_schema_file";
+const BAD_FILE: Code = Code::SchemaBadSchemaFile;
 
 impl Schemas {
     /// The schemas compiled into the binary. Cheap: nothing is decompressed

@@ -8,17 +8,17 @@ use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
-use super::types::{AttrType, Attribute, SchemaBlock};
 use super::shape::Subject;
+use super::types::{AttrType, Attribute, SchemaBlock};
 use super::Schemas;
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{
     is_secret_name, literal_text, BlockKind, Origin, PathSeg, Reference, Stack, Step, TemplatePart,
     Value,
 };
 
-const LITERAL: &str = "tsdsl::secrets::literal_secret";
-const OUTPUT: &str = "tsdsl::secrets::sensitive_output";
+const LITERAL: Code = Code::SecretsLiteralSecret;
+const OUTPUT: Code = Code::SecretsSensitiveOutput;
 const WHERE_SECRETS_LIVE: &str = "take it from where secrets live: a `variable` with `sensitive: true` (set at apply time, e.g. `TF_VAR_name`), a `random_password`, or a Secrets Manager data source; if a literal is really meant, say so: `literal_secret(\"...\", \"why\")`";
 
 const DEFAULT_HELP: &str = "leave the default out and give the value at apply time (`TF_VAR_<name>` or a `.tfvars` file kept out of the repository); if a literal is really meant, say so: `literal_secret(\"...\", \"why\")`";

@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use super::types::{AttrType, Attribute, BlockType, Nesting, SchemaBlock};
 use super::value_check::{self, Mismatch};
 use crate::diagnostics::closest;
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{self, Body, Item, Origin, PathSeg, Value};
 
 /// What one body is checked for: the call that declared it, how to name it
@@ -61,20 +61,18 @@ fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
 impl Shaper<'_> {
     fn diag(
         &self,
-        code: &str,
+        code: Code,
         message: String,
         path: Vec<PathSeg>,
         target: Target,
         label: &str,
     ) -> Diagnostic {
-        Diagnostic::error(format!("tsdsl::schema::{code}"), message)
-            .at_path(self.origin, path, target)
-            .label(label)
+        Diagnostic::error(code, message).at_path(self.origin, path, target).label(label)
     }
 
     fn error(
         &mut self,
-        code: &str,
+        code: Code,
         message: String,
         path: Vec<PathSeg>,
         target: Target,
@@ -115,8 +113,13 @@ impl Shaper<'_> {
                     .map(str::to_owned)
                     .map(|s| format!("did you mean `{s}`?"));
                 let msg = format!("unknown attribute `{key}` for {}", self.subject);
-                let d =
-                    self.diag("unknown_attribute", msg, kpath, Target::Key, "unknown attribute");
+                let d = self.diag(
+                    Code::SchemaUnknownAttribute,
+                    msg,
+                    kpath,
+                    Target::Key,
+                    "unknown attribute",
+                );
                 self.diags.push(d.help_opt(help));
             }
         }
@@ -158,7 +161,7 @@ impl Shaper<'_> {
         };
         let msg = format!("missing required {noun} {list} in {within}");
         let target = if path.is_empty() { Target::Call } else { Target::Key };
-        self.error("missing_required", msg, path.to_vec(), target, label);
+        self.error(Code::SchemaMissingRequired, msg, path.to_vec(), target, label);
     }
 
     /// Checks one attribute's value; returns the value to emit.
@@ -175,15 +178,20 @@ impl Shaper<'_> {
                 "read it instead, as a reference to this {}'s `{key}`",
                 self.subject.short()
             );
-            let d =
-                self.diag("computed_only", msg, path.to_vec(), Target::Key, "computed attribute");
+            let d = self.diag(
+                Code::SchemaComputedOnly,
+                msg,
+                path.to_vec(),
+                Target::Key,
+                "computed attribute",
+            );
             self.diags.push(d.help(help));
             return None;
         }
         if value_looks_like_blocks(value) && (a.ty.is_primitive() || is_list_of_primitives(&a.ty)) {
             let msg = format!("`{key}` is an attribute of type {}, not a block", a.ty);
             self.error(
-                "attribute_as_block",
+                Code::SchemaAttributeAsBlock,
                 msg,
                 path.to_vec(),
                 Target::Value,
@@ -207,7 +215,13 @@ impl Shaper<'_> {
                     "wrong type for `{}`: expected {expected}, found {found}",
                     path_text_or(&path, key)
                 );
-                self.error("wrong_type", msg, path, Target::Value, &format!("expected {expected}"));
+                self.error(
+                    Code::SchemaWrongType,
+                    msg,
+                    path,
+                    Target::Value,
+                    &format!("expected {expected}"),
+                );
             }
             Mismatch::UnknownKey { path, key: k, suggestion } => {
                 let msg = format!(
@@ -215,7 +229,13 @@ impl Shaper<'_> {
                     path_text_or(&path[..path.len().saturating_sub(1)], key),
                     self.subject
                 );
-                let d = self.diag("unknown_attribute", msg, path, Target::Key, "unknown attribute");
+                let d = self.diag(
+                    Code::SchemaUnknownAttribute,
+                    msg,
+                    path,
+                    Target::Key,
+                    "unknown attribute",
+                );
                 self.diags.push(d.help_opt(suggestion.map(|s| format!("did you mean `{s}`?"))));
             }
             Mismatch::Missing { path, names } => {
@@ -226,7 +246,13 @@ impl Shaper<'_> {
                     path_text_or(&path, key),
                     self.subject
                 );
-                self.error("missing_required", msg, path, Target::Key, "missing arguments");
+                self.error(
+                    Code::SchemaMissingRequired,
+                    msg,
+                    path,
+                    Target::Key,
+                    "missing arguments",
+                );
             }
             Mismatch::MissingInObject { path, names } => {
                 let list = names.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(", ");
@@ -236,15 +262,20 @@ impl Shaper<'_> {
                     path_text_or(&path, key),
                     self.subject
                 );
-                let d =
-                    self.diag("missing_required", msg, path, Target::Value, "incomplete object");
+                let d = self.diag(
+                    Code::SchemaMissingRequired,
+                    msg,
+                    path,
+                    Target::Value,
+                    "incomplete object",
+                );
                 self.diags.push(d.help(
                     "a value of this object type gives every attribute: set the ones you do not need to `()` (null)",
                 ));
             }
             Mismatch::Computed { path, key: k } => {
                 let msg = format!("`{k}` is set by {}, it cannot be given", self.computed_by);
-                self.error("computed_only", msg, path, Target::Key, "computed attribute");
+                self.error(Code::SchemaComputedOnly, msg, path, Target::Key, "computed attribute");
             }
         }
     }
@@ -346,14 +377,14 @@ impl Shaper<'_> {
         if max > 0 && n > max && dynamics == 0 {
             let msg = format!("too many `{key}` blocks: at most {max} allowed, found {n}");
             let label = format!("at most {max}");
-            self.error("too_many_blocks", msg, path.to_vec(), Target::Value, &label);
+            self.error(Code::SchemaTooManyBlocks, msg, path.to_vec(), Target::Value, &label);
         }
         // a count is noise next to items that were not blocks at all
         if n < bt.min_items && !matches!(value, Value::Null) && !had_errors && dynamics == 0 {
             let msg =
                 format!("too few `{key}` blocks: at least {} required, found {n}", bt.min_items);
             let label = format!("at least {}", bt.min_items);
-            self.error("too_few_blocks", msg, path.to_vec(), Target::Value, &label);
+            self.error(Code::SchemaTooFewBlocks, msg, path.to_vec(), Target::Value, &label);
         }
         let mut dynamic_at = dynamic_at.into_iter().peekable();
         for (i, (labels, body, _)) in made.into_iter().enumerate() {
@@ -375,7 +406,7 @@ impl Shaper<'_> {
         let help = format!(
             "write `{key}: #{{ ... }}` for one block or `{key}: [#{{ ... }}, ...]` for several"
         );
-        let d = self.diag("block_as_attribute", msg, path, Target::Value, "expected a map");
+        let d = self.diag(Code::SchemaBlockAsAttribute, msg, path, Target::Value, "expected a map");
         self.diags.push(d.help(help));
     }
 }

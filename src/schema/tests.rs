@@ -1,7 +1,7 @@
 use indexmap::IndexMap;
 
 use super::*;
-use crate::diagnostics::{Diagnostic, Locus, Target};
+use crate::diagnostics::{Code, Diagnostic, Locus, Target};
 use crate::model::{
     BlockKind, Body, Item, Meta, Origin, PathSeg, Provider, Reference, Resource, ShapedBlock, Site,
     Stack, Value,
@@ -38,8 +38,8 @@ fn run(resources: Vec<Resource>) -> (Vec<Body>, Vec<Diagnostic>) {
     (shaped.resources, diags)
 }
 
-fn codes(diags: &[Diagnostic]) -> Vec<&str> {
-    diags.iter().map(|d| d.code.as_str()).collect()
+fn codes(diags: &[Diagnostic]) -> Vec<Code> {
+    diags.iter().map(|d| d.code).collect()
 }
 
 fn locus(d: &Diagnostic) -> (Vec<PathSeg>, Target) {
@@ -84,9 +84,9 @@ fn a_valid_vpc_passes_and_keeps_attribute_order() {
 fn unknown_attribute_suggests_and_points_at_the_key() {
     let (_, diags) =
         run(vec![resource(BlockKind::Resource, "aws_vpc", vec![("cidr_blok", s("10.0.0.0/16"))])]);
-    assert_eq!(codes(&diags), ["tsdsl::schema::unknown_attribute"]);
+    assert_eq!(codes(&diags), [Code::SchemaUnknownAttribute]);
     assert_eq!(diags[0].message, "unknown attribute `cidr_blok` for resource type `aws_vpc`");
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `cidr_block`?"));
+    assert_eq!(diags[0].help, ["did you mean `cidr_block`?"]);
     assert_eq!(locus(&diags[0]), (vec![key("cidr_blok")], Target::Key));
 }
 
@@ -96,12 +96,9 @@ fn unknown_types_suggest_close_names() {
         resource(BlockKind::Resource, "aws_s3_bukcet", vec![]),
         resource(BlockKind::Data, "aws_caller_identiy", vec![]),
     ]);
-    assert_eq!(
-        codes(&diags),
-        ["tsdsl::schema::unknown_resource_type", "tsdsl::schema::unknown_data_source"]
-    );
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `aws_s3_bucket`?"));
-    assert_eq!(diags[1].help.as_deref(), Some("did you mean `aws_caller_identity`?"));
+    assert_eq!(codes(&diags), [Code::SchemaUnknownResourceType, Code::SchemaUnknownDataSource]);
+    assert_eq!(diags[0].help, ["did you mean `aws_s3_bucket`?"]);
+    assert_eq!(diags[1].help, ["did you mean `aws_caller_identity`?"]);
     assert_eq!(locus(&diags[0]), (vec![], Target::Call));
 }
 
@@ -109,7 +106,7 @@ fn unknown_types_suggest_close_names() {
 fn missing_required_names_every_argument() {
     let (_, diags) =
         run(vec![resource(BlockKind::Resource, "aws_iam_role_policy_attachment", vec![])]);
-    assert_eq!(codes(&diags), ["tsdsl::schema::missing_required"]);
+    assert_eq!(codes(&diags), [Code::SchemaMissingRequired]);
     assert!(
         diags[0].message.contains("`policy_arn`") && diags[0].message.contains("`role`"),
         "{}",
@@ -130,7 +127,7 @@ fn missing_required_inside_a_block_points_at_the_block() {
             ("vpc_config", map(vec![("endpoint_private_access", Value::Bool(true))])),
         ],
     )]);
-    assert_eq!(codes(&diags), ["tsdsl::schema::missing_required"]);
+    assert_eq!(codes(&diags), [Code::SchemaMissingRequired]);
     assert!(diags[0].message.contains("`subnet_ids`"));
     assert_eq!(locus(&diags[0]), (vec![key("vpc_config")], Target::Key));
 }
@@ -146,7 +143,7 @@ fn wrong_type_says_terraform_type_and_points_at_the_value() {
             ("revoke_rules_on_delete", s("maybe")),
         ],
     )]);
-    assert_eq!(codes(&diags), ["tsdsl::schema::wrong_type", "tsdsl::schema::wrong_type"]);
+    assert_eq!(codes(&diags), [Code::SchemaWrongType, Code::SchemaWrongType]);
     assert_eq!(diags[0].message, "wrong type for `tags`: expected map of string, found list");
     assert_eq!(locus(&diags[0]), (vec![key("tags")], Target::Value));
     assert_eq!(
@@ -182,7 +179,7 @@ fn computed_only_attributes_cannot_be_given() {
         "aws_vpc",
         vec![("arn", s("x")), ("cidr_block", s("10.0.0.0/16"))],
     )]);
-    assert_eq!(codes(&diags), ["tsdsl::schema::computed_only"]);
+    assert_eq!(codes(&diags), [Code::SchemaComputedOnly]);
     assert_eq!(diags[0].message, "`arn` is set by AWS, it cannot be given");
     assert_eq!(locus(&diags[0]), (vec![key("arn")], Target::Key));
     assert_eq!(bodies[0].items.len(), 1);
@@ -230,7 +227,7 @@ fn too_many_blocks_for_a_single_block() {
             ("vpc_config", Value::List(vec![one.clone(), one])),
         ],
     )]);
-    assert_eq!(codes(&diags), ["tsdsl::schema::too_many_blocks"]);
+    assert_eq!(codes(&diags), [Code::SchemaTooManyBlocks]);
     assert_eq!(locus(&diags[0]), (vec![key("vpc_config")], Target::Value));
 }
 
@@ -241,7 +238,7 @@ fn too_few_blocks_when_an_empty_list_is_given() {
         "aws_eks_cluster",
         vec![("name", s("c")), ("role_arn", s("arn")), ("vpc_config", Value::List(vec![]))],
     )]);
-    assert_eq!(codes(&diags), ["tsdsl::schema::too_few_blocks"]);
+    assert_eq!(codes(&diags), [Code::SchemaTooFewBlocks]);
 }
 
 #[test]
@@ -254,10 +251,7 @@ fn scalars_for_a_block_and_maps_for_a_scalar() {
             ("versioning_configuration", Value::List(vec![s("Enabled")])),
         ],
     )]);
-    assert_eq!(
-        codes(&diags),
-        ["tsdsl::schema::attribute_as_block", "tsdsl::schema::block_as_attribute"]
-    );
+    assert_eq!(codes(&diags), [Code::SchemaAttributeAsBlock, Code::SchemaBlockAsAttribute]);
     assert_eq!(
         locus(&diags[1]),
         (vec![key("versioning_configuration"), PathSeg::Index(0)], Target::Value)
@@ -290,11 +284,8 @@ fn nested_attributes_stay_attributes() {
             ("set", Value::List(vec![map(vec![("nme", s("a"))])])),
         ],
     )]);
-    assert_eq!(
-        codes(&diags),
-        ["tsdsl::schema::unknown_attribute", "tsdsl::schema::missing_required"]
-    );
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `name`?"));
+    assert_eq!(codes(&diags), [Code::SchemaUnknownAttribute, Code::SchemaMissingRequired]);
+    assert_eq!(diags[0].help, ["did you mean `name`?"]);
     assert_eq!(locus(&diags[0]), (vec![key("set"), PathSeg::Index(0), key("nme")], Target::Key));
     assert_eq!(locus(&diags[1]), (vec![key("set"), PathSeg::Index(0)], Target::Key));
 }
@@ -395,9 +386,9 @@ fn load_file_replaces_providers_and_reports_bad_files() {
     let bad = dir.path().join("bad.json");
     std::fs::write(&bad, r#"{"provider_schemas":{"x/y/z":{"resource_schemas":{"z_a":{"block":{"attributes":{"a":{"type":"strin"}}}}}}}}"#).unwrap();
     let e = s.load_file(&bad).unwrap_err();
-    assert_eq!(e.code, "tsdsl::schema::bad_schema_file");
+    assert_eq!(e.code, Code::SchemaBadSchemaFile);
     let e = s.load_file(&dir.path().join("missing.json")).unwrap_err();
-    assert_eq!(e.code, "tsdsl::schema::bad_schema_file");
+    assert_eq!(e.code, Code::SchemaBadSchemaFile);
 }
 
 #[test]
@@ -557,8 +548,8 @@ fn a_list_of_objects_with_a_typo_or_a_non_map_is_refused() {
         "aws_security_group",
         vec![("ingress", Value::List(vec![map(vec![("from_prot", Value::Int(1))])]))],
     )]);
-    assert_eq!(codes(&diags), ["tsdsl::schema::unknown_attribute"]);
-    assert_eq!(diags[0].help.as_deref(), Some("did you mean `from_port`?"));
+    assert_eq!(codes(&diags), [Code::SchemaUnknownAttribute]);
+    assert_eq!(diags[0].help, ["did you mean `from_port`?"]);
     // a reference among the maps: attribute syntax, so every field is needed
     let r = Value::Ref(Reference::new("local").attr("rule"));
     let (_, diags) = run(vec![resource(
@@ -566,10 +557,7 @@ fn a_list_of_objects_with_a_typo_or_a_non_map_is_refused() {
         "aws_security_group",
         vec![("ingress", Value::List(vec![map(vec![("from_port", Value::Int(1))]), r]))],
     )]);
-    assert_eq!(
-        codes(&diags),
-        ["tsdsl::schema::missing_required", "tsdsl::model::undefined_reference"]
-    );
+    assert_eq!(codes(&diags), [Code::SchemaMissingRequired, Code::ModelUndefinedReference]);
 }
 
 /// A build whose embedded schema of a known type is damaged reports an
@@ -608,9 +596,9 @@ fn a_damaged_embedded_schema_is_an_internal_error_not_an_unknown_type() {
     assert_eq!(
         codes(&diags),
         [
-            crate::diagnostics::INTERNAL_EMBEDDED_SCHEMA,
-            crate::diagnostics::INTERNAL_EMBEDDED_SCHEMA,
-            "tsdsl::schema::unknown_resource_type"
+            Code::InternalEmbeddedSchema,
+            Code::InternalEmbeddedSchema,
+            Code::SchemaUnknownResourceType
         ],
         "{diags:#?}"
     );

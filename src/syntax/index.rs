@@ -1,22 +1,29 @@
-//! One file's syntax index: the file lexed once, then asked where its calls,
-//! their arguments and the keys of their map literals are. The engine reads
-//! the operator's key order from it and diagnostics their exact spans, so a
-//! file is lexed once per run however many blocks and diagnostics it has.
+//! One file's syntax index. Key order comes from the layout the engine
+//! read from Rhai's AST when it compiled the file (`layout.rs`): a
+//! successful run lexes nothing. The lexer serves what the AST cannot, and
+//! only when a diagnostic asks: the extent of a value (the AST knows where
+//! an expression starts, not where it ends), the span of a call's name with
+//! its `module::` path, a key read inside a template string, and files that
+//! do not parse (the unclosed bracket, the missing comma). Tokens are lexed
+//! on first use, once per file.
 
 use std::ops::Range;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 
 use crate::model::PathSeg;
 
+use super::layout::Layout;
 use super::lexer::{lex, Tok, Token};
 use super::literal::{binding, Parser, SyntaxNode};
 
 #[derive(Debug)]
 pub struct FileIndex {
     src: Arc<str>,
-    toks: Vec<Token>,
+    /// From the AST; `None` for a file the engine did not compile.
+    layout: Option<Arc<Layout>>,
+    toks: OnceLock<Vec<Token>>,
     /// Byte offset where each line starts, for positions given as line:col.
-    line_starts: Vec<usize>,
+    line_starts: OnceLock<Vec<usize>>,
 }
 
 /// What the locator found: the span, and whether the whole path was
@@ -25,15 +32,6 @@ pub struct FileIndex {
 pub struct Found {
     pub span: Range<usize>,
     pub complete: bool,
-}
-
-/// Key order of a literal as written: maps list their keys in order, lists
-/// their items; anything else is not a literal.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum KeyOrder {
-    Map(Vec<(String, KeyOrder)>),
-    List(Vec<KeyOrder>),
-    Unknown,
 }
 
 /// Which token of a map entry a path ends on.
@@ -45,17 +43,35 @@ pub enum Part {
 
 impl FileIndex {
     pub fn new(src: impl Into<Arc<str>>) -> Self {
-        let src = src.into();
-        let toks = lex(&src);
-        let line_starts =
-            std::iter::once(0).chain(src.match_indices('\n').map(|(i, _)| i + 1)).collect();
-        FileIndex { src, toks, line_starts }
+        FileIndex {
+            src: src.into(),
+            layout: None,
+            toks: OnceLock::new(),
+            line_starts: OnceLock::new(),
+        }
+    }
+
+    /// The index of a file the engine compiled, with the layout it read
+    /// from the AST.
+    pub fn with_layout(src: impl Into<Arc<str>>, layout: Arc<Layout>) -> Self {
+        FileIndex { layout: Some(layout), ..FileIndex::new(src) }
+    }
+
+    pub fn layout(&self) -> Option<&Layout> {
+        self.layout.as_deref()
+    }
+
+    fn toks(&self) -> &[Token] {
+        self.toks.get_or_init(|| lex(&self.src))
     }
 
     /// Byte offset of a 1-based line and column (columns count characters,
     /// as Rhai's positions do); the end of a line is a place too.
     pub fn offset(&self, line: u32, col: u32) -> Option<usize> {
-        let start = *self.line_starts.get((line as usize).checked_sub(1)?)?;
+        let line_starts = self.line_starts.get_or_init(|| {
+            std::iter::once(0).chain(self.src.match_indices('\n').map(|(i, _)| i + 1)).collect()
+        });
+        let start = *line_starts.get((line as usize).checked_sub(1)?)?;
         let text = self.src.get(start..)?.split('\n').next().unwrap_or("");
         let col = (col.max(1) - 1) as usize;
         match text.char_indices().nth(col) {
@@ -72,7 +88,7 @@ impl FileIndex {
     /// Span of the call's name token at `offset` (the position Rhai reports
     /// for a call), extended over a `module::` path.
     pub fn call_span(&self, offset: usize) -> Range<usize> {
-        let (src, toks) = (&*self.src, &self.toks);
+        let (src, toks) = (&*self.src, self.toks());
         let Some(i) = toks.iter().position(|t| t.span.end > offset) else {
             return offset..offset;
         };
@@ -104,7 +120,7 @@ impl FileIndex {
 
     /// Width of the token that starts at `offset`, for labels on plain sites.
     pub fn token_at(&self, offset: usize) -> Range<usize> {
-        self.toks
+        self.toks()
             .iter()
             .find(|t| t.span.start >= offset || t.span.end > offset)
             .filter(|t| t.span.start <= offset + 1)
@@ -113,12 +129,12 @@ impl FileIndex {
 
     /// The token that ends before `offset`: where a missing `,` belongs.
     pub fn token_before(&self, offset: usize) -> Option<Range<usize>> {
-        self.toks.iter().take_while(|t| t.span.end <= offset).last().map(|t| t.span.clone())
+        self.toks().iter().take_while(|t| t.span.end <= offset).last().map(|t| t.span.clone())
     }
 
     /// The arguments of the call whose name starts at `offset`.
     fn call_args(&self, offset: usize) -> Option<Vec<SyntaxNode>> {
-        let (src, toks) = (&*self.src, &self.toks);
+        let (src, toks) = (&*self.src, self.toks());
         let mut i = toks.partition_point(|t| t.span.end <= offset);
         // Skip the callee: `name`, `module::name`, `obj.method`.
         while let Some(t) = toks.get(i) {
@@ -149,40 +165,10 @@ impl FileIndex {
         self.call_args(offset)?.get(n).map(SyntaxNode::span)
     }
 
-    /// The order in which the call's map-literal arguments name their keys,
-    /// nested maps and lists included (following a `let` binding when an
-    /// argument is a variable). Rhai hands maps over sorted; this gives
-    /// the operator's own order back.
-    pub fn key_order(&self, offset: usize) -> Vec<KeyOrder> {
-        let Some(args) = self.call_args(offset) else { return Vec::new() };
-        args.iter().map(|a| self.order_of(offset, a, 0)).collect()
-    }
-
-    fn order_of(&self, before: usize, node: &SyntaxNode, hops: u8) -> KeyOrder {
-        match node {
-            SyntaxNode::Map { entries, .. } => KeyOrder::Map(
-                entries
-                    .iter()
-                    .map(|(k, _, v)| (k.clone(), self.order_of(before, v, hops)))
-                    .collect(),
-            ),
-            SyntaxNode::Array { items, .. } => {
-                KeyOrder::List(items.iter().map(|i| self.order_of(before, i, hops)).collect())
-            }
-            SyntaxNode::Other { ident: Some(name), .. } if hops < 4 => {
-                match binding(&self.toks, before, name) {
-                    Some((bound, at)) => self.order_of(at, &bound, hops + 1),
-                    None => KeyOrder::Unknown,
-                }
-            }
-            SyntaxNode::Other { .. } => KeyOrder::Unknown,
-        }
-    }
-
     /// The expression bound to `name` by the last `let`/`const` before
     /// `before`: what a plain variable stands for.
     pub fn binding_of(&self, before: usize, name: &str) -> Option<Range<usize>> {
-        binding(&self.toks, before, name).map(|(node, _)| node.span())
+        binding(self.toks(), before, name).map(|(node, _)| node.span())
     }
 
     /// Follows `path` through the literal arguments of the call at `offset`.
@@ -243,7 +229,7 @@ impl FileIndex {
             }
             (SyntaxNode::Other { ident: Some(name), .. }, _) if hops < 4 => {
                 // `f(opts)`: look for the last `let opts = ...` before the call.
-                let bound = binding(&self.toks, before, name)?;
+                let bound = binding(self.toks(), before, name)?;
                 self.follow(bound.1, &bound.0, path, part, hops + 1)
             }
             _ => None,
@@ -256,7 +242,7 @@ impl FileIndex {
     /// read from when that is a plain path (`cfg`, `net.subnets`).
     pub fn key_read(&self, offset: usize, key: &str) -> Option<(Range<usize>, Option<String>)> {
         let src = &*self.src;
-        let tok = self.toks.iter().find(|t| t.span.start <= offset && offset < t.span.end)?;
+        let tok = self.toks().iter().find(|t| t.span.start <= offset && offset < t.span.end)?;
         let text = src.get(tok.span.clone())?;
         let name = match &tok.tok {
             Tok::Ident(k) if k == key => tok.span.clone(),
@@ -287,7 +273,7 @@ impl FileIndex {
     pub fn unclosed_delimiter(&self, before: usize) -> Option<Range<usize>> {
         let src = &*self.src;
         let mut stack: Vec<&Token> = Vec::new();
-        for t in &self.toks {
+        for t in self.toks() {
             match t.tok {
                 Tok::MapOpen | Tok::Open(_) => stack.push(t),
                 Tok::Close(c) => {
@@ -421,31 +407,6 @@ mod tests {
             FileIndex::new(src).find_in_call(0, &[key("tags"), key("Name")], Part::Key).unwrap();
         assert!(!p.complete);
         assert_eq!(at(src, &p), "some_var");
-    }
-
-    #[test]
-    fn key_order_is_the_operators() {
-        let src = "let t = #{ Zed: 1, Alpha: 2 };\nresource(\"aws_vpc\", \"m\", #{ tags: t, cidr_block: \"x\", ingress: [#{ to: 1, from: 2 }] });";
-        let off = src.find("resource").unwrap();
-        let order = FileIndex::new(src).key_order(off);
-        let KeyOrder::Map(keys) = &order[2] else { panic!("{order:?}") };
-        let names: Vec<&str> = keys.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(names, ["tags", "cidr_block", "ingress"]);
-        assert_eq!(
-            keys[0].1,
-            KeyOrder::Map(vec![
-                ("Zed".into(), KeyOrder::Unknown),
-                ("Alpha".into(), KeyOrder::Unknown)
-            ])
-        );
-        let KeyOrder::List(items) = &keys[2].1 else { panic!() };
-        assert_eq!(
-            items[0],
-            KeyOrder::Map(vec![
-                ("to".into(), KeyOrder::Unknown),
-                ("from".into(), KeyOrder::Unknown)
-            ])
-        );
     }
 
     #[test]

@@ -12,7 +12,12 @@ fn build(script: &str) -> String {
     let tmp = tempfile::tempdir().unwrap();
     let out = tmp.path().join("out");
     support::run_script(&support::root().join("scripts").join(script), &out);
-    fs::read_to_string(out.join("main.tf")).unwrap()
+    // Every generated file: the blocks are spread over network.tf, eks.tf, ...
+    support::read_tree(&out)
+        .into_iter()
+        .filter(|(p, _)| p.extension().is_some_and(|e| e == "tf"))
+        .map(|(_, bytes)| String::from_utf8(bytes).unwrap())
+        .collect()
 }
 
 /// `attribute = value` appears in the output, whatever the alignment.

@@ -622,13 +622,25 @@ fn a_rename_is_reported_with_the_moved_block_to_add() {
     ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
     let renamed = fixture("old.rhai").replace("\"logs\"", "\"app_logs\"");
     fs::write(work.join("stack.rhai"), &renamed).unwrap();
+    // The change summary tells the rename once, with the line to add; the
+    // write's warning does not repeat it.
     let o = ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    let (out, err) = (String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr));
+    let line = "moved(\"aws_s3_bucket.logs\", \"aws_s3_bucket.app_logs\");";
+    assert!(out.contains("likely renamed from aws_s3_bucket.logs"), "{out}");
+    assert_eq!(out.matches(line).count(), 1, "{out}");
+    assert!(!err.contains("renamed") && !err.contains(line), "{err}");
+    assert!(fs::read_to_string(work.join("out/main.tf")).unwrap().contains("\"app_logs\""));
+
+    // Without the summary, the warning says it.
+    fs::write(work.join("stack.rhai"), fixture("old.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    fs::write(work.join("stack.rhai"), &renamed).unwrap();
+    let o = ok(tsdsl(work, &["run", "stack.rhai", "-o", "out", "--changes", "none"]));
     let err = String::from_utf8_lossy(&o.stderr);
     assert!(err.contains("tsdsl::output::renamed"), "{err}");
     assert!(err.contains("`aws_s3_bucket.logs` is gone and `aws_s3_bucket.app_logs` is new"));
-    let line = "moved(\"aws_s3_bucket.logs\", \"aws_s3_bucket.app_logs\");";
     assert!(err.contains(line), "{err}");
-    assert!(fs::read_to_string(work.join("out/main.tf")).unwrap().contains("\"app_logs\""));
 
     // The line offered is tsdsl code that works: with it the rename is a
     // move, written out, and no longer a surprise.
@@ -647,7 +659,10 @@ fn a_rename_is_reported_with_the_moved_block_to_add() {
     // Machine-readable too; a changed value or a plain removal is no rename.
     let back = fixture("old.rhai");
     fs::write(work.join("stack.rhai"), &back).unwrap();
-    let o = ok(tsdsl(work, &["run", "stack.rhai", "-o", "out", "--message-format", "json"]));
+    let o = ok(tsdsl(
+        work,
+        &["run", "stack.rhai", "-o", "out", "--message-format", "json", "--changes", "none"],
+    ));
     let line = String::from_utf8_lossy(&o.stderr).lines().next().unwrap_or_default().to_owned();
     let v: serde_json::Value = serde_json::from_str(&line).unwrap();
     assert_eq!(v["code"], "tsdsl::output::renamed");
@@ -861,4 +876,41 @@ fn watch_makes_the_output_folder_again_if_it_is_deleted() {
     refused(tsdsl(work, &["run", "web.rhai", "-o", "out"]), 2, &["another tsdsl is writing"]);
     watch.child.kill().unwrap();
     watch.child.wait().unwrap();
+}
+
+/// Blocks follow the call that makes them from file to file: `new.rhai`
+/// makes the `logs` bucket with `s3::private_bucket`, so it leaves `main.tf`
+/// for `s3.tf`; back to the raw call, the stale `s3.tf` goes. A
+/// hand-written file stays, and one in the way of a new file is refused.
+#[test]
+fn blocks_move_between_files_with_their_call() {
+    let work = tempdir();
+    let work = work.path();
+    let out = work.join("out");
+    fs::write(work.join("stack.rhai"), fixture("old.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    add_operator_files(&out);
+    fs::write(work.join("stack.rhai"), fixture("new.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    let files = generated(&out);
+    assert!(files["s3.tf"].contains("# s3::private_bucket \"logs\"\n"), "{files:?}");
+    assert!(files["s3.tf"].contains("resource \"aws_s3_bucket\" \"logs\""));
+    assert!(!files["main.tf"].contains("\"logs\""), "{}", files["main.tf"]);
+    assert_operator_files(&out);
+
+    fs::write(work.join("stack.rhai"), fixture("old.rhai")).unwrap();
+    ok(tsdsl(work, &["run", "stack.rhai", "-o", "out"]));
+    let files = generated(&out);
+    assert!(!out.join("s3.tf").exists(), "the stale s3.tf goes: {files:?}");
+    assert!(files["main.tf"].contains("resource \"aws_s3_bucket\" \"logs\""));
+    assert_operator_files(&out);
+
+    // The operator's own s3.tf is in the way of the generated one.
+    let mine = "# mine\nlocals {\n  y = 2\n}\n";
+    fs::write(out.join("s3.tf"), mine).unwrap();
+    fs::write(work.join("stack.rhai"), fixture("new.rhai")).unwrap();
+    let o = tsdsl(work, &["run", "stack.rhai", "-o", "out"]);
+    refused(o, 2, &["refusing to replace `out/s3.tf`: tsdsl did not write it"]);
+    assert_eq!(fs::read_to_string(out.join("s3.tf")).unwrap(), mine);
+    assert!(generated(&out)["main.tf"].contains("\"logs\""), "the old output stays whole");
 }

@@ -6,11 +6,11 @@
 use rhai::{Dynamic, Engine, ImmutableString, Module, NativeCallContext};
 
 use crate::aws::{is_account_id, AccountSource, Answer, Cause, LookupError};
-use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg};
 
 use super::super::context::{CtxRef, ExpectedAccounts};
-use super::super::errors::raise;
+use super::super::errors::{bail, raise};
 use super::{origin_of, report, Res};
 
 /// What `aws::caller()` returns. Offline (`--account-id`) only the account
@@ -39,14 +39,12 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef, source: AccountSource)
     );
     engine.register_indexer_set(
         |nc: NativeCallContext, _: &mut Caller, field: ImmutableString, _: Dynamic| -> Res<()> {
-            Err(raise(
-                Diagnostic::error(
-                    "tsdsl::aws::read_only_caller",
-                    format!("the caller's `{field}` is what STS said and cannot be changed"),
-                )
-                .at_path(&origin_of(&nc), Vec::new(), Target::Call)
-                .help("copy it into a variable of your own: `let id = aws::caller().account_id;`"),
-            ))
+            bail!(
+                &origin_of(&nc),
+                Code::AwsReadOnlyCaller,
+                "the caller's `{field}` is what STS said and cannot be changed";
+                help: "copy it into a variable of your own: `let id = aws::caller().account_id;`"
+            )
         },
     );
     engine.register_fn("to_string", |c: &mut Caller| describe(c));
@@ -76,22 +74,17 @@ fn field_of(nc: &NativeCallContext, c: &Caller, field: &str) -> Res<String> {
         ("arn", Some(k)) => Ok(k.arn.clone()),
         ("user_id", Some(k)) => Ok(k.user_id.clone()),
         ("partition", Some(k)) => Ok(k.partition.clone()),
-        ("arn" | "user_id" | "partition", None) => Err(raise(
-            Diagnostic::error(
-                "tsdsl::aws::not_known_offline",
-                format!("the caller's `{field}` is not known offline: `--account-id` gives only the account"),
-            )
-            .at_path(&origin, Vec::new(), Target::Call)
-            .help("run without `--account-id` (and without `TSDSL_ACCOUNT_ID`) so tsdsl asks STS"),
-        )),
-        _ => Err(raise(
-            Diagnostic::error("tsdsl::aws::unknown_field", format!("the caller has no `{field}`"))
-                .at_path(&origin, Vec::new(), Target::Call)
-                .help(
-                    did_you_mean(field, FIELDS.iter().copied())
-                        .unwrap_or_else(|| format!("it has: {}", FIELDS.join(", "))),
-                ),
-        )),
+        ("arn" | "user_id" | "partition", None) => bail!(
+            &origin,
+            Code::AwsNotKnownOffline,
+            "the caller's `{field}` is not known offline: `--account-id` gives only the account";
+            help: "run without `--account-id` (and without `TSDSL_ACCOUNT_ID`) so tsdsl asks STS"
+        ),
+        _ => bail!(
+            &origin, Code::AwsUnknownField, "the caller has no `{field}`";
+            help: did_you_mean(field, FIELDS.iter().copied())
+                .unwrap_or_else(|| format!("it has: {}", FIELDS.join(", ")))
+        ),
     }
 }
 
@@ -107,21 +100,19 @@ fn caller(nc: &NativeCallContext, source: &AccountSource) -> Res<Caller> {
             }),
         }),
         Ok(Answer::Given(account_id)) => Ok(Caller { account_id, known: None }),
-        Err(e) if e.cause == Cause::Offline => Err(raise(
-            Diagnostic::error(
-                "tsdsl::aws::account_unknown",
-                "`aws::caller()` needs the AWS account, and this run does not call AWS",
-            )
-            .at_path(&origin, Vec::new(), Target::Call)
-            .label("needs the account")
-            .help("pass `--account-id ID` (or set `TSDSL_ACCOUNT_ID`); `tsdsl run` asks STS"),
-        )),
+        Err(e) if e.cause == Cause::Offline => bail!(
+            &origin,
+            Code::AwsAccountUnknown,
+            "`aws::caller()` needs the AWS account, and this run does not call AWS";
+            label: "needs the account";
+            help: "pass `--account-id ID` (or set `TSDSL_ACCOUNT_ID`); `tsdsl run` asks STS"
+        ),
         Err(e) => Err(raise(lookup_failed(&origin, &e, "`aws::caller()` needs the AWS account"))),
     }
 }
 
 fn lookup_failed(origin: &Origin, e: &LookupError, why: &str) -> Diagnostic {
-    Diagnostic::error("tsdsl::aws::lookup_failed", format!("{why}: {}", e.message))
+    Diagnostic::error(Code::AwsLookupFailed, format!("{why}: {}", e.message))
         .at_path(origin, Vec::new(), Target::Call)
         .label("asks STS")
         .help(e.help.clone())
@@ -141,14 +132,12 @@ fn expect_account(
         if let Some(before) = &c.expected_accounts {
             if before.ids != ids {
                 drop(c);
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::aws::expect_account_twice",
-                        "`aws::expect_account` is called twice with different accounts",
-                    )
-                    .at_path(&origin, Vec::new(), Target::Call)
-                    .help("keep one call per stack"),
-                ));
+                bail!(
+                    &origin,
+                    Code::AwsExpectAccountTwice,
+                    "`aws::expect_account` is called twice with different accounts";
+                    help: "keep one call per stack"
+                );
             }
         }
         c.expected_accounts = Some(ExpectedAccounts { ids: ids.clone(), origin: origin.clone() });
@@ -176,7 +165,7 @@ fn expect_account(
             report(
                 ctx,
                 Diagnostic::error(
-                    "tsdsl::aws::wrong_account",
+                    Code::AwsWrongAccount,
                     format!(
                         "the AWS credentials ({whose}) belong to account `{actual}`, but stack `{stack}` expects {expected_text}"
                     ),
@@ -198,7 +187,7 @@ fn expect_account(
             report(
                 ctx,
                 Diagnostic::warning(
-                    "tsdsl::aws::account_not_checked",
+                    Code::AwsAccountNotChecked,
                     format!(
                         "the AWS account was not checked ({why}); Terraform's `allowed_account_ids` will refuse any account but {expected_text}"
                     ),
@@ -225,18 +214,14 @@ fn expected_ids(origin: &Origin, stack: &str, d: &Dynamic) -> Res<Vec<String>> {
                     let names = if keys.is_empty() { "nothing".into() } else { keys.join(", ") };
                     format!("the map names {names}: add `{stack}: \"123456789012\"` for this stack")
                 });
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::aws::no_account_for_stack",
-                    format!("no account is given for stack `{stack}`"),
-                )
-                .at_path(origin, Vec::new(), Target::Call)
-                .label(format!(
+            bail!(
+                origin, Code::AwsNoAccountForStack, "no account is given for stack `{stack}`";
+                label: format!(
                     "has {}",
                     if keys.is_empty() { "no key".into() } else { keys.join(", ") }
-                ))
-                .help(help),
-            ));
+                );
+                help: help
+            );
         };
         return list(origin, vec![PathSeg::key(stack)], v);
     }
@@ -257,11 +242,12 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
         None => vec![(path.clone(), d.clone())],
     };
     if items.is_empty() {
-        return Err(raise(
-            Diagnostic::error("tsdsl::aws::invalid_account_id", "the list of accounts is empty")
-                .at_path(origin, path, Target::Value)
-                .help("name at least one account id, e.g. `\"123456789012\"`"),
-        ));
+        bail!(
+            (origin, path, Target::Value),
+            Code::AwsInvalidAccountId,
+            "the list of accounts is empty";
+            help: "name at least one account id, e.g. `\"123456789012\"`"
+        );
     }
     let mut ids = Vec::new();
     for (p, v) in items {
@@ -269,36 +255,30 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
         match text {
             Ok(s) if is_account_id(&s) => ids.push(s),
             Ok(s) => {
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::aws::invalid_account_id",
-                        format!("`{s}` is not an AWS account id"),
-                    )
-                    .at_path(origin, p, Target::Value)
-                    .label("not twelve digits")
-                    .help("an account id is twelve digits, as `aws sts get-caller-identity` or `tsdsl whoami` shows it"),
-                ))
+                bail!(
+                    (origin, p, Target::Value),
+                    Code::AwsInvalidAccountId,
+                    "`{s}` is not an AWS account id";
+                    label: "not twelve digits";
+                    help: "an account id is twelve digits, as `aws sts get-caller-identity` or `tsdsl whoami` shows it"
+                );
             }
             Err(_) => {
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::aws::invalid_account_id",
-                        format!(
-                            "an account id must be a string of twelve digits, found {}",
-                            if v.is::<Caller>() {
-                                "the caller".to_owned()
-                            } else {
-                                super::options::found_word(&v)
-                            }
-                        ),
-                    )
-                    .at_path(origin, p, Target::Value)
-                    .help(if v.is::<Caller>() {
+                bail!(
+                    (origin, p, Target::Value),
+                    Code::AwsInvalidAccountId,
+                    "an account id must be a string of twelve digits, found {}",
+                    if v.is::<Caller>() {
+                        "the caller".to_owned()
+                    } else {
+                        super::options::found_word(&v)
+                    };
+                    help: if v.is::<Caller>() {
                         "its `.account_id` is the id; the guard wants the accounts the stack may be applied to"
                     } else {
                         "write it in quotes, e.g. `\"012345678901\"` (a number would lose its leading zeros)"
-                    }),
-                ))
+                    }
+                );
             }
         }
     }
@@ -374,7 +354,7 @@ mod tests {
             source,
         );
         let d = &ev.diagnostics[0];
-        assert_eq!(d.code, "tsdsl::aws::wrong_account");
+        assert_eq!(d.code, crate::diagnostics::Code::AwsWrongAccount);
         assert_eq!(
             d.message,
             "the AWS credentials (profile `test`) belong to account `210987654321`, but stack `main` expects `123456789012` or `111111111111`"

@@ -2,11 +2,11 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{diag, Code, Diagnostic, Target};
 use crate::model::{BlockKind, ModuleCall, PathSeg, Provider, Reference, Resource, Value};
 
 use super::super::context::CtxRef;
-use super::super::errors::raise;
+use super::super::errors::{bail, raise};
 use super::super::handle::{Handle, HandleKind};
 use super::super::nothing::nothing_arg;
 use super::meta::take_meta;
@@ -126,7 +126,7 @@ fn check_catalogs(
             if let Err(f) = check(value) {
                 report(
                     ctx,
-                    Diagnostic::error("tsdsl::model::unknown_instance_type", f.message)
+                    Diagnostic::error(Code::ModelUnknownInstanceType, f.message)
                         .at_path(origin, path, Target::Value)
                         .label("not in the catalog")
                         .help_opt(f.suggestion.map(|s| format!("did you mean `{s}`?"))),
@@ -142,14 +142,10 @@ fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Re
     let mut map = map_arg(&origin, &args, "the module arguments")?;
     let c = ctx.borrow();
     let source = map.remove("source").ok_or_else(|| {
-        raise(
-            Diagnostic::error(
-                "tsdsl::model::missing_argument",
-                format!("module `{name}` needs a `source`"),
-            )
-            .at_path(&origin, Vec::new(), Target::Call)
-            .help("e.g. `source: \"./modules/vpc\"` or a registry address"),
-        )
+        raise(diag!(
+            &origin, Code::ModelMissingArgument, "module `{name}` needs a `source`";
+            help: "e.g. `source: \"./modules/vpc\"` or a registry address"
+        ))
     })?;
     let source = name_arg(&origin, &source, "`source`")?;
     let version = match map.remove("version") {
@@ -227,23 +223,23 @@ fn checkov_skip(
         id.starts_with("CKV") && id.chars().all(|c| c.is_ascii_alphanumeric() || c == '_');
     // The reason is written as a comment line: no line break, no control character.
     if !well_formed || reason.trim().is_empty() || reason.chars().any(char::is_control) {
-        return Err(raise(
-            Diagnostic::error("tsdsl::model::bad_checkov_skip", format!("`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`"))
-                .at_path(&origin, Vec::new(), Target::Call)
-                .help("say why the check does not apply, e.g. checkov_skip(bucket, \"CKV_AWS_144\", \"single-region shop\")"),
-        ));
+        bail!(
+            &origin,
+            Code::ModelBadCheckovSkip,
+            "`checkov_skip` needs a check id like `CKV_AWS_18` and a one-line reason, got `{id}`";
+            help: "say why the check does not apply, e.g. checkov_skip(bucket, \"CKV_AWS_144\", \"single-region shop\")"
+        );
     }
     let address = h.reference.object_address();
     let mut c = ctx.borrow_mut();
     let Some(r) = c.stack.resources.iter_mut().find(|r| r.address() == address) else {
         drop(c);
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::bad_checkov_skip",
-                format!("{} is not a resource of this stack", h.describe()),
-            )
-            .at_path(&origin, Vec::new(), Target::Call),
-        ));
+        bail!(
+            &origin,
+            Code::ModelBadCheckovSkip,
+            "{} is not a resource of this stack",
+            h.describe()
+        );
     };
     if !r.checkov_skips.iter().any(|(i, _)| *i == id) {
         r.checkov_skips.push((id, reason));

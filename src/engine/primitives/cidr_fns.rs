@@ -2,20 +2,14 @@
 
 use rhai::{Engine, Module, NativeCallContext, INT};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{diag, Code};
 
 use super::super::errors::raise;
 use super::{origin_of, Res};
 use crate::checks::cidr;
 
 fn parsed(nc: &NativeCallContext, s: &str) -> Res<cidr::Cidr> {
-    cidr::parse(s).map_err(|m| {
-        raise(Diagnostic::error("tsdsl::stdlib::invalid_option", m).at_path(
-            &origin_of(nc),
-            Vec::new(),
-            Target::Call,
-        ))
-    })
+    cidr::parse(s).map_err(|m| raise(diag!(&origin_of(nc), Code::StdlibInvalidOption, m)))
 }
 
 pub(crate) fn register(engine: &mut Engine) {
@@ -26,13 +20,9 @@ pub(crate) fn register(engine: &mut Engine) {
             let b = parsed(&nc, base)?;
             let bits = u8::try_from(newbits).unwrap_or(u8::MAX);
             let num = u32::try_from(netnum).unwrap_or(u32::MAX);
-            cidr::subnet(b, bits, num).map(|c| c.to_string()).map_err(|m| {
-                raise(Diagnostic::error("tsdsl::stdlib::invalid_option", m).at_path(
-                    &origin_of(&nc),
-                    Vec::new(),
-                    Target::Call,
-                ))
-            })
+            cidr::subnet(b, bits, num)
+                .map(|c| c.to_string())
+                .map_err(|m| raise(diag!(&origin_of(&nc), Code::StdlibInvalidOption, m)))
         },
     );
     m.set_native_fn("contains", |nc: NativeCallContext, outer: &str, inner: &str| -> Res<bool> {

@@ -3,13 +3,13 @@
 
 use rhai::{Dynamic, Engine, ImmutableString, NativeCallContext, INT};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{BlockKind, Reference, Step, Value};
 use crate::schema::AttrLookup;
 
 use super::super::context::CtxRef;
 use super::super::convert::{nothing_mark, token_for};
-use super::super::errors::raise;
+use super::super::errors::bail;
 use super::super::handle::{Handle, HandleKind, Instances, TfExpr};
 use super::{origin_of, report, Res};
 
@@ -35,17 +35,12 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     // `bastion.all().id`: every instance of a `count` resource, `[*]`
     engine.register_fn("all", |nc: NativeCallContext, h: &mut Handle| {
         if let HandleKind::Block { instances: Instances::ForEach(_), .. } = &h.kind {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::instance_key",
-                    format!(
-                        "`{}` has `for_each` set: its instances are a map, not a list",
-                        h.reference
-                    ),
-                )
-                .at_path(&origin_of(&nc), Vec::new(), Target::Call)
-                .help("pick one with `.at(\"KEY\")`, or list them with `tf::values(...)`"),
-            ));
+            bail!(
+                &origin_of(&nc),
+                Code::ModelInstanceKey,
+                "`{}` has `for_each` set: its instances are a map, not a list", h.reference;
+                help: "pick one with `.at(\"KEY\")`, or list them with `tf::values(...)`"
+            );
         }
         instance(&nc, h, Step::Splat)
     });
@@ -119,7 +114,7 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
                 report(
                     ctx,
                     Diagnostic::error(
-                        "tsdsl::model::instance_key",
+                        Code::ModelInstanceKey,
                         format!(
                             "`{}` has `{what}` set: `{attr}` is read on one instance",
                             h.reference
@@ -135,7 +130,7 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
                 report(
                     ctx,
                     Diagnostic::error(
-                        "tsdsl::model::unknown_reference",
+                        Code::ModelUnknownReference,
                         format!("{} `{type_name}` has no attribute `{attr}`", kind.noun()),
                     )
                     .at_path(&origin_of(nc), Vec::new(), Target::Call)
@@ -149,15 +144,13 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
                 let help = crate::diagnostics::did_you_mean(attr, outputs.iter().map(String::as_str)).unwrap_or_else(|| {
                     format!("`{stack}` exports {}; add `output(\"{attr}\", ...)` to {stack}.rhai to export it", outputs.join(", "))
                 });
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::model::unknown_stack_output",
-                        format!("stack `{stack}` does not export `{attr}`"),
-                    )
-                    .at_path(&origin_of(nc), Vec::new(), Target::Call)
-                    .label("not an output of that stack")
-                    .help(help),
-                ));
+                bail!(
+                    &origin_of(nc),
+                    Code::ModelUnknownStackOutput,
+                    "stack `{stack}` does not export `{attr}`";
+                    label: "not an output of that stack";
+                    help: help
+                );
             }
             let r = Reference::new("data")
                 .attr("terraform_remote_state")
@@ -174,22 +167,20 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
 fn instance(nc: &NativeCallContext, h: &Handle, step: Step) -> Res<Handle> {
     if let HandleKind::Block { instances, .. } = &h.kind {
         if let Some((msg, help)) = wrong_key(h, instances, &step) {
-            return Err(raise(
-                Diagnostic::error("tsdsl::model::instance_key", msg)
-                    .at_path(&origin_of(nc), Vec::new(), Target::Call)
-                    .label("no such instance")
-                    .help_opt(help),
-            ));
+            bail!(
+                &origin_of(nc), Code::ModelInstanceKey, msg;
+                label: "no such instance";
+                help_opt: help
+            );
         }
     }
     if !matches!(h.kind, HandleKind::Block { .. } | HandleKind::Module) {
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::script::not_indexable",
-                format!("{} has no instances to index", h.describe()),
-            )
-            .at_path(&origin_of(nc), Vec::new(), Target::Call),
-        ));
+        bail!(
+            &origin_of(nc),
+            Code::ScriptNotIndexable,
+            "{} has no instances to index",
+            h.describe()
+        );
     }
     let mut out = h.clone();
     out.reference.steps.push(step);
@@ -244,24 +235,21 @@ fn extend(nc: &NativeCallContext, e: &TfExpr, step: Step) -> Res<TfExpr> {
                 Step::Attr(a) | Step::Key(a) => Value::String(a),
                 Step::Index(i) => Value::Int(i),
                 Step::Splat => {
-                    return Err(raise(
-                        Diagnostic::error(
-                            "tsdsl::script::not_indexable",
-                            "`all()` splats a reference only",
-                        )
-                        .at_path(&origin_of(nc), Vec::new(), Target::Call),
-                    ))
+                    bail!(
+                        &origin_of(nc),
+                        Code::ScriptNotIndexable,
+                        "`all()` splats a reference only"
+                    );
                 }
             };
             Ok(TfExpr(Value::Op(Box::new(crate::model::Op::Index { of: other.clone(), key }))))
         }
-        other => Err(raise(
-            Diagnostic::error(
-                "tsdsl::script::not_indexable",
-                format!("cannot take an attribute of a {}", other.kind_name()),
-            )
-            .at_path(&origin_of(nc), Vec::new(), Target::Call)
-            .help("wrap the whole expression with `tf::expr(\"...\")` instead"),
-        )),
+        other => bail!(
+            &origin_of(nc),
+            Code::ScriptNotIndexable,
+            "cannot take an attribute of a {}",
+            other.kind_name();
+            help: "wrap the whole expression with `tf::expr(\"...\")` instead"
+        ),
     }
 }

@@ -7,14 +7,14 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{diag, Code, Target};
 use crate::model::{
     BlockKind, Check, Condition, Ephemeral, Import, Moved, Origin, PathSeg, Reference, Removed,
     Step, Value,
 };
 
 use super::super::context::{Ctx, CtxRef};
-use super::super::errors::raise;
+use super::super::errors::{bail, raise};
 use super::super::handle::{Handle, HandleKind, TfExpr};
 use super::meta::provider_ref;
 use super::{check_keys, duplicate, identifier_arg, map_arg, origin_of, value_at, Res};
@@ -114,11 +114,7 @@ fn bad(
     msg: String,
     help: &str,
 ) -> Box<rhai::EvalAltResult> {
-    raise(
-        Diagnostic::error("tsdsl::model::bad_address", msg)
-            .at_path(origin, path, target)
-            .help(help),
-    )
+    raise(diag!((origin, path, target), Code::ModelBadAddress, msg; help: help))
 }
 
 /// A resource or module address: a handle (`bucket`, `web.at(0)`, a
@@ -372,13 +368,7 @@ fn imported(ctx: &CtxRef, nc: &NativeCallContext, to: Dynamic, id: Dynamic) -> R
             }
         }
     }
-    let missing = |msg: &str, help: &str| {
-        Err(raise(
-            Diagnostic::error("tsdsl::model::missing_argument", msg.to_owned())
-                .at_path(&origin, Vec::new(), Target::Call)
-                .help(help.to_owned()),
-        ))
-    };
+    let missing = |msg: &str, help: &str| bail!(&origin, Code::ModelMissingArgument, msg.to_owned(); help: help.to_owned());
     match (&import.id, &import.identity) {
         (None, None) => {
             return missing(
@@ -434,14 +424,12 @@ fn id_value(ctx: &Ctx, origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<Va
         | Value::Op(_) => return Ok(v),
         _ => {}
     }
-    Err(raise(
-        Diagnostic::error(
-            "tsdsl::script::wrong_type",
-            format!("an import `id` must be non-empty text, found {}", v.kind_name()),
-        )
-        .at_path(origin, path.to_vec(), if path.is_empty() { Target::Call } else { Target::Value })
-        .help("the id is what the provider's docs name under \"Import\", e.g. a bucket name"),
-    ))
+    bail!(
+        (origin, path.to_vec(), if path.is_empty() { Target::Call } else { Target::Value }),
+        Code::ScriptWrongType,
+        "an import `id` must be non-empty text, found {}", v.kind_name();
+        help: "the id is what the provider's docs name under \"Import\", e.g. a bucket name"
+    )
 }
 
 fn removed(ctx: &CtxRef, nc: &NativeCallContext, from: Dynamic, o: Dynamic) -> Res<()> {
@@ -460,11 +448,12 @@ fn removed(ctx: &CtxRef, nc: &NativeCallContext, from: Dynamic, o: Dynamic) -> R
     check_keys(&origin, &opts, REMOVED_KEYS, "`removed`")?;
     let destroy = match opts.get("destroy") {
         Some(v) => Some(v.as_bool().map_err(|_| {
-            raise(
-                Diagnostic::error("tsdsl::script::wrong_type", "`destroy` must be true or false")
-                    .at_path(&origin, vec![PathSeg::key("destroy")], Target::Value)
-                    .help("`false` forgets the object and leaves it running; `true` destroys it"),
-            )
+            raise(diag!(
+                (&origin, vec![PathSeg::key("destroy")], Target::Value),
+                Code::ScriptWrongType,
+                "`destroy` must be true or false";
+                help: "`false` forgets the object and leaves it running; `true` destroys it"
+            ))
         })?),
         None => None,
     };
@@ -492,15 +481,19 @@ fn check(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res<()
             }
             let handle = item.read_lock::<Handle>().map(|h| h.clone());
             match handle {
-                Some(h) if matches!(h.kind, HandleKind::Block { kind: BlockKind::Data, .. }) && h.reference.steps.len() == 2 => {
+                Some(h)
+                    if matches!(h.kind, HandleKind::Block { kind: BlockKind::Data, .. })
+                        && h.reference.steps.len() == 2 =>
+                {
                     data.push(h.reference.object_address());
                 }
                 _ => {
-                    return Err(raise(
-                        Diagnostic::error("tsdsl::script::wrong_type", "a check's `data` lists data sources")
-                            .at_path(&origin, path, Target::Value)
-                            .help("pass the value returned by `data(...)`; the check then owns that data source"),
-                    ))
+                    bail!(
+                        (&origin, path, Target::Value),
+                        Code::ScriptWrongType,
+                        "a check's `data` lists data sources";
+                        help: "pass the value returned by `data(...)`; the check then owns that data source"
+                    );
                 }
             }
         }
@@ -510,27 +503,21 @@ fn check(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res<()
         None => Vec::new(),
     };
     if asserts.is_empty() {
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::missing_argument",
-                format!("check `{name}` needs at least one `assert`"),
-            )
-            .at_path(&origin, Vec::new(), Target::Call)
-            .help("e.g. `assert: #{ condition: tf::expr(\"...\"), error_message: \"...\" }`"),
-        ));
+        bail!(
+            &origin, Code::ModelMissingArgument, "check `{name}` needs at least one `assert`";
+            help: "e.g. `assert: #{ condition: tf::expr(\"...\"), error_message: \"...\" }`"
+        );
     }
     let mut c = ctx.borrow_mut();
     for address in &data {
         if !c.declare(format!("scoped {address}")) {
             drop(c);
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::duplicate_name",
-                    format!("data source `{address}` belongs to another check already"),
-                )
-                .at_path(&origin, vec![PathSeg::key("data")], Target::Value)
-                .help("declare one data source per check"),
-            ));
+            bail!(
+                (&origin, vec![PathSeg::key("data")], Target::Value),
+                Code::ModelDuplicateName,
+                "data source `{address}` belongs to another check already";
+                help: "declare one data source per check"
+            );
         }
     }
     if c.declare(format!("check {name}")) {
@@ -559,40 +546,32 @@ pub(crate) fn conditions(
             here.push(PathSeg::Index(i));
         }
         let Some(m) = item.read_lock::<rhai::Map>().map(|m| m.clone()) else {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::script::wrong_type",
-                    format!("{what} must be a map `#{{ condition, error_message }}`"),
-                )
-                .at_path(origin, here, Target::Value),
-            ));
+            bail!(
+                (origin, here, Target::Value),
+                Code::ScriptWrongType,
+                "{what} must be a map `#{{ condition, error_message }}`",
+            );
         };
         for k in m.keys() {
             if !CONDITION_KEYS.contains(&k.as_str()) {
                 let mut p = here.clone();
                 p.push(PathSeg::key(k));
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::script::unknown_option",
-                        format!("unknown option `{k}` for {what}"),
-                    )
-                    .at_path(origin, p, Target::Key)
-                    .label("unknown option")
-                    .help(
-                        crate::diagnostics::did_you_mean(k, CONDITION_KEYS.iter().copied())
-                            .unwrap_or_else(|| "it takes `condition` and `error_message`".into()),
-                    ),
-                ));
+                bail!(
+                    (origin, p, Target::Key),
+                    Code::ScriptUnknownOption,
+                    "unknown option `{k}` for {what}";
+                    label: "unknown option";
+                    help: crate::diagnostics::did_you_mean(k, CONDITION_KEYS.iter().copied())
+                        .unwrap_or_else(|| "it takes `condition` and `error_message`".into())
+                );
             }
         }
         let (Some(cond), Some(msg)) = (m.get("condition"), m.get("error_message")) else {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::missing_argument",
-                    format!("{what} needs `condition` and `error_message`"),
-                )
-                .at_path(origin, here, Target::Value),
-            ));
+            bail!(
+                (origin, here, Target::Value),
+                Code::ModelMissingArgument,
+                "{what} needs `condition` and `error_message`",
+            );
         };
         let mut cpath = here.clone();
         cpath.push(PathSeg::key("condition"));
@@ -601,12 +580,13 @@ pub(crate) fn conditions(
             condition,
             Value::Bool(_) | Value::Ref(_) | Value::Call { .. } | Value::Expr(_) | Value::Op(_)
         ) {
-            return Err(raise(
-                Diagnostic::error("tsdsl::script::wrong_type", format!("a `condition` must be true or false, found {}", condition.kind_name()))
-                    .at_path(origin, cpath, Target::Value)
-                    .label("not a condition")
-                    .help("write the test as an expression, e.g. `tf::expr(\"length(var.azs) >= 2\")` or `tf::cond(...)`"),
-            ));
+            bail!(
+                (origin, cpath, Target::Value),
+                Code::ScriptWrongType,
+                "a `condition` must be true or false, found {}", condition.kind_name();
+                label: "not a condition";
+                help: "write the test as an expression, e.g. `tf::expr(\"length(var.azs) >= 2\")` or `tf::cond(...)`"
+            );
         }
         let mut mpath = here.clone();
         mpath.push(PathSeg::key("error_message"));
@@ -621,14 +601,12 @@ pub(crate) fn conditions(
             _ => false,
         };
         if !ok {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::script::wrong_type",
-                    "`error_message` must be non-empty text",
-                )
-                .at_path(origin, mpath, Target::Value)
-                .help("say what is wrong and how to fix it"),
-            ));
+            bail!(
+                (origin, mpath, Target::Value),
+                Code::ScriptWrongType,
+                "`error_message` must be non-empty text";
+                help: "say what is wrong and how to fix it"
+            );
         }
         out.push(Condition { condition, error_message });
     }

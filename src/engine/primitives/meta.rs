@@ -3,11 +3,11 @@
 
 use rhai::Dynamic;
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::diagnostics::{diag, did_you_mean, Code, Target};
 use crate::model::{is_attribute_path, Lifecycle, Meta, Origin, PathSeg, Reference, Value};
 
 use super::super::context::Ctx;
-use super::super::errors::raise;
+use super::super::errors::{bail, raise};
 use super::super::handle::{Handle, HandleKind, TfExpr};
 use super::language::conditions;
 use super::{invalid_name, is_identifier, value_at, Res};
@@ -36,14 +36,12 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
         });
     }
     if meta.count.is_some() && meta.for_each.is_some() {
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::count_and_for_each",
-                "`count` and `for_each` cannot both be set",
-            )
-            .at_path(origin, vec![PathSeg::key("for_each")], Target::Key)
-            .help("keep one of them"),
-        ));
+        bail!(
+            (origin, vec![PathSeg::key("for_each")], Target::Key),
+            Code::ModelCountAndForEach,
+            "`count` and `for_each` cannot both be set";
+            help: "keep one of them"
+        );
     }
     if let Some(d) = attrs.remove("depends_on") {
         meta.depends_on = references(origin, &[PathSeg::key("depends_on")], &d)?;
@@ -58,11 +56,7 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
 }
 
 fn bad(origin: &Origin, path: Vec<PathSeg>, msg: String, help: &str) -> Box<rhai::EvalAltResult> {
-    raise(
-        Diagnostic::error("tsdsl::model::bad_meta_argument", msg)
-            .at_path(origin, path, Target::Value)
-            .help(help),
-    )
+    raise(diag!((origin, path, Target::Value), Code::ModelBadMetaArgument, msg; help: help))
 }
 
 /// `depends_on: [vpc, role]`: handles (or references) to whole blocks.
@@ -179,20 +173,14 @@ fn lifecycle(ctx: &Ctx, origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
                         if listed {
                             at.push(PathSeg::Index(i));
                         }
-                        return Err(raise(
-                            Diagnostic::error(
-                                "tsdsl::model::invalid_name",
-                                format!(
-                                    "`{}` is not an attribute name for `ignore_changes`",
-                                    crate::model::shown(&s)
-                                ),
-                            )
-                            .at_path(origin, at, Target::Value)
-                            .label("not an attribute name")
-                            .help(
-                                "give attribute names such as `tags` or `tags[\"Name\"]`, or `all`",
-                            ),
-                        ));
+                        bail!(
+                            (origin, at, Target::Value),
+                            Code::ModelInvalidName,
+                            "`{}` is not an attribute name for `ignore_changes`",
+                            crate::model::shown(&s);
+                            label: "not an attribute name";
+                            help: "give attribute names such as `tags` or `tags[\"Name\"]`, or `all`"
+                        );
                     }
                     out.ignore_changes.push(s.to_string());
                 }
@@ -205,15 +193,13 @@ fn lifecycle(ctx: &Ctx, origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
                 out.postconditions = conditions(ctx, origin, &p, v, "a postcondition")?;
             }
             other => {
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::model::bad_meta_argument",
-                        format!("unknown lifecycle option `{other}`"),
-                    )
-                    .label("unknown option")
-                    .at_path(origin, p, Target::Key)
-                    .help_opt(did_you_mean(other, LIFECYCLE_KEYS.iter().copied())),
-                ))
+                bail!(
+                    (origin, p, Target::Key),
+                    Code::ModelBadMetaArgument,
+                    "unknown lifecycle option `{other}`";
+                    label: "unknown option";
+                    help_opt: did_you_mean(other, LIFECYCLE_KEYS.iter().copied())
+                );
             }
         }
     }

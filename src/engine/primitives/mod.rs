@@ -23,12 +23,12 @@ mod variables;
 use indexmap::IndexMap;
 use rhai::{Dynamic, Engine, EvalAltResult, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{diag, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Value};
 
 use super::context::{Ctx, CtxRef};
 use super::convert::{has_nothing, has_tokens, to_value};
-use super::errors::raise;
+use super::errors::{bail, raise};
 
 pub(crate) use aws::register as register_aws;
 pub(crate) use ops::TF_NAMES;
@@ -81,26 +81,25 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
 /// A string argument; a reference where a name is needed is an error.
 pub(crate) fn name_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<String> {
     match d.clone().into_immutable_string() {
-        Ok(s) if has_nothing(&s) => Err(raise(Diagnostic::error(
-            "tsdsl::script::nothing",
-            format!("{what} interpolates nothing"),
-        ).at_path(origin, Vec::new(), Target::Call).label("built from nothing")
-        .help("a value in this text is nothing: check the keys and functions it reads"))),
+        Ok(s) if has_nothing(&s) => bail!(
+            origin, Code::ScriptNothing, "{what} interpolates nothing";
+            label: "built from nothing";
+            help: "a value in this text is nothing: check the keys and functions it reads"
+        ),
         Ok(s) if !has_tokens(&s) => Ok(s.to_string()),
-        Ok(_) => Err(raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be plain text, not a Terraform expression"))
-                .at_path(origin, Vec::new(), Target::Call)
-                .help("names are fixed when Terraform reads the configuration; build them from script values"),
-        )),
-        Err("()") => Err(raise(
-            Diagnostic::error("tsdsl::script::nothing", format!("{what} is nothing"))
-                .at_path(origin, Vec::new(), Target::Call)
-                .label("given nothing"),
-        )),
-        Err(found) => Err(raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("{what} must be a string, found {}", super::errors::type_word(found)))
-                .at_path(origin, Vec::new(), Target::Call),
-        )),
+        Ok(_) => bail!(
+            origin, Code::ScriptWrongType, "{what} must be plain text, not a Terraform expression";
+            help: "names are fixed when Terraform reads the configuration; build them from script values"
+        ),
+        Err("()") => {
+            bail!(origin, Code::ScriptNothing, "{what} is nothing"; label: "given nothing")
+        }
+        Err(found) => bail!(
+            origin,
+            Code::ScriptWrongType,
+            "{what} must be a string, found {}",
+            super::errors::type_word(found),
+        ),
     }
 }
 
@@ -120,7 +119,7 @@ pub(crate) fn identifier_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<St
 /// `s` is not a valid name for `what`; the caller says where.
 pub(crate) fn invalid_name(s: &str, what: &str) -> Diagnostic {
     Diagnostic::error(
-        "tsdsl::model::invalid_name",
+        Code::ModelInvalidName,
         format!("`{}` is not a valid Terraform name for {what}", crate::model::shown(s)),
     )
     .label("invalid name")
@@ -136,16 +135,12 @@ pub(crate) fn map_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<rhai::Map
         return Ok(rhai::Map::new());
     }
     d.read_lock::<rhai::Map>().map(|m| m.clone()).ok_or_else(|| {
-        raise(
-            Diagnostic::error(
-                "tsdsl::script::wrong_type",
-                format!(
-                    "{what} must be a map `#{{ ... }}`, found {}",
-                    super::errors::type_word(d.type_name())
-                ),
-            )
-            .at_path(origin, Vec::new(), Target::Call),
-        )
+        raise(diag!(
+            origin,
+            Code::ScriptWrongType,
+            "{what} must be a map `#{{ ... }}`, found {}",
+            super::errors::type_word(d.type_name()),
+        ))
     })
 }
 
@@ -158,11 +153,7 @@ pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynam
         if e.nothing {
             return raise(super::nothing::nothing(ctx, origin, path, e.message, e.help));
         }
-        raise(
-            Diagnostic::error(e.code, e.message)
-                .at_path(origin, path, Target::Value)
-                .help_opt(e.help),
-        )
+        raise(diag!((origin, path, Target::Value), e.code, e.message; help_opt: e.help))
     })
 }
 
@@ -189,13 +180,11 @@ pub(crate) fn report(ctx: &CtxRef, d: Diagnostic) {
 /// showing where the first one was.
 pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
     let first = first_declared(&ctx.borrow().stack, what, name);
-    let mut d = Diagnostic::error(
-        "tsdsl::model::duplicate_name",
-        format!("{what} `{name}` is declared twice"),
-    )
-    .at_path(origin, Vec::new(), Target::Call)
-    .label("declared again here")
-    .help("give each one its own name");
+    let mut d =
+        Diagnostic::error(Code::ModelDuplicateName, format!("{what} `{name}` is declared twice"))
+            .at_path(origin, Vec::new(), Target::Call)
+            .label("declared again here")
+            .help("give each one its own name");
     if let Some(first) = first {
         d = d.secondary(
             crate::diagnostics::Locus::InCall {
@@ -235,15 +224,13 @@ pub(crate) fn check_keys(
         if !allowed.contains(&k.as_str()) {
             let help = crate::diagnostics::did_you_mean(k, allowed.iter().copied())
                 .unwrap_or_else(|| format!("{what} takes: {}", allowed.join(", ")));
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::script::unknown_option",
-                    format!("unknown option `{k}` for {what}"),
-                )
-                .at_path(origin, vec![PathSeg::Key(k.to_string())], Target::Key)
-                .label("unknown option")
-                .help(help),
-            ));
+            bail!(
+                (origin, vec![PathSeg::Key(k.to_string())], Target::Key),
+                Code::ScriptUnknownOption,
+                "unknown option `{k}` for {what}";
+                label: "unknown option";
+                help: help
+            );
         }
     }
     Ok(())

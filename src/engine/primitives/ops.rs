@@ -9,7 +9,7 @@ use std::rc::Rc;
 
 use rhai::{Dynamic, Engine, FnPtr, Module, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{diag, Code, Target};
 use crate::model::{Op, Origin, PathSeg, Reference, Value};
 
 use super::super::context::CtxRef;
@@ -34,11 +34,7 @@ fn op(o: Op) -> Dynamic {
 
 fn wrong(origin: &Origin, path: Vec<PathSeg>, msg: String, help: &str) -> Box<rhai::EvalAltResult> {
     let target = if path.is_empty() { Target::Call } else { Target::Value };
-    raise(
-        Diagnostic::error("tsdsl::script::wrong_type", msg)
-            .at_path(origin, path, target)
-            .help(help),
-    )
+    raise(diag!((origin, path, target), Code::ScriptWrongType, msg; help: help))
 }
 
 /// True/false now or at plan time.

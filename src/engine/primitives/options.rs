@@ -13,7 +13,7 @@
 
 use rhai::{Dynamic, Engine, Map, NativeCallContext, INT};
 
-use crate::diagnostics::{did_you_mean, line_col_of, Diagnostic, Target};
+use crate::diagnostics::{diag, did_you_mean, line_col_of, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Site};
 
 use super::super::context::CtxRef;
@@ -56,7 +56,7 @@ fn rejection(origin: &Origin, key: &Dynamic, message: &str, help: &str) -> Diagn
             path.push(PathSeg::Key(s.to_string()));
         }
     }
-    let d = Diagnostic::error("tsdsl::stdlib::invalid_option", message.to_owned()).at_path(
+    let d = Diagnostic::error(Code::StdlibInvalidOption, message.to_owned()).at_path(
         origin,
         path,
         Target::Value,
@@ -91,7 +91,7 @@ pub(crate) fn declaration_error(
         (Some(list), _) => format!("`{list}` of `{block}`"),
         _ => format!("declaration of `{block}`"),
     };
-    let d = Diagnostic::error("tsdsl::stdlib::bad_declaration", format!("{what}: {}", err.message))
+    let d = Diagnostic::error(Code::StdlibBadDeclaration, format!("{what}: {}", err.message))
         .label("in this declaration")
         .help_opt(err.help.clone().filter(|h| !h.is_empty()));
     let Some(site) = origin.innermost() else { return d };
@@ -120,33 +120,37 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         Map::new()
     } else {
         given.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
-            raise(
-                Diagnostic::error(
-                    "tsdsl::stdlib::wrong_type",
-                    format!(
-                        "`{block}` takes a map of options `#{{ ... }}`, found {}",
-                        found_word(given)
-                    ),
-                )
-                .at_path(&block_call, Vec::new(), Target::Call),
-            )
+            raise(diag!(
+                &block_call,
+                Code::StdlibWrongType,
+                "`{block}` takes a map of options `#{{ ... }}`, found {}",
+                found_word(given),
+            ))
         })?
     };
+    {
+        let mut c = ctx.borrow_mut();
+        let c = &mut *c;
+        super::super::block_calls::note_name(
+            &mut c.block_names,
+            &block_call.frames,
+            &given,
+            &c.stack,
+        );
+    }
     let mut problems = Vec::new();
     let names: Vec<&str> = decls.iter().map(|d| d.name.as_str()).collect();
     for key in given.keys() {
         if !names.contains(&key.as_str()) {
             let help = did_you_mean(key, names.iter().copied())
                 .unwrap_or_else(|| format!("`{block}` takes: {}", names.join(", ")));
-            problems.push(
-                Diagnostic::error(
-                    "tsdsl::stdlib::unknown_option",
-                    format!("`{block}` has no option `{key}`"),
-                )
-                .at_path(&origin, vec![PathSeg::Key(key.to_string())], Target::Key)
-                .label("unknown option")
-                .help(help),
-            );
+            problems.push(diag!(
+                (&origin, vec![PathSeg::Key(key.to_string())], Target::Key),
+                Code::StdlibUnknownOption,
+                "`{block}` has no option `{key}`";
+                label: "unknown option";
+                help: help
+            ));
         }
     }
     let mut out = Map::new();
@@ -169,15 +173,14 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                 None if d.optional => {
                     out.insert(d.name.as_str().into(), Dynamic::UNIT);
                 }
-                None => problems.push(
-                    Diagnostic::error(
-                        "tsdsl::stdlib::missing_option",
-                        format!("`{block}` needs the option `{}`", d.name),
-                    )
-                    .at_path(&block_call, Vec::new(), Target::Call)
-                    .label(format!("`{}` is missing", d.name))
-                    .help(format!("add `{}: ...` ({})", d.name, d.doc)),
-                ),
+                None => problems.push(diag!(
+                    &block_call,
+                    Code::StdlibMissingOption,
+                    "`{block}` needs the option `{}`",
+                    d.name;
+                    label: format!("`{}` is missing", d.name);
+                    help: format!("add `{}: ...` ({})", d.name, d.doc)
+                )),
             },
         }
     }
@@ -247,7 +250,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
     if !d.ty.accepts(v) {
         return Err(Box::new(
             Diagnostic::error(
-                "tsdsl::stdlib::wrong_type",
+                Code::StdlibWrongType,
                 format!(
                     "option `{}` of `{block}` expects {}, found {}",
                     d.name,
@@ -290,7 +293,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
         };
         return Err(Box::new(
             Diagnostic::error(
-                "tsdsl::stdlib::needs_known_value",
+                Code::StdlibNeedsKnownValue,
                 format!(
                     "option `{}` of `{block}` needs a value known now, not one Terraform knows only at plan time",
                     d.name
@@ -312,7 +315,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
             };
             return Err(Box::new(
                 Diagnostic::error(
-                    "tsdsl::stdlib::out_of_range",
+                    Code::StdlibOutOfRange,
                     format!("option `{}` of `{block}` must be {range}, found {v}", d.name),
                 )
                 .label(format!("allowed: {range}"))
@@ -329,7 +332,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
         );
         return Err(Box::new(
             Diagnostic::error(
-                "tsdsl::stdlib::invalid_option",
+                Code::StdlibInvalidOption,
                 format!(
                     "option `{}` of `{block}` must be one of {}, found `{vs}`",
                     d.name,
@@ -345,7 +348,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
             if let Err(f) = checks::run(check, &s) {
                 return Err(Box::new(
                     Diagnostic::error(
-                        "tsdsl::stdlib::invalid_option",
+                        Code::StdlibInvalidOption,
                         format!("option `{}` of `{block}`: {}", d.name, f.message),
                     )
                     .label("invalid")
@@ -373,7 +376,7 @@ fn check_items(
                     return Err(Box::new((
                         Some(i),
                         Diagnostic::error(
-                            "tsdsl::stdlib::invalid_option",
+                            Code::StdlibInvalidOption,
                             format!("option `{}` of `{block}`: {}", d.name, f.message),
                         )
                         .label("invalid item")
@@ -400,24 +403,20 @@ fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut
             for i in 1..names.len() {
                 if let (Some(a), Some(b)) = (values[i - 1], values[i]) {
                     if a > b {
-                        problems.push(
-                            Diagnostic::error(
-                                "tsdsl::stdlib::out_of_order",
-                                format!(
-                                    "`{block}` needs {}, but `{}` is {a} and `{}` is {b}",
-                                    names.join(" ≤ "),
-                                    names[i - 1],
-                                    names[i]
-                                ),
-                            )
-                            .at_path(origin, vec![PathSeg::Key(names[i].clone())], Target::Value)
-                            .label(format!("smaller than `{}`", names[i - 1]))
-                            .help(format!(
+                        problems.push(diag!(
+                            (origin, vec![PathSeg::Key(names[i].clone())], Target::Value),
+                            Code::StdlibOutOfOrder,
+                            "`{block}` needs {}, but `{}` is {a} and `{}` is {b}",
+                            names.join(" ≤ "),
+                            names[i - 1],
+                            names[i];
+                            label: format!("smaller than `{}`", names[i - 1]);
+                            help: format!(
                                 "raise `{}` to at least {a}, or lower `{}`",
                                 names[i],
                                 names[i - 1]
-                            )),
-                        );
+                            )
+                        ));
                         return;
                     }
                 }
@@ -448,27 +447,23 @@ fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut
                     };
                     let path = vec![PathSeg::Key(list.clone()), PathSeg::Index(i)];
                     if !outer.contains(c) {
-                        problems.push(
-                            Diagnostic::error(
-                                "tsdsl::stdlib::subnet_outside",
-                                format!("subnet `{c}` lies outside `{within}` = `{outer}`"),
-                            )
-                            .at_path(origin, path, Target::Value)
-                            .label("not inside the VPC")
-                            .help(format!("pick a block inside `{outer}`")),
-                        );
+                        problems.push(diag!(
+                            (origin, path, Target::Value),
+                            Code::StdlibSubnetOutside,
+                            "subnet `{c}` lies outside `{within}` = `{outer}`";
+                            label: "not inside the VPC";
+                            help: format!("pick a block inside `{outer}`")
+                        ));
                         return;
                     }
                     if let Some((other, olist, oi)) = seen.iter().find(|(o, _, _)| o.overlaps(c)) {
-                        problems.push(
-                            Diagnostic::error(
-                                "tsdsl::stdlib::subnet_overlap",
-                                format!("subnet `{c}` overlaps `{other}` ({olist}[{oi}])"),
-                            )
-                            .at_path(origin, path, Target::Value)
-                            .label("overlaps another subnet")
-                            .help("subnets of one VPC must not share addresses"),
-                        );
+                        problems.push(diag!(
+                            (origin, path, Target::Value),
+                            Code::StdlibSubnetOverlap,
+                            "subnet `{c}` overlaps `{other}` ({olist}[{oi}])";
+                            label: "overlaps another subnet";
+                            help: "subnets of one VPC must not share addresses"
+                        ));
                         return;
                     }
                     seen.push((c, list.clone(), i));

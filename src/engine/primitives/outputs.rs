@@ -4,10 +4,10 @@ use rhai::{Dynamic, Engine, NativeCallContext};
 
 use crate::model::{Output, PathSeg};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Target};
 
 use super::super::context::CtxRef;
-use super::super::errors::raise;
+use super::super::errors::bail;
 use super::language::conditions;
 use super::meta::references;
 use super::{check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, value_at, Res};
@@ -34,15 +34,13 @@ fn output(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, v: Dynamic, o: Dynam
     check_keys(&origin, &opts, OUTPUT_KEYS, "`output`")?;
     if let Some(e) = opts.get("ephemeral") {
         if e.as_bool().unwrap_or(true) {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::ephemeral_root_output",
-                    "a stack's outputs cannot be ephemeral",
-                )
-                .at_path(&origin, vec![PathSeg::key("ephemeral")], Target::Key)
-                .label("not allowed in a root module")
-                .help("Terraform keeps ephemeral outputs to child modules; a tsdsl stack is a root module, so drop `ephemeral` (and output no ephemeral value)"),
-            ));
+            bail!(
+                (&origin, vec![PathSeg::key("ephemeral")], Target::Key),
+                Code::ModelEphemeralRootOutput,
+                "a stack's outputs cannot be ephemeral";
+                label: "not allowed in a root module";
+                help: "Terraform keeps ephemeral outputs to child modules; a tsdsl stack is a root module, so drop `ephemeral` (and output no ephemeral value)"
+            );
         }
     }
     let preconditions = match opts.get("precondition") {

@@ -6,10 +6,10 @@
 
 use rhai::{Array, Dynamic, Engine, Map, NativeCallContext};
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Locus, Target};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Locus, Target};
 
 use super::super::context::CtxRef;
-use super::super::errors::raise;
+use super::super::errors::{bail, raise};
 use super::super::handle::{Handle, TfExpr};
 use super::options::{declaration_error, found_word};
 use super::spec::{self, ResultSpec};
@@ -50,17 +50,13 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             if unchanged {
                 return Ok(());
             }
-            Err(raise(
-                Diagnostic::error(
-                    "tsdsl::stdlib::read_only_result",
-                    format!("the results of `{}` are read-only: `{name}` cannot be set", r.block),
-                )
-                .at_path(&origin_of(&nc), Vec::new(), Target::Call)
-                .label("set here")
-                .help(
-                    "copy them into a map of your own first: `let m = x.to_map(); m.name = ...;`",
-                ),
-            ))
+            bail!(
+                &origin_of(&nc),
+                Code::StdlibReadOnlyResult,
+                "the results of `{}` are read-only: `{name}` cannot be set", r.block;
+                label: "set here";
+                help: "copy them into a map of your own first: `let m = x.to_map(); m.name = ...;`"
+            )
         },
     );
     engine.register_fn("contains", |r: &mut Results, name: &str| r.get(name).is_some());
@@ -97,15 +93,11 @@ fn read(nc: &NativeCallContext, r: &Results, name: &str) -> Res<Dynamic> {
     let names: Vec<&str> = r.values.iter().map(|(k, _)| k.as_str()).collect();
     let help = did_you_mean(name, names.iter().copied())
         .unwrap_or_else(|| format!("`{}` returns: {}", r.block, names.join(", ")));
-    Err(raise(
-        Diagnostic::error(
-            "tsdsl::stdlib::unknown_result",
-            format!("`{}` returns no result `{name}`", r.block),
-        )
-        .at_path(&origin_of(nc), Vec::new(), Target::Call)
-        .label("not a result of this block")
-        .help(help),
-    ))
+    bail!(
+        &origin_of(nc), Code::StdlibUnknownResult, "`{}` returns no result `{name}`", r.block;
+        label: "not a result of this block";
+        help: help
+    )
 }
 
 fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -> Res<Results> {
@@ -121,7 +113,7 @@ fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -
     };
     let bug = |message: String, help: String| {
         raise(
-            Diagnostic::error("tsdsl::stdlib::wrong_results", message)
+            Diagnostic::error(Code::StdlibWrongResults, message)
                 .at(here.clone())
                 .label("returned here")
                 .help(help),

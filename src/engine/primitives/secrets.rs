@@ -5,11 +5,11 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::Code;
 use crate::model::AcceptedSecret;
 
 use super::super::context::CtxRef;
-use super::super::errors::raise;
+use super::super::errors::bail;
 use super::{name_arg, origin_of, Res};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
@@ -21,14 +21,10 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
             let text = name_arg(&origin, &value, "the accepted secret")?;
             let reason = name_arg(&origin, &reason, "the reason")?;
             if reason.trim().is_empty() || reason.chars().any(char::is_control) {
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::secrets::literal_secret",
-                        "`literal_secret` needs a one-line reason",
-                    )
-                    .at_path(&origin, Vec::new(), Target::Call)
-                    .help("say why a literal is acceptable here, e.g. literal_secret(\"test\", \"throw-away CI database\")"),
-                ));
+                bail!(
+                    &origin, Code::SecretsLiteralSecret, "`literal_secret` needs a one-line reason";
+                    help: "say why a literal is acceptable here, e.g. literal_secret(\"test\", \"throw-away CI database\")"
+                );
             }
             c.borrow_mut().stack.accepted_secrets.push(AcceptedSecret {
                 value: text,

@@ -2,11 +2,11 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{Code, Target};
 use crate::model::{Backend, Origin, PathSeg, ProviderRequirement, Value};
 
 use super::super::context::CtxRef;
-use super::super::errors::raise;
+use super::super::errors::bail;
 use super::{check_keys, map_arg, name_arg, origin_of, value_at, Res};
 
 const TERRAFORM_KEYS: &[&str] = &["required_version", "required_providers"];
@@ -82,11 +82,12 @@ fn requirement(
         });
     }
     let Some(m) = req.read_lock::<rhai::Map>().map(|m| m.clone()) else {
-        return Err(raise(
-            Diagnostic::error("tsdsl::script::wrong_type", format!("provider requirement `{name}` must be a version string or a map"))
-                .at_path(origin, path, Target::Value)
-                .help("e.g. `aws: \"~> 6.0\"` or `aws: #{ source: \"hashicorp/aws\", version: \"~> 6.0\" }`"),
-        ));
+        bail!(
+            (origin, path, Target::Value),
+            Code::ScriptWrongType,
+            "provider requirement `{name}` must be a version string or a map";
+            help: "e.g. `aws: \"~> 6.0\"` or `aws: #{ source: \"hashicorp/aws\", version: \"~> 6.0\" }`"
+        );
     };
     let field = |k: &str| {
         m.get(k).and_then(|v| v.clone().into_immutable_string().ok()).map(|s| s.to_string())
@@ -113,14 +114,12 @@ fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) ->
             if !value.references().is_empty()
                 || matches!(value, Value::Call { .. } | Value::Expr(_))
             {
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::model::dynamic_backend",
-                        format!("backend setting `{k}` must be a literal value"),
-                    )
-                    .at_path(&origin, vec![PathSeg::key(k)], Target::Value)
-                    .help("Terraform reads the backend before any resource or variable exists"),
-                ));
+                bail!(
+                    (&origin, vec![PathSeg::key(k)], Target::Value),
+                    Code::ModelDynamicBackend,
+                    "backend setting `{k}` must be a literal value";
+                    help: "Terraform reads the backend before any resource or variable exists"
+                );
             }
             config.insert(k.to_string(), value);
         }
@@ -128,13 +127,7 @@ fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) ->
     let mut c = ctx.borrow_mut();
     if c.stack.terraform.backend.is_some() {
         drop(c);
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::duplicate_name",
-                "a stack has one backend; this is the second",
-            )
-            .at_path(&origin, Vec::new(), Target::Call),
-        ));
+        bail!(&origin, Code::ModelDuplicateName, "a stack has one backend; this is the second");
     }
     c.stack.terraform.backend = Some(Backend { kind, config, origin });
     Ok(())

@@ -7,11 +7,11 @@
 
 use rhai::{Dynamic, Engine, Module, NativeCallContext};
 
-use crate::diagnostics::{did_you_mean, Diagnostic, Target};
+use crate::diagnostics::{diag, did_you_mean, Code};
 use crate::model::{PathSeg, Reference, Step, Value};
 
 use super::super::context::CtxRef;
-use super::super::errors::raise;
+use super::super::errors::{bail, raise};
 use super::super::handle::TfExpr;
 use super::{name_arg, origin_of, value_at, Res};
 
@@ -58,14 +58,10 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         let origin = origin_of(&nc);
         let name = name_arg(&origin, &name, "a function name")?;
         if !FUNCTIONS.contains(&name.as_str()) {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::unknown_function",
-                    format!("Terraform has no function `{name}`"),
-                )
-                .at_path(&origin, Vec::new(), Target::Call)
-                .help_opt(did_you_mean(&name, FUNCTIONS.iter().copied())),
-            ));
+            bail!(
+                &origin, Code::ModelUnknownFunction, "Terraform has no function `{name}`";
+                help_opt: did_you_mean(&name, FUNCTIONS.iter().copied())
+            );
         }
         call(&c, &nc, &name, &args)
     });
@@ -73,14 +69,12 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         let origin = origin_of(&nc);
         let text = name_arg(&origin, &text, "an expression")?;
         check_expression(&text).map_err(|e| {
-            raise(
-                Diagnostic::error(
-                    "tsdsl::model::bad_expression",
-                    format!("`{text}` is not a valid Terraform expression: {e}"),
-                )
-                .at_path(&origin, Vec::new(), Target::Call)
-                .label("passed here"),
-            )
+            raise(diag!(
+                &origin,
+                Code::ModelBadExpression,
+                "`{text}` is not a valid Terraform expression: {e}";
+                label: "passed here"
+            ))
         })?;
         Ok(expr(Value::Expr(text)))
     });
@@ -97,18 +91,12 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
                 .filter_map(|d| d.strip_prefix(&format!("{kind} ")).map(str::to_owned))
                 .collect();
             if !known.contains(&name) {
-                return Err(raise(
-                    Diagnostic::error(
-                        "tsdsl::model::undefined_reference",
-                        format!("no {kind} `{name}` is declared"),
-                    )
-                    .at_path(&origin, Vec::new(), Target::Call)
-                    .help(
-                        did_you_mean(&name, known.iter().map(String::as_str)).unwrap_or_else(
-                            || format!("declare it before use with `{kind}(\"{name}\", ...)`"),
-                        ),
-                    ),
-                ));
+                bail!(
+                    &origin, Code::ModelUndefinedReference, "no {kind} `{name}` is declared";
+                    help: did_you_mean(&name, known.iter().map(String::as_str)).unwrap_or_else(|| {
+                        format!("declare it before use with `{kind}(\"{name}\", ...)`")
+                    })
+                );
             }
             Ok(expr(Value::Ref(Reference::new(root).attr(name))))
         });
@@ -133,14 +121,10 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         let origin = origin_of(&nc);
         let text = name_arg(&origin, &text, "a reference")?;
         parse_reference(&text).map(|r| expr(Value::Ref(r))).ok_or_else(|| {
-            raise(
-                Diagnostic::error(
-                    "tsdsl::model::bad_expression",
-                    format!("`{text}` is not a Terraform reference"),
-                )
-                .at_path(&origin, Vec::new(), Target::Call)
-                .help("a reference looks like `aws_vpc.main.id` or `var.region`"),
-            )
+            raise(diag!(
+                &origin, Code::ModelBadExpression, "`{text}` is not a Terraform reference";
+                help: "a reference looks like `aws_vpc.main.id` or `var.region`"
+            ))
         })
     });
     engine.register_static_module("tf", m.into());
@@ -175,19 +159,17 @@ fn call(ctx: &CtxRef, nc: &NativeCallContext, name: &str, args: &[Dynamic]) -> R
     let args = args
         .iter()
         .enumerate()
-        .map(|(i, a)| value_at(&c, &origin, &[PathSeg::Index(i)], a))
+        .map(|(i, a)| {
+            let v = value_at(&c, &origin, &[PathSeg::Index(i)], a)?;
+            Ok(c.value_in_written_order(&origin, i, v))
+        })
         .collect::<Res<Vec<_>>>()?;
     let mut args = args;
     // `tf::convert(v, "list(string)")`: the type is written as a type, not a string
     if let (true, Some(Value::String(t))) = (name == "convert", args.get(1)) {
         let t = t.clone();
-        crate::schema::type_expr::parse(&t).map_err(|e| {
-            raise(
-                Diagnostic::error("tsdsl::model::bad_type", e.message)
-                    .at_path(&origin, Vec::new(), Target::Call)
-                    .help_opt(e.help),
-            )
-        })?;
+        crate::schema::type_expr::parse(&t)
+            .map_err(|e| raise(diag!(&origin, Code::ModelBadType, e.message; help_opt: e.help)))?;
         args[1] = Value::Expr(t);
     }
     Ok(expr(Value::Call { name: name.to_owned(), args }))

@@ -2,11 +2,11 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{Diagnostic, Target};
+use crate::diagnostics::{diag, Code, Target};
 use crate::model::{Local, Origin, PathSeg, Reference, Validation, Value, Variable};
 
 use super::super::context::CtxRef;
-use super::super::errors::raise;
+use super::super::errors::{bail, raise};
 use super::super::handle::TfExpr;
 use super::{
     check_keys, duplicate, identifier_arg, map_arg, name_arg, origin_of, report, value_at, Res,
@@ -42,26 +42,25 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
     check_keys(&origin, &map, VARIABLE_KEYS, "`variable`")?;
     let c = ctx.borrow();
     if RESERVED.contains(&name.as_str()) {
-        return Err(raise(
-            Diagnostic::error(
-                "tsdsl::model::reserved_name",
-                format!("`{name}` is reserved by Terraform and cannot name a variable"),
-            )
-            .at_path(&origin, Vec::new(), Target::Call)
-            .label("reserved name")
-            .help(format!("choose another name, such as `{name}_value` or `instance_{name}`")),
-        ));
+        bail!(
+            &origin,
+            Code::ModelReservedName,
+            "`{name}` is reserved by Terraform and cannot name a variable";
+            label: "reserved name";
+            help: format!("choose another name, such as `{name}_value` or `instance_{name}`")
+        );
     }
     let (type_expr, ty) = match map.get("type") {
         Some(t) => {
             let t = name_arg(&origin, t, "`type`")?;
             let ty = type_expr::parse(&t).map_err(|e| {
-                raise(
-                    Diagnostic::error("tsdsl::model::bad_type", e.message)
-                        .at_path(&origin, vec![PathSeg::key("type")], Target::Value)
-                        .label("not a type")
-                        .help_opt(e.help),
-                )
+                raise(diag!(
+                    (&origin, vec![PathSeg::key("type")], Target::Value),
+                    Code::ModelBadType,
+                    e.message;
+                    label: "not a type";
+                    help_opt: e.help
+                ))
             })?;
             (Some(t), Some(ty))
         }
@@ -74,17 +73,11 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         map.get(k)
             .map(|v| {
                 v.as_bool().map_err(|_| {
-                    raise(
-                        Diagnostic::error(
-                            "tsdsl::script::wrong_type",
-                            format!("`{k}` must be true or false"),
-                        )
-                        .at_path(
-                            &origin,
-                            vec![PathSeg::key(k)],
-                            Target::Value,
-                        ),
-                    )
+                    raise(diag!(
+                        (&origin, vec![PathSeg::key(k)], Target::Value),
+                        Code::ScriptWrongType,
+                        "`{k}` must be true or false",
+                    ))
                 })
             })
             .transpose()
@@ -99,18 +92,14 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         type_expr::check(ty, d, &mut vec![PathSeg::key("default")], &mut misfits);
         for m in misfits {
             let target = if m.at_key { Target::Key } else { Target::Value };
-            bad_default.push(
-                Diagnostic::error(
-                    "tsdsl::model::bad_default",
-                    format!(
-                        "the default of variable `{name}` does not fit its type `{ty}`: {}",
-                        m.message
-                    ),
-                )
-                .at_path(&origin, m.path, target)
-                .label("does not fit the type")
-                .help_opt(m.help),
-            );
+            bad_default.push(diag!(
+                (&origin, m.path, target),
+                Code::ModelBadDefault,
+                "the default of variable `{name}` does not fit its type `{ty}`: {}",
+                m.message;
+                label: "does not fit the type";
+                help_opt: m.help
+            ));
         }
     }
     let validations = match map.get("validation") {
@@ -157,13 +146,11 @@ fn validations(
         let m = map_arg(origin, item, "a validation")?;
         check_keys(origin, &m, &["condition", "error_message"], "a validation")?;
         let (Some(cond), Some(msg)) = (m.get("condition"), m.get("error_message")) else {
-            return Err(raise(
-                Diagnostic::error(
-                    "tsdsl::model::missing_argument",
-                    "a validation needs `condition` and `error_message`",
-                )
-                .at_path(origin, path, Target::Value),
-            ));
+            bail!(
+                (origin, path, Target::Value),
+                Code::ModelMissingArgument,
+                "a validation needs `condition` and `error_message`",
+            );
         };
         let mut cpath = path.clone();
         cpath.push(PathSeg::key("condition"));

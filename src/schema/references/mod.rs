@@ -24,7 +24,7 @@ use hcl::template::{Directive, Element, Template};
 use super::modules::ModuleInfo;
 use super::type_expr;
 use super::Schemas;
-use crate::diagnostics::{closest, Diagnostic, Target};
+use crate::diagnostics::{closest, Code, Diagnostic, Target};
 use crate::model::{
     BlockKind, Condition, Op as ModelOp, Origin, PathSeg, Resource, Stack, Step, TemplatePart,
     Value,
@@ -81,12 +81,12 @@ struct Scope<'a> {
 
 /// A problem with one reference, before it is placed.
 struct Problem {
-    code: &'static str,
+    code: Code,
     message: String,
     help: Option<String>,
 }
 
-fn problem(code: &'static str, message: String, help: Option<String>) -> Problem {
+fn problem(code: Code, message: String, help: Option<String>) -> Problem {
     Problem { code, message, help }
 }
 
@@ -243,7 +243,7 @@ impl<'a> Checker<'a> {
                 continue;
             }
             let p = problem(
-                "unknown_reference",
+                Code::ModelUnknownReference,
                 format!("{} `{}` has no argument `{first}` to ignore", r.kind.noun(), r.type_name),
                 did_you_mean(first, b.argument_names()),
             );
@@ -256,16 +256,16 @@ impl<'a> Checker<'a> {
 
     fn report(&mut self, scope: Scope, path: &[PathSeg], p: Problem) {
         let label = match p.code {
-            "undefined_reference" => "not declared",
-            "unknown_reference" => "no such attribute",
-            "instance_key" => "wrong instance key",
-            "out_of_scope" => "not available here",
-            "unknown_function" => "unknown function",
-            "interpolation_in_string" => "literal text",
-            "bad_type" => "not a type",
+            Code::ModelUndefinedReference => "not declared",
+            Code::ModelUnknownReference => "no such attribute",
+            Code::ModelInstanceKey => "wrong instance key",
+            Code::ModelOutOfScope => "not available here",
+            Code::ModelUnknownFunction => "unknown function",
+            Code::ModelInterpolationInString => "literal text",
+            Code::ModelBadType => "not a type",
             _ => "not a value",
         };
-        let d = Diagnostic::error(format!("tsdsl::model::{}", p.code), p.message)
+        let d = Diagnostic::error(p.code, p.message)
             .at_path(scope.origin, path.to_vec(), Target::Value)
             .label(label)
             .help_opt(p.help);
@@ -442,7 +442,7 @@ impl<'a> Checker<'a> {
                 for (i, a) in f.args.iter().enumerate() {
                     if typed && i == 1 {
                         if let Err(e) = type_expr::parse(&a.to_string()) {
-                            out.push(problem("bad_type", e.message, e.help));
+                            out.push(problem(Code::ModelBadType, e.message, e.help));
                         }
                         continue;
                     }

@@ -2,6 +2,7 @@
 //! object attributes, or through a variable's type.
 
 use super::{did_you_mean, problem, Op, Problem};
+use crate::diagnostics::Code;
 use crate::schema::type_expr::TypeExpr;
 use crate::schema::types::{AttrType, Nesting, SchemaBlock};
 
@@ -34,7 +35,7 @@ fn in_block(at: &str, b: &SchemaBlock, ops: &[Op]) -> Result<(), Problem> {
             }
             let names = b.attributes.keys().chain(b.block_types.keys()).map(String::as_str);
             Err(problem(
-                "unknown_reference",
+                Code::ModelUnknownReference,
                 format!("`{at}` has no attribute `{a}`"),
                 did_you_mean(a, names),
             ))
@@ -49,7 +50,7 @@ fn in_attr(at: &str, ty: &AttrType, ops: &[Op]) -> Result<(), Problem> {
         (AttrType::Object(fields), Op::Attr(a)) => match fields.get(a) {
             Some(t) => in_attr(&format!("{at}.{a}"), t, rest),
             None => Err(problem(
-                "unknown_reference",
+                Code::ModelUnknownReference,
                 format!("`{at}` has no attribute `{a}`"),
                 did_you_mean(a, fields.keys().map(String::as_str)),
             )),
@@ -68,7 +69,7 @@ fn in_attr(at: &str, ty: &AttrType, ops: &[Op]) -> Result<(), Problem> {
                 Some((Op::Attr(a), rest)) => match attributes.get(a) {
                     Some(attr) => in_attr(&format!("{at}.{a}"), &attr.ty, rest),
                     None => Err(problem(
-                        "unknown_reference",
+                        Code::ModelUnknownReference,
                         format!("`{at}` has no attribute `{a}`"),
                         did_you_mean(a, attributes.keys().map(String::as_str)),
                     )),
@@ -89,7 +90,7 @@ pub(super) fn within_type(at: &str, ty: &TypeExpr, ops: &[Op]) -> Result<(), Pro
         (TypeExpr::Object(attrs), Op::Attr(a) | Op::Str(a)) => match attrs.get(a) {
             Some(attr) => within_type(&format!("{at}.{a}"), &attr.ty, rest),
             None => Err(problem(
-                "unknown_reference",
+                Code::ModelUnknownReference,
                 format!("`{at}` has no attribute `{a}` in its type"),
                 did_you_mean(a, attrs.keys().map(String::as_str)).or_else(|| {
                     let names: Vec<String> = attrs.keys().map(|k| format!("`{k}`")).collect();
@@ -103,7 +104,7 @@ pub(super) fn within_type(at: &str, ty: &TypeExpr, ops: &[Op]) -> Result<(), Pro
         {
             Some(e) => within_type(&format!("{at}[{i}]"), e, rest),
             None => Err(problem(
-                "unknown_reference",
+                Code::ModelUnknownReference,
                 format!("`{at}` is a tuple of {} elements: it has no element `[{i}]`", es.len()),
                 None,
             )),
@@ -112,17 +113,17 @@ pub(super) fn within_type(at: &str, ty: &TypeExpr, ops: &[Op]) -> Result<(), Pro
             within_type(&format!("{at}[*]"), e, rest)
         }
         (TypeExpr::String | TypeExpr::Number | TypeExpr::Bool, Op::Attr(a)) => Err(problem(
-            "unknown_reference",
+            Code::ModelUnknownReference,
             format!("`{at}` is a {ty}: it has no attribute `{a}`"),
             None,
         )),
         (TypeExpr::Set(_), Op::Int(_) | Op::Str(_)) => Err(problem(
-            "unknown_reference",
+            Code::ModelUnknownReference,
             format!("`{at}` is a set: its elements have no index"),
             Some(format!("convert it first: `tolist({at})[0]`")),
         )),
         (TypeExpr::List(_) | TypeExpr::Tuple(_), Op::Attr(a)) => Err(problem(
-            "unknown_reference",
+            Code::ModelUnknownReference,
             format!("`{at}` is a {ty}: pick an element before `.{a}`"),
             Some(format!("e.g. `{at}[0].{a}` or `{at}[*].{a}`")),
         )),

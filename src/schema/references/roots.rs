@@ -5,6 +5,7 @@ use std::collections::HashSet;
 
 use super::nested::{in_block_item, within_type};
 use super::{did_you_mean, instances, problem, Checker, Instances, Op, Problem, Scope};
+use crate::diagnostics::Code;
 use crate::model::BlockKind;
 use crate::schema::type_expr;
 use crate::schema::AttrLookup;
@@ -28,7 +29,7 @@ impl Checker<'_> {
         let named = |what: &str, set: &HashSet<&str>, make: &str| -> Result<(), Problem> {
             let Some(name) = first else {
                 return Err(problem(
-                    "bad_reference",
+                    Code::ModelBadReference,
                     format!("`{root}` alone is not a value: name the {what}"),
                     Some(format!("e.g. `{root}.NAME`")),
                 ));
@@ -37,7 +38,7 @@ impl Checker<'_> {
                 return Ok(());
             }
             Err(problem(
-                "undefined_reference",
+                Code::ModelUndefinedReference,
                 format!("no {what} `{name}` is declared"),
                 Some(
                     did_you_mean(name, set.iter().copied())
@@ -49,13 +50,13 @@ impl Checker<'_> {
             match first {
                 Some(n) if names.contains(&n) => Ok(()),
                 Some(n) => Err(problem(
-                    "unknown_reference",
+                    Code::ModelUnknownReference,
                     format!("`{root}` has no attribute `{n}`"),
                     did_you_mean(n, names.iter().copied())
                         .or_else(|| Some(format!("`{root}` has {whole}"))),
                 )),
                 None => Err(problem(
-                    "bad_reference",
+                    Code::ModelBadReference,
                     format!("`{root}` alone is not a value"),
                     Some(format!("`{root}` has {whole}")),
                 )),
@@ -86,7 +87,7 @@ impl Checker<'_> {
                     };
                     if let Some((what, pick)) = what {
                         return Err(problem(
-                            "instance_key",
+                            Code::ModelInstanceKey,
                             format!(
                                 "module `{}` has `{what}` set: `{o}` is read on one instance",
                                 m.name
@@ -106,7 +107,7 @@ impl Checker<'_> {
                 };
                 match output {
                     Some(o) if !info.outputs.contains(o) => Err(problem(
-                        "unknown_reference",
+                        Code::ModelUnknownReference,
                         format!("module `{}` has no output `{o}`", first.unwrap_or_default()),
                         did_you_mean(o, info.outputs.iter().map(String::as_str)).or_else(|| {
                             let names: Vec<String> =
@@ -122,7 +123,7 @@ impl Checker<'_> {
             "count" => {
                 if !scope.count {
                     return Err(problem(
-                        "out_of_scope",
+                        Code::ModelOutOfScope,
                         "`count.index` is only available in a block that sets `count`".to_owned(),
                         Some("set `count` on this block, or use a value that does not depend on the instance".to_owned()),
                     ));
@@ -132,7 +133,7 @@ impl Checker<'_> {
             "each" => {
                 if !scope.each {
                     return Err(problem(
-                        "out_of_scope",
+                        Code::ModelOutOfScope,
                         "`each.key` and `each.value` are only available in a block that sets `for_each`".to_owned(),
                         Some("set `for_each` on this block, or use a value that does not depend on the instance".to_owned()),
                     ));
@@ -140,7 +141,7 @@ impl Checker<'_> {
                 fixed(&["key", "value"], "`key` and `value`")
             }
             "self" => Err(problem(
-                "out_of_scope",
+                Code::ModelOutOfScope,
                 "`self` is only available in postconditions, provisioners and connection blocks"
                     .to_owned(),
                 Some("refer to the resource by its handle instead".to_owned()),
@@ -164,7 +165,7 @@ impl Checker<'_> {
                     return Ok(());
                 }
                 Err(problem(
-                    "undefined_reference",
+                    Code::ModelUndefinedReference,
                     format!("no ephemeral resource `{wanted}` is declared"),
                     did_you_mean(&wanted, declared.iter().map(String::as_str)).or_else(|| {
                         Some("declare it with `ephemeral(\"TYPE\", \"NAME\", #{ ... })`".to_owned())
@@ -174,7 +175,7 @@ impl Checker<'_> {
             "data" => {
                 let Some(type_name) = first else {
                     return Err(problem(
-                        "bad_reference",
+                        Code::ModelBadReference,
                         "`data` alone is not a value".to_owned(),
                         Some("e.g. `data.aws_ami.al2.id`".to_owned()),
                     ));
@@ -192,7 +193,7 @@ impl Checker<'_> {
                 roots.extend(self.blocks.keys().filter(|(d, _)| !d).map(|(_, t)| *t));
                 roots.extend(bound.iter().map(String::as_str));
                 Err(problem(
-                    "undefined_reference",
+                    Code::ModelUndefinedReference,
                     format!("unknown name `{}`", type_expr::clip(other)),
                     did_you_mean(other, roots).or_else(|| {
                         Some("a reference starts with `var.`, `local.`, `module.`, `data.` or a resource type".to_owned())
@@ -208,7 +209,7 @@ impl Checker<'_> {
         let prefix = if data { "data." } else { "" };
         let Some(Op::Attr(name)) = ops.first() else {
             return Err(problem(
-                "bad_reference",
+                Code::ModelBadReference,
                 format!("`{prefix}{type_name}` alone is not a value: name the {what}"),
                 Some(format!("e.g. `{prefix}{type_name}.NAME`")),
             ));
@@ -235,7 +236,7 @@ impl Checker<'_> {
                 }
             });
             return Err(problem(
-                "undefined_reference",
+                Code::ModelUndefinedReference,
                 format!("no {what} `{prefix}{type_name}.{name}` is declared"),
                 help,
             ));
@@ -246,7 +247,7 @@ impl Checker<'_> {
             (_, None) => return Ok(()),
             (Instances::Single, Some(Op::Int(_) | Op::Str(_) | Op::Other)) => {
                 return Err(problem(
-                    "instance_key",
+                    Code::ModelInstanceKey,
                     format!("`{address}` has no `count` or `for_each`: it has no instances to index"),
                     Some(format!("read its attributes directly, e.g. `{address}.id`")),
                 ))
@@ -255,14 +256,14 @@ impl Checker<'_> {
             (Instances::Single, Some(Op::Attr(_))) => rest,
             (Instances::Count, Some(Op::Attr(a))) => {
                 return Err(problem(
-                    "instance_key",
+                    Code::ModelInstanceKey,
                     format!("`{address}` has `count` set: `{a}` is read on one instance"),
                     Some(format!("pick one, `{address}[0].{a}`, or all, `{address}[*].{a}`")),
                 ))
             }
             (Instances::Count, Some(Op::Str(k))) => {
                 return Err(problem(
-                    "instance_key",
+                    Code::ModelInstanceKey,
                     format!("`{address}` has `count` set: its instances are numbered, not keyed by `\"{k}\"`"),
                     Some(format!("e.g. `{address}[0]`")),
                 ))
@@ -270,14 +271,14 @@ impl Checker<'_> {
             (Instances::Count, Some(_)) => &rest[1..],
             (Instances::ForEach(_), Some(Op::Attr(a))) => {
                 return Err(problem(
-                    "instance_key",
+                    Code::ModelInstanceKey,
                     format!("`{address}` has `for_each` set: `{a}` is read on one instance"),
                     Some(format!("pick one by its key, `{address}[\"KEY\"].{a}`")),
                 ))
             }
             (Instances::ForEach(Some(keys)), Some(Op::Str(k))) if !keys.contains(&k.as_str()) => {
                 return Err(problem(
-                    "instance_key",
+                    Code::ModelInstanceKey,
                     format!("`{address}` has no instance `\"{k}\"`"),
                     did_you_mean(k, keys.iter().copied()).or_else(|| {
                         Some(format!(
@@ -289,7 +290,7 @@ impl Checker<'_> {
             }
             (Instances::ForEach(_), Some(Op::Int(i))) => {
                 return Err(problem(
-                    "instance_key",
+                    Code::ModelInstanceKey,
                     format!("`{address}` has `for_each` set: its instances are keyed by name, not numbered (`[{i}]`)"),
                     Some(format!("e.g. `{address}[\"KEY\"]`")),
                 ))
@@ -302,7 +303,7 @@ impl Checker<'_> {
                 self.schemas.lookup_attribute(kind, type_name, attr)
             {
                 return Err(problem(
-                    "unknown_reference",
+                    Code::ModelUnknownReference,
                     format!("{} `{type_name}` has no attribute `{attr}`", kind.noun()),
                     suggestion.map(|s| format!("did you mean `{s}`?")),
                 ));

@@ -4,6 +4,7 @@
 use hcl::expr::Expression;
 
 use super::{did_you_mean, problem, Checker, Problem};
+use crate::diagnostics::Code;
 use crate::schema::functions::{FUNCTIONS, PROVIDER_FUNCTIONS};
 
 impl Checker<'_> {
@@ -41,7 +42,7 @@ impl Checker<'_> {
                 },
             };
             return Some(problem(
-                "interpolation_in_string",
+                Code::ModelInterpolationInString,
                 format!("`${{{inner}}}` in a plain string is literal text: Terraform would not read `{inner}`"),
                 Some(format!(
                     "tsdsl strings are literal; write a backtick string, which interpolates: {}",
@@ -81,7 +82,7 @@ pub(super) fn function(namespace: &[hcl::Identifier], name: &str) -> Option<Prob
                 return None;
             }
             Some(problem(
-                "unknown_function",
+                Code::ModelUnknownFunction,
                 format!("Terraform has no function `{name}`"),
                 did_you_mean(name, FUNCTIONS.iter().copied()),
             ))
@@ -89,7 +90,7 @@ pub(super) fn function(namespace: &[hcl::Identifier], name: &str) -> Option<Prob
         ["provider", provider] => {
             let Some((_, fns)) = PROVIDER_FUNCTIONS.iter().find(|(p, _)| p == provider) else {
                 return Some(problem(
-                    "unknown_function",
+                    Code::ModelUnknownFunction,
                     format!("no known provider `{provider}` defines functions"),
                     did_you_mean(provider, PROVIDER_FUNCTIONS.iter().map(|(p, _)| *p)),
                 ));
@@ -98,7 +99,7 @@ pub(super) fn function(namespace: &[hcl::Identifier], name: &str) -> Option<Prob
                 return None;
             }
             Some(problem(
-                "unknown_function",
+                Code::ModelUnknownFunction,
                 format!("provider `{provider}` has no function `{name}`"),
                 did_you_mean(name, fns.iter().copied()).or_else(|| {
                     Some(if fns.is_empty() {
@@ -110,7 +111,7 @@ pub(super) fn function(namespace: &[hcl::Identifier], name: &str) -> Option<Prob
             ))
         }
         _ => Some(problem(
-            "unknown_function",
+            Code::ModelUnknownFunction,
             format!("unknown function `{}::{name}`", ns.join("::")),
             Some("provider functions are called as `provider::NAME::FUNC(...)`".to_owned()),
         )),

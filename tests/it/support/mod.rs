@@ -302,8 +302,15 @@ pub fn try_run_script(script: &Path, out: &Path) -> Result<(), String> {
     if o.status != Some(0) {
         return Err(o.to_string());
     }
-    if !out.join("main.tf").is_file() && !out.join("main.tf.json").is_file() {
-        return Err(format!("{o}\nexited 0 but wrote no main.tf in {}", out.display()));
+    // Blocks go into main.tf or the files of the block calls (network.tf, ...).
+    let fixed = ["versions", "providers", "variables", "outputs"];
+    let blocks = read_tree(out).into_iter().any(|(p, _)| {
+        let name = p.to_string_lossy();
+        let stem = name.strip_suffix(".tf").or_else(|| name.strip_suffix(".tf.json"));
+        stem.is_some_and(|s| !fixed.contains(&s))
+    });
+    if !blocks {
+        return Err(format!("{o}\nexited 0 but wrote no blocks in {}", out.display()));
     }
     Ok(())
 }

@@ -1,0 +1,161 @@
+//! Compiles a file and reads its key-order layout (`syntax::Layout`) from
+//! Rhai's own AST, so that a successful run never lexes a source.
+//!
+//! The layout is read before optimization: Rhai's optimizer folds a map
+//! literal whose values are all constants into one constant map, sorted,
+//! and the written order is gone. So the engine parses unoptimized
+//! (`sandbox.rs`) and this module optimizes the AST afterwards, as `compile`
+//! would have: the AST that runs is the one it always was.
+
+use std::sync::Arc;
+
+use rhai::{ASTNode, Engine, Expr, OptimizationLevel, ParseError, Position, Scope, Stmt, AST};
+
+use crate::syntax::{At, Layout, Shape};
+
+/// `engine.compile(text)` that also reads the file's layout: the one call
+/// where an AST is made, so that the layout is made with it. The caller
+/// hands the layout to the run's `SourceMap::set_layout`; a cache of ASTs
+/// keeps the layout beside the AST.
+pub(crate) fn compile(engine: &Engine, text: &str) -> Result<(AST, Arc<Layout>), ParseError> {
+    let ast = engine.compile(text)?;
+    let layout = Arc::new(layout(&ast));
+    Ok((engine.optimize_ast(&Scope::new(), ast, OptimizationLevel::Simple), layout))
+}
+
+/// The calls, bindings and map literals of `ast` that can say something
+/// about key order, function bodies included. A call whose arguments are
+/// all `Other`, a binding of anything else and a map of one key say
+/// nothing: they are left out, which keeps the layout small.
+pub(crate) fn layout(ast: &AST) -> Layout {
+    let mut layout = Layout::default();
+    ast.walk(&mut |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(call, pos))) if call.args.iter().any(speaks) => {
+                if let Some(at) = at(*pos) {
+                    layout.add_call(at, call.args.iter().map(shape).collect());
+                }
+            }
+            // The receiver is the native function's first argument.
+            Some(ASTNode::Expr(Expr::MethodCall(call, pos))) if call.args.iter().any(speaks) => {
+                if let Some(at) = at(*pos) {
+                    let args = std::iter::once(Shape::Other).chain(call.args.iter().map(shape));
+                    layout.add_call(at, args.collect());
+                }
+            }
+            Some(ASTNode::Expr(Expr::Map(m, _))) if m.0.len() > 1 => {
+                layout.add_map(m.0.iter().map(|(k, _)| k.name.to_string()).collect());
+            }
+            Some(ASTNode::Stmt(Stmt::Var(var, _, pos))) if speaks(&var.1) => {
+                if let Some(at) = at(*pos) {
+                    layout.add_binding(at, var.0.name.to_string(), shape(&var.1));
+                }
+            }
+            _ => {}
+        }
+        true
+    });
+    layout.finish();
+    layout
+}
+
+/// Whether `e` can carry a key order: a literal, or a variable bound to one.
+fn speaks(e: &Expr) -> bool {
+    matches!(e, Expr::Map(..) | Expr::Array(..))
+        || matches!(e, Expr::Variable(v, ..) if v.2.is_empty())
+}
+
+fn at(pos: Position) -> Option<At> {
+    Some((pos.line()? as u32, pos.position().unwrap_or(1) as u32))
+}
+
+fn shape(e: &Expr) -> Shape {
+    match e {
+        Expr::Map(m, _) => {
+            Shape::Map(m.0.iter().map(|(k, v)| (k.name.to_string(), shape(v))).collect())
+        }
+        Expr::Array(items, _) => Shape::List(items.iter().map(shape).collect()),
+        Expr::Variable(v, ..) if v.2.is_empty() => Shape::Var(v.1.to_string()),
+        _ => Shape::Other,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::syntax::KeyOrder;
+
+    fn layout_of(src: &str) -> Arc<Layout> {
+        let mut engine = Engine::new_raw();
+        engine.set_optimization_level(OptimizationLevel::None);
+        compile(&engine, src).map(|(_, l)| l).unwrap()
+    }
+
+    fn names(order: &KeyOrder) -> Vec<&str> {
+        match order {
+            KeyOrder::Map(keys) => keys.iter().map(|(k, _)| k.as_str()).collect(),
+            other => panic!("not a map: {other:?}"),
+        }
+    }
+
+    #[test]
+    fn key_order_is_the_operators() {
+        let src = "let t = #{ Zed: 1, Alpha: 2 };\nresource(\"aws_vpc\", \"m\", #{ tags: t, cidr_block: \"x\", ingress: [#{ to: 1, from: 2 }] });";
+        let order = layout_of(src).key_order((2, 1)).unwrap();
+        assert_eq!(names(&order[2]), ["tags", "cidr_block", "ingress"]);
+        let KeyOrder::Map(keys) = &order[2] else { unreachable!() };
+        assert_eq!(names(&keys[0].1), ["Zed", "Alpha"]);
+        let KeyOrder::List(items) = &keys[2].1 else { panic!("{:?}", keys[2]) };
+        assert_eq!(names(&items[0]), ["to", "from"]);
+    }
+
+    #[test]
+    fn constant_maps_keep_their_order_despite_the_optimizer() {
+        // All-constant: the optimizer would fold it into a sorted map.
+        let src = "fn f() { tf::jsonencode(#{ Version: \"2012\", Statement: [] }) }";
+        let l = layout_of(src);
+        let order = l.key_order((1, 14)).unwrap();
+        assert_eq!(names(&order[0]), ["Version", "Statement"]);
+        let set = crate::syntax::KeySet::of(["Statement", "Version"].into_iter());
+        assert_eq!(l.order_of_keys(&set).unwrap(), ["Version", "Statement"]);
+    }
+
+    /// The position a native function sees for its call is the one the
+    /// layout files the call under, for every way of calling it.
+    #[test]
+    fn calls_are_found_where_a_primitive_reports_them() {
+        use std::cell::RefCell;
+        use std::rc::Rc;
+        let seen = Rc::new(RefCell::new(Vec::new()));
+        let mut engine = Engine::new_raw();
+        engine.set_optimization_level(OptimizationLevel::None);
+        let s = seen.clone();
+        engine.register_fn("f", move |nc: rhai::NativeCallContext, _: rhai::Map| {
+            s.borrow_mut().push(at(nc.call_position()).unwrap());
+        });
+        let s = seen.clone();
+        engine.register_fn("f", move |nc: rhai::NativeCallContext, _: i64, _: rhai::Map| {
+            s.borrow_mut().push(at(nc.call_position()).unwrap());
+        });
+        let mut m = rhai::Module::new();
+        let s = seen.clone();
+        m.set_native_fn("f", move |nc: rhai::NativeCallContext, _: rhai::Map| {
+            s.borrow_mut().push(at(nc.call_position()).unwrap());
+            Ok(())
+        });
+        engine.register_static_module("ns", m.into());
+        let src =
+            "let x = 1;\nf(#{ b: 1, a: 2 });\n  x.f(#{ b: 1, a: 2 });\nns::f(#{ b: 1, a: 2 });\n\
+                   fn g() { f(#{ b: 1, a: 2 }) }\ng();";
+        let (ast, layout) = compile(&engine, src).unwrap();
+        engine.run_ast(&ast).unwrap();
+        let seen = seen.borrow();
+        assert_eq!(seen.len(), 4);
+        for (i, at) in seen.iter().enumerate() {
+            let order = layout.key_order(*at).unwrap_or_else(|| panic!("call {i} at {at:?}"));
+            assert_eq!(names(order.last().unwrap()), ["b", "a"], "call {i}");
+        }
+        // `x.f(..)`: the receiver is argument 0.
+        assert_eq!(layout.key_order(seen[1]).unwrap().len(), 2);
+    }
+}
