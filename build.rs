@@ -77,7 +77,9 @@ fn main() {
     // every start, reading 0.9 MB of relocations and dirtying 0.6 MB of
     // pages, about a tenth of a small run's memory. The objects stay PIC;
     // only the final link is fixed at its address.
-    if std::env::var("CARGO_CFG_TARGET_OS").as_deref() == Ok("linux") {
+    // glibc only: musl builds are static(-pie) executables of their own kind.
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {
         println!("cargo:rustc-link-arg-bins=-no-pie");
     }
     // The stdlib is embedded with include_dir, which cannot tell cargo to
