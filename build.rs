@@ -72,16 +72,6 @@ fn main() {
     let path = Path::new(&out_dir).join("schema_index.rs");
     std::fs::write(&path, index).unwrap_or_else(|e| panic!("{}: {e}", path.display()));
     println!("cargo:rerun-if-changed=build.rs");
-    // A position-dependent executable on Linux: a position-independent one
-    // makes the loader patch ~40,000 addresses (vtables, string tables) at
-    // every start, reading 0.9 MB of relocations and dirtying 0.6 MB of
-    // pages, about a tenth of a small run's memory. The objects stay PIC;
-    // only the final link is fixed at its address.
-    // glibc only: musl builds are static(-pie) executables of their own kind.
-    let var = |k: &str| std::env::var(k).unwrap_or_default();
-    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {
-        println!("cargo:rustc-link-arg-bins=-no-pie");
-    }
     // The stdlib is embedded with include_dir, which cannot tell cargo to
     // watch it: a changed or added module must rebuild the crate.
     println!("cargo:rerun-if-changed=stdlib");
