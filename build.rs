@@ -80,7 +80,8 @@ fn main() {
 // The binary form, read back by `src/schema/binary.rs` (keep the two in
 // step). Numbers are LEB128 varints, strings a length then UTF-8 bytes.
 // A block: its attributes (name, attribute) then its nested block types
-// (name, nesting, min_items, max_items, block), each list sorted by name
+// (name, nesting, min_items, max_items, byte length of the block, block:
+// the length lets a reader leave a nested block undecoded), each list sorted by name
 // as the JSON reader sorted them. An attribute: a flags byte (required 1,
 // optional 2, computed 4, sensitive 8) then its type. A type: a tag byte,
 // 0 string, 1 number, 2 bool, 3 dynamic, 4 list, 5 set, 6 map (then the
@@ -130,7 +131,10 @@ fn encode_block(b: &serde_json::Value, out: &mut Vec<u8>) {
         out.push(nesting(&bt["nesting_mode"]));
         varint(bt["min_items"].as_u64().unwrap_or(0), out);
         varint(bt["max_items"].as_u64().unwrap_or(0), out);
-        encode_block(&bt["block"], out);
+        let mut nested = Vec::new();
+        encode_block(&bt["block"], &mut nested);
+        varint(nested.len() as u64, out);
+        out.extend_from_slice(&nested);
     }
 }
 

@@ -2,7 +2,7 @@
 //! lays them out (the alignment itself is in [`super::lines`]).
 
 use super::lines::{pad, write_pieces, Piece};
-use super::literal::{comment, name, quote};
+use super::literal::{comment, escape_into, name};
 use super::node::HclNode;
 
 /// One entry of a block body, in output order.
@@ -59,15 +59,20 @@ pub(crate) fn write_entries(out: &mut String, entries: &[Entry], indent: usize) 
 }
 
 fn block_text(b: &HclBlock, indent: usize) -> String {
-    let mut head = name(&b.ident);
+    // Sized for a typical block, so the text is not regrown line by line.
+    let mut head = String::with_capacity(256);
+    head.push_str(&name(&b.ident));
     for l in &b.labels {
-        head.push(' ');
-        head.push_str(&quote(l));
+        head.push_str(" \"");
+        escape_into(&mut head, l);
+        head.push('"');
     }
     if b.entries.iter().all(|e| matches!(e, Entry::Blank)) {
-        return format!("{head} {{}}");
+        head.push_str(" {}");
+        return head;
     }
-    let mut out = format!("{head} {{\n");
+    let mut out = head;
+    out.push_str(" {\n");
     write_entries(&mut out, &b.entries, indent + 2);
     pad(&mut out, indent);
     out.push('}');

@@ -90,5 +90,11 @@ fn tidy_blanks(pieces: &[Piece]) -> Vec<&Piece> {
 }
 
 pub(crate) fn pad(out: &mut String, indent: usize) {
-    out.extend(std::iter::repeat_n(' ', indent));
+    const SPACES: &str = "                                ";
+    let mut left = indent;
+    while left > 0 {
+        let n = left.min(SPACES.len());
+        out.push_str(&SPACES[..n]);
+        left -= n;
+    }
 }

@@ -17,7 +17,15 @@ pub(crate) fn quote(s: &str) -> String {
 /// The escaped body of a quoted string, without the quotes; also used for
 /// the literal parts of templates.
 pub(crate) fn escape_into(out: &mut String, s: &str) {
-    let mut chars = s.chars().peekable();
+    // Most text is printable ASCII with nothing to escape: copy such runs
+    // whole, and look at characters one by one only from the first other.
+    let plain = s.bytes().position(|b| !(b' '..=b'~').contains(&b) || b"\"\\$%".contains(&b));
+    let Some(first) = plain else {
+        out.push_str(s);
+        return;
+    };
+    out.push_str(&s[..first]);
+    let mut chars = s[first..].chars().peekable();
     while let Some(c) = chars.next() {
         match c {
             '\n' => out.push_str("\\n"),

@@ -36,8 +36,19 @@ fn token_head() -> &'static str {
 /// `` `${cfg.tier}-jobs` `` with a unit value fails instead of silently
 /// reading `-jobs`. Carries the run's nonce, so no operator text forges it.
 pub(crate) fn nothing_mark() -> String {
-    format!("{}nothing{CLOSE}", token_head())
+    nothing_mark_str().to_owned()
 }
+
+/// The mark, made once per process: every string a block receives is
+/// searched for it.
+fn nothing_mark_str() -> &'static str {
+    static MARK: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    MARK.get_or_init(|| format!("{}nothing{CLOSE}", token_head()))
+}
+
+/// The first byte of `OPEN` in UTF-8: a string without it holds no token,
+/// and one byte scan tells (most strings are plain names).
+const OPEN_BYTE: u8 = 0xEE;
 
 pub(crate) fn token_for(ctx: &mut Ctx, value: Value) -> String {
     ctx.tokens.push(value);
@@ -55,39 +66,49 @@ pub(crate) struct ConvertError {
 }
 
 pub(crate) fn to_value(ctx: &Ctx, d: &Dynamic) -> Result<Value, ConvertError> {
-    let mut path = Vec::new();
-    convert(ctx, d, &mut path)
+    convert(ctx, d, 0).map_err(|mut e| {
+        // Gathered innermost first while the error went up.
+        e.path.reverse();
+        e
+    })
+}
+
+impl ConvertError {
+    /// The error came from the value at `seg` of the one being converted:
+    /// the path is built only on failure, innermost segment first, so the
+    /// success path allocates no path at all.
+    fn within(mut self, seg: PathSeg) -> Self {
+        self.path.push(seg);
+        self
+    }
 }
 
 /// Counts a value of `bytes` bytes of text into the model's budget.
-fn spend(ctx: &Ctx, path: &[PathSeg], bytes: usize) -> Result<(), ConvertError> {
+fn spend(ctx: &Ctx, bytes: usize) -> Result<(), ConvertError> {
     let nodes = ctx.model_nodes.get() + 1;
     let total = ctx.model_bytes.get().saturating_add(bytes);
     ctx.model_nodes.set(nodes);
     ctx.model_bytes.set(total);
     let limits = &ctx.limits;
     if total > limits.max_model_bytes {
-        return Err(too_large(
-            path,
-            format!(
-                "the model would hold more than {} of text",
-                super::files::bytes(limits.max_model_bytes as u64)
-            ),
-        ));
+        return Err(too_large(format!(
+            "the model would hold more than {} of text",
+            super::files::bytes(limits.max_model_bytes as u64)
+        )));
     }
     if nodes > limits.max_model_nodes {
-        return Err(too_large(
-            path,
-            format!("the model would hold more than {} values", limits.max_model_nodes),
-        ));
+        return Err(too_large(format!(
+            "the model would hold more than {} values",
+            limits.max_model_nodes
+        )));
     }
     Ok(())
 }
 
-fn too_large(path: &[PathSeg], message: String) -> ConvertError {
+fn too_large(message: String) -> ConvertError {
     ConvertError {
         code: Code::EngineModelTooLarge,
-        path: path.to_vec(),
+        path: Vec::new(),
         nothing: false,
         message,
         help: Some("every copy of a value counts: keep large text in files Terraform reads (`tf::file(...)`), or split the estate into stacks".into()),
@@ -121,19 +142,19 @@ fn measure(v: &Value) -> (usize, usize, usize) {
 }
 
 /// Counts an already converted value into the budget, depth included.
-fn admit(ctx: &Ctx, path: &[PathSeg], v: &Value) -> Result<(), ConvertError> {
+fn admit(ctx: &Ctx, at_depth: usize, v: &Value) -> Result<(), ConvertError> {
     let (nodes, bytes, depth) = measure(v);
-    if path.len() + depth > ctx.limits.max_value_depth {
-        return Err(too_deep(ctx, path));
+    if at_depth + depth > ctx.limits.max_value_depth {
+        return Err(too_deep(ctx));
     }
     ctx.model_nodes.set(ctx.model_nodes.get() + nodes.saturating_sub(1));
-    spend(ctx, path, bytes)
+    spend(ctx, bytes)
 }
 
-fn too_deep(ctx: &Ctx, path: &[PathSeg]) -> ConvertError {
+fn too_deep(ctx: &Ctx) -> ConvertError {
     ConvertError {
         code: Code::EngineTooDeep,
-        path: path.to_vec(),
+        path: Vec::new(),
         nothing: false,
         message: format!("this value nests more than {} levels deep", ctx.limits.max_value_depth),
         help: Some(
@@ -143,12 +164,13 @@ fn too_deep(ctx: &Ctx, path: &[PathSeg]) -> ConvertError {
     }
 }
 
-fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, ConvertError> {
-    if path.len() > ctx.limits.max_value_depth {
-        return Err(too_deep(ctx, path));
+/// `d`, `depth` levels inside the value being converted.
+fn convert(ctx: &Ctx, d: &Dynamic, depth: usize) -> Result<Value, ConvertError> {
+    if depth > ctx.limits.max_value_depth {
+        return Err(too_deep(ctx));
     }
     if d.is_unit() {
-        return Err(nothing(path, "is nothing"));
+        return Err(nothing("is nothing"));
     }
     if let Ok(b) = d.as_bool() {
         return Ok(Value::Bool(b));
@@ -158,36 +180,34 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
     }
     if let Ok(f) = d.as_float() {
         if !f.is_finite() {
-            return Err(err(path, format!("`{f}` is not a number Terraform can hold"), None));
+            return Err(err(format!("`{f}` is not a number Terraform can hold"), None));
         }
         return Ok(Value::Float(f));
     }
     if let Ok(c) = d.as_char() {
-        spend(ctx, path, c.len_utf8())?;
+        spend(ctx, c.len_utf8())?;
         return Ok(Value::String(c.to_string()));
     }
     if d.is_string() {
         let s = d.clone().into_immutable_string().unwrap_or_default();
         if has_nothing(&s) {
-            return Err(nothing(path, "interpolates nothing"));
+            return Err(nothing("interpolates nothing"));
         }
         if !has_tokens(&s) {
-            spend(ctx, path, s.len())?;
+            spend(ctx, s.len())?;
             return Ok(Value::String(s.to_string()));
         }
         let v = string_value(ctx, &s);
-        admit(ctx, path, &v)?;
+        admit(ctx, depth, &v)?;
         return Ok(v);
     }
     // Lists and maps are read in place: cloning each level before walking
     // it made nested maps quadratic in time and memory.
     if let Some(arr) = d.read_lock::<rhai::Array>() {
-        spend(ctx, path, 0)?;
+        spend(ctx, 0)?;
         let mut out = Vec::with_capacity(arr.len());
         for (i, item) in arr.iter().enumerate() {
-            path.push(PathSeg::Index(i));
-            out.push(convert(ctx, item, path)?);
-            path.pop();
+            out.push(convert(ctx, item, depth + 1).map_err(|e| e.within(PathSeg::Index(i)))?);
         }
         return Ok(Value::List(out));
     }
@@ -195,33 +215,30 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
     let results = d.read_lock::<Results>().map(|r| r.to_map());
     let lock = if results.is_none() { d.read_lock::<rhai::Map>() } else { None };
     if let Some(map) = results.as_ref().or(lock.as_deref()) {
-        spend(ctx, path, 0)?;
+        spend(ctx, 0)?;
         let mut out = IndexMap::with_capacity(map.len());
         for (k, v) in map.iter() {
             if has_tokens(k) {
                 // HCL object keys here are literal names; a reference in
                 // one would be written as garbage, so refuse it.
                 return Err(err(
-                    path,
                     "a map key cannot hold a Terraform reference".into(),
                     Some("build the map in Terraform instead: `tf::zipmap([key_expr], [value])` or `tf::merge(...)`".into()),
                 ));
             }
-            spend(ctx, path, k.len())?;
-            path.push(PathSeg::Key(k.to_string()));
-            out.insert(k.to_string(), convert(ctx, v, path)?);
-            path.pop();
+            spend(ctx, k.len())?;
+            let value = convert(ctx, v, depth + 1).map_err(|e| e.within(PathSeg::key(k)))?;
+            out.insert(k.to_string(), value);
         }
         return Ok(Value::Map(out));
     }
     if let Some(e) = d.read_lock::<TfExpr>() {
-        admit(ctx, path, &e.0)?;
+        admit(ctx, depth, &e.0)?;
         return Ok(e.0.clone());
     }
     if let Some(h) = d.read_lock::<Handle>() {
         return match &h.kind {
             HandleKind::Remote { stack, .. } => Err(err(
-                path,
                 format!("stack `{stack}` itself is not a value"),
                 Some(format!("use one of its outputs, e.g. `{stack}.<output name>`")),
             )),
@@ -230,16 +247,15 @@ fn convert(ctx: &Ctx, d: &Dynamic, path: &mut Vec<PathSeg>) -> Result<Value, Con
     }
     let ty = super::errors::type_word(d.type_name());
     Err(err(
-        path,
         format!("{ty} cannot be written to Terraform"),
         Some("use strings, numbers, booleans, arrays, maps, handles and `tf::` expressions".into()),
     ))
 }
 
-fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError {
+fn err(message: String, help: Option<String>) -> ConvertError {
     ConvertError {
         code: Code::ScriptUnsupportedValue,
-        path: path.to_vec(),
+        path: Vec::new(),
         message,
         help,
         nothing: false,
@@ -247,10 +263,10 @@ fn err(path: &[PathSeg], message: String, help: Option<String>) -> ConvertError 
 }
 
 /// A `()` where Terraform needs a value: a mistake, never a silent `null`.
-fn nothing(path: &[PathSeg], what: &str) -> ConvertError {
+fn nothing(what: &str) -> ConvertError {
     ConvertError {
         code: Code::ScriptUnsupportedValue,
-        path: path.to_vec(),
+        path: Vec::new(),
         message: what.to_owned(),
         help: Some("leave the key out to leave an argument unset, or write `tf::null()` for Terraform's `null`".into()),
         nothing: true,
@@ -303,12 +319,12 @@ fn string_with_tokens(s: &str, head: &str, tokens: &[Value]) -> Value {
 
 /// True when a string holds interpolated expressions (not a plain name).
 pub(crate) fn has_tokens(s: &str) -> bool {
-    s.contains(token_head())
+    s.as_bytes().contains(&OPEN_BYTE) && s.contains(token_head())
 }
 
 /// True when a string interpolated nothing.
 pub(crate) fn has_nothing(s: &str) -> bool {
-    s.contains(&nothing_mark())
+    s.as_bytes().contains(&OPEN_BYTE) && s.contains(nothing_mark_str())
 }
 
 #[cfg(test)]

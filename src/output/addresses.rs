@@ -54,7 +54,16 @@ fn of_hcl(text: &str) -> Option<Vec<Address>> {
             }
             continue;
         }
-        heredoc = heredoc_opened(line);
+        // Most lines are attributes: a heredoc opener needs `<<` and a
+        // header a letter at column 0 and a final `{`; test for those
+        // bytes before anything that allocates.
+        let bytes = line.as_bytes();
+        if bytes.contains(&b'<') {
+            heredoc = heredoc_opened(line);
+        }
+        if !bytes.first().is_some_and(u8::is_ascii_alphabetic) {
+            continue;
+        }
         let Some((ident, labels)) = block_header(line) else { continue };
         let labels: Vec<&str> = labels.iter().map(String::as_str).collect();
         found.push(match (ident, labels.as_slice()) {

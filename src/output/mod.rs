@@ -18,6 +18,7 @@ pub(crate) use owner::is_generated;
 mod renames;
 mod steps;
 
+use std::cell::OnceCell;
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::path::{Path, PathBuf};
@@ -168,15 +169,15 @@ impl OutputDir {
             files.iter().filter(|f| mine.get(&f.name) != Some(&f.contents)).collect();
         let removes: Vec<String> =
             mine.keys().filter(|n| !files.iter().any(|f| &f.name == *n)).cloned().collect();
-        let (before, after) = if writes.is_empty() && removes.is_empty() {
-            (None, None)
+        // The new output's addresses are read only when asked for: a first
+        // run has no previous address that could have been renamed.
+        let before = if writes.is_empty() && removes.is_empty() {
+            None
         } else {
-            let before = all(mine.iter().map(|(n, t)| addresses::of_file(n, t)));
-            let after = all(files.iter().map(|f| addresses::of_file(&f.name, &f.contents)));
-            (before, after)
+            all(mine.iter().map(|(n, t)| addresses::of_file(n, t)))
         };
         let unchanged = files.len() - writes.len();
-        Ok(Plan { writes, unchanged, removes, before, after })
+        Ok(Plan { files, writes, unchanged, removes, before, after: OnceCell::new() })
     }
 
     /// Replaces the generated files as one (see [`journal`]).
@@ -243,10 +244,13 @@ pub struct Plan<'f> {
     writes: Vec<&'f OutFile>,
     unchanged: usize,
     removes: Vec<String>,
-    /// Addresses of the previous and the new output; `None` when nothing
-    /// changes or a file could not be read back.
+    /// The whole new output, of which `writes` is the part that changes.
+    files: &'f [OutFile],
+    /// Addresses of the previous output; `None` when nothing changes or a
+    /// file could not be read back.
     before: Option<Vec<Address>>,
-    after: Option<Vec<Address>>,
+    /// Those of the new output, read from `files` on first use.
+    after: OnceCell<Option<Vec<Address>>>,
 }
 
 impl Plan<'_> {
@@ -258,7 +262,17 @@ impl Plan<'_> {
     /// How many resources, data sources and modules the previous and the
     /// new output declare, when something changes.
     pub fn counts(&self) -> Option<(usize, usize)> {
-        Some((self.before.as_ref()?.len(), self.after.as_ref()?.len()))
+        let before = self.before.as_ref()?.len();
+        Some((before, self.after()?.len()))
+    }
+
+    fn after(&self) -> Option<&Vec<Address>> {
+        self.after
+            .get_or_init(|| {
+                self.before.as_ref()?;
+                all(self.files.iter().map(|f| addresses::of_file(&f.name, &f.contents)))
+            })
+            .as_ref()
     }
 
     /// A warning for addresses that look renamed, with the `moved(...)`
@@ -271,14 +285,17 @@ impl Plan<'_> {
         moved_from: &[String],
         told: &[(String, String)],
     ) -> Option<Diagnostic> {
-        let before: Vec<Address> = self
-            .before
-            .as_ref()?
+        let before = self.before.as_ref()?;
+        // Nothing was there before (a first run): nothing can have been renamed.
+        if before.is_empty() {
+            return None;
+        }
+        let before: Vec<Address> = before
             .iter()
             .filter(|a| !moved_from.iter().any(|m| *m == a.to_string()))
             .cloned()
             .collect();
-        let mut pairs = renames::likely(&before, self.after.as_ref()?);
+        let mut pairs = renames::likely(&before, self.after()?);
         pairs.retain(|(from, to)| {
             !told.iter().any(|(f, t)| *f == from.to_string() && *t == to.to_string())
         });

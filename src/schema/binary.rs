@@ -2,6 +2,15 @@
 //! documents the layout): decoding it is a walk over bytes, with none of
 //! the JSON tokenising, map building and type-notation matching that made
 //! the first lookup of a large type (`aws_wafv2_web_acl`) the bulk of a run.
+//!
+//! A type is checked whole when it is looked up (so a damaged build is
+//! reported then, as an internal error), but its nested blocks are decoded
+//! only when something reads them: `aws_wafv2_web_acl` is 80 KB of nested
+//! rule statements, of which a script touches a handful.
+
+use std::fmt;
+use std::ops::Deref;
+use std::sync::{Arc, OnceLock};
 
 use indexmap::IndexMap;
 
@@ -13,15 +22,75 @@ type Result<T> = std::result::Result<T, ParseError>;
 const MAX_DEPTH: usize = 64;
 
 impl SchemaBlock {
-    /// From the bytes `build.rs` wrote for one type.
+    /// From the bytes `build.rs` wrote for one type: checked whole, its
+    /// nested blocks left to decode on first use.
     pub(crate) fn from_binary(bytes: &[u8]) -> Result<SchemaBlock> {
-        let mut r = Reader { bytes, at: 0 };
-        let b = r.block(0)?;
-        if r.at != bytes.len() {
+        let mut check = Reader { bytes, at: 0 };
+        check.skip_block(0)?;
+        if check.at != bytes.len() {
             return Err(ParseError("trailing bytes in an embedded schema".into()));
         }
-        Ok(b)
+        let bytes: Arc<[u8]> = Arc::from(bytes);
+        Ok(decode(&bytes, 0))
     }
+}
+
+/// The schema of a nested block type: given (JSON schemas, built-in types)
+/// or still bytes of an embedded type, decoded the first time it is read.
+pub struct NestedBlock(Inner);
+
+enum Inner {
+    Ready(SchemaBlock),
+    Lazy { bytes: Arc<[u8]>, at: usize, decoded: OnceLock<SchemaBlock> },
+}
+
+impl From<SchemaBlock> for NestedBlock {
+    fn from(b: SchemaBlock) -> Self {
+        NestedBlock(Inner::Ready(b))
+    }
+}
+
+impl Deref for NestedBlock {
+    type Target = SchemaBlock;
+
+    fn deref(&self) -> &SchemaBlock {
+        match &self.0 {
+            Inner::Ready(b) => b,
+            Inner::Lazy { bytes, at, decoded } => decoded.get_or_init(|| decode(bytes, *at)),
+        }
+    }
+}
+
+impl Clone for NestedBlock {
+    fn clone(&self) -> Self {
+        match &self.0 {
+            Inner::Ready(b) => NestedBlock(Inner::Ready(b.clone())),
+            Inner::Lazy { bytes, at, decoded } => {
+                NestedBlock(Inner::Lazy { bytes: bytes.clone(), at: *at, decoded: decoded.clone() })
+            }
+        }
+    }
+}
+
+impl PartialEq for NestedBlock {
+    fn eq(&self, other: &Self) -> bool {
+        **self == **other
+    }
+}
+
+impl fmt::Debug for NestedBlock {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+/// The block at `at` of bytes [`SchemaBlock::from_binary`] checked: its
+/// attributes, and its block types as [`NestedBlock`]s still to decode.
+fn decode(bytes: &Arc<[u8]>, at: usize) -> SchemaBlock {
+    let mut r = Reader { bytes, at };
+    // Checked before: an error here cannot happen, and would only leave
+    // the block empty.
+    r.block(bytes).unwrap_or_default()
 }
 
 struct Reader<'a> {
@@ -61,11 +130,15 @@ impl Reader<'_> {
         Ok(n)
     }
 
-    fn string(&mut self) -> Result<String> {
+    fn str(&mut self) -> Result<&str> {
         let n = self.len()?;
         let s = self.bytes.get(self.at..self.at + n).ok_or_else(corrupt)?;
         self.at += n;
-        String::from_utf8(s.to_vec()).map_err(|_| corrupt())
+        std::str::from_utf8(s).map_err(|_| corrupt())
+    }
+
+    fn string(&mut self) -> Result<String> {
+        self.str().map(str::to_owned)
     }
 
     fn nesting(&mut self) -> Result<Nesting> {
@@ -79,11 +152,67 @@ impl Reader<'_> {
         })
     }
 
-    fn block(&mut self, depth: usize) -> Result<SchemaBlock> {
+    /// Walks a block and everything in it, allocating nothing.
+    fn skip_block(&mut self, depth: usize) -> Result<()> {
         if depth > MAX_DEPTH {
             return Err(corrupt());
         }
-        let attributes = self.attributes(depth)?;
+        self.skip_attributes(depth)?;
+        for _ in 0..self.len()? {
+            self.str()?;
+            self.nesting()?;
+            self.varint()?;
+            self.varint()?;
+            let n = self.len()?;
+            let end = self.at + n;
+            self.skip_block(depth + 1)?;
+            if self.at != end {
+                return Err(corrupt());
+            }
+        }
+        Ok(())
+    }
+
+    fn skip_attributes(&mut self, depth: usize) -> Result<()> {
+        for _ in 0..self.len()? {
+            self.str()?;
+            self.byte()?;
+            self.skip_ty(depth + 1)?;
+        }
+        Ok(())
+    }
+
+    fn skip_ty(&mut self, depth: usize) -> Result<()> {
+        if depth > MAX_DEPTH {
+            return Err(corrupt());
+        }
+        match self.byte()? {
+            0..=3 => {}
+            4..=6 => self.skip_ty(depth + 1)?,
+            7 => {
+                for _ in 0..self.len()? {
+                    self.str()?;
+                    self.skip_ty(depth + 1)?;
+                }
+            }
+            8 => {
+                for _ in 0..self.len()? {
+                    self.skip_ty(depth + 1)?;
+                }
+            }
+            9 => {
+                self.nesting()?;
+                self.skip_attributes(depth + 1)?;
+            }
+            _ => return Err(corrupt()),
+        }
+        Ok(())
+    }
+
+    /// One block of `whole` (the bytes this reader reads), its nested
+    /// blocks left as byte offsets.
+    fn block(&mut self, whole: &Arc<[u8]>) -> Result<SchemaBlock> {
+        let attributes = self.attributes(0)?;
         let n = self.len()?;
         let mut block_types = IndexMap::with_capacity(n);
         for _ in 0..n {
@@ -91,7 +220,13 @@ impl Reader<'_> {
             let nesting = self.nesting()?;
             let min_items = self.varint()?;
             let max_items = self.varint()?;
-            let block = self.block(depth + 1)?;
+            let len = self.len()?;
+            let block = NestedBlock(Inner::Lazy {
+                bytes: whole.clone(),
+                at: self.at,
+                decoded: OnceLock::new(),
+            });
+            self.at += len;
             block_types.insert(name, BlockType { nesting, block, min_items, max_items });
         }
         Ok(SchemaBlock { attributes, block_types })
@@ -190,13 +325,39 @@ mod tests {
         }
     }
 
+    /// A caller keeps the cache across builds, each on its own thread.
+    #[test]
+    fn the_schema_cache_crosses_threads() {
+        fn shareable<T: Send + Sync>() {}
+        shareable::<crate::schema::SchemaCache>();
+    }
+
+    /// The nested blocks of a type are decoded when read, and once.
+    #[test]
+    fn nested_blocks_decode_on_first_read() {
+        let schemas = Schemas::embedded();
+        let acl = schemas.block(BlockKind::Resource, "aws_wafv2_web_acl").unwrap();
+        let rule = &acl.block_types["rule"].block;
+        let statement = &rule.block_types["statement"];
+        assert!(statement.block.block_types.contains_key("and_statement"));
+        assert!(std::ptr::eq(&**rule, &*acl.block_types["rule"].block));
+    }
+
     #[test]
     fn corrupt_bytes_are_an_error_not_a_panic() {
-        for bytes in
-            [&[][..], &[1], &[0x80; 20], &[1, 3, b'a', b'b', b'c', 0, 9, 7], &[0, 1, 200, 1, b'x']]
-        {
+        // The last two: a nested block longer, then shorter, than its length says.
+        for bytes in [
+            &[][..],
+            &[1],
+            &[0x80; 20],
+            &[1, 3, b'a', b'b', b'c', 0, 9, 7],
+            &[0, 1, 200, 1, b'x'],
+            &[0, 1, 1, b'b', 0, 0, 0, 3, 0, 0],
+            &[0, 1, 1, b'b', 0, 0, 0, 1, 0, 0],
+        ] {
             assert!(SchemaBlock::from_binary(bytes).is_err(), "{bytes:?}");
         }
         assert!(SchemaBlock::from_binary(&[0, 0]).is_ok());
+        assert!(SchemaBlock::from_binary(&[0, 1, 1, b'b', 0, 0, 0, 2, 0, 0]).is_ok());
     }
 }

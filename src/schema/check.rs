@@ -1,9 +1,11 @@
 //! The schema phase's entry point: shape every resource, data source and
 //! provider body of a stack, collecting every problem.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 
-use super::shape::Shaper;
+use super::shape::{Shaper, Subject};
 use super::Schemas;
 use crate::diagnostics::{Code, Diagnostic, Target};
 use crate::model::{BlockKind, Body, Item, Shaped, Stack, Value};
@@ -27,7 +29,7 @@ pub fn check_in(
                 let provider = schemas.provider_name(&r.type_name).unwrap_or("");
                 let mut s = Shaper {
                     origin: &r.origin,
-                    subject: format!("{} `{}`", r.kind.noun(), r.type_name),
+                    subject: Subject::Named(r.kind.noun(), &r.type_name),
                     computed_by: computed_by(provider),
                     diags: &mut diags,
                 };
@@ -67,7 +69,7 @@ pub fn check_in(
             Some(block) => {
                 let mut s = Shaper {
                     origin: &p.origin,
-                    subject: format!("provider `{}`", p.name),
+                    subject: Subject::Named("provider", &p.name),
                     computed_by: computed_by(&p.name),
                     diags: &mut diags,
                 };
@@ -114,13 +116,13 @@ fn unshaped(args: &IndexMap<String, Value>) -> Body {
 }
 
 /// Who sets an output-only attribute, in an operator's words.
-fn computed_by(provider: &str) -> String {
-    match provider {
-        "aws" => "AWS".to_owned(),
-        "kubernetes" => "Kubernetes".to_owned(),
-        "helm" => "Helm".to_owned(),
-        "terraform" => "Terraform".to_owned(),
-        "" => "the provider".to_owned(),
-        other => format!("the `{other}` provider"),
-    }
+fn computed_by(provider: &str) -> Cow<'static, str> {
+    Cow::Borrowed(match provider {
+        "aws" => "AWS",
+        "kubernetes" => "Kubernetes",
+        "helm" => "Helm",
+        "terraform" => "Terraform",
+        "" => "the provider",
+        other => return Cow::Owned(format!("the `{other}` provider")),
+    })
 }

@@ -1,5 +1,7 @@
 //! The schemas compiled into the binary, pre-split per type by `build.rs`.
 
+use ruzstd::decoding::{BlockDecodingStrategy, FrameDecoder};
+
 /// One provider's types: each is a zstd frame inside `blob`, found by
 /// binary search over the sorted names.
 pub(crate) struct EmbeddedProvider {
@@ -16,22 +18,31 @@ pub(crate) struct EmbeddedProvider {
 include!(concat!(env!("OUT_DIR"), "/schema_index.rs"));
 
 impl EmbeddedProvider {
+    /// The type's name as the index holds it, and its frame.
     pub fn find(
         list: &'static [(&'static str, usize, usize)],
         type_name: &str,
-    ) -> Option<(usize, usize)> {
+    ) -> Option<(&'static str, (usize, usize))> {
         list.binary_search_by(|(n, _, _)| (*n).cmp(type_name))
             .ok()
             .and_then(|i| list.get(i))
-            .map(|(_, s, l)| (*s, *l))
+            .map(|(n, s, l)| (*n, (*s, *l)))
     }
 
-    /// One type in the binary form of `binary.rs`.
-    pub fn bytes(&self, (start, len): (usize, usize)) -> Option<Vec<u8>> {
-        use std::io::Read;
-        let frame = self.blob.get(start..start.checked_add(len)?)?;
-        let mut out = Vec::new();
-        ruzstd::decoding::StreamingDecoder::new(frame).ok()?.read_to_end(&mut out).ok()?;
-        Some(out)
+    /// One type in the binary form of `binary.rs`, decompressed with
+    /// `decoder` (reused: a fresh one allocates its tables each time).
+    pub fn bytes(
+        &self,
+        (start, len): (usize, usize),
+        decoder: &mut FrameDecoder,
+    ) -> Option<Vec<u8>> {
+        let mut frame = self.blob.get(start..start.checked_add(len)?)?;
+        decoder.reset(&mut frame).ok()?;
+        decoder.decode_blocks(&mut frame, BlockDecodingStrategy::All).ok()?;
+        // The frame must be whole and nothing may follow it.
+        if !decoder.is_finished() || !frame.is_empty() {
+            return None;
+        }
+        decoder.collect()
     }
 }

@@ -25,7 +25,7 @@ pub mod types;
 mod value_check;
 
 pub use check::{check, check_in};
-pub use schemas::{AttrLookup, Schemas};
+pub use schemas::{AttrLookup, SchemaCache, Schemas};
 pub use tidy::drop_empty_tags;
 
 #[cfg(test)]

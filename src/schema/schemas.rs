@@ -27,9 +27,12 @@ pub enum AttrLookup {
 pub struct Schemas {
     /// Searched by type prefix; a loaded provider replaces an embedded one of the same name.
     providers: Vec<Source>,
-    /// Types parsed so far. Parsing is per type so a run pays only for the
-    /// types its script uses, not for the 2,400 of the aws provider.
-    cache: Mutex<Cache>,
+    /// Types looked up so far, per [`BlockKind`]. Parsing is per type so a
+    /// run pays only for the types its script uses, not for the 2,400 of
+    /// the aws provider.
+    cache: Mutex<[Cache; 3]>,
+    /// The embedded types decoded, possibly shared with earlier runs.
+    decoded: SchemaCache,
     parsed: AtomicUsize,
     /// Embedded types whose schema did not decode or parse, with why: a
     /// defect of the build, reported as such and not as an unknown type.
@@ -37,7 +40,37 @@ pub struct Schemas {
 }
 
 /// `None` remembers a type that does not exist, so suggestions stay cheap.
-type Cache = HashMap<(BlockKind, String), Option<Arc<SchemaBlock>>>;
+type Cache = HashMap<String, Option<Arc<SchemaBlock>>>;
+
+fn slot(kind: BlockKind) -> usize {
+    match kind {
+        BlockKind::Resource => 0,
+        BlockKind::Data => 1,
+        BlockKind::Provider => 2,
+    }
+}
+
+/// The embedded types decoded so far. The embedded schemas never change,
+/// so a caller that builds again and again (`watch`) keeps one of these
+/// and hands it to each run's [`Schemas::embedded_sharing`]: a type is then
+/// decoded once per process, not once per build. Cloning shares it.
+#[derive(Clone, Default)]
+pub struct SchemaCache(Arc<Mutex<Decoded>>);
+
+#[derive(Default)]
+struct Decoded {
+    /// By provider, kind and type name, all from the embedded index.
+    blocks: HashMap<(&'static str, BlockKind, &'static str), Arc<SchemaBlock>>,
+    /// Kept between types: a fresh one allocates its tables each time.
+    decoder: ruzstd::decoding::FrameDecoder,
+}
+
+impl std::fmt::Debug for SchemaCache {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let n = self.0.lock().map(|d| d.blocks.len()).unwrap_or(0);
+        write!(f, "SchemaCache({n} types)")
+    }
+}
 
 enum Source {
     Embedded(&'static EmbeddedProvider),
@@ -67,11 +100,16 @@ impl Schemas {
     /// The schemas compiled into the binary. Cheap: nothing is decompressed
     /// or parsed until a type is looked up.
     pub fn embedded() -> Schemas {
+        Schemas::embedded_sharing(&SchemaCache::default())
+    }
+
+    /// [`Schemas::embedded`], with the embedded types other runs decoded
+    /// into `cache` (and this one's added to it).
+    pub fn embedded_sharing(cache: &SchemaCache) -> Schemas {
         Schemas {
             providers: EMBEDDED.iter().map(Source::Embedded).collect(),
-            cache: Mutex::new(HashMap::new()),
-            parsed: AtomicUsize::new(0),
-            broken: Mutex::new(Vec::new()),
+            decoded: cache.clone(),
+            ..Schemas::empty()
         }
     }
 
@@ -80,7 +118,8 @@ impl Schemas {
     pub fn empty() -> Schemas {
         Schemas {
             providers: Vec::new(),
-            cache: Mutex::new(HashMap::new()),
+            cache: Mutex::default(),
+            decoded: SchemaCache::default(),
             parsed: AtomicUsize::new(0),
             broken: Mutex::new(Vec::new()),
         }
@@ -154,7 +193,7 @@ impl Schemas {
             self.providers.push(Source::Loaded(l));
         }
         if let Ok(mut c) = self.cache.lock() {
-            c.clear();
+            c.iter_mut().for_each(HashMap::clear);
         }
         Ok(())
     }
@@ -162,13 +201,14 @@ impl Schemas {
     /// The schema of a type (`Resource`/`Data`) or of a provider's
     /// configuration (`Provider`, by local name).
     pub fn block(&self, kind: BlockKind, type_name: &str) -> Option<Arc<SchemaBlock>> {
-        let key = (kind, type_name.to_owned());
-        if let Some(hit) = self.cache.lock().ok().and_then(|c| c.get(&key).cloned()) {
+        if let Some(hit) =
+            self.cache.lock().ok().and_then(|c| c[slot(kind)].get(type_name).cloned())
+        {
             return hit;
         }
         let found = self.find(kind, type_name);
         if let Ok(mut c) = self.cache.lock() {
-            c.insert(key, found.clone());
+            c[slot(kind)].insert(type_name.to_owned(), found.clone());
         }
         found
     }
@@ -194,18 +234,27 @@ impl Schemas {
                 BlockKind::Data => l.data_sources.get(type_name).cloned(),
             },
             Source::Embedded(e) => {
-                let range = match kind {
-                    BlockKind::Provider => Some(e.provider),
+                let (name, range) = match kind {
+                    BlockKind::Provider => Some((e.name, e.provider)),
                     BlockKind::Resource => EmbeddedProvider::find(e.resources, type_name),
                     BlockKind::Data => EmbeddedProvider::find(e.data_sources, type_name),
                 }?;
+                let mut decoded = self.decoded.0.lock().ok()?;
+                let key = (e.name, kind, name);
+                if let Some(b) = decoded.blocks.get(&key) {
+                    return Some(b.clone());
+                }
                 self.parsed.fetch_add(1, Ordering::Relaxed);
                 let parsed = e
-                    .bytes(range)
+                    .bytes(range, &mut decoded.decoder)
                     .ok_or_else(|| "its compressed data does not decode".to_owned())
                     .and_then(|bytes| SchemaBlock::from_binary(&bytes).map_err(|e| e.0));
                 match parsed {
-                    Ok(block) => Some(Arc::new(block)),
+                    Ok(block) => {
+                        let block = Arc::new(block);
+                        decoded.blocks.insert(key, block.clone());
+                        Some(block)
+                    }
                     Err(why) => {
                         if let Ok(mut b) = self.broken.lock() {
                             b.push((kind, type_name.to_owned(), why));

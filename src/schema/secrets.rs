@@ -4,10 +4,11 @@
 //! an output that shows a sensitive value without `sensitive: true` is an
 //! error, as Terraform itself refuses it at plan time.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 
 use indexmap::IndexMap;
 
+use super::shape::Subject;
 use super::types::{AttrType, Attribute, SchemaBlock};
 use super::Schemas;
 use crate::diagnostics::{Code, Diagnostic, Target};
@@ -25,7 +26,8 @@ const BACKEND_HELP: &str = "leave it out of the script and give it at init time:
 
 pub(crate) fn check(stack: &Stack, schemas: &Schemas) -> Vec<Diagnostic> {
     let accepted: HashSet<&str> = stack.accepted_secrets.iter().map(|a| a.value.as_str()).collect();
-    let mut w = Walk { accepted, diags: Vec::new(), help: WHERE_SECRETS_LIVE };
+    let mut w =
+        Walk { accepted, diags: Vec::new(), help: WHERE_SECRETS_LIVE, names: HashMap::new() };
     for r in &stack.resources {
         // Another stack's backend settings: `Backend::shareable_config` has
         // left its secrets out already.
@@ -33,23 +35,23 @@ pub(crate) fn check(stack: &Stack, schemas: &Schemas) -> Vec<Diagnostic> {
             continue;
         }
         let block = schemas.block(r.kind, &r.type_name);
-        let subject = format!("{} `{}`", r.kind.noun(), r.type_name);
-        w.body(&r.origin, &[], Scope::of(block.as_deref()), &r.attrs, &subject);
+        let subject = Subject::Named(r.kind.noun(), &r.type_name);
+        w.body(&r.origin, &[], Scope::of(block.as_deref()), &r.attrs, subject);
     }
     for p in &stack.providers {
         let block = schemas.block(BlockKind::Provider, &p.name);
-        let subject = format!("provider `{}`", p.name);
-        w.body(&p.origin, &[], Scope::of(block.as_deref()), &p.config, &subject);
+        let subject = Subject::Named("provider", &p.name);
+        w.body(&p.origin, &[], Scope::of(block.as_deref()), &p.config, subject);
     }
     if let Some(b) = &stack.terraform.backend {
-        let subject = format!("the `{}` backend", b.kind);
+        let subject = Subject::Backend(&b.kind);
         w.help = BACKEND_HELP;
-        w.body(&b.origin, &[], Scope::None, &b.config, &subject);
+        w.body(&b.origin, &[], Scope::None, &b.config, subject);
         w.help = WHERE_SECRETS_LIVE;
     }
     for m in &stack.modules {
-        let subject = format!("module `{}`", m.name);
-        w.body(&m.origin, &[], Scope::None, &m.inputs, &subject);
+        let subject = Subject::Named("module", &m.name);
+        w.body(&m.origin, &[], Scope::None, &m.inputs, subject);
     }
     for v in &stack.variables {
         if let Some(d) = &v.default {
@@ -115,6 +117,8 @@ struct Walk<'a> {
     diags: Vec<Diagnostic>,
     /// The fix to suggest where the walk is.
     help: &'static str,
+    /// Argument names seen, and whether they name a secret.
+    names: HashMap<String, bool>,
 }
 
 fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
@@ -124,18 +128,29 @@ fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
 }
 
 impl Walk<'_> {
+    /// [`is_secret_name`], remembered: the same argument names come back
+    /// in every block of a type.
+    fn secret_name(&mut self, name: &str) -> bool {
+        if let Some(&known) = self.names.get(name) {
+            return known;
+        }
+        let secret = is_secret_name(name);
+        self.names.insert(name.to_owned(), secret);
+        secret
+    }
+
     fn body(
         &mut self,
         origin: &Origin,
         path: &[PathSeg],
         scope: Scope,
         args: &IndexMap<String, Value>,
-        subject: &str,
+        subject: Subject,
     ) {
         for (k, v) in args {
             let kpath = with(path, PathSeg::Key(k.clone()));
             let flagged = scope.attribute(k).is_some_and(|a| a.sensitive);
-            if flagged || is_secret_name(k) {
+            if flagged || self.secret_name(k) {
                 self.literal(origin, kpath.clone(), v, &format!("`{k}` of {subject}"));
             }
             match (scope.inner(k), v) {
@@ -161,7 +176,7 @@ impl Walk<'_> {
         match v {
             Value::Map(m) => {
                 if let Some(Value::String(name)) = m.get("name") {
-                    if is_secret_name(name) {
+                    if self.secret_name(name) {
                         if let Some(value) = m.get("value") {
                             let what = format!("the value of `{name}`");
                             self.literal(origin, with(&path, PathSeg::key("value")), value, &what);
@@ -170,7 +185,7 @@ impl Walk<'_> {
                 }
                 for (k, x) in m {
                     let kpath = with(&path, PathSeg::Key(k.clone()));
-                    if is_secret_name(k) {
+                    if self.secret_name(k) {
                         self.literal(origin, kpath.clone(), x, &format!("`{k}`"));
                     }
                     self.value(origin, kpath, x);

@@ -2,6 +2,8 @@
 //! each key whether Terraform wants `key = value` or `key { ... }`, and
 //! reports every key and value the schema rejects.
 
+use std::borrow::Cow;
+
 use indexmap::IndexMap;
 
 use super::types::{AttrType, Attribute, BlockType, Nesting, SchemaBlock};
@@ -14,11 +16,40 @@ use crate::model::{self, Body, Item, Origin, PathSeg, Value};
 /// in messages, and where problems go.
 pub(crate) struct Shaper<'a> {
     pub origin: &'a Origin,
-    /// "resource type `aws_vpc`", "provider `aws`"
-    pub subject: String,
+    pub subject: Subject<'a>,
     /// Who computes output-only attributes: "AWS".
-    pub computed_by: String,
+    pub computed_by: Cow<'static, str>,
     pub diags: &'a mut Vec<Diagnostic>,
+}
+
+/// How messages name the body being checked, written out only when a
+/// message needs it (most bodies need none).
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Subject<'a> {
+    /// A noun and a name: "resource type `aws_vpc`", "provider `aws`",
+    /// "module `net`".
+    Named(&'static str, &'a str),
+    /// "the `s3` backend"
+    Backend(&'a str),
+}
+
+impl Subject<'_> {
+    /// "resource type `aws_vpc`" -> "resource"
+    fn short(&self) -> &'static str {
+        match self {
+            Subject::Named(noun, _) => noun.split(' ').next().unwrap_or(noun),
+            Subject::Backend(_) => "backend",
+        }
+    }
+}
+
+impl std::fmt::Display for Subject<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Subject::Named(noun, name) => write!(f, "{noun} `{name}`"),
+            Subject::Backend(kind) => write!(f, "the `{kind}` backend"),
+        }
+    }
 }
 
 fn with(path: &[PathSeg], seg: PathSeg) -> Vec<PathSeg> {
@@ -58,17 +89,18 @@ impl Shaper<'_> {
         args: &IndexMap<String, Value>,
         path: &[PathSeg],
     ) -> Body {
-        let mut attrs = Vec::new();
+        let mut attrs = Vec::with_capacity(args.len());
         let mut blocks = Vec::new();
         for (key, value) in args {
             let kpath = with(path, PathSeg::Key(key.clone()));
             let dynamic = super::dynamic::as_dynamic(value);
-            if let (Some(a), Some(op)) = (block.attributes.get(key), dynamic) {
+            let attribute = block.attributes.get(key);
+            if let (Some(a), Some(op)) = (attribute, dynamic) {
                 match self.dynamic_attr_block(key, &a.ty, op, &kpath) {
                     Some(item) => blocks.push(item),
                     None => attrs.push(Item::Attr(key.clone(), value.clone())),
                 }
-            } else if let Some(a) = block.attributes.get(key) {
+            } else if let Some(a) = attribute {
                 if let Some(fields) = blocks_allowed(a, value) {
                     self.attribute_blocks(key, &fields, value, &kpath, &mut blocks);
                 } else if let Some(v) = self.attribute(key, a, value, &kpath) {
@@ -93,8 +125,8 @@ impl Shaper<'_> {
         }
         self.missing(block, args, path);
         let mut body = Body::new();
+        attrs.append(&mut blocks);
         body.items = attrs;
-        body.items.extend(blocks);
         body
     }
 
@@ -124,7 +156,7 @@ impl Shaper<'_> {
             ("arguments", "missing arguments")
         };
         let within = match path.last() {
-            None => self.subject.clone(),
+            None => self.subject.to_string(),
             Some(_) => format!("block `{}` of {}", path_text(path), self.subject),
         };
         let msg = format!("missing required {noun} {list} in {within}");
@@ -144,7 +176,7 @@ impl Shaper<'_> {
             let msg = format!("`{key}` is set by {}, it cannot be given", self.computed_by);
             let help = format!(
                 "read it instead, as a reference to this {}'s `{key}`",
-                short_subject(&self.subject)
+                self.subject.short()
             );
             let d = self.diag(
                 Code::SchemaComputedOnly,
@@ -455,9 +487,4 @@ fn path_text_or(path: &[PathSeg], key: &str) -> String {
     } else {
         s
     }
-}
-
-/// "resource type `aws_vpc`" -> "resource"
-fn short_subject(subject: &str) -> &str {
-    subject.split(' ').next().unwrap_or(subject)
 }

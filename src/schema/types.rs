@@ -7,6 +7,8 @@ use std::collections::BTreeMap;
 
 use indexmap::IndexMap;
 use serde::Deserialize;
+
+pub use super::binary::NestedBlock;
 use serde_json::Value as Json;
 
 /// The body of a resource, data source or provider block, or of a nested block.
@@ -67,7 +69,9 @@ pub enum Nesting {
 #[derive(Debug, Clone, PartialEq)]
 pub struct BlockType {
     pub nesting: Nesting,
-    pub block: SchemaBlock,
+    /// Read it as a `SchemaBlock` (it derefs to one): an embedded type's
+    /// nested blocks are decoded on first use.
+    pub block: NestedBlock,
     pub min_items: u64,
     /// 0: unlimited.
     pub max_items: u64,
@@ -168,7 +172,12 @@ impl RawBlock {
             let block = bt.block.into_block().map_err(|e| within(&name, e))?;
             b.block_types.insert(
                 name,
-                BlockType { nesting, block, min_items: bt.min_items, max_items: bt.max_items },
+                BlockType {
+                    nesting,
+                    block: block.into(),
+                    min_items: bt.min_items,
+                    max_items: bt.max_items,
+                },
             );
         }
         Ok(b)

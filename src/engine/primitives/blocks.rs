@@ -75,14 +75,14 @@ fn block(
     check_catalogs(ctx, &origin, &type_name, &attrs);
     let resource = Resource {
         kind,
-        type_name: type_name.clone(),
+        type_name,
         name,
         attrs,
         meta,
         checkov_skips: Vec::new(),
-        origin: origin.clone(),
+        origin,
     };
-    let handle = Handle::block(kind, &type_name, resource.reference(), &resource.meta);
+    let handle = Handle::block(kind, &resource.type_name, resource.reference(), &resource.meta);
     let address = resource.address();
     let fresh = ctx.borrow_mut().declare(format!("block {address}"));
     if fresh {
@@ -90,7 +90,7 @@ fn block(
     } else {
         duplicate(
             ctx,
-            &origin,
+            &resource.origin,
             if kind == BlockKind::Data { "data source" } else { "resource" },
             &address,
         );

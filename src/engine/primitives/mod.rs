@@ -17,6 +17,7 @@ pub(crate) use results::Results;
 mod secrets;
 mod settings;
 pub(crate) mod spec;
+mod spec_cache;
 mod tf;
 mod variables;
 
@@ -147,8 +148,18 @@ pub(crate) fn map_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<rhai::Map
 /// Converts a script value, reporting a failure at the exact key inside the
 /// call's literal (`prefix` is the path of `d` within the argument).
 pub(crate) fn value_at(ctx: &Ctx, origin: &Origin, prefix: &[PathSeg], d: &Dynamic) -> Res<Value> {
+    value_within(ctx, origin, || prefix.to_vec(), d)
+}
+
+/// [`value_at`] with the prefix made only if the conversion fails.
+fn value_within(
+    ctx: &Ctx,
+    origin: &Origin,
+    prefix: impl FnOnce() -> Vec<PathSeg>,
+    d: &Dynamic,
+) -> Res<Value> {
     to_value(ctx, d).map_err(|e| {
-        let mut path = prefix.to_vec();
+        let mut path = prefix();
         path.extend(e.path);
         if e.nothing {
             return raise(super::nothing::nothing(ctx, origin, path, e.message, e.help));
@@ -165,7 +176,7 @@ pub(crate) fn values_of(
 ) -> Res<IndexMap<String, Value>> {
     let mut out = IndexMap::with_capacity(map.len());
     for (k, v) in map {
-        out.insert(k.to_string(), value_at(ctx, origin, &[PathSeg::Key(k.to_string())], v)?);
+        out.insert(k.to_string(), value_within(ctx, origin, || vec![PathSeg::key(k)], v)?);
     }
     Ok(out)
 }

@@ -22,7 +22,7 @@ use super::super::handle::{Handle, TfExpr};
 use super::declaration;
 use super::results::Results;
 use super::spec::{
-    self, is_plan_time, is_plan_time_itself, same, OptionSpec, PlanTime, Rule, SpecError, Ty,
+    is_plan_time, is_plan_time_itself, same, OptionSpec, PlanTime, Rule, SpecError, Ty,
 };
 use super::{origin_of, report, Res};
 use crate::checks::{self, cidr};
@@ -112,21 +112,25 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     let block_call = Origin::new(origin.frames[..origin.frames.len().saturating_sub(1)].to_vec());
     let block_call = if block_call.frames.is_empty() { origin.clone() } else { block_call };
     // A declaration without `block` is named after nothing better.
-    let parsed = spec::parse(spec, "this block")
+    let parsed = super::spec_cache::parse(spec, "this block")
         .map_err(|e| raise(declaration_error(ctx, &origin, spec, &e)))?;
-    let block = parsed.block.clone();
+    let block = parsed.block.as_str();
     let decls = &parsed.options;
-    let given = if given.is_unit() {
-        Map::new()
+    // Read in place: the operator's map is only looked at here.
+    let empty = Map::new();
+    let lock;
+    let given: &Map = if given.is_unit() {
+        &empty
     } else {
-        given.read_lock::<Map>().map(|m| m.clone()).ok_or_else(|| {
+        lock = given.read_lock::<Map>().ok_or_else(|| {
             raise(diag!(
                 &block_call,
                 Code::StdlibWrongType,
                 "`{block}` takes a map of options `#{{ ... }}`, found {}",
                 found_word(given),
             ))
-        })?
+        })?;
+        &lock
     };
     {
         let mut c = ctx.borrow_mut();
@@ -134,7 +138,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         super::super::block_calls::note_name(
             &mut c.block_names,
             &block_call.frames,
-            &given,
+            given,
             &c.stack,
         );
     }
@@ -155,12 +159,11 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     }
     let mut out = Map::new();
     for d in decls {
-        let path = vec![PathSeg::Key(d.name.clone())];
         match given.get(d.name.as_str()) {
             Some(v) => {
-                if let Err(e) = check_value(&block, d, v) {
+                if let Err(e) = check_value(block, d, v) {
                     let (item, p) = *e;
-                    let mut at = path.clone();
+                    let mut at = vec![PathSeg::Key(d.name.clone())];
                     at.extend(item.map(PathSeg::Index));
                     problems.push(p.at_path(&origin, at, Target::Value));
                 }
@@ -185,7 +188,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         }
     }
     if problems.is_empty() {
-        rules(&block, &parsed.rules, &out, &origin, &mut problems);
+        rules(block, &parsed.rules, &out, &origin, &mut problems);
     }
     if problems.is_empty() {
         return Ok(out);
@@ -246,7 +249,8 @@ fn check_value(
 }
 
 fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagnostic>> {
-    let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
+    // Only a failing value's help shows it: made then, not for every option.
+    let doc = || if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if !d.ty.accepts(v) {
         return Err(Box::new(
             Diagnostic::error(
@@ -259,7 +263,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                 ),
             )
             .label(format!("expected {}", d.ty.words()))
-            .help(doc),
+            .help(doc()),
         ));
     }
     let plan_time = match d.plan_time {
@@ -319,7 +323,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                     format!("option `{}` of `{block}` must be {range}, found {v}", d.name),
                 )
                 .label(format!("allowed: {range}"))
-                .help(doc),
+                .help(doc()),
             ));
         }
     }
@@ -340,7 +344,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                 ),
             )
             .label("not an allowed value")
-            .help(suggestion.unwrap_or(doc)),
+            .help(suggestion.unwrap_or_else(doc)),
         ));
     }
     if let Some(check) = &d.check {
@@ -352,7 +356,7 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                         format!("option `{}` of `{block}`: {}", d.name, f.message),
                     )
                     .label("invalid")
-                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or(doc)),
+                    .help(f.suggestion.map(|s| format!("did you mean `{s}`?")).unwrap_or_else(doc)),
                 ));
             }
         }
@@ -365,7 +369,8 @@ fn check_items(
     d: &OptionSpec,
     v: &Dynamic,
 ) -> Result<(), Box<(Option<usize>, Diagnostic)>> {
-    let doc = if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
+    // Only a failing value's help shows it: made then, not for every option.
+    let doc = || if d.doc.is_empty() { String::new() } else { format!("`{}`: {}", d.name, d.doc) };
     if let (Some(check), Some(items)) = (&d.items_check, v.read_lock::<rhai::Array>()) {
         for (i, item) in items.iter().enumerate() {
             if is_plan_time(item) {
@@ -383,7 +388,7 @@ fn check_items(
                         .help(
                             f.suggestion
                                 .map(|s| format!("did you mean `{s}`?"))
-                                .unwrap_or(doc.clone()),
+                                .unwrap_or_else(doc),
                         ),
                     )));
                 }

@@ -12,7 +12,7 @@ use super::super::context::CtxRef;
 use super::super::errors::{bail, raise};
 use super::super::handle::{Handle, TfExpr};
 use super::options::{declaration_error, found_word};
-use super::spec::{self, ResultSpec};
+use super::spec::ResultSpec;
 use super::{origin_of, Res};
 
 /// The results of one call of a block, in declaration order.
@@ -102,7 +102,7 @@ fn read(nc: &NativeCallContext, r: &Results, name: &str) -> Res<Dynamic> {
 
 fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -> Res<Results> {
     let origin = origin_of(nc);
-    let parsed = spec::parse(spec, "this block")
+    let parsed = super::spec_cache::parse(spec, "this block")
         .map_err(|e| raise(declaration_error(ctx, &origin, spec, &e)))?;
     let block = parsed.block.clone();
     // A mistake here is the block's own (stdlib or an operator's module):
@@ -119,7 +119,7 @@ fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -
                 .help(help),
         )
     };
-    let Some(declared) = parsed.results else {
+    let Some(declared) = &parsed.results else {
         return Err(bug(
             format!("`{block}` returns results but its declaration lists none"),
             "add `results: [#{ name: \"...\", type: \"...\", doc: \"...\" }, ...]` to the declaration"
@@ -148,7 +148,7 @@ fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -
         }
     }
     let mut out = Vec::with_capacity(declared.len());
-    for ResultSpec { name, ty, .. } in &declared {
+    for ResultSpec { name, ty, .. } in declared {
         let Some(v) = given.get(name.as_str()) else {
             return Err(bug(
                 format!("`{block}` declares the result `{name}` but does not return it"),
