@@ -73,15 +73,8 @@ fn block(
     };
     let attrs = ctx.borrow_mut().in_written_order(&origin, 2, attrs);
     check_catalogs(ctx, &origin, &type_name, &attrs);
-    let resource = Resource {
-        kind,
-        type_name,
-        name,
-        attrs,
-        meta,
-        checkov_skips: Vec::new(),
-        origin,
-    };
+    let resource =
+        Resource { kind, type_name, name, attrs, meta, checkov_skips: Vec::new(), origin };
     let handle = Handle::block(kind, &resource.type_name, resource.reference(), &resource.meta);
     let address = resource.address();
     let fresh = ctx.borrow_mut().declare(format!("block {address}"));
