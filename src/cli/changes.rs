@@ -8,8 +8,7 @@ use std::path::Path;
 
 use crate::diagnostics::printable;
 use crate::diff::{self, Format, Style};
-use crate::pipeline::Build;
-use crate::schema::Schemas;
+use crate::pipeline::{load_schemas, Build};
 
 use super::args::{ChangesArg, ColorArg, RunArgs};
 
@@ -60,10 +59,15 @@ fn summary(
     };
     let old = match diff::generated_files(dir) {
         Ok(files) => files,
+        Err(e) => return (note(&format!("cannot read the previous output ({e})")), Vec::new()),
+    };
+    // The secrets check ran in the build; only changed blocks' types are read
+    // here, with the run's `--schema` files, so that what they mark sensitive
+    // is masked too.
+    let schemas = match load_schemas(&args.common.schemas) {
+        Ok(s) => s,
         Err(e) => return (note(&e.to_string()), Vec::new()),
     };
-    // The secrets check ran in the build; only changed blocks' types are read here.
-    let schemas = Schemas::embedded();
     match diff::stack_changes(&built.stack.name, &old, &built.files, &schemas, false) {
         Ok(changes) => {
             let moves = changes
@@ -102,13 +106,10 @@ fn summary(
             };
             (text, moves)
         }
-        Err(e) => (note(&e), Vec::new()),
+        Err(e) => (note(&format!("cannot read the previous output ({e})")), Vec::new()),
     }
 }
 
 fn note(why: &str) -> String {
-    format!(
-        "note: no change summary: cannot read the previous output ({})\n",
-        printable(why, false)
-    )
+    format!("note: no change summary: {}\n", printable(why, false))
 }

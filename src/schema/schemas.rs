@@ -98,9 +98,11 @@ const BAD_FILE: Code = Code::SchemaBadSchemaFile;
 
 impl Schemas {
     /// The schemas compiled into the binary. Cheap: nothing is decompressed
-    /// or parsed until a type is looked up.
+    /// or parsed until a type is looked up, and a type is decoded once per
+    /// process (the embedded bytes never change), whichever run asks.
     pub fn embedded() -> Schemas {
-        Schemas::embedded_sharing(&SchemaCache::default())
+        static PROCESS: std::sync::OnceLock<SchemaCache> = std::sync::OnceLock::new();
+        Schemas::embedded_sharing(PROCESS.get_or_init(SchemaCache::default))
     }
 
     /// [`Schemas::embedded`], with the embedded types other runs decoded

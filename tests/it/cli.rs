@@ -286,3 +286,32 @@ fn a_broken_or_missing_stack_is_reported_where_it_is_read() {
     let missing = Tsdsl::new().script("staging.rhai", env).args(["check", "staging.rhai"]).run();
     missing.assert_status(1).assert_stderr_contains("tsdsl::model::unknown_stack");
 }
+
+/// The change summary masks what a `--schema` file marks sensitive, as it
+/// does for the embedded providers.
+#[test]
+fn the_change_summary_masks_what_a_schema_file_marks_sensitive() {
+    let schema = r#"{"format_version":"1.0","provider_schemas":{"registry.terraform.io/acme/acme":{
+        "provider":{"version":0,"block":{}},
+        "resource_schemas":{"acme_widget":{"version":0,"block":{"attributes":{
+            "id":{"type":"string","computed":true},
+            "size":{"type":"number","required":true},
+            "pin":{"type":"string","optional":true,"sensitive":true}}}}}}}}"#;
+    let src = r#"terraform(#{ required_providers: #{ acme: #{ source: "acme/acme", version: "1.0.0" } } });
+provider("acme", #{});
+resource("acme_widget", "w", #{ size: 3, pin: literal_secret("pin-one-1111", "a test value") });
+"#;
+    let first = Tsdsl::new()
+        .script("w.rhai", src)
+        .file("acme.json", schema)
+        .args(["run", "w.rhai", "-o", "out", "--schema", "acme.json"])
+        .run();
+    first.assert_success();
+    std::fs::write(first.path().join("w.rhai"), src.replace("pin-one-1111", "pin-two-2222"))
+        .unwrap();
+    let second = first.again().args(["run", "w.rhai", "-o", "out", "--schema", "acme.json"]).run();
+    second.assert_success();
+    let all = format!("{}{}", second.stdout, second.stderr);
+    assert!(all.contains("~ acme_widget.w"), "{second}");
+    assert!(!all.contains("pin-one") && !all.contains("pin-two"), "{second}");
+}
