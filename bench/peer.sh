@@ -15,6 +15,8 @@ RUNS=${1:-${BENCH_RUNS:-20}}
 PEER_SRC=${PEER_SRC:-../shared/peers/cdktf}
 PEER_DIR=${PEER_DIR:-/tmp/cdktf-peer}
 export CHECKPOINT_DISABLE=1 CDKTF_DISABLE_PLUGIN_CACHE_ENV=1
+# The scripts ask STS who the caller is: never the instance metadata address.
+export AWS_EC2_METADATA_DISABLED=true
 
 command -v hyperfine >/dev/null || { echo "bench: hyperfine is needed (apt-get install hyperfine)" >&2; exit 2; }
 if [[ ! -f $PEER_DIR/dist/main.js ]]; then
@@ -53,13 +55,14 @@ if [[ -x /usr/bin/time ]]; then
 fi
 
 echo "== 10,000 resources"
-hyperfine -N -w 1 -r "$(( RUNS < 10 ? RUNS : 10 ))" \
+hyperfine -N -w 1 -r "$(( RUNS < 10 ? RUNS : 10 ))" --prepare "rm -rf $OUT/big" \
   -n big-10k "$BIN run bench/generated/big.rhai -o $OUT/big --changes none"
 
 if command -v valgrind >/dev/null; then
   echo "== instructions (callgrind, total Ir)"
   for s in scripts/production.rhai bench/generated/big.rhai; do
-    valgrind --tool=callgrind --callgrind-out-file="$OUT/cg" "$BIN" run "$s" -o "$OUT/cg-out" --changes none 2>&1 \
+        # --timeout: under valgrind a loaded machine can reach the default 10 s deadline.
+    valgrind --tool=callgrind --callgrind-out-file="$OUT/cg" "$BIN" run "$s" -o "$OUT/cg-out" --changes none --timeout 600 2>&1 \
       | awk -v s="$s" '/Collected/ {print s ": " $4 " instructions"}'
     rm -rf "$OUT/cg-out"
   done
