@@ -61,7 +61,7 @@ hyperfine -N -w 1 -r "$(( RUNS < 10 ? RUNS : 10 ))" --prepare "rm -rf $OUT/big" 
 if command -v valgrind >/dev/null; then
   echo "== instructions (callgrind, total Ir)"
   for s in scripts/production.rhai bench/generated/big.rhai; do
-        # --timeout: under valgrind a loaded machine can reach the default 10 s deadline.
+    # --timeout: under valgrind a loaded machine can reach the default 10 s deadline.
     valgrind --tool=callgrind --callgrind-out-file="$OUT/cg" "$BIN" run "$s" -o "$OUT/cg-out" --changes none --timeout 600 2>&1 \
       | awk -v s="$s" '/Collected/ {print s ": " $4 " instructions"}'
     rm -rf "$OUT/cg-out"
