@@ -266,6 +266,17 @@ fn parse_message(e: &ParseErrorType) -> (Code, String, Option<String>) {
             format!("parameter `{a}` of `{f}` is named twice"),
             Some("give each parameter its own name".into()),
         ),
+        // `#(` or `#[` for a map: `#` only ever opens `#{`.
+        P::Reserved(sym) if sym == "#" => (
+            Code::ScriptSyntax,
+            "`#` must be followed by `{`".into(),
+            Some("a map is written `#{ key: value }`".into()),
+        ),
+        P::Reserved(word) => (
+            Code::ScriptSyntax,
+            format!("`{word}` is reserved by the script language"),
+            Some(format!("use another name than `{word}`")),
+        ),
         P::DuplicatedProperty(k) => (
             Code::ScriptDuplicateKey,
             format!("key `{k}` is written twice in this map"),
