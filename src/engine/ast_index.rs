@@ -11,6 +11,7 @@ use std::sync::Arc;
 
 use rhai::{ASTNode, Engine, Expr, OptimizationLevel, ParseError, Position, Scope, Stmt, AST};
 
+use crate::diagnostics::offset_of;
 use crate::syntax::{At, Layout, Shape};
 
 /// `engine.compile(text)` that also reads the file's layout: the one call
@@ -19,58 +20,18 @@ use crate::syntax::{At, Layout, Shape};
 /// keeps the layout beside the AST.
 pub(crate) fn compile(engine: &Engine, text: &str) -> Result<(AST, Arc<Layout>), ParseError> {
     let ast = engine.compile(text)?;
-    refuse_wrapped_integers(&ast, text)?;
-    let layout = Arc::new(layout(&ast));
+    let layout = Arc::new(read(&ast, text)?);
     Ok((engine.optimize_ast(&Scope::new(), ast, OptimizationLevel::Simple), layout))
 }
 
-/// Rhai reads a hex, octal or binary literal as 64 unsigned bits kept as a
-/// signed integer: `0xFFFFFFFFFFFFFFFF` would silently be -1. A literal
-/// written with a minus (`-5`, one token for Rhai) starts with `-` in the
-/// text; any other negative literal is such a wrap, refused at the number.
-fn refuse_wrapped_integers(ast: &AST, text: &str) -> Result<(), ParseError> {
-    let mut wrapped = None;
-    ast.walk(&mut |path: &[ASTNode]| {
-        if let Some(ASTNode::Expr(Expr::IntegerConstant(n, pos))) = path.last() {
-            if *n < 0 {
-                let written = literal_at(text, *pos);
-                if !written.starts_with('-') {
-                    wrapped = Some((written.to_owned(), *pos));
-                    return false;
-                }
-            }
-        }
-        true
-    });
-    let Some((written, pos)) = wrapped else { return Ok(()) };
-    let message = format!(
-        "`{written}` is larger than the largest whole number a script holds ({:#x}): write it \
-         as a string if the digits are meant",
-        i64::MAX
-    );
-    let lex = rhai::LexError::ImproperSymbol(written, message);
-    Err(ParseError(Box::new(rhai::ParseErrorType::BadInput(lex)), pos))
-}
-
-/// The number literal written at `pos` (1-based line and character).
-fn literal_at(text: &str, pos: Position) -> &str {
-    let (Some(line), Some(col)) = (pos.line(), pos.position()) else { return "" };
-    let Some(line) = text.lines().nth(line - 1) else { return "" };
-    let start = line.char_indices().nth(col - 1).map_or(line.len(), |(i, _)| i);
-    let rest = &line[start..];
-    let end = rest
-        .char_indices()
-        .find(|&(i, c)| !(c.is_ascii_alphanumeric() || c == '_' || (i == 0 && c == '-')))
-        .map_or(rest.len(), |(i, _)| i);
-    &rest[..end]
-}
-
 /// The calls, bindings and map literals of `ast` that can say something
-/// about key order, function bodies included. A call whose arguments are
-/// all `Other`, a binding of anything else and a map of one key say
-/// nothing: they are left out, which keeps the layout small.
-pub(crate) fn layout(ast: &AST) -> Layout {
+/// about key order, function bodies included, in one walk that also
+/// refuses a wrapped integer literal (see [`wrapped`]). A call whose
+/// arguments are all `Other`, a binding of anything else and a map of one
+/// key say nothing: they are left out, which keeps the layout small.
+fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
     let mut layout = Layout::default();
+    let mut refused = None;
     ast.walk(&mut |path: &[ASTNode]| {
         match path.last() {
             Some(ASTNode::Expr(Expr::FnCall(call, pos))) if call.args.iter().any(speaks) => {
@@ -93,12 +54,43 @@ pub(crate) fn layout(ast: &AST) -> Layout {
                     layout.add_binding(at, var.0.name.to_string(), shape(&var.1));
                 }
             }
+            Some(ASTNode::Expr(Expr::IntegerConstant(n, pos))) if *n < 0 => {
+                refused = wrapped(text, *pos);
+                return refused.is_none();
+            }
             _ => {}
         }
         true
     });
+    if let Some(e) = refused {
+        return Err(e);
+    }
     layout.finish();
-    layout
+    Ok(layout)
+}
+
+/// Rhai reads a hex, octal or binary literal as 64 unsigned bits kept as a
+/// signed integer: `0xFFFFFFFFFFFFFFFF` would silently be -1. A literal
+/// written with a minus (`-5`, one token for Rhai) starts with `-` in the
+/// text; any other negative literal at `pos` is such a wrap, refused there.
+fn wrapped(text: &str, pos: Position) -> Option<ParseError> {
+    let (line, col) = at(pos)?;
+    let rest = text.get(offset_of(text, line, col)?..)?;
+    let len = rest
+        .char_indices()
+        .find(|&(i, c)| !(c.is_ascii_alphanumeric() || c == '_' || (i == 0 && c == '-')))
+        .map_or(rest.len(), |(i, _)| i);
+    let written = &rest[..len];
+    if written.starts_with('-') {
+        return None;
+    }
+    let message = format!(
+        "`{written}` is larger than the largest whole number a script holds ({:#x}): write it \
+         as a string if the digits are meant",
+        i64::MAX
+    );
+    let lex = rhai::LexError::ImproperSymbol(written.to_owned(), message);
+    Some(ParseError(Box::new(rhai::ParseErrorType::BadInput(lex)), pos))
 }
 
 /// Whether `e` can carry a key order: a literal, or a variable bound to one.
