@@ -6,6 +6,7 @@ use std::collections::HashMap;
 use std::hash::{DefaultHasher, Hash, Hasher};
 use std::path::{Component, Path, PathBuf};
 use std::rc::Rc;
+use std::sync::Arc;
 use std::time::Instant;
 
 use crate::diagnostics::{Code, Diagnostic, Error, SourceMap};
@@ -48,6 +49,9 @@ pub struct Build {
     /// `--schema` file): creating one changes the build.
     pub missing: Vec<PathBuf>,
     pub started: Instant,
+    /// The schemas the build checked against (embedded plus `--schema`
+    /// files): the change summary masks what they mark sensitive.
+    pub schemas: Arc<Schemas>,
 }
 
 /// A failed build still knows which files it read, so `watch` can wait for
@@ -120,7 +124,7 @@ pub struct BuildCache {
 }
 
 /// Schemas, and the `--schema` files (path, hash of the text) they came from.
-type KeptSchemas = (Vec<(PathBuf, u64)>, Rc<Schemas>);
+type KeptSchemas = (Vec<(PathBuf, u64)>, Arc<Schemas>);
 
 /// A script's text and the paths it imports.
 type Imports = (String, Rc<Vec<String>>);
@@ -131,7 +135,7 @@ impl BuildCache {
     }
 
     /// The schemas for `files`: the ones kept when the files are the same.
-    fn schemas(&self, files: &[PathBuf]) -> Result<Rc<Schemas>, Error> {
+    fn schemas(&self, files: &[PathBuf]) -> Result<Arc<Schemas>, Error> {
         let texts = files.iter().map(|f| read_schema(f)).collect::<Result<Vec<_>, _>>()?;
         let key: Vec<(PathBuf, u64)> = files
             .iter()
@@ -147,7 +151,7 @@ impl BuildCache {
                 return Ok(s.clone());
             }
         }
-        let schemas = Rc::new(schemas_of(files, &texts)?);
+        let schemas = Arc::new(schemas_of(files, &texts)?);
         *self.schemas.borrow_mut() = Some((key, schemas.clone()));
         Ok(schemas)
     }
@@ -273,7 +277,7 @@ pub fn build_reusing(
         return fail(diagnostics, ev.sources, deps, missing);
     }
     let sources = ev.sources;
-    Ok(Build { stack, files, diagnostics, sources, deps, missing, started })
+    Ok(Build { stack, files, diagnostics, sources, deps, missing, started, schemas })
 }
 
 const TIMEOUT: Code = Code::EngineTimeout;

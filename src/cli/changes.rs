@@ -8,7 +8,7 @@ use std::path::Path;
 
 use crate::diagnostics::printable;
 use crate::diff::{self, Format, Style};
-use crate::pipeline::{load_schemas, Build};
+use crate::pipeline::Build;
 
 use super::args::{ChangesArg, ColorArg, RunArgs};
 
@@ -61,14 +61,9 @@ fn summary(
         Ok(files) => files,
         Err(e) => return (note(&format!("cannot read the previous output ({e})")), Vec::new()),
     };
-    // The secrets check ran in the build; only changed blocks' types are read
-    // here, with the run's `--schema` files, so that what they mark sensitive
-    // is masked too.
-    let schemas = match load_schemas(&args.common.schemas) {
-        Ok(s) => s,
-        Err(e) => return (note(&e.to_string()), Vec::new()),
-    };
-    match diff::stack_changes(&built.stack.name, &old, &built.files, &schemas, false) {
+    // The build's own schemas, `--schema` files included, so that what they
+    // mark sensitive is masked too.
+    match diff::stack_changes(&built.stack.name, &old, &built.files, &built.schemas, false) {
         Ok(changes) => {
             let moves = changes
                 .changes

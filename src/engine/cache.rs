@@ -56,7 +56,7 @@ pub(crate) struct StackEntry {
     pub info: Rc<RemoteInfo>,
     pub files: StackFiles,
     /// The schemas it was checked against (the same object, not equal ones).
-    pub schemas: Rc<Schemas>,
+    pub schemas: Arc<Schemas>,
     /// `{:?}` of the limits it ran under.
     pub limits: String,
     /// `{:?}` of the account answer it saw, if it asked.

@@ -1,6 +1,7 @@
 use std::cell::{Cell, RefCell};
 use std::collections::HashSet;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use indexmap::IndexMap;
 
@@ -25,7 +26,7 @@ pub(crate) struct Ctx {
     pub tokens: Vec<Value>,
     /// `resource aws_vpc.main`, `variable region`...: names already taken.
     pub declared: HashSet<String>,
-    pub schemas: Rc<Schemas>,
+    pub schemas: Arc<Schemas>,
     pub remotes: RemoteStacks,
     /// Every file read so far, shared with the module resolver.
     pub sources: Rc<RefCell<SourceMap>>,
@@ -52,7 +53,7 @@ pub(crate) type CtxRef = Rc<RefCell<Ctx>>;
 impl Ctx {
     pub fn new(
         stack_name: &str,
-        schemas: Rc<Schemas>,
+        schemas: Arc<Schemas>,
         remotes: RemoteStacks,
         sources: Rc<RefCell<SourceMap>>,
     ) -> Self {

@@ -6,6 +6,7 @@
 use std::cell::RefCell;
 use std::path::PathBuf;
 use std::rc::Rc;
+use std::sync::Arc;
 
 use rhai::{Dynamic, Map, Position};
 
@@ -136,7 +137,7 @@ pub fn stdlib_declarations(only: Option<&str>) -> Result<Vec<ModuleDecl>, Error>
     let sources = Rc::new(RefCell::new(SourceMap::new()));
     let ctx = Rc::new(RefCell::new(Ctx::new(
         "docs",
-        Rc::new(Schemas::empty()),
+        Arc::new(Schemas::empty()),
         RemoteStacks::default(),
         sources.clone(),
     )));

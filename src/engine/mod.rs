@@ -50,7 +50,7 @@ use remote::RemoteStacks;
 #[derive(Clone)]
 pub struct EvalOptions {
     pub limits: Limits,
-    pub schemas: Rc<Schemas>,
+    pub schemas: Arc<Schemas>,
     /// When the whole run must end: every stack it reads shares it.
     pub deadline: Instant,
     /// The heap the whole run may grow to, likewise shared.

@@ -230,7 +230,7 @@ fn load(
 fn reusable(remotes: &RemoteStacks, opts: &EvalOptions, file: &Path) -> Option<Rc<StackEntry>> {
     let entry = remotes.reuse.stack(file, &remotes.chain)?;
     let max = opts.limits.max_file_bytes;
-    let same = Rc::ptr_eq(&entry.schemas, &opts.schemas)
+    let same = Arc::ptr_eq(&entry.schemas, &opts.schemas)
         && entry.limits == format!("{:?}", opts.limits)
         && entry.files.missing.iter().all(|m| !m.exists())
         && entry.files.read.iter().all(|(path, text)| {

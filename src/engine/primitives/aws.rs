@@ -287,7 +287,7 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use std::rc::Rc;
+    use std::sync::Arc;
 
     use crate::aws::{AccountSource, Answer, CallerIdentity, Identity};
     use crate::engine::{evaluate, EvalOptions, Limits};
@@ -314,7 +314,7 @@ mod tests {
         let limits = Limits::default();
         let opts = EvalOptions {
             limits,
-            schemas: Rc::new(Schemas::embedded()),
+            schemas: Arc::new(Schemas::embedded()),
             deadline: crate::engine::deadline(&limits),
             memory_ceiling: crate::engine::memory_ceiling(&limits),
             account: source.per_run(),
