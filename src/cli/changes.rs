@@ -59,7 +59,7 @@ fn summary(
     };
     let old = match diff::generated_files(dir) {
         Ok(files) => files,
-        Err(e) => return (note(&format!("cannot read the previous output ({e})")), Vec::new()),
+        Err(e) => return (note(&e.to_string()), Vec::new()),
     };
     // The build's own schemas, `--schema` files included, so that what they
     // mark sensitive is masked too.
@@ -101,10 +101,13 @@ fn summary(
             };
             (text, moves)
         }
-        Err(e) => (note(&format!("cannot read the previous output ({e})")), Vec::new()),
+        Err(e) => (note(&e), Vec::new()),
     }
 }
 
 fn note(why: &str) -> String {
-    format!("note: no change summary: {}\n", printable(why, false))
+    format!(
+        "note: no change summary: cannot read the previous output ({})\n",
+        printable(why, false)
+    )
 }
