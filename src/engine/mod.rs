@@ -54,7 +54,7 @@ pub struct EvalOptions {
     /// When the whole run must end: every stack it reads shares it.
     pub deadline: Instant,
     /// The heap the whole run may grow to, likewise shared.
-    pub memory_ceiling: usize,
+    pub memory_ceiling: isize,
     /// Who the AWS credentials are, for `aws::caller()` and `aws::expect_account`.
     pub account: crate::aws::AccountSource,
 }

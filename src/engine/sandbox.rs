@@ -121,9 +121,11 @@ pub(crate) fn engine(limits: &Limits) -> Engine {
     engine_until(limits, deadline(limits), memory_ceiling(limits), |_| None)
 }
 
-/// The heap a run that starts now may grow to.
-pub fn memory_ceiling(limits: &Limits) -> usize {
-    super::memory::live_bytes().saturating_add(limits.max_memory_bytes)
+/// The heap a run that starts now may grow to, counted as
+/// [`super::memory::live_bytes`] counts: on the thread that runs it.
+pub fn memory_ceiling(limits: &Limits) -> isize {
+    let limit = isize::try_from(limits.max_memory_bytes).unwrap_or(isize::MAX);
+    super::memory::live_bytes().saturating_add(limit)
 }
 
 /// [`engine`] with the run's own deadline (shared by every stack it reads) and
@@ -131,7 +133,7 @@ pub fn memory_ceiling(limits: &Limits) -> usize {
 pub(crate) fn engine_until(
     limits: &Limits,
     deadline: Instant,
-    memory_ceiling: usize,
+    memory_ceiling: isize,
     over_budget: impl Fn(u64) -> Option<Dynamic> + 'static,
 ) -> Engine {
     let mut engine = Engine::new_raw();
