@@ -1,6 +1,6 @@
 use crate::diagnostics::{Error, SourceMap};
 use crate::output::{OutputDir, WriteOptions};
-use crate::pipeline::{build, default_out_dir};
+use crate::pipeline::{build_then_exit, default_out_dir};
 
 use super::args::RunArgs;
 use super::config::{account_source, build_options, render_options};
@@ -20,7 +20,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
     if let Some(out) = &early {
         report::recovery(out);
     }
-    let built = build(script, &opts).map_err(|f| f.error)?;
+    let built = build_then_exit(script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render);
     let mut out = match early {
         Some(out) => out,
@@ -51,7 +51,7 @@ pub fn write_options(args: &RunArgs) -> WriteOptions {
 pub fn check(args: &super::args::CommonArgs) -> Result<(), Error> {
     // Offline unless `--account-id` gives the account.
     let opts = build_options(args, None, account_source(args, false)?);
-    let built = build(&args.script, &opts).map_err(|f| f.error)?;
+    let built = build_then_exit(&args.script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render_options(args));
     let ms = built.started.elapsed().as_millis();
     println!("{}", report::summary(&built.stack, "checked, nothing written", ms));

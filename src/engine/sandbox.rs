@@ -154,7 +154,7 @@ pub(crate) fn engine_until(
     engine.set_max_array_size(limits.max_array_size);
     engine.set_max_map_size(limits.max_map_size);
     engine.set_max_modules(limits.max_modules);
-    // `ast_index::compile` reads the written key order before it optimizes.
+    // Scripts run as written: see `ast_index` for why not optimized.
     engine.set_optimization_level(rhai::OptimizationLevel::None);
 
     // Words Rhai reserves for future use but Terraform uses as names
