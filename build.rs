@@ -14,7 +14,19 @@ use std::path::Path;
 
 const PROVIDERS: &[&str] = &["aws", "kubernetes", "helm", "random"];
 
+/// The binary is position-independent (ASLR), so the loader patches every
+/// pointer in its read-only data at start. Packed (DT_RELR, glibc 2.36 and
+/// binutils 2.38 or later), the table of those patches shrinks from 0.9 MB
+/// to a few KB that every run reads: 1 MB less memory and less start-up.
+fn pack_relocations() {
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    if var("CARGO_CFG_TARGET_OS") == "linux" && var("CARGO_CFG_TARGET_ENV") == "gnu" {
+        println!("cargo:rustc-link-arg-bins=-Wl,-z,pack-relative-relocs");
+    }
+}
+
 fn main() {
+    pack_relocations();
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let mut index = String::new();
     index.push_str("pub(crate) static EMBEDDED: &[EmbeddedProvider] = &[\n");
