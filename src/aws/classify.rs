@@ -72,17 +72,22 @@ async fn profiles(name: &str) -> Result<aws_config::profile::ProfileSet, LookupE
     })
 }
 
+/// What the credential chain says when no source gave credentials.
+pub(super) fn no_credentials() -> LookupError {
+    LookupError::new(
+        Cause::NoCredentials,
+        "no AWS credentials found",
+        format!(
+            "set `AWS_PROFILE`, or `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`, or run \
+             `aws sso login`; {OFFLINE}"
+        ),
+    )
+}
+
 pub(super) fn credentials_error(e: &CredentialsError, source: &str) -> LookupError {
     let detail = chain(e);
     match e {
-        CredentialsError::CredentialsNotLoaded(_) => LookupError::new(
-            Cause::NoCredentials,
-            "no AWS credentials found",
-            format!(
-                "set `AWS_PROFILE`, or `AWS_ACCESS_KEY_ID` and `AWS_SECRET_ACCESS_KEY`, or run \
-                 `aws sso login`; {OFFLINE}"
-            ),
-        ),
+        CredentialsError::CredentialsNotLoaded(_) => no_credentials(),
         CredentialsError::ProviderTimedOut(_) => LookupError::new(
             Cause::Silent,
             format!("finding the AWS credentials ({source}) timed out"),

@@ -13,7 +13,9 @@ use aws_credential_types::provider::error::CredentialsError;
 use aws_sdk_sts::config::{ProvideCredentials, SharedCredentialsProvider, SharedHttpClient};
 use aws_smithy_http_client::tls::{rustls_provider::CryptoMode, Provider};
 
-use super::classify::{call_error, chain, credentials_error, profile_check, profile_exists};
+use super::classify::{
+    call_error, chain, credentials_error, no_credentials, profile_check, profile_exists,
+};
 use super::{partition_of, CallerIdentity, Cause, Identity, LookupError, LookupOptions};
 
 /// STS is global; without any region configured, ask it in us-east-1 as
@@ -23,6 +25,9 @@ const FALLBACK_REGION: &str = "us-east-1";
 /// Asks STS who the credentials belong to. Ends within `opts.budget` (plus
 /// a second for the runtime to wind down) whatever the network does.
 pub fn caller_identity(opts: &LookupOptions) -> Result<Identity, LookupError> {
+    if no_source_at_all(opts) {
+        return Err(no_credentials());
+    }
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
             LookupError::new(
@@ -227,6 +232,46 @@ const NO_CREDENTIALS_HELP: &str =
      off EC2, `AWS_EC2_METADATA_DISABLED=true` skips the metadata service; \
      offline, pass `--account-id ID` (or set `TSDSL_ACCOUNT_ID`)";
 
+/// Whether the credential chain has nothing to look at: no `--profile`, no
+/// credential variable, no AWS config or credentials file, and the instance
+/// metadata service turned off. The chain would say "no AWS credentials
+/// found" too, after starting a runtime and loading every certificate of
+/// the system's store for a client it never uses: two thirds of a
+/// production run that has no `--account-id`. Anything else (a file that
+/// exists, a variable that is set) takes the chain's own way.
+fn no_source_at_all(opts: &LookupOptions) -> bool {
+    let home = std::env::var_os("HOME").filter(|h| !h.is_empty()).map(std::path::PathBuf::from);
+    nothing_in(opts.profile.is_some(), &env, home.as_deref())
+}
+
+/// [`no_source_at_all`] over a given environment and home folder.
+fn nothing_in(
+    profile: bool,
+    env: &dyn Fn(&str) -> Option<String>,
+    home: Option<&std::path::Path>,
+) -> bool {
+    const SOURCES: &[&str] = &[
+        "AWS_ACCESS_KEY_ID",
+        "AWS_PROFILE",
+        "AWS_WEB_IDENTITY_TOKEN_FILE",
+        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+    ];
+    let metadata_off =
+        env("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
+    let Some(home) = home else { return false };
+    let file = |var: &str, default: &str| {
+        // An unreadable place counts as a file: the chain will say why.
+        let path = env(var).map(std::path::PathBuf::from).unwrap_or_else(|| home.join(default));
+        path.try_exists().unwrap_or(true)
+    };
+    metadata_off
+        && !profile
+        && SOURCES.iter().all(|v| env(v).is_none())
+        && !file("AWS_CONFIG_FILE", ".aws/config")
+        && !file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials")
+}
+
 /// Whether anything but the instance metadata service could give credentials.
 async fn configured(opts: &LookupOptions) -> bool {
     const SOURCES: &[&str] = &[
@@ -292,4 +337,39 @@ pub(super) fn silent(target: &str, budget: Duration) -> LookupError {
         "check the endpoint, the network and any proxy; `--aws-timeout SECS` allows longer; \
          offline, pass `--account-id`",
     )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::nothing_in;
+    use std::collections::HashMap;
+
+    /// The chain is skipped only when it could find nothing: each source
+    /// alone sends the lookup through the chain.
+    #[test]
+    fn the_chain_is_skipped_only_when_nothing_could_give_credentials() {
+        let home = tempfile::tempdir().unwrap();
+        let off = [("AWS_EC2_METADATA_DISABLED", "TRUE")];
+        let run = |vars: &[(&str, &str)], profile: bool| {
+            let vars: HashMap<String, String> =
+                vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+            let env = move |k: &str| vars.get(k).cloned().filter(|v| !v.is_empty());
+            nothing_in(profile, &env, Some(home.path()))
+        };
+        assert!(run(&off, false));
+        assert!(!run(&[], false), "the metadata service may answer");
+        assert!(!run(&off, true), "--profile");
+        for var in ["AWS_ACCESS_KEY_ID", "AWS_PROFILE", "AWS_CONTAINER_CREDENTIALS_FULL_URI"] {
+            assert!(!run(&[off[0], (var, "x")], false), "{var}");
+        }
+        let config = home.path().join("config");
+        std::fs::write(&config, "").unwrap();
+        let config = config.to_str().unwrap();
+        assert!(!run(&[off[0], ("AWS_CONFIG_FILE", config)], false), "a config file");
+        std::fs::create_dir(home.path().join(".aws")).unwrap();
+        std::fs::write(home.path().join(".aws/credentials"), "").unwrap();
+        assert!(!run(&off, false), "~/.aws/credentials");
+        let env = |k: &str| (k == "AWS_EC2_METADATA_DISABLED").then(|| "true".to_owned());
+        assert!(!nothing_in(false, &env, None), "no home: the chain decides");
+    }
 }

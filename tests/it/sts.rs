@@ -288,6 +288,29 @@ fn no_credentials_is_said_quickly() {
     assert_eq!(fake.requests(), 0, "nothing to ask without credentials");
 }
 
+/// With no credential file, variable or metadata service at all, tsdsl
+/// says so without starting the SDK's chain; what it says is what the
+/// chain says when its files are there but empty.
+#[test]
+fn no_credential_source_at_all_is_said_as_the_chain_says_it() {
+    let fake = Fake::start(Some(sts_identity("123456789012")));
+    let chain = tsdsl(&fake.url, false).arg("whoami").run();
+    let t = tsdsl(&fake.url, false);
+    let home = t.path().join("home");
+    std::fs::create_dir(&home).unwrap();
+    let (o, _) = timed(
+        t.env("HOME", &home)
+            .env("AWS_CONFIG_FILE", home.join("no-config"))
+            .env("AWS_SHARED_CREDENTIALS_FILE", home.join("no-credentials"))
+            .arg("whoami"),
+        "no credential source",
+    );
+    o.assert_status(2);
+    assert_eq!(o.stderr, chain.stderr);
+    o.assert_stderr_contains("no AWS credentials found");
+    assert_eq!(fake.requests(), 0);
+}
+
 #[test]
 fn a_server_that_is_down_is_reported_as_refused() {
     let port = free_port();
