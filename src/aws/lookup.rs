@@ -244,19 +244,22 @@ fn no_source_at_all(opts: &LookupOptions) -> bool {
     nothing_in(opts.profile.is_some(), &env, home.as_deref())
 }
 
+/// The variables that point the credential chain at a source of its own
+/// (keys, a profile, a web identity token, a container endpoint).
+const CREDENTIAL_VARIABLES: &[&str] = &[
+    "AWS_ACCESS_KEY_ID",
+    "AWS_PROFILE",
+    "AWS_WEB_IDENTITY_TOKEN_FILE",
+    "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
+    "AWS_CONTAINER_CREDENTIALS_FULL_URI",
+];
+
 /// [`no_source_at_all`] over a given environment and home folder.
 fn nothing_in(
     profile: bool,
     env: &dyn Fn(&str) -> Option<String>,
     home: Option<&std::path::Path>,
 ) -> bool {
-    const SOURCES: &[&str] = &[
-        "AWS_ACCESS_KEY_ID",
-        "AWS_PROFILE",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    ];
     let metadata_off =
         env("AWS_EC2_METADATA_DISABLED").is_some_and(|v| v.eq_ignore_ascii_case("true"));
     let Some(home) = home else { return false };
@@ -267,22 +270,15 @@ fn nothing_in(
     };
     metadata_off
         && !profile
-        && SOURCES.iter().all(|v| env(v).is_none())
+        && CREDENTIAL_VARIABLES.iter().all(|v| env(v).is_none())
         && !file("AWS_CONFIG_FILE", ".aws/config")
         && !file("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials")
 }
 
 /// Whether anything but the instance metadata service could give credentials.
 async fn configured(opts: &LookupOptions) -> bool {
-    const SOURCES: &[&str] = &[
-        "AWS_ACCESS_KEY_ID",
-        "AWS_PROFILE",
-        "AWS_WEB_IDENTITY_TOKEN_FILE",
-        "AWS_CONTAINER_CREDENTIALS_RELATIVE_URI",
-        "AWS_CONTAINER_CREDENTIALS_FULL_URI",
-    ];
     opts.profile.is_some()
-        || SOURCES.iter().any(|v| env(v).is_some())
+        || CREDENTIAL_VARIABLES.iter().any(|v| env(v).is_some())
         || profile_exists("default").await
 }
 
