@@ -8,9 +8,9 @@
 //! Counted per thread, since a build runs on one thread: evaluation, the
 //! stacks it reads, checks and emit. A plain thread-local number, with no
 //! atomic: one counter shared by the threads cost an atomic operation on
-//! every allocation, and when `watch` builds two stacks at once, it bounced
-//! between the cores on every allocation and every Rhai operation (which
-//! reads it), and each build ran at half its speed.
+//! every allocation, and two threads building at once (tried in `watch`)
+//! bounced its cache line between the cores on every allocation and every
+//! Rhai operation (which reads it).
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::cell::Cell;
