@@ -3,11 +3,11 @@
 //! the JSON tokenising, map building and type-notation matching that made
 //! the first lookup of a large type (`aws_wafv2_web_acl`) the bulk of a run.
 //!
-//! A type's top level is checked when it is looked up (a damaged build is
-//! reported then, as an internal error), and each nested block when it is
-//! first read: `aws_wafv2_web_acl` is 80 KB of nested rule statements, of
-//! which a script touches a handful, and walking all of them on every
-//! lookup cost a tenth of a production run. The test
+//! A type's top level is checked as it is decoded when it is looked up (a
+//! damaged build is reported then, as an internal error), and each nested
+//! block as it is decoded when first read: `aws_wafv2_web_acl` is 80 KB of
+//! nested rule statements, of which a script touches a handful, and no run
+//! needs the rest walked. The test
 //! `every_embedded_type_is_whole` walks every type of every provider to
 //! the bottom, so the bytes a build ships are known whole.
 
@@ -25,16 +25,17 @@ type Result<T> = std::result::Result<T, ParseError>;
 const MAX_DEPTH: usize = 64;
 
 impl SchemaBlock {
-    /// From the bytes `build.rs` wrote for one type: its top level checked,
-    /// its nested blocks left to check and decode on first use.
+    /// From the bytes `build.rs` wrote for one type: its top level checked
+    /// as it is decoded, its nested blocks left to decode (and so check) on
+    /// first use.
     pub(crate) fn from_binary(bytes: &[u8]) -> Result<SchemaBlock> {
-        let mut check = Reader { bytes, at: 0 };
-        check.skip_block(0, false)?;
-        if check.at != bytes.len() {
+        let bytes: Arc<[u8]> = Arc::from(bytes);
+        let mut r = Reader { bytes: &bytes, at: 0 };
+        let block = r.block(&bytes)?;
+        if r.at != bytes.len() {
             return Err(ParseError("trailing bytes in an embedded schema".into()));
         }
-        let bytes: Arc<[u8]> = Arc::from(bytes);
-        Ok(decode(&bytes, 0))
+        Ok(block)
     }
 }
 
@@ -87,18 +88,14 @@ impl fmt::Debug for NestedBlock {
     }
 }
 
-/// The block at `at` of bytes [`SchemaBlock::from_binary`] checked: its
-/// attributes, and its block types as [`NestedBlock`]s still to decode.
+/// The nested block at `at`: its attributes, and its block types as
+/// [`NestedBlock`]s still to decode. Decoding checks every byte it reads
+/// and the extent of every nested block. The test that walks every
+/// embedded type whole means this cannot fail on bytes a build made; if it
+/// did, the block would read as empty, and every attribute set in it would
+/// be refused as unknown.
 fn decode(bytes: &Arc<[u8]>, at: usize) -> SchemaBlock {
-    // A nested block's level is checked now, before it is decoded. The
-    // test that walks every embedded type whole means this cannot fail on
-    // bytes a build made; if it did, the block would read as empty, and
-    // every attribute set in it would be refused as unknown.
-    if at != 0 && (Reader { bytes, at }).skip_block(0, false).is_err() {
-        return SchemaBlock::default();
-    }
-    let mut r = Reader { bytes, at };
-    r.block(bytes).unwrap_or_default()
+    Reader { bytes, at }.block(bytes).unwrap_or_default()
 }
 
 struct Reader<'a> {
@@ -160,10 +157,10 @@ impl Reader<'_> {
         })
     }
 
-    /// Walks a block, allocating nothing: its attributes and the headers
-    /// and extents of its nested blocks, and with `deep` everything inside
-    /// those too.
-    fn skip_block(&mut self, depth: usize, deep: bool) -> Result<()> {
+    /// Walks a block and everything in it, allocating nothing: what the
+    /// test that checks every embedded type whole uses.
+    #[cfg(test)]
+    fn skip_block(&mut self, depth: usize) -> Result<()> {
         if depth > MAX_DEPTH {
             return Err(corrupt());
         }
@@ -175,18 +172,15 @@ impl Reader<'_> {
             self.varint()?;
             let n = self.len()?;
             let end = self.at + n;
-            if deep {
-                self.skip_block(depth + 1, true)?;
-                if self.at != end {
-                    return Err(corrupt());
-                }
-            } else {
-                self.at = end;
+            self.skip_block(depth + 1)?;
+            if self.at != end {
+                return Err(corrupt());
             }
         }
         Ok(())
     }
 
+    #[cfg(test)]
     fn skip_attributes(&mut self, depth: usize) -> Result<()> {
         for _ in 0..self.len()? {
             self.str()?;
@@ -196,6 +190,7 @@ impl Reader<'_> {
         Ok(())
     }
 
+    #[cfg(test)]
     fn skip_ty(&mut self, depth: usize) -> Result<()> {
         if depth > MAX_DEPTH {
             return Err(corrupt());
@@ -382,7 +377,7 @@ mod tests {
     /// Checks bytes as a whole type, to the bottom.
     fn whole(bytes: &[u8]) -> super::Result<()> {
         let mut r = super::Reader { bytes, at: 0 };
-        r.skip_block(0, true)?;
+        r.skip_block(0)?;
         if r.at != bytes.len() {
             return Err(super::corrupt());
         }
