@@ -101,10 +101,13 @@ pub(crate) fn variables(stack: &model::Stack) -> Vec<HclBlock> {
 }
 
 /// `locals`, then data sources and resources in declaration order, then
-/// module calls.
-pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Vec<HclBlock> {
+/// module calls: `main` is the groups of [`groups`] that go to `main.tf`.
+pub(crate) fn main(
+    stack: &model::Stack,
+    shaped: &model::Shaped,
+    main: Vec<Group>,
+) -> Vec<HclBlock> {
     let mut blocks = Vec::new();
-    let main = groups(stack).remove(MAIN).unwrap_or_default();
     let locals: Vec<usize> = main.iter().flat_map(|g| g.locals.iter().copied()).collect();
     blocks.extend(locals_block(stack, &locals));
     // ephemeral values feed resources, so they are read first
@@ -159,6 +162,13 @@ pub(crate) fn groups(stack: &model::Stack) -> BTreeMap<String, Vec<Group>> {
     files
 }
 
+/// [`groups`], the groups of `main.tf` apart from those of the other files:
+/// computed once for both.
+pub(crate) fn split_main(stack: &model::Stack) -> (Vec<Group>, BTreeMap<String, Vec<Group>>) {
+    let mut by_file = groups(stack);
+    (by_file.remove(MAIN).unwrap_or_default(), by_file)
+}
+
 fn group<'g>(
     files: &'g mut BTreeMap<String, Vec<Group>>,
     file: &str,
@@ -186,13 +196,14 @@ pub(crate) fn locals_block(stack: &model::Stack, indices: &[usize]) -> Option<Hc
 }
 
 /// The files of the operator's calls: `network` → its blocks, each group
-/// under a comment naming the call.
-pub(crate) fn grouped(stack: &model::Stack, shaped: &model::Shaped) -> Vec<(String, Vec<Entry>)> {
+/// under a comment naming the call. `files` is [`groups`] without `main`.
+pub(crate) fn grouped(
+    stack: &model::Stack,
+    shaped: &model::Shaped,
+    files: BTreeMap<String, Vec<Group>>,
+) -> Vec<(String, Vec<Entry>)> {
     let mut out = Vec::new();
-    for (file, groups) in groups(stack) {
-        if file == MAIN {
-            continue;
-        }
+    for (file, groups) in files {
         let mut entries = Vec::new();
         for g in groups {
             if let Some(label) = &g.label {

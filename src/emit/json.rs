@@ -5,6 +5,8 @@
 //! Terraform reads as bare traversals (`provider`, `depends_on`,
 //! `ignore_changes`, `replace_triggered_by`) are plain strings without `${}`.
 
+use std::collections::BTreeMap;
+
 use serde_json::{Map, Value as J};
 
 use super::files::Group;
@@ -99,9 +101,12 @@ pub(crate) fn variables(stack: &model::Stack) -> Map<String, J> {
     wrap("variable", vars)
 }
 
-pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, J> {
+pub(crate) fn main(
+    stack: &model::Stack,
+    shaped: &model::Shaped,
+    main: Vec<Group>,
+) -> Map<String, J> {
     let mut out = Map::new();
-    let main = super::files::groups(stack).remove(super::files::MAIN).unwrap_or_default();
     blocks(stack, shaped, &main, &mut out);
     super::language::json_ephemerals(stack, &mut out);
     let mut modules = Map::new();
@@ -134,14 +139,13 @@ pub(crate) fn main(stack: &model::Stack, shaped: &model::Shaped) -> Map<String, 
 pub(crate) fn grouped(
     stack: &model::Stack,
     shaped: &model::Shaped,
+    files: BTreeMap<String, Vec<Group>>,
 ) -> Vec<(String, Map<String, J>)> {
     let mut out = Vec::new();
-    for (file, groups) in super::files::groups(stack) {
-        if file != super::files::MAIN {
-            let mut body = Map::new();
-            blocks(stack, shaped, &groups, &mut body);
-            out.push((file, body));
-        }
+    for (file, groups) in files {
+        let mut body = Map::new();
+        blocks(stack, shaped, &groups, &mut body);
+        out.push((file, body));
     }
     out
 }

@@ -30,13 +30,14 @@ pub struct OutFile {
 /// `outputs.tf`. `header` is a one-line note written atop every file as `# ...`.
 pub fn hcl(stack: &model::Stack, shaped: &model::Shaped, header: &str) -> Vec<OutFile> {
     let blocks = |blocks: Vec<HclBlock>| blocks.into_iter().map(Entry::Block).collect::<Vec<_>>();
+    let (main, by_call) = files::split_main(stack);
     let mut groups = vec![
         ("versions".to_owned(), blocks(files::versions(&stack.terraform))),
         ("providers".to_owned(), blocks(files::providers(stack, shaped))),
         ("variables".to_owned(), blocks(files::variables(stack))),
-        (files::MAIN.to_owned(), blocks(files::main(stack, shaped))),
+        (files::MAIN.to_owned(), blocks(files::main(stack, shaped, main))),
     ];
-    groups.extend(files::grouped(stack, shaped));
+    groups.extend(files::grouped(stack, shaped, by_call));
     groups.push(("outputs".to_owned(), blocks(files::outputs(stack))));
     groups
         .into_iter()
@@ -61,13 +62,14 @@ fn hcl_file(header: &str, body: Vec<Entry>) -> String {
 /// `"//"` property, and the call that made a block is its body's `"//"`
 /// property, which Terraform ignores in both places.
 pub fn json(stack: &model::Stack, shaped: &model::Shaped, header: &str) -> Vec<OutFile> {
+    let (main, by_call) = files::split_main(stack);
     let mut groups = vec![
         ("versions".to_owned(), json::versions(&stack.terraform)),
         ("providers".to_owned(), json::providers(stack, shaped)),
         ("variables".to_owned(), json::variables(stack)),
-        (files::MAIN.to_owned(), json::main(stack, shaped)),
+        (files::MAIN.to_owned(), json::main(stack, shaped, main)),
     ];
-    groups.extend(json::grouped(stack, shaped));
+    groups.extend(json::grouped(stack, shaped, by_call));
     groups.push(("outputs".to_owned(), json::outputs(stack)));
     groups
         .into_iter()
