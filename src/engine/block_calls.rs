@@ -149,7 +149,7 @@ fn callee(sources: &SourceMap, site: &Site) -> Option<String> {
     let part = |c: char| c.is_alphanumeric() || c == '_' || c == ':';
     let start = text.get(..at)?.trim_end_matches(part).len();
     let rest = text.get(start..)?;
-    let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_' || c == ':'));
+    let end = rest.find(|c: char| !part(c));
     let path = rest[..end.unwrap_or(rest.len())].trim_end_matches(':');
     let name = |p: &str| {
         p.chars().next().is_some_and(|c| c.is_alphabetic() || c == '_')
