@@ -25,8 +25,43 @@ fn pack_relocations() {
     }
 }
 
+/// Lays out the functions a run executes side by side (lld's symbol ordering;
+/// the list is `linker/hot-functions.txt`, written by `tools/hot-functions.py`).
+/// The kernel maps code 64 KB around every page a run touches, so hot code
+/// spread over the whole binary made a run of production touch 7.5 MB of code
+/// for 2.4 MB executed: peak RSS 17.5 MB, 12.4 MB with the ordering.
+/// Only where the linker is known to be lld (rustc 1.90 and later link
+/// x86_64-unknown-linux-gnu with its own lld unless told otherwise): another
+/// linker would refuse the option. Names the binary no longer has are skipped.
+fn order_hot_functions() {
+    let list = "linker/hot-functions.txt";
+    println!("cargo:rerun-if-changed={list}");
+    println!("cargo:rerun-if-env-changed=RUSTC_LINKER");
+    let var = |k: &str| std::env::var(k).unwrap_or_default();
+    let own_linker = !var("RUSTC_LINKER").is_empty()
+        || var("CARGO_ENCODED_RUSTFLAGS").contains("link")
+        || var("TARGET") != "x86_64-unknown-linux-gnu";
+    if own_linker || !rustc_at_least(1, 90) || !Path::new(list).exists() {
+        return;
+    }
+    let path = Path::new(&var("CARGO_MANIFEST_DIR")).join(list);
+    println!("cargo:rustc-link-arg-bins=-Wl,--symbol-ordering-file={}", path.display());
+    println!("cargo:rustc-link-arg-bins=-Wl,--no-warn-symbol-ordering");
+}
+
+fn rustc_at_least(major: u32, minor: u32) -> bool {
+    let rustc = std::env::var("RUSTC").unwrap_or_else(|_| "rustc".into());
+    let Ok(out) = std::process::Command::new(rustc).arg("-V").output() else { return false };
+    // "rustc 1.95.0 (59807616e 2026-04-14)"
+    let text = String::from_utf8_lossy(&out.stdout);
+    let mut parts = text.split_whitespace().nth(1).unwrap_or("").split('.');
+    let mut num = || parts.next().and_then(|p| p.parse::<u32>().ok()).unwrap_or(0);
+    (num(), num()) >= (major, minor)
+}
+
 fn main() {
     pack_relocations();
+    order_hot_functions();
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
     let mut index = String::new();
     index.push_str("pub(crate) static EMBEDDED: &[EmbeddedProvider] = &[\n");

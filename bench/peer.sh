@@ -52,6 +52,9 @@ if [[ -x /usr/bin/time ]]; then
   echo "tsdsl production: $(peak "$BIN" run scripts/production.rhai -o "$OUT/p2" --changes none)"
   echo "cdktf node dist/main.js: $(cd "$PEER_DIR" && peak node dist/main.js)"
   echo "tsdsl 10,000 resources: $(peak "$BIN" run bench/generated/big.rhai -o "$OUT/big" --changes none)"
+  # The memory figure depends on the hot code being laid out together (build.rs): a stale
+  # list (after much new code or a Cargo.lock change) shows here; tools/hot-functions.py renews it.
+  python3 tools/hot-functions.py --check "$BIN"
 fi
 
 echo "== 10,000 resources"
