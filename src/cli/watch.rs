@@ -112,6 +112,13 @@ fn watch_here(args: &RunArgs) -> Result<(), Error> {
     };
     watcher.watch(&home, RecursiveMode::NonRecursive).map_err(|e| watch_error(&home, e))?;
     watched_dirs.insert(home.clone());
+    // And the folder around it: a watch belongs to the folder it was made
+    // on, so one deleted and made again (or moved away and back) would
+    // otherwise go unseen, every later save with it.
+    if let Some(parent) = home.parent() {
+        let _ = watcher.watch(parent, RecursiveMode::NonRecursive);
+        watched_dirs.insert(parent.to_path_buf());
+    }
 
     // Kept for the whole watch: a save of one file recompiles that file only.
     let cache = BuildCache::new();
@@ -157,12 +164,18 @@ fn watch_here(args: &RunArgs) -> Result<(), Error> {
         if looked_again {
             continue;
         }
-        let Some(mut changed) = wait_for_change(&rx, &stacks, &target)? else {
+        let Some(mut changed) = wait_for_change(&rx, &stacks, &target, &home)? else {
             return Ok(());
         };
+        // The folder itself came (back) or went: watched again at once, so
+        // that no save in it is missed, and every stack is built again.
+        let home_again = changed.contains(&home);
+        if home_again {
+            let _ = watcher.watch(&home, RecursiveMode::NonRecursive);
+        }
         let settling: HashSet<PathBuf> = stacks
             .values()
-            .filter(|s| s.files.iter().any(|f| changed.contains(f)))
+            .filter(|s| home_again || s.files.iter().any(|f| changed.contains(f)))
             .flat_map(|s| s.files.iter().cloned())
             .chain(changed.iter().cloned())
             .collect();
@@ -174,7 +187,7 @@ fn watch_here(args: &RunArgs) -> Result<(), Error> {
             changed.extend(relevant(event).unwrap_or_default());
         }
         if let Target::Folder(_) = target {
-            if changed.iter().any(|p| is_top_level_script(p, &home)) {
+            if home_again || changed.iter().any(|p| is_top_level_script(p, &home)) {
                 // A folder that cannot be read now (deleted, renamed) keeps
                 // its stacks until it can.
                 match discover(&target, args, &mut stacks, false, &cache) {
@@ -184,7 +197,7 @@ fn watch_here(args: &RunArgs) -> Result<(), Error> {
             }
         }
         for (key, stack) in &stacks {
-            if stack.files.iter().any(|f| changed.contains(f)) {
+            if home_again || stack.files.iter().any(|f| changed.contains(f)) {
                 pending.insert(key.clone());
             }
         }
@@ -397,6 +410,10 @@ fn update_watches(
     stacks: &BTreeMap<PathBuf, Watched>,
 ) -> Result<(), Error> {
     let mut folders: BTreeSet<PathBuf> = BTreeSet::from([home.to_path_buf()]);
+    // Watched for `home` itself (see `watch_here`), at best: a folder we may
+    // not watch does not end the watch.
+    let around = home.parent().map(Path::to_path_buf);
+    folders.extend(around.clone());
     for file in stacks.values().flat_map(|s| s.files.iter()) {
         if let Some((dir, _)) = trigger(file) {
             folders.insert(dir);
@@ -411,7 +428,7 @@ fn update_watches(
         if let Err(e) = watcher.watch(dir, RecursiveMode::NonRecursive) {
             // Deleted since we looked: its parent is watched instead at
             // the next build.
-            if dir.is_dir() {
+            if dir.is_dir() && Some(dir) != around.as_ref() {
                 return Err(watch_error(dir, e));
             }
         }
@@ -434,13 +451,14 @@ fn trigger(file: &Path) -> Option<(PathBuf, PathBuf)> {
 }
 
 /// Blocks until a file some stack depends on changes (or, for a folder, a
-/// script appears in it); batches a burst of events (an editor saving
+/// script appears in it, or `home` itself comes or goes); batches a burst of events (an editor saving
 /// several files) into one rebuild. Returns the paths that changed, `None`
 /// on Ctrl-C.
 fn wait_for_change(
     rx: &Events,
     stacks: &BTreeMap<PathBuf, Watched>,
     target: &Target,
+    home: &Path,
 ) -> Result<Option<HashSet<PathBuf>>, Error> {
     let mut triggers: HashSet<PathBuf> = HashSet::new();
     for file in stacks.values().flat_map(|s| s.files.iter()) {
@@ -449,13 +467,9 @@ fn wait_for_change(
             triggers.insert(t);
         }
     }
-    let home = match target {
-        Target::Folder(dir) => Some(absolute_dir(dir)),
-        Target::Script(_) => None,
-    };
-    let counts = |p: &PathBuf| {
-        triggers.contains(p) || home.as_ref().is_some_and(|h| is_top_level_script(p, h))
-    };
+    let folder = matches!(target, Target::Folder(_));
+    let counts =
+        |p: &PathBuf| triggers.contains(p) || p == home || (folder && is_top_level_script(p, home));
     let mut changed = HashSet::new();
     loop {
         if interrupt::interrupted() {

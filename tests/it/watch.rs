@@ -363,6 +363,21 @@ fn every_editor_save_style_rebuilds_the_saved_stack() {
 }
 
 #[test]
+fn a_watched_folder_moved_away_and_made_again_is_watched_again() {
+    let w = Watch::start(&[("a.rhai", &bucket("a-1"))], &[]);
+    wait_first_pass(&w, &["a"]);
+    let scripts = w.work.path().join("scripts");
+    fs::rename(&scripts, w.work.path().join("scripts.old")).unwrap();
+    fs::create_dir(&scripts).unwrap();
+    fs::write(scripts.join("a.rhai"), bucket("a-2")).unwrap();
+    w.wait_until("the output of the new folder", || w.output("a").contains("\"a-2\""));
+    // And the saves after it, in the new folder, are seen.
+    fs::write(scripts.join("a.rhai"), bucket("a-3")).unwrap();
+    w.wait_until("the output of a save in it", || w.output("a").contains("\"a-3\""));
+    assert!(w.interrupt().success());
+}
+
+#[test]
 fn a_new_script_becomes_a_stack_and_a_broken_save_is_an_error_then_fixed() {
     let w = Watch::start(&[("a.rhai", &bucket("a-1"))], &[]);
     w.wait_status("a", 0, "written");
