@@ -47,6 +47,8 @@ pub struct LookupOptions {
 
 /// Seconds a lookup may take unless the operator says otherwise.
 pub const DEFAULT_BUDGET_SECS: u64 = 5;
+/// The most `--aws-timeout` takes: the SDK's clock arithmetic has limits.
+pub const MAX_BUDGET_SECS: u64 = 600;
 
 impl Default for LookupOptions {
     fn default() -> Self {

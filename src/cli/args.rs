@@ -60,8 +60,9 @@ pub struct AccountArgs {
     #[arg(long, value_name = "ID")]
     pub account_id: Option<String>,
 
-    /// Seconds the STS lookup may take, retries included
-    #[arg(long, default_value_t = crate::aws::DEFAULT_BUDGET_SECS, value_name = "SECS")]
+    /// Seconds the STS lookup may take, retries included, 1 to 600
+    #[arg(long, default_value_t = crate::aws::DEFAULT_BUDGET_SECS, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=crate::aws::MAX_BUDGET_SECS))]
     pub aws_timeout: u64,
 
     /// In `watch`, ask STS on every rebuild (the answer is otherwise kept until the credentials expire)
@@ -87,8 +88,9 @@ pub struct WhoamiArgs {
     #[arg(long, value_enum, default_value_t = WhoamiFormat::Text)]
     pub format: WhoamiFormat,
 
-    /// Seconds the lookup may take, retries included
-    #[arg(long, default_value_t = crate::aws::DEFAULT_BUDGET_SECS, value_name = "SECS")]
+    /// Seconds the lookup may take, retries included, 1 to 600
+    #[arg(long, default_value_t = crate::aws::DEFAULT_BUDGET_SECS, value_name = "SECS",
+          value_parser = clap::value_parser!(u64).range(1..=crate::aws::MAX_BUDGET_SECS))]
     pub aws_timeout: u64,
 }
 

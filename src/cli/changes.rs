@@ -3,6 +3,7 @@
 //! paths, old -> new), computed against what the output folder held before
 //! the write. Only the call sites live in `run.rs` and `watch.rs`.
 
+use super::stdout;
 use std::io::IsTerminal;
 use std::path::Path;
 
@@ -30,7 +31,7 @@ impl Pending {
 
     pub fn print(self) {
         if self.stdout {
-            print!("{}", self.text);
+            stdout::print(&self.text);
         } else {
             eprint!("{}", self.text);
         }

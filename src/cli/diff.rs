@@ -3,6 +3,7 @@
 //! git revision (`--git main`). Exit 0 when nothing changes, 3 when
 //! something does, so that CI can tell.
 
+use super::stdout;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -61,7 +62,7 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
             .map_err(|e| Error::Usage(format!("cannot compare with `{}`: {e}", dir.display())))?;
         stacks.push(changes);
     }
-    print!("{}", diff::render(&stacks, style(args)));
+    stdout::print(&diff::render(&stacks, style(args)));
     Ok(stacks.iter().any(|s: &StackChanges| !s.is_empty()))
 }
 

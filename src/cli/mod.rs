@@ -11,6 +11,7 @@ mod interrupt;
 mod report;
 mod run;
 mod stdlib;
+mod stdout;
 mod watch;
 mod whoami;
 
@@ -21,6 +22,36 @@ use clap::Parser;
 pub use args::Cli;
 
 pub fn main() -> ExitCode {
+    // A bug is said as one, in one line, and exits 70 (not Rust's 101 with
+    // its own text); files are written atomically, so none is half-written.
+    // The hook only keeps what and where: a panic caught on the way (the
+    // AWS SDK's, in `aws::lookup`) says nothing.
+    std::panic::set_hook(Box::new(|info| {
+        let what = info
+            .payload()
+            .downcast_ref::<&str>()
+            .map(|s| s.to_string())
+            .or_else(|| info.payload().downcast_ref::<String>().cloned())
+            .unwrap_or_default();
+        let at =
+            info.location().map(|l| format!(" ({}:{})", l.file(), l.line())).unwrap_or_default();
+        if let Ok(mut last) = LAST_PANIC.lock() {
+            *last = Some(format!("{what}{at}"));
+        }
+    }));
+    match std::panic::catch_unwind(dispatch) {
+        Ok(code) => code,
+        Err(_) => {
+            let what = LAST_PANIC.lock().ok().and_then(|mut l| l.take()).unwrap_or_default();
+            eprintln!("error: internal error: {what}; this is a bug in tsdsl, please report it");
+            ExitCode::from(70)
+        }
+    }
+}
+
+static LAST_PANIC: std::sync::Mutex<Option<String>> = std::sync::Mutex::new(None);
+
+fn dispatch() -> ExitCode {
     let cli = match Cli::try_parse() {
         Ok(cli) => cli,
         Err(e) if e.use_stderr() => {

@@ -1,3 +1,4 @@
+use super::stdout;
 use crate::diagnostics::{Error, SourceMap};
 use crate::output::{OutputDir, WriteOptions};
 use crate::pipeline::{build_then_exit, default_out_dir};
@@ -34,7 +35,7 @@ pub fn run(args: &RunArgs) -> Result<(), Error> {
         report::warnings(&[d], &SourceMap::default(), render);
     }
     let ms = built.started.elapsed().as_millis();
-    println!("{}", report::summary(&built.stack, &dir.display().to_string(), ms));
+    stdout::println(&report::summary(&built.stack, &dir.display().to_string(), ms));
     changes.print();
     // Everything is written and printed, and the process ends right after
     // this command: freeing the model block by block would cost a tenth of
@@ -54,7 +55,7 @@ pub fn check(args: &super::args::CommonArgs) -> Result<(), Error> {
     let built = build_then_exit(&args.script, &opts).map_err(|f| f.error)?;
     report::warnings(&built.diagnostics, &built.sources, render_options(args));
     let ms = built.started.elapsed().as_millis();
-    println!("{}", report::summary(&built.stack, "checked, nothing written", ms));
+    stdout::println(&report::summary(&built.stack, "checked, nothing written", ms));
     // As in `run`: the exit frees it.
     std::mem::forget(built);
     Ok(())

@@ -1,3 +1,4 @@
+use super::stdout;
 use crate::diagnostics::Error;
 use crate::docs::stdlib_reference;
 use crate::engine::{stdlib_modules, stdlib_source};
@@ -13,19 +14,19 @@ pub fn stdlib(args: &StdlibArgs) -> Result<(), Error> {
                 return Err(unknown(m));
             }
         }
-        print!("{}", stdlib_reference(args.module.as_deref())?);
+        stdout::print(&stdlib_reference(args.module.as_deref())?);
         return Ok(());
     }
     match &args.module {
         None => {
             for m in stdlib_modules() {
-                println!("{m}");
+                stdout::println(&m.to_string());
             }
             Ok(())
         }
         Some(m) => match stdlib_source(m.trim_end_matches(".rhai")) {
             Some(src) => {
-                print!("{src}");
+                stdout::print(&src);
                 Ok(())
             }
             None => Err(unknown(m)),

@@ -1,5 +1,6 @@
 //! `tsdsl whoami`: who the current AWS credentials belong to.
 
+use super::stdout;
 use std::time::{Duration, SystemTime};
 
 use crate::aws::{caller_identity, LookupOptions};
@@ -31,17 +32,21 @@ pub fn whoami(args: &WhoamiArgs) -> Result<(), Error> {
             if let Some(s) = expires_in {
                 v["expires_in_seconds"] = s.into();
             }
-            println!("{v}");
+            stdout::println(&v.to_string());
         }
         WhoamiFormat::Text => {
-            println!("account      {}", id.caller.account_id);
-            println!("arn          {}", id.caller.arn);
-            println!("user id      {}", id.caller.user_id);
-            println!("partition    {}", id.caller.partition);
-            println!("credentials  {}", id.credentials.replace('`', ""));
+            let mut text = format!(
+                "account      {}\narn          {}\nuser id      {}\npartition    {}\ncredentials  {}\n",
+                id.caller.account_id,
+                id.caller.arn,
+                id.caller.user_id,
+                id.caller.partition,
+                id.credentials.replace('`', "")
+            );
             if let Some(s) = expires_in {
-                println!("expires in   {} min", s / 60);
+                text.push_str(&format!("expires in   {} min\n", s / 60));
             }
+            stdout::print(&text);
         }
     }
     Ok(())

@@ -23,7 +23,16 @@ impl GitTree {
     /// Where a work-tree path was at the revision, inside the temporary
     /// folder (the path need not exist there).
     pub fn at_rev(&self, path: &Path) -> Result<PathBuf, Error> {
-        let abs = absolute(path)?;
+        // The folders resolved, not the script: a script that is a symlink
+        // is read at the revision as the revision's symlink says, not as
+        // the work tree's points now.
+        let abs = match (path.parent(), path.file_name()) {
+            (Some(dir), Some(name)) => {
+                let dir = if dir.as_os_str().is_empty() { Path::new(".") } else { dir };
+                absolute(dir)?.join(name)
+            }
+            _ => absolute(path)?,
+        };
         let rel = abs.strip_prefix(&self.root).map_err(|_| {
             Error::Usage(format!("`{}` is outside the git repository", path.display()))
         })?;
@@ -52,6 +61,7 @@ pub fn read_revision(inside: &Path, rev: &str) -> Result<GitTree, Error> {
     let listing = git(&root, &["ls-tree", "-r", "-z", "--full-tree", &spec])
         .map_err(|e| Error::Usage(format!("cannot list `{rev}`: {e}")))?;
     let mut wanted = Vec::new();
+    let mut links = Vec::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let text = String::from_utf8_lossy(entry);
         let Some((meta, path)) = text.split_once('\t') else { continue };
@@ -63,6 +73,9 @@ pub fn read_revision(inside: &Path, rev: &str) -> Result<GitTree, Error> {
         let safe = Path::new(path).components().all(|c| matches!(c, Component::Normal(_)));
         if kind == "blob" && plain && safe && path.ends_with(".rhai") {
             wanted.push((id.to_owned(), path.to_owned()));
+        }
+        if kind == "blob" && mode == "120000" && safe && path.ends_with(".rhai") {
+            links.push((id.to_owned(), path.to_owned()));
         }
     }
     let dir = tempfile::Builder::new()
@@ -77,7 +90,38 @@ pub fn read_revision(inside: &Path, rev: &str) -> Result<GitTree, Error> {
         }
         std::fs::write(&dest, contents).map_err(|e| Error::io(&dest, "write", e))?;
     }
+    // A script that is a symlink at the revision points where it pointed
+    // then. One that leaves the repository (or is absolute) is left out:
+    // the revision's own text of it is not in the repository.
+    let targets = cat_blobs(&root, links.iter().map(|(id, _)| id.as_str()))?;
+    for ((_, path), target) in links.iter().zip(targets) {
+        let target = PathBuf::from(String::from_utf8_lossy(&target).into_owned());
+        if !stays_inside(Path::new(path), &target) {
+            continue;
+        }
+        let dest = dir.path().join(path);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+        }
+        #[cfg(unix)]
+        std::os::unix::fs::symlink(&target, &dest).map_err(|e| Error::io(&dest, "write", e))?;
+    }
     Ok(GitTree { rev: rev.to_owned(), root, dir })
+}
+
+/// Whether the symlink at `link` (a path inside the repository) to `target`
+/// stays inside the repository, read lexically as git stores it.
+fn stays_inside(link: &Path, target: &Path) -> bool {
+    let mut depth: usize = link.components().count().saturating_sub(1);
+    for c in target.components() {
+        match c {
+            Component::Normal(_) => depth += 1,
+            Component::CurDir => {}
+            Component::ParentDir if depth > 0 => depth -= 1,
+            _ => return false,
+        }
+    }
+    true
 }
 
 /// Every blob in one `git cat-file --batch`, in the order asked.

@@ -168,7 +168,7 @@ fn json_file(doc: &J, snap: &mut Snapshot) {
                 for (t, by_name) in objects(v) {
                     for (n, body) in objects(by_name) {
                         for b in bodies(body) {
-                            snap.add(format!("{prefix}{t}.{n}"), kind, t, json_value(b));
+                            snap.add(format!("{prefix}{t}.{n}"), kind, t, json_body(b));
                         }
                     }
                 }
@@ -181,30 +181,30 @@ fn json_file(doc: &J, snap: &mut Snapshot) {
                 };
                 for (n, body) in objects(v) {
                     for b in bodies(body) {
-                        snap.add(format!("{prefix}{n}"), kind, "", json_value(b));
+                        snap.add(format!("{prefix}{n}"), kind, "", json_body(b));
                     }
                 }
             }
             "provider" => {
                 for (n, body) in objects(v) {
                     for b in bodies(body) {
-                        let tree = json_value(b);
+                        let tree = json_body(b);
                         snap.add(provider_address(n, &tree), Kind::Provider, n, tree);
                     }
                 }
             }
             "terraform" => {
                 for b in bodies(v) {
-                    snap.add("terraform".into(), Kind::Terraform, "", json_value(b));
+                    snap.add("terraform".into(), Kind::Terraform, "", json_body(b));
                 }
             }
             "locals" => {
                 for b in bodies(v) {
-                    locals(json_value(b), snap);
+                    locals(json_body(b), snap);
                 }
             }
             "//" => {}
-            _ => snap.add(format!("{ident}[0]"), Kind::Other, "", json_value(v)),
+            _ => snap.add(format!("{ident}[0]"), Kind::Other, "", json_body(v)),
         }
     }
 }
@@ -224,15 +224,25 @@ fn bodies(v: &J) -> Vec<&J> {
     }
 }
 
-fn json_value(v: &J) -> Tree {
+/// A block's body: Terraform's JSON syntax reads a `"//"` property there as
+/// a comment, and only there. Inside an argument's value (`tags`) it is a
+/// key like any other, and a change to it is a change.
+fn json_body(v: &J) -> Tree {
     match v {
-        J::Array(items) => Tree::List(items.iter().map(json_value).collect()),
         J::Object(m) => Tree::Map(
             m.iter()
                 .filter(|(k, _)| k.as_str() != "//")
                 .map(|(k, v)| (k.clone(), json_value(v)))
                 .collect(),
         ),
+        other => json_value(other),
+    }
+}
+
+fn json_value(v: &J) -> Tree {
+    match v {
+        J::Array(items) => Tree::List(items.iter().map(json_value).collect()),
+        J::Object(m) => Tree::Map(m.iter().map(|(k, v)| (k.clone(), json_value(v))).collect()),
         other => Tree::Leaf(other.to_string()),
     }
 }

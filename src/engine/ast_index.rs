@@ -28,6 +28,32 @@ pub(crate) fn compile(engine: &Engine, text: &str) -> Result<(AST, Arc<Layout>),
     Ok((ast, layout))
 }
 
+/// An operator's function named like a primitive (`fn output(n, v)`) would
+/// silently take its place for every call in the file, those above the
+/// definition too: refused at the name, as Rhai refuses its keywords (the
+/// diagnostic says why, `errors::parse_error`). The stdlib's own modules
+/// may name a function like one (`state::backend`): theirs are called
+/// with their module's name.
+pub(crate) fn refuse_shadowed_primitives(ast: &AST, text: &str) -> Result<(), ParseError> {
+    for f in ast.iter_fn_def() {
+        if !crate::engine::primitives::NAMES.contains(&f.name.as_str()) {
+            continue;
+        }
+        let body = f.body.start_position();
+        let brace = body
+            .line()
+            .and_then(|l| offset_of(text, l as u32, body.position().unwrap_or(1) as u32))
+            .unwrap_or(text.len());
+        let name_at = text[..brace].rfind(f.name.as_str()).unwrap_or(0);
+        let (line, col) = crate::diagnostics::line_col_of(text, name_at);
+        return Err(ParseError(
+            Box::new(rhai::ParseErrorType::Reserved(f.name.to_string())),
+            Position::new(line as u16, col as u16),
+        ));
+    }
+    Ok(())
+}
+
 /// The calls, bindings and map literals of `ast` that can say something
 /// about key order, function bodies included, in one walk that also
 /// refuses a wrapped integer literal (see [`wrapped`]). A call whose

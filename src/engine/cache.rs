@@ -90,6 +90,9 @@ impl EngineCache {
             }
         }
         let (mut ast, layout) = super::ast_index::compile(engine, text)?;
+        if !name.starts_with(crate::diagnostics::STDLIB_PREFIX) {
+            super::ast_index::refuse_shadowed_primitives(&ast, text)?;
+        }
         ast.set_source(name);
         let ast = Rc::new(ast);
         let entry = Compiled { text: text.clone(), file, ast: ast.clone(), layout: layout.clone() };

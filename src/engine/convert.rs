@@ -46,6 +46,58 @@ fn nothing_mark_str() -> &'static str {
     MARK.get_or_init(|| format!("{}nothing{CLOSE}", token_head()))
 }
 
+/// What interpolating a list, a map, a function or a blob leaves in a
+/// string (`` `ids: ${ids}` ``): Rhai would write its own notation of the
+/// value (`[aws_vpc.main.id, "x"]`), references turned to plain text. The
+/// mark carries that notation for `print`; a block refuses it.
+pub(crate) fn misplaced_mark(kind: &str, shown: &str) -> String {
+    format!("{}{kind}:{shown}{CLOSE}", token_head())
+}
+
+const MISPLACED: &[&str] = &["list", "map", "function", "blob"];
+
+/// The kind of value a string interpolated that text cannot hold, if any.
+pub(crate) fn misplaced(s: &str) -> Option<&'static str> {
+    if !has_tokens(s) {
+        return None;
+    }
+    let head = token_head();
+    s.match_indices(head).find_map(|(at, _)| {
+        let after = &s[at + head.len()..];
+        MISPLACED
+            .iter()
+            .copied()
+            .find(|k| after.strip_prefix(k).is_some_and(|rest| rest.starts_with(':')))
+    })
+}
+
+/// `s` as `print` shows it: a misplaced value as Rhai writes it.
+pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
+    if misplaced(s).is_none() {
+        return s.into();
+    }
+    let head = token_head();
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(at) = rest.find(head) {
+        out.push_str(&rest[..at]);
+        let after = &rest[at + head.len()..];
+        match MISPLACED.iter().find_map(|k| after.strip_prefix(k)?.strip_prefix(':')) {
+            Some(shown) => {
+                let end = shown.find(CLOSE).unwrap_or(shown.len());
+                out.push_str(&shown[..end]);
+                rest = shown.get(end + CLOSE.len_utf8()..).unwrap_or("");
+            }
+            None => {
+                out.push_str(head);
+                rest = after;
+            }
+        }
+    }
+    out.push_str(rest);
+    out.into()
+}
+
 /// The first byte of `OPEN` in UTF-8: a string without it holds no token,
 /// and one byte scan tells (most strings are plain names).
 const OPEN_BYTE: u8 = 0xEE;
@@ -193,6 +245,9 @@ fn convert(ctx: &Ctx, d: &Dynamic, depth: usize) -> Result<Value, ConvertError> 
         if has_nothing(&s) {
             return Err(nothing("interpolates nothing"));
         }
+        if let Some(kind) = misplaced(&s) {
+            return Err(misplaced_error(kind));
+        }
         if !has_tokens(&s) {
             spend(ctx, s.len())?;
             return Ok(Value::String(s.to_string()));
@@ -258,6 +313,23 @@ fn err(message: String, help: Option<String>) -> ConvertError {
         path: Vec::new(),
         message,
         help,
+        nothing: false,
+    }
+}
+
+pub(crate) fn misplaced_error(kind: &str) -> ConvertError {
+    let help = match kind {
+        "list" => "join the items: `tf::join(\", \", list)`, or interpolate one item: `${list[0]}`",
+        "map" => {
+            "interpolate one value (`${m.key}`), or write the map as JSON: `tf::jsonencode(m)`"
+        }
+        _ => "interpolate text, numbers or references only",
+    };
+    ConvertError {
+        code: Code::ScriptWrongType,
+        path: Vec::new(),
+        message: format!("interpolates a {kind} into text"),
+        help: Some(help.into()),
         nothing: false,
     }
 }

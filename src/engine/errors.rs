@@ -272,6 +272,12 @@ fn parse_message(e: &ParseErrorType) -> (Code, String, Option<String>) {
             "`#` must be followed by `{`".into(),
             Some("a map is written `#{ key: value }`".into()),
         ),
+        // Never a keyword of Rhai's: `ast_index::refuse_shadowed_primitives`.
+        P::Reserved(word) if super::primitives::NAMES.contains(&word.as_str()) => (
+            Code::ScriptSyntax,
+            format!("`{word}` is a tsdsl primitive: a function of that name would replace it"),
+            Some(format!("give the function another name, e.g. `my_{word}`")),
+        ),
         P::Reserved(word) => (
             Code::ScriptSyntax,
             format!("`{word}` is reserved by the script language"),

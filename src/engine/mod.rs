@@ -145,7 +145,9 @@ fn evaluate_in(
     // Primitives read the entry script's name from the tag to place frames.
     engine.set_default_tag(rhai::Dynamic::from(name.clone()));
     let print_ctx = ctx.clone();
-    engine.on_print(move |s| eprintln!("[{}] {}", print_ctx.borrow().stack.name, s));
+    engine.on_print(move |s| {
+        eprintln!("[{}] {}", print_ctx.borrow().stack.name, convert::printable(s))
+    });
     engine.on_debug(|s, src, pos| {
         eprintln!("[debug] {}:{}: {s}", src.unwrap_or(""), pos.line().unwrap_or(0))
     });

@@ -209,6 +209,25 @@ fn against_a_git_revision_reads_the_scripts_and_modules_at_that_revision() {
 }
 
 #[test]
+fn a_script_that_is_a_symlink_is_read_as_the_revision_links_it() {
+    let w = Work::repo();
+    w.write("s/v1.rhai", &NET.replace("10.0.0.0/16", "10.1.0.0/16"));
+    w.write("s/v2.rhai", &NET.replace("10.0.0.0/16", "10.2.0.0/16"));
+    w.write("s/lib/naming.rhai", NAMING);
+    std::os::unix::fs::symlink("v1.rhai", w.path("s/current.rhai")).unwrap();
+    w.commit("current is v1");
+    fs::remove_file(w.path("s/current.rhai")).unwrap();
+    std::os::unix::fs::symlink("v2.rhai", w.path("s/current.rhai")).unwrap();
+    w.commit("current is v2");
+
+    let d = w.tsdsl(&["diff", "s/current.rhai", "--git", "main~1"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(d.stdout.contains("~ cidr_block = \"10.1.0.0/16\" -> \"10.2.0.0/16\""), "{d}");
+    let d = w.tsdsl(&["diff", "s/current.rhai", "--git", "main"]);
+    assert_eq!(d.status, Some(0), "{d}");
+}
+
+#[test]
 fn a_folder_diffs_every_stack_including_ones_added_or_deleted_since() {
     let w = Work::repo();
     w.write("scripts/net.rhai", NET)

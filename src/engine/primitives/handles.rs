@@ -8,7 +8,7 @@ use crate::model::{BlockKind, Reference, Step, Value};
 use crate::schema::AttrLookup;
 
 use super::super::context::CtxRef;
-use super::super::convert::{nothing_mark, token_for};
+use super::super::convert::{misplaced_mark, nothing_mark, token_for};
 use super::super::errors::bail;
 use super::super::handle::{Handle, HandleKind, Instances, TfExpr};
 use super::{origin_of, report, Res};
@@ -75,6 +75,23 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         format!("{}{s}", token_for(&mut c.borrow_mut(), e.0))
     });
     engine.register_fn("address", |h: &mut Handle| h.reference.to_string());
+
+    // Likewise a list, a map, a function or a blob: Rhai's own text of it
+    // (`[aws_vpc.main.id, "x"]`) is never what a block means.
+    fn shown(nc: &NativeCallContext, v: Dynamic) -> String {
+        nc.call_native_fn::<ImmutableString>("to_debug", (v,))
+            .map(|s| s.to_string())
+            .unwrap_or_default()
+    }
+    engine.register_fn("to_string", |nc: NativeCallContext, a: &mut rhai::Array| {
+        misplaced_mark("list", &shown(&nc, Dynamic::from_array(a.clone())))
+    });
+    engine.register_fn("to_string", |nc: NativeCallContext, m: &mut rhai::Map| {
+        misplaced_mark("map", &shown(&nc, Dynamic::from_map(m.clone())))
+    });
+    engine
+        .register_fn("to_string", |f: &mut rhai::FnPtr| misplaced_mark("function", &f.to_string()));
+    engine.register_fn("to_string", |b: &mut rhai::Blob| misplaced_mark("blob", &format!("{b:?}")));
 
     // Interpolating nothing leaves a mark that conversion reports, instead
     // of an empty piece of text (`demo--jobs`).

@@ -5,6 +5,7 @@
 mod aws;
 mod blocks;
 mod cidr_fns;
+mod decide;
 mod declaration;
 mod handles;
 mod language;
@@ -28,7 +29,7 @@ use crate::diagnostics::{diag, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Value};
 
 use super::context::{Ctx, CtxRef};
-use super::convert::{has_nothing, has_tokens, to_value};
+use super::convert::{has_nothing, has_tokens, misplaced, misplaced_error, to_value};
 use super::errors::{bail, raise};
 
 pub(crate) use aws::register as register_aws;
@@ -77,6 +78,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     secrets::register(engine, ctx);
     results::register(engine, ctx);
     cidr_fns::register(engine);
+    decide::register(engine);
 }
 
 /// A string argument; a reference where a name is needed is an error.
@@ -86,6 +88,11 @@ pub(crate) fn name_arg(origin: &Origin, d: &Dynamic, what: &str) -> Res<String> 
             origin, Code::ScriptNothing, "{what} interpolates nothing";
             label: "built from nothing";
             help: "a value in this text is nothing: check the keys and functions it reads"
+        ),
+        Ok(s) if misplaced(&s).is_some() => bail!(
+            origin, Code::ScriptWrongType, "{what} {}",
+            misplaced(&s).map(misplaced_error).map(|e| e.message).unwrap_or_default();
+            help: "build names from text and numbers"
         ),
         Ok(s) if !has_tokens(&s) => Ok(s.to_string()),
         Ok(_) => bail!(
@@ -164,7 +171,14 @@ fn value_within(
         if e.nothing {
             return raise(super::nothing::nothing(ctx, origin, path, e.message, e.help));
         }
-        raise(diag!((origin, path, Target::Value), e.code, e.message; help_opt: e.help))
+        // "interpolates a list into text" says what, not which value.
+        let message = match path.last() {
+            _ if !e.message.starts_with("interpolates ") => e.message,
+            Some(PathSeg::Key(k)) => format!("`{k}` {}", e.message),
+            Some(PathSeg::Index(i)) => format!("item {i} {}", e.message),
+            None => format!("the value {}", e.message),
+        };
+        raise(diag!((origin, path, Target::Value), e.code, message; help_opt: e.help))
     })
 }
 

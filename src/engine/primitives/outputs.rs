@@ -56,7 +56,20 @@ fn output(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, v: Dynamic, o: Dynam
     let value = value_at(&ctx.borrow(), &origin, &[], &v)?;
     let description =
         opts.get("description").map(|d| name_arg(&origin, d, "`description`")).transpose()?;
-    let sensitive = opts.get("sensitive").map(|s| s.as_bool().unwrap_or(false)).unwrap_or(false);
+    // Anything but true or false refused: read as "not sensitive", a typo
+    // (`sensitive: "yes"`) would print the value in every plan.
+    let sensitive = match opts.get("sensitive").map(Dynamic::as_bool) {
+        None => false,
+        Some(Ok(b)) => b,
+        Some(Err(found)) => bail!(
+            (&origin, vec![PathSeg::key("sensitive")], Target::Value),
+            Code::ScriptWrongType,
+            "`sensitive` must be true or false, found {}",
+            super::super::errors::type_word(found);
+            label: "not true or false";
+            help: "write `sensitive: true`"
+        ),
+    };
     let depends_on = match opts.get("depends_on") {
         Some(d) => references(&origin, &[PathSeg::Key("depends_on".into())], d)?,
         None => Vec::new(),
