@@ -421,11 +421,11 @@ fn check_items(
                     Diagnostic::error(
                         Code::StdlibInvalidOption,
                         format!(
-                            "option `{}` of `{block}` lists `{item}` twice (items {first} and {i})",
+                            "option `{}` of `{block}` lists `{item}` twice (as item {first} and item {i})",
                             d.name
                         ),
                     )
-                    .label("listed before")
+                    .label("listed again")
                     .help(format!("list each item of `{}` once", d.name)),
                 )));
             }
@@ -469,6 +469,10 @@ fn rules(
             for b in by.iter().filter(|b| !is_nothing(given.get(b.as_str()))) {
                 let wanted =
                     needs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ");
+                let label = match containing {
+                    Some(x) => format!("does nothing unless {wanted} lists `{x}`"),
+                    None => format!("does nothing without {wanted}"),
+                };
                 let (message, help) = match containing {
                 Some(x) => (
                     format!("`{b}` of `{block}` takes effect only when {wanted} lists `{x}`, and it does not"),
@@ -487,7 +491,7 @@ fn rules(
                     (origin, vec![PathSeg::Key(b.clone())], Target::Key),
                     Code::StdlibMissingOption,
                     "{message}";
-                    label: format!("does nothing without {wanted}");
+                    label: label;
                     help: help
                 ));
             }
