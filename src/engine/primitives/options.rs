@@ -17,6 +17,7 @@ use crate::diagnostics::{diag, did_you_mean, line_col_of, Code, Diagnostic, Targ
 use crate::model::{Origin, PathSeg, Site};
 
 use super::super::context::CtxRef;
+use super::super::convert::known_text;
 use super::super::errors::raise;
 use super::super::handle::{Handle, TfExpr};
 use super::declaration;
@@ -272,7 +273,27 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
         PlanTime::No => is_plan_time(v),
     };
     if d.plan_time == PlanTime::Yes && is_plan_time_itself(v) {
-        return Ok(()); // passed through to Terraform unchanged, unchecked
+        // Passed through to Terraform unchanged; only a check that judges
+        // partly known text looks at what of a string is known now.
+        let check = d.check.as_deref().filter(|c| checks::PARTIAL.contains(c));
+        if let (Some(check), Ok(s)) = (check, v.clone().into_immutable_string()) {
+            let known = known_text(&s, checks::UNKNOWN);
+            if let Err(f) = checks::run(check, &known) {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        Code::StdlibInvalidOption,
+                        format!(
+                            "option `{}` of `{block}`: {}",
+                            d.name,
+                            f.message.replace(checks::UNKNOWN, "${...}")
+                        ),
+                    )
+                    .label("invalid")
+                    .help(doc()),
+                ));
+            }
+        }
+        return Ok(());
     }
     if plan_time {
         let help = if d.plan_time == PlanTime::Items {
