@@ -21,7 +21,7 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("dns_name", "a DNS name such as `tickets.example.com`"),
     ("aws_region", "an AWS region such as `eu-west-1`"),
     ("k8s_name", "a Kubernetes name: lowercase letters, digits and `-`, at most 63"),
-    ("name", "a resource name prefix: lowercase letters, digits and `-`, at most 32"),
+    ("name", "a resource name prefix: 1-20 lowercase letters, digits and `-`, starting with a letter, not ending with `-`"),
     (
         "pinned_image",
         "a container image pinned by a tag other than `latest` (`name:8.1.7`) or a digest (`name@sha256:...`); a tag known only at plan time passes",
