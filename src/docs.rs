@@ -65,6 +65,15 @@ fn constraint(d: &OptionDecl) -> String {
     if let Some(c) = &d.items_check {
         parts.push(format!("each item: {}", check_doc(c)));
     }
+    if !d.items_one_of.is_empty() {
+        parts.push(format!(
+            "each item one of {}",
+            d.items_one_of.iter().map(literal).collect::<Vec<_>>().join(", ")
+        ));
+    }
+    if d.unique {
+        parts.push("no item twice".into());
+    }
     parts.join("; ")
 }
 
@@ -105,6 +114,21 @@ fn block_section(module: &str, spec: &BlockDecl, out: &mut String) {
                 out.push_str(&format!(
                     "\nRule: every subnet of {} lies inside `{within}`, and none overlap.\n",
                     lists.join(", ")
+                ));
+            }
+            RuleDecl::Needs { needs, containing, by } => {
+                let by: Vec<String> = by.iter().map(|n| format!("`{n}`")).collect();
+                let needs: Vec<String> = needs.iter().map(|n| format!("`{n}`")).collect();
+                let what = match containing {
+                    Some(x) => format!("{} listing `\"{x}\"`", needs.join(" or ")),
+                    None => needs.join(" or "),
+                };
+                out.push_str(&format!(
+                    "\nRule: {} take{} effect only with {what}; given without {}, {} an error.\n",
+                    by.join(", "),
+                    if by.len() == 1 { "s" } else { "" },
+                    if needs.len() == 1 { "it" } else { "any of them" },
+                    if by.len() == 1 { "it is" } else { "they are" },
                 ));
             }
         }

@@ -21,8 +21,20 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("dns_name", "a DNS name such as `tickets.example.com`"),
     ("aws_region", "an AWS region such as `eu-west-1`"),
     ("k8s_name", "a Kubernetes name: lowercase letters, digits and `-`, at most 63"),
-    ("name", "a resource name prefix: lowercase letters, digits and `-`, at most 32"),
+    ("name", "a resource name prefix: 1-20 lowercase letters, digits and `-`, starting with a letter, not ending with `-`"),
+    (
+        "pinned_image",
+        "a container image pinned by a tag other than `latest` (`name:8.1.7`) or a digest (`name@sha256:...`); a tag known only at plan time passes",
+    ),
 ];
+
+/// Checks that also judge a string only partly known now (`repo.url +
+/// ":latest"`): they are given its text with each plan-time part replaced
+/// by [`UNKNOWN`], and pass what the unknown part could make right.
+pub const PARTIAL: &[&str] = &["pinned_image"];
+
+/// Stands for a part of a string known only at plan time ([`PARTIAL`]).
+pub const UNKNOWN: char = '\u{FFFD}';
 
 /// Runs the check called `name` on `value`: `Err` says what is wrong, and
 /// may carry a suggestion.
@@ -38,6 +50,7 @@ pub fn run(name: &str, value: &str) -> Result<(), Failure> {
         "aws_region" => names::aws_region(value).map_err(Failure::plain),
         "k8s_name" => names::k8s_name(value).map_err(Failure::plain),
         "name" => names::prefix(value).map_err(Failure::plain),
+        "pinned_image" => names::pinned_image(value).map_err(Failure::plain),
         other => Err(Failure::plain(format!("the stdlib names an unknown check `{other}`"))),
     }
 }

@@ -115,9 +115,67 @@ pub fn prefix(s: &str) -> Result<(), String> {
     }
 }
 
+/// A container image pinned to one build: a digest `@sha256:<64 hex>`, or
+/// a tag other than `latest`. The tag is what follows `:` in the last path
+/// segment (`registry.example.com:5000/shop` has a port, not a tag). A
+/// part known only at plan time ([`super::UNKNOWN`]) in the tag or digest,
+/// or in a last segment without `:`, might pin it and passes.
+pub fn pinned_image(s: &str) -> Result<(), String> {
+    let unknown = super::UNKNOWN;
+    let last = s.rsplit('/').next().unwrap_or(s);
+    if let Some((_, digest)) = last.split_once('@') {
+        let hex = digest.strip_prefix("sha256:").unwrap_or("");
+        if digest.contains(unknown) || hex.len() == 64 && hex.chars().all(|c| c.is_ascii_hexdigit())
+        {
+            return Ok(());
+        }
+        return Err(format!("`{s}` has a malformed digest: write `@sha256:` and 64 hex digits"));
+    }
+    match last.rsplit_once(':') {
+        Some((_, tag)) if tag.contains(unknown) => Ok(()),
+        Some((_, "latest")) => {
+            Err(format!("`{s}` is tagged `latest`, which moves: pin a version tag or a digest"))
+        }
+        Some((_, "")) => Err(format!("`{s}` has an empty tag: pin a version tag or a digest")),
+        Some(_) => Ok(()),
+        None if last.contains(unknown) => Ok(()),
+        None => Err(format!(
+            "`{s}` has no tag (it pulls `latest`, which moves): pin a version tag or a digest"
+        )),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn an_image_is_pinned_by_its_last_segments_tag_or_a_digest() {
+        let u = crate::checks::UNKNOWN;
+        for ok in [
+            "prestashop/prestashop:8.1.7-apache",
+            "registry.example.com:5000/prestashop:8.1.7",
+            &format!("registry.example.com:5000/prestashop@sha256:{}", "a".repeat(64)),
+            &format!("{u}:8.1.7"),
+            &format!("{u}:{u}"),
+            &format!("{u}"),
+            &format!("registry.example.com:5000/{u}"),
+        ] {
+            assert!(pinned_image(ok).is_ok(), "{ok}");
+        }
+        for bad in [
+            "prestashop/prestashop",
+            "registry.example.com:5000/prestashop",
+            "prestashop:latest",
+            "registry.example.com:5000/prestashop:latest",
+            &format!("{u}:latest"),
+            &format!("{u}/prestashop"),
+            "prestashop:",
+            "prestashop@sha256:abc",
+        ] {
+            assert!(pinned_image(bad).is_err(), "{bad}");
+        }
+    }
 
     #[test]
     fn naming_rules() {

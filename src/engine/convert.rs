@@ -394,6 +394,31 @@ pub(crate) fn has_tokens(s: &str) -> bool {
     s.as_bytes().contains(&OPEN_BYTE) && s.contains(token_head())
 }
 
+/// The text of a string with each token replaced by `placeholder`: what of
+/// it is known now, for the checks that judge partly known text
+/// ([`crate::checks::PARTIAL`]).
+pub(crate) fn known_text(s: &str, placeholder: char) -> String {
+    let head = token_head();
+    let mut out = String::with_capacity(s.len());
+    let mut rest = s;
+    while let Some(i) = rest.find(head) {
+        out.push_str(&rest[..i]);
+        let after = &rest[i + head.len()..];
+        match after.find(CLOSE) {
+            Some(j) => {
+                out.push(placeholder);
+                rest = &after[j + CLOSE.len_utf8()..];
+            }
+            None => {
+                out.push_str(&rest[i..]);
+                rest = "";
+            }
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
 /// True when a string interpolated nothing.
 pub(crate) fn has_nothing(s: &str) -> bool {
     s.as_bytes().contains(&OPEN_BYTE) && s.contains(nothing_mark_str())

@@ -51,6 +51,10 @@ pub struct OptionDecl {
     /// A check of [`crate::checks::CHECKS`], by name.
     pub check: Option<String>,
     pub items_check: Option<String>,
+    /// The values each item of a list must be one of (empty: any).
+    pub items_one_of: Vec<Literal>,
+    /// No item of the list may be given twice.
+    pub unique: bool,
     /// `"yes"`, `"items"` or `"no"`: see the reference's plan time column.
     pub plan_time: &'static str,
 }
@@ -65,7 +69,17 @@ pub enum Literal {
 #[derive(Debug, Clone, PartialEq)]
 pub enum RuleDecl {
     Ordered(Vec<String>),
-    Within { within: String, lists: Vec<String> },
+    Within {
+        within: String,
+        lists: Vec<String>,
+    },
+    /// The options of `by` take effect only with one of `needs` (holding
+    /// `containing`, if given).
+    Needs {
+        needs: Vec<String>,
+        containing: Option<String>,
+        by: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -95,6 +109,8 @@ fn option_decl(d: &OptionSpec) -> OptionDecl {
         one_of: d.one_of.iter().map(literal).collect(),
         check: d.check.clone(),
         items_check: d.items_check.clone(),
+        items_one_of: d.items_one_of.iter().map(literal).collect(),
+        unique: d.unique,
         plan_time: match d.plan_time {
             PlanTime::Yes => "yes",
             PlanTime::Items => "items",
@@ -116,6 +132,11 @@ fn block_decl(spec: &BlockSpec) -> BlockDecl {
                 Rule::Within { within, lists } => {
                     RuleDecl::Within { within: within.clone(), lists: lists.clone() }
                 }
+                Rule::Needs { needs, containing, by } => RuleDecl::Needs {
+                    needs: needs.clone(),
+                    containing: containing.clone(),
+                    by: by.clone(),
+                },
             })
             .collect(),
         results: spec.results.as_ref().map(|rs| {

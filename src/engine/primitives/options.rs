@@ -17,6 +17,7 @@ use crate::diagnostics::{diag, did_you_mean, line_col_of, Code, Diagnostic, Targ
 use crate::model::{Origin, PathSeg, Site};
 
 use super::super::context::CtxRef;
+use super::super::convert::known_text;
 use super::super::errors::raise;
 use super::super::handle::{Handle, TfExpr};
 use super::declaration;
@@ -188,7 +189,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         }
     }
     if problems.is_empty() {
-        rules(block, &parsed.rules, &out, &origin, &mut problems);
+        rules(block, &parsed.rules, given, &out, &origin, &mut problems);
     }
     if problems.is_empty() {
         return Ok(out);
@@ -272,7 +273,27 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
         PlanTime::No => is_plan_time(v),
     };
     if d.plan_time == PlanTime::Yes && is_plan_time_itself(v) {
-        return Ok(()); // passed through to Terraform unchanged, unchecked
+        // Passed through to Terraform unchanged; only a check that judges
+        // partly known text looks at what of a string is known now.
+        let check = d.check.as_deref().filter(|c| checks::PARTIAL.contains(c));
+        if let (Some(check), Ok(s)) = (check, v.clone().into_immutable_string()) {
+            let known = known_text(&s, checks::UNKNOWN);
+            if let Err(f) = checks::run(check, &known) {
+                return Err(Box::new(
+                    Diagnostic::error(
+                        Code::StdlibInvalidOption,
+                        format!(
+                            "option `{}` of `{block}`: {}",
+                            d.name,
+                            f.message.replace(checks::UNKNOWN, "${...}")
+                        ),
+                    )
+                    .label("invalid")
+                    .help(doc()),
+                ));
+            }
+        }
+        return Ok(());
     }
     if plan_time {
         let help = if d.plan_time == PlanTime::Items {
@@ -395,13 +416,107 @@ fn check_items(
             }
         }
     }
+    let Some(items) = v.read_lock::<rhai::Array>() else { return Ok(()) };
+    for (i, item) in items.iter().enumerate() {
+        if is_plan_time(item) {
+            continue;
+        }
+        if !d.items_one_of.is_empty() && !d.items_one_of.iter().any(|a| same(a, item)) {
+            let allowed: Vec<String> = d.items_one_of.iter().map(|a| a.to_string()).collect();
+            let help = did_you_mean(&item.to_string(), allowed.iter().map(String::as_str))
+                .unwrap_or_else(|| format!("allowed: {}", allowed.join(", ")));
+            return Err(Box::new((
+                Some(i),
+                Diagnostic::error(
+                    Code::StdlibInvalidOption,
+                    format!("option `{}` of `{block}` does not allow the item `{item}`", d.name),
+                )
+                .label("not an allowed item")
+                .help(help),
+            )));
+        }
+        if d.unique {
+            if let Some(first) = items[..i].iter().position(|a| same(a, item)) {
+                return Err(Box::new((
+                    Some(i),
+                    Diagnostic::error(
+                        Code::StdlibInvalidOption,
+                        format!(
+                            "option `{}` of `{block}` lists `{item}` twice (as item {first} and item {i})",
+                            d.name
+                        ),
+                    )
+                    .label("listed again")
+                    .help(format!("list each item of `{}` once", d.name)),
+                )));
+            }
+        }
+    }
     Ok(())
 }
 
-/// Rules across options: `ordered` (min ≤ desired ≤ max) and `within`
-/// (subnet lists inside a block and not overlapping each other).
-fn rules(block: &str, rules: &[Rule], out: &Map, origin: &Origin, problems: &mut Vec<Diagnostic>) {
+/// Whether an option's value says nothing: `()`, `[]` or `#{}`.
+fn is_nothing(v: Option<&Dynamic>) -> bool {
+    v.is_none_or(|v| {
+        v.is_unit()
+            || v.read_lock::<rhai::Array>().is_some_and(|a| a.is_empty())
+            || v.read_lock::<Map>().is_some_and(|m| m.is_empty())
+    })
+}
+
+/// Rules across options: `ordered` (min ≤ desired ≤ max), `within`
+/// (subnet lists inside a block and not overlapping each other) and
+/// `needs` (options that take effect only together with another).
+fn rules(
+    block: &str,
+    rules: &[Rule],
+    given: &Map,
+    out: &Map,
+    origin: &Origin,
+    problems: &mut Vec<Diagnostic>,
+) {
     for rule in rules {
+        if let Rule::Needs { needs, containing, by } = rule {
+            let missing = match containing {
+                Some(x) => !out
+                    .get(needs[0].as_str())
+                    .and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone()))
+                    .is_some_and(|a| a.iter().any(|i| i.is_string() && i.to_string() == *x)),
+                None => needs.iter().all(|n| is_nothing(out.get(n.as_str()))),
+            };
+            if !missing {
+                continue;
+            }
+            for b in by.iter().filter(|b| !is_nothing(given.get(b.as_str()))) {
+                let wanted =
+                    needs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ");
+                let label = match containing {
+                    Some(x) => format!("does nothing unless {wanted} lists `{x}`"),
+                    None => format!("does nothing without {wanted}"),
+                };
+                let (message, help) = match containing {
+                Some(x) => (
+                    format!("`{b}` of `{block}` takes effect only when {wanted} lists `{x}`, and it does not"),
+                    format!("add `\"{x}\"` to {wanted}, or drop `{b}`"),
+                ),
+                None => (
+                    format!("`{b}` of `{block}` takes effect only together with {wanted}, {}",
+                        if needs.len() == 1 { "which is not given" } else { "none of which is given" }),
+                    format!(
+                        "add {}, or drop `{b}`",
+                        needs.iter().map(|n| format!("`{n}: ...`")).collect::<Vec<_>>().join(" or ")
+                    ),
+                ),
+            };
+                problems.push(diag!(
+                    (origin, vec![PathSeg::Key(b.clone())], Target::Key),
+                    Code::StdlibMissingOption,
+                    "{message}";
+                    label: label;
+                    help: help
+                ));
+            }
+        }
         if let Rule::Ordered(names) = rule {
             let values: Vec<Option<INT>> =
                 names.iter().map(|n| out.get(n.as_str()).and_then(|v| v.as_int().ok())).collect();

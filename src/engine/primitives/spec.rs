@@ -29,6 +29,8 @@ pub(crate) const OPTION_KEYS: &[&str] = &[
     "one_of",
     "check",
     "items_check",
+    "items_one_of",
+    "unique",
     "plan_time",
 ];
 pub(crate) const RESULT_KEYS: &[&str] = &["name", "type", "doc"];
@@ -180,6 +182,10 @@ pub(crate) struct OptionSpec {
     pub one_of: Vec<Dynamic>,
     pub check: Option<String>,
     pub items_check: Option<String>,
+    /// `items_one_of: [...]`: each item of a list is one of these.
+    pub items_one_of: Vec<Dynamic>,
+    /// `unique: true`: no item of a list is given twice.
+    pub unique: bool,
     pub plan_time: PlanTime,
 }
 
@@ -211,6 +217,11 @@ pub(crate) enum Rule {
     Ordered(Vec<String>),
     /// `#{ within: "cidr", lists: [...] }`: subnets inside `within`, disjoint.
     Within { within: String, lists: Vec<String> },
+    /// `#{ needs: "alb_arn_suffix", by: ["p95_seconds", ...] }`: the options
+    /// of `by`, when the operator gives them, take effect only together
+    /// with one of `needs` (absent, `()` or empty = missing). With
+    /// `containing: "X"`, the `needs` list must hold `X`.
+    Needs { needs: Vec<String>, containing: Option<String>, by: Vec<String> },
 }
 
 #[derive(Debug, Clone)]
@@ -392,6 +403,8 @@ fn option(m: &Map) -> Result<OptionSpec, SpecError> {
         one_of: array(m, "one_of")?,
         check,
         items_check,
+        items_one_of: array(m, "items_one_of")?,
+        unique: flag("unique")?,
         plan_time: match m.get("plan_time") {
             None => PlanTime::No,
             Some(v) if v.as_bool() == Ok(true) => PlanTime::Yes,
@@ -434,6 +447,29 @@ fn option(m: &Map) -> Result<OptionSpec, SpecError> {
             ))
             .value("default"));
         }
+        let items = d.read_lock::<rhai::Array>().map(|a| a.clone()).unwrap_or_default();
+        if !spec.items_one_of.is_empty()
+            && !items.iter().all(|i| spec.items_one_of.iter().any(|a| same(a, i)))
+        {
+            return Err(SpecError::new(format!(
+                "an item of the default of `{}` is not one of its own `items_one_of`",
+                spec.name
+            ))
+            .value("default"));
+        }
+        if spec.unique && (1..items.len()).any(|i| items[..i].iter().any(|a| same(a, &items[i]))) {
+            return Err(SpecError::new(format!(
+                "the default of `{}` repeats an item, but the option is `unique`",
+                spec.name
+            ))
+            .value("default"));
+        }
+    }
+    if (!spec.items_one_of.is_empty() || spec.unique) && !matches!(spec.ty, Ty::List(_)) {
+        let k = if spec.unique { "unique" } else { "items_one_of" };
+        return Err(SpecError::new(format!("`{k}` applies to a list, not to {}", spec.ty.words()))
+            .key(k)
+            .help("give the option a `list(T)` type, or drop the key"));
     }
     Ok(spec)
 }
@@ -472,8 +508,30 @@ fn rule(m: &Map, names: &[&str]) -> Result<Rule, SpecError> {
         unknown_keys(m, &["within", "lists"], "a `within` rule")?;
         return Ok(Rule::Within { within: known("within", &within)?, lists: strings("lists")? });
     }
+    if m.contains_key("needs") {
+        unknown_keys(m, &["needs", "containing", "by"], "a `needs` rule")?;
+        let needs = match text(m, "needs") {
+            Ok(Some(n)) => vec![known("needs", &n)?],
+            _ => strings("needs")?,
+        };
+        let by = strings("by")?;
+        if needs.is_empty() || by.is_empty() {
+            return Err(SpecError::new(
+                "a `needs` rule names the options needed and the options that need them".into(),
+            )
+            .help("write `#{ needs: \"a\", by: [\"b\", \"c\"] }`"));
+        }
+        let containing = text(m, "containing")?;
+        if containing.is_some() && needs.len() != 1 {
+            return Err(SpecError::new(
+                "a `needs` rule with `containing` names one list option in `needs`".into(),
+            )
+            .value("needs"));
+        }
+        return Ok(Rule::Needs { needs, containing, by });
+    }
     Err(SpecError::new(
-        "a rule is `#{ ordered: [...] }` or `#{ within: ..., lists: [...] }`".into(),
+        "a rule is `#{ ordered: [...] }`, `#{ within: ..., lists: [...] }` or `#{ needs: ..., by: [...] }`".into(),
     ))
 }
 
