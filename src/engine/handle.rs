@@ -34,14 +34,18 @@ pub enum HandleKind {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Instances {
     Single,
-    Count,
+    /// `count`, and how many when the script wrote it.
+    Count(Option<i64>),
     ForEach(Option<Rc<Vec<String>>>),
 }
 
 impl Instances {
     pub fn of(meta: &Meta) -> Self {
-        if meta.count.is_some() {
-            return Instances::Count;
+        if let Some(count) = &meta.count {
+            return Instances::Count(match count {
+                Value::Int(n) => Some(*n),
+                _ => None,
+            });
         }
         match &meta.for_each {
             None => Instances::Single,

@@ -122,8 +122,9 @@ fn attribute(ctx: &CtxRef, nc: &NativeCallContext, h: &Handle, attr: &str) -> Re
             let base = if *kind == BlockKind::Data { 2 } else { 1 };
             let picked = h.reference.steps.len() > base;
             if !picked && *instances != Instances::Single {
-                let what = if *instances == Instances::Count { "count" } else { "for_each" };
-                let pick = if *instances == Instances::Count {
+                let what =
+                    if matches!(instances, Instances::Count(_)) { "count" } else { "for_each" };
+                let pick = if matches!(instances, Instances::Count(_)) {
                     format!("`[0].{attr}` for one, `.all().{attr}` for the list of all")
                 } else {
                     format!("`.at(\"KEY\").{attr}`")
@@ -216,7 +217,20 @@ fn wrong_key(h: &Handle, instances: &Instances, step: &Step) -> Option<(String, 
             format!("`{r}` has no `count` or `for_each`: it has no instances to pick"),
             Some("read its attributes directly, e.g. `.id`".to_owned()),
         )),
-        (Instances::Count, Step::Key(k)) => Some((
+        (Instances::Count(_), Step::Index(i)) if *i < 0 => Some((
+            format!(
+                "`{r}` has `count` set: its instances are numbered from 0, `[{i}]` is none of them"
+            ),
+            Some("Terraform has no index from the end: write the number, e.g. `[0]`".to_owned()),
+        )),
+        (Instances::Count(Some(n)), Step::Index(i)) if *i >= *n => Some((
+            format!("`{r}` has `count` = {n}: `[{i}]` is not one of its instances"),
+            Some(match n {
+                0 => "it has no instances".to_owned(),
+                _ => format!("pick one of `[0]` to `[{}]`", n - 1),
+            }),
+        )),
+        (Instances::Count(_), Step::Key(k)) => Some((
             format!("`{r}` has `count` set: its instances are numbered, not keyed by `{k:?}`"),
             Some("pick one by number, e.g. `[0]`".to_owned()),
         )),

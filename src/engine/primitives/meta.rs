@@ -25,10 +25,66 @@ const LIFECYCLE_KEYS: &[&str] = &[
 pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Res<Meta> {
     let mut meta = Meta::default();
     if let Some(c) = attrs.remove("count") {
-        meta.count = Some(value_at(ctx, origin, &[PathSeg::key("count")], &c)?);
+        let v = value_at(ctx, origin, &[PathSeg::key("count")], &c)?;
+        let wrong = match &v {
+            Value::Int(n) if *n < 0 => Some(format!("`count` is {n}: it must be zero or more")),
+            Value::Float(f) => Some(format!("`count` is {f}: it must be a whole number")),
+            Value::String(_) | Value::Bool(_) | Value::List(_) | Value::Map(_) => {
+                Some(format!("`count` must be a number, found {}", article(v.kind_name())))
+            }
+            _ => None,
+        };
+        if let Some(msg) = wrong {
+            return Err(bad(
+                origin,
+                vec![PathSeg::key("count")],
+                msg,
+                "write how many: `count: 2`",
+            ));
+        }
+        meta.count = Some(v);
     }
     if let Some(f) = attrs.remove("for_each") {
         let v = value_at(ctx, origin, &[PathSeg::key("for_each")], &f)?;
+        // Terraform iterates maps and sets of strings: anything else known
+        // now is refused here rather than when Terraform reads it.
+        let help = "give a map, or a list of strings (each string names an instance)";
+        match &v {
+            Value::String(_) | Value::Int(_) | Value::Float(_) | Value::Bool(_) => {
+                return Err(bad(
+                    origin,
+                    vec![PathSeg::key("for_each")],
+                    format!(
+                        "`for_each` must be a map or a list of strings, found {}",
+                        article(v.kind_name())
+                    ),
+                    help,
+                ))
+            }
+            Value::List(items) => {
+                if let Some((i, item)) = items.iter().enumerate().find(|(_, x)| {
+                    matches!(
+                        x,
+                        Value::Int(_)
+                            | Value::Float(_)
+                            | Value::Bool(_)
+                            | Value::List(_)
+                            | Value::Map(_)
+                    )
+                }) {
+                    return Err(bad(
+                        origin,
+                        vec![PathSeg::key("for_each"), PathSeg::Index(i)],
+                        format!(
+                            "`for_each` over a list takes strings, found {}",
+                            article(item.kind_name())
+                        ),
+                        help,
+                    ));
+                }
+            }
+            _ => {}
+        }
         // Terraform iterates maps and sets only; an array means a set.
         meta.for_each = Some(match v {
             Value::List(_) => Value::Call { name: "toset".into(), args: vec![v] },
@@ -74,6 +130,14 @@ pub(crate) fn references(origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<
         }
         if let Some(e) = item.read_lock::<TfExpr>() {
             if let Value::Ref(r) = &e.0 {
+                if !is_whole_object(r) {
+                    return Err(bad(
+                        origin,
+                        p,
+                        format!("`depends_on` takes whole blocks, but `{r}` is an attribute of `{}`", r.object_address()),
+                        "pass the block's handle: `depends_on: [vpc]`, not `[vpc.id]` (Terraform refuses attributes here)",
+                    ));
+                }
                 out.push(r.clone());
                 continue;
             }
@@ -86,6 +150,21 @@ pub(crate) fn references(origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<
         ));
     }
     Ok(out)
+}
+
+fn article(word: &str) -> String {
+    let an = word.starts_with(['a', 'e', 'i', 'o', 'u']);
+    format!("{} {word}", if an { "an" } else { "a" })
+}
+
+/// `aws_vpc.a`, `data.aws_ami.x`, `module.m`, with at most one instance
+/// key (`aws_instance.web[0]`): what Terraform's `depends_on` accepts.
+fn is_whole_object(r: &Reference) -> bool {
+    use crate::model::Step;
+    let names = if r.root == "data" { 2 } else { 1 };
+    let (object, rest) = r.steps.split_at(names.min(r.steps.len()));
+    object.iter().all(|s| matches!(s, Step::Attr(_)))
+        && matches!(rest, [] | [Step::Index(_) | Step::Key(_)])
 }
 
 pub(crate) fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {

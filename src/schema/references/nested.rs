@@ -21,6 +21,12 @@ pub(super) fn in_block_item(
     let Some(bt) = b.block_types.get(name) else { return Ok(()) };
     let ops = match (bt.nesting, ops.first()) {
         (Nesting::Single | Nesting::Group, _) => ops,
+        (Nesting::List | Nesting::Set, Some(Op::Attr(a))) => {
+            return Err(no_attribute_on_many(at, bt.nesting == Nesting::Set, a))
+        }
+        (Nesting::Set, Some(Op::Int(_) | Op::Str(_) | Op::Other)) => {
+            return Err(no_index_in_set(at))
+        }
         (_, Some(Op::Attr(_)) | None) => return Ok(()),
         (_, Some(_)) => &ops[1..],
     };
@@ -55,6 +61,26 @@ fn in_attr(at: &str, ty: &AttrType, ops: &[Op]) -> Result<(), Problem> {
                 did_you_mean(a, fields.keys().map(String::as_str)),
             )),
         },
+        (AttrType::String | AttrType::Number | AttrType::Bool, _) => {
+            let kind = match ty {
+                AttrType::String => "a string",
+                AttrType::Number => "a number",
+                _ => "a bool",
+            };
+            let what = match op {
+                Op::Attr(a) => format!("no attribute `{a}`"),
+                _ => "no elements to index".to_owned(),
+            };
+            Err(problem(
+                Code::ModelUnknownReference,
+                format!("`{at}` is {kind}: it has {what}"),
+                None,
+            ))
+        }
+        (AttrType::Set(_), Op::Int(_) | Op::Str(_) | Op::Other) => Err(no_index_in_set(at)),
+        (AttrType::List(_) | AttrType::Set(_), Op::Attr(a)) => {
+            Err(no_attribute_on_many(at, matches!(ty, AttrType::Set(_)), a))
+        }
         (AttrType::List(e) | AttrType::Set(e), Op::Int(_) | Op::Splat | Op::Other) => {
             in_attr(&format!("{at}[*]"), e, rest)
         }
@@ -79,6 +105,27 @@ fn in_attr(at: &str, ty: &AttrType, ops: &[Op]) -> Result<(), Problem> {
         }
         _ => Ok(()),
     }
+}
+
+/// `subnets.id` on a list: Terraform refuses it ("Can't access attributes
+/// on a list of objects") when it reads the configuration.
+fn no_attribute_on_many(at: &str, set: bool, a: &str) -> Problem {
+    let (kind, one) = if set { ("set", "") } else { ("list", "one element (`[0]`) or ") };
+    problem(
+        Code::ModelUnknownReference,
+        format!("`{at}` is a {kind}: it has no attribute `{a}`"),
+        Some(format!("take {one}all of them (`.all()`, Terraform's `[*]`), then `.{a}`")),
+    )
+}
+
+/// Terraform refuses `[0]` on a set ("Elements of a set are identified only
+/// by their value and don't have any separate index").
+fn no_index_in_set(at: &str) -> Problem {
+    problem(
+        Code::ModelUnknownReference,
+        format!("`{at}` is a set: its elements have no index"),
+        Some("take all of them (`.all()`, Terraform's `[*]`), or turn it into a list with `tf::tolist(...)`".into()),
+    )
 }
 
 /// The steps after `var.NAME`, followed through the variable's type:
