@@ -26,7 +26,7 @@ pub fn stdlib(args: &StdlibArgs) -> Result<(), Error> {
         }
         Some(m) => match stdlib_source(m.trim_end_matches(".rhai")) {
             Some(src) => {
-                stdout::print(&src);
+                stdout::print(src);
                 Ok(())
             }
             None => Err(unknown(m)),

@@ -556,11 +556,16 @@ impl Watched {
     /// What the last build read and looked for: the next watch set.
     fn record(&mut self, deps: &[PathBuf], missing: &[PathBuf]) {
         self.missing = missing.iter().map(|p| absolute(p)).collect();
-        self.files = std::iter::once(&self.script)
-            .chain(deps)
-            .map(|p| absolute(p))
-            .chain(self.missing.iter().cloned())
+        let read: Vec<PathBuf> =
+            std::iter::once(&self.script).chain(deps).map(|p| absolute(p)).collect();
+        // A file that is a symlink is saved through its target: the target
+        // (in its own folder, maybe outside this one) is watched too.
+        let targets: Vec<PathBuf> = read
+            .iter()
+            .filter(|p| p.symlink_metadata().is_ok_and(|m| m.file_type().is_symlink()))
+            .filter_map(|p| p.canonicalize().ok())
             .collect();
+        self.files = read.into_iter().chain(targets).chain(self.missing.iter().cloned()).collect();
     }
 }
 

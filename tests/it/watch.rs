@@ -378,6 +378,18 @@ fn a_watched_folder_moved_away_and_made_again_is_watched_again() {
 }
 
 #[test]
+fn a_script_that_is_a_symlink_is_rebuilt_when_its_target_is_saved() {
+    let w = Watch::start(&[("prod.rhai", &bucket("p-1"))], &[]);
+    wait_first_pass(&w, &["prod"]);
+    std::os::unix::fs::symlink("prod.rhai", w.script("current.rhai")).unwrap();
+    w.wait_until("the new stack `current`", || w.output("current").contains("\"p-1\""));
+    fs::write(w.script("prod.rhai"), bucket("p-2")).unwrap();
+    w.wait_until("`current` rebuilt from its target", || w.output("current").contains("\"p-2\""));
+    w.wait_until("`prod` rebuilt", || w.output("prod").contains("\"p-2\""));
+    assert!(w.interrupt().success());
+}
+
+#[test]
 fn a_new_script_becomes_a_stack_and_a_broken_save_is_an_error_then_fixed() {
     let w = Watch::start(&[("a.rhai", &bucket("a-1"))], &[]);
     w.wait_status("a", 0, "written");
