@@ -84,6 +84,11 @@ fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
                     layout.add_binding(at, var.0.name.to_string(), shape(&var.1));
                 }
             }
+            Some(ASTNode::Stmt(Stmt::Switch(_, pos))) => {
+                if let Some(at) = at(*pos) {
+                    layout.add_switch(at);
+                }
+            }
             Some(ASTNode::Expr(Expr::IntegerConstant(n, pos))) if *n < 0 => {
                 refused = wrapped(text, *pos);
                 return refused.is_none();

@@ -22,6 +22,7 @@ mod remote;
 mod resolver;
 mod sandbox;
 mod stacks;
+mod switches;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -154,10 +155,13 @@ fn evaluate_in(
     primitives::register(&mut engine, &ctx);
     primitives::register_aws(&mut engine, &ctx, opts.account.clone());
     stacks::register(&mut engine, &ctx, opts, reads.clone(), evaluate_in);
+    let switch_points = switches::SwitchPoints::default();
+    switch_points.install(&mut engine);
     engine.set_module_resolver(
         resolver::Resolver::new(base, sources.clone(), reads.clone(), compiled.clone())
             .with_limits(&opts.limits)
-            .with_entry(script),
+            .with_entry(script)
+            .with_switches(switch_points.clone()),
     );
 
     let recording = errors::Recording::start();
@@ -165,6 +169,7 @@ fn evaluate_in(
     match compiled.compile(&engine, &name, &text, Some(script.to_path_buf())) {
         Err(e) => diagnostics.push(errors::parse_error(&e, &name, &text)),
         Ok((ast, layout)) => {
+            switch_points.add(&name, &layout);
             sources.borrow_mut().set_layout(&name, layout);
             let mut known: Vec<String> = primitives::NAMES.iter().map(|s| s.to_string()).collect();
             known.extend(ast.iter_functions().map(|f| f.name.to_string()));

@@ -1,6 +1,7 @@
 //! Module resolution: the stdlib embedded in the binary first, then `.rhai`
 //! files under the script's own folder, and nothing else.
 
+use super::switches::SwitchPoints;
 use std::cell::RefCell;
 use std::collections::HashMap;
 use std::path::{Component, Path, PathBuf};
@@ -67,6 +68,8 @@ pub(crate) struct Resolver {
     loading: RefCell<Vec<String>>,
     max_depth: usize,
     max_file_bytes: u64,
+    /// Where the operator's `switch`es are, for the debugger (`switches.rs`).
+    switches: SwitchPoints,
 }
 
 impl Resolver {
@@ -86,7 +89,13 @@ impl Resolver {
             loading: RefCell::new(Vec::new()),
             max_depth: limits.max_import_depth,
             max_file_bytes: limits.max_file_bytes,
+            switches: SwitchPoints::default(),
         }
+    }
+
+    pub fn with_switches(mut self, switches: SwitchPoints) -> Self {
+        self.switches = switches;
+        self
     }
 
     pub fn with_limits(mut self, limits: &super::Limits) -> Self {
@@ -166,6 +175,21 @@ impl Resolver {
 }
 
 impl ModuleResolver for Resolver {
+    /// [`Self::resolve`], then the importer's debugger learns the `switch`es
+    /// of what it imported (and of what that imported in turn).
+    fn resolve_raw(
+        &self,
+        engine: &Engine,
+        global: &mut rhai::GlobalRuntimeState,
+        _: &mut Scope,
+        path: &str,
+        pos: Position,
+    ) -> Result<SharedModule, Box<EvalAltResult>> {
+        let module = self.resolve(engine, global.source(), path, pos);
+        self.switches.sync(global);
+        module
+    }
+
     fn resolve(
         &self,
         engine: &Engine,
@@ -239,6 +263,7 @@ impl ModuleResolver for Resolver {
             .compiled
             .compile(engine, &name, &text, file)
             .map_err(|e| raise(parse_error(&e, &name, &text)))?;
+        self.switches.add(&name, &layout);
         self.sources.borrow_mut().set_layout(&name, layout);
         self.loading.borrow_mut().push(name.clone());
         let module = Module::eval_ast_as_new(Scope::new(), &ast, engine);

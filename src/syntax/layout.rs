@@ -39,6 +39,8 @@ pub struct Layout {
     /// The written order of each set of keys a map literal names; the
     /// first literal with a set decides.
     key_sets: HashMap<KeySet, Vec<String>>,
+    /// Where each `switch` is (the engine checks what it chooses on).
+    switches: Vec<At>,
 }
 
 /// How many variables a lookup follows (`let a = b; let b = #{..}`).
@@ -56,6 +58,14 @@ impl Layout {
     /// A map literal's keys, in written order.
     pub fn add_map(&mut self, keys: Vec<String>) {
         self.key_sets.entry(KeySet::of(keys.iter().map(String::as_str))).or_insert(keys);
+    }
+
+    pub fn add_switch(&mut self, at: At) {
+        self.switches.push(at);
+    }
+
+    pub fn switches(&self) -> &[At] {
+        &self.switches
     }
 
     /// Puts the bindings in position order; call once all are added.

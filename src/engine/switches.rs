@@ -1,0 +1,105 @@
+//! `switch` on a value known only at plan time. Rhai chooses a `switch`
+//! arm by the value's hash; a Terraform expression has none, so Rhai took
+//! the `_` arm without a word: `switch env { "production" => 3, _ => 1 }`
+//! with `env` a variable was silently 1. Rhai gives no hook on `switch`, but
+//! its debugger stops at break-points: one at every `switch` of the
+//! operator's files (the stdlib's choose on checked options) looks at the
+//! value first, and refuses a plan-time one as `if` does.
+//!
+//! The value is looked at only when reading it twice is harmless: a
+//! variable, a constant, a property or index of those. A `switch` on a call
+//! (`switch pick() {`) is left as Rhai runs it.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use rhai::debugger::{BreakPoint, DebuggerCommand, DebuggerEvent};
+use rhai::{ASTNode, Engine, Expr, ImmutableString, Position, Stmt};
+
+use crate::diagnostics::{diag, Code, STDLIB_PREFIX};
+use crate::model::Origin;
+use crate::syntax::Layout;
+
+use super::errors::raise;
+use super::origin::site;
+use super::primitives::spec::is_plan_time_itself;
+
+/// The break-points of every operator file this evaluation compiled, shared
+/// by the debugger (the entry script's) and the module resolver (modules
+/// imported later add theirs).
+#[derive(Clone, Default)]
+pub(crate) struct SwitchPoints(Rc<RefCell<Vec<BreakPoint>>>);
+
+impl SwitchPoints {
+    /// Adds the `switch`es of the file `source` (none for the stdlib).
+    pub(crate) fn add(&self, source: &str, layout: &Layout) {
+        if source.starts_with(STDLIB_PREFIX) || layout.switches().is_empty() {
+            return;
+        }
+        let src = ImmutableString::from(source);
+        let mut all = self.0.borrow_mut();
+        for &(line, col) in layout.switches() {
+            let pos =
+                Position::new(line.min(u16::MAX as u32) as u16, col.min(u16::MAX as u32) as u16);
+            let known = all.iter().any(|b| {
+                matches!(b, BreakPoint::AtPosition { source: Some(s), pos: p, .. } if *p == pos && *s == src)
+            });
+            if !known {
+                all.push(BreakPoint::AtPosition { source: Some(src.clone()), pos, enabled: true });
+            }
+        }
+    }
+
+    /// Brings a running evaluation's debugger up to date (after an import).
+    pub(crate) fn sync(&self, global: &mut rhai::GlobalRuntimeState) {
+        let all = self.0.borrow();
+        let points = global.debugger_mut().break_points_mut();
+        if points.len() != all.len() {
+            *points = all.clone();
+        }
+    }
+
+    /// The debugger of `engine`: it keeps the call stack primitives read to
+    /// place diagnostics, and stops only at the `switch` break-points.
+    pub(crate) fn install(&self, engine: &mut Engine) {
+        let points = self.clone();
+        #[allow(deprecated)]
+        engine.register_debugger(
+            move |_, mut dbg| {
+                *dbg.break_points_mut() = points.0.borrow().clone();
+                dbg
+            },
+            |mut context, event, node, source, _| {
+                if let (DebuggerEvent::BreakPoint(_), ASTNode::Stmt(Stmt::Switch(x, _))) =
+                    (event, node)
+                {
+                    let value = &x.0;
+                    if harmless(value) {
+                        let v = context.eval_expression_tree(&value.into())?;
+                        if is_plan_time_itself(&v) {
+                            let origin = Origin::new(site(source.unwrap_or(""), value.position()).into_iter().collect());
+                            return Err(raise(diag!(
+                                &origin,
+                                Code::ScriptPlanTimeValue,
+                                "`switch` cannot choose on a value known only at plan time";
+                                label: "known only when Terraform plans";
+                                help: "a `switch` chooses while the script runs; to choose at plan time write `tf::cond(env == \"production\", 3, 1)`, or give a plain value"
+                            )));
+                        }
+                    }
+                }
+                Ok(DebuggerCommand::Continue)
+            },
+        );
+    }
+}
+
+/// An expression that reads without doing anything: evaluating it once
+/// more, to look at it, changes nothing.
+fn harmless(e: &Expr) -> bool {
+    match e {
+        Expr::Variable(..) | Expr::Property(..) | Expr::ThisPtr(..) => true,
+        Expr::Dot(x, ..) | Expr::Index(x, ..) => harmless(&x.lhs) && harmless(&x.rhs),
+        other => other.is_constant(),
+    }
+}
