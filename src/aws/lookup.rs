@@ -28,6 +28,7 @@ pub fn caller_identity(opts: &LookupOptions) -> Result<Identity, LookupError> {
     if no_source_at_all(opts) {
         return Err(no_credentials());
     }
+    endpoint_check(opts)?;
     let runtime =
         tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| {
             LookupError::new(
@@ -302,6 +303,32 @@ fn describe_credentials(opts: &LookupOptions) -> String {
         return "the web identity token in `AWS_WEB_IDENTITY_TOKEN_FILE`".into();
     }
     "the default credential chain".into()
+}
+
+/// An endpoint that is not a URL would fail inside the SDK, whose message
+/// prints its own request structures: said here in the operator's terms.
+fn endpoint_check(opts: &LookupOptions) -> Result<(), LookupError> {
+    let given = [
+        ("--endpoint-url", opts.endpoint_url.clone()),
+        ("AWS_ENDPOINT_URL_STS", env("AWS_ENDPOINT_URL_STS")),
+        ("AWS_ENDPOINT_URL", env("AWS_ENDPOINT_URL")),
+    ];
+    let Some((from, url)) = given.into_iter().find_map(|(f, u)| u.map(|u| (f, u))) else {
+        return Ok(());
+    };
+    let host = url.strip_prefix("https://").or_else(|| url.strip_prefix("http://"));
+    let fine = host.is_some_and(|h| {
+        let authority = h.split('/').next().unwrap_or("");
+        !authority.is_empty() && !h.chars().any(|c| c.is_whitespace() || c.is_control())
+    });
+    if fine {
+        return Ok(());
+    }
+    Err(LookupError::new(
+        Cause::BadConfiguration,
+        format!("`{}` ({from}) is not an endpoint URL", url.escape_debug()),
+        "write it as `https://HOST` (or `http://127.0.0.1:PORT` for a local stand-in)",
+    ))
 }
 
 /// The endpoint, as the operator would recognise it.

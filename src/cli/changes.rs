@@ -60,7 +60,7 @@ fn summary(
     };
     let old = match diff::generated_files(dir) {
         Ok(files) => files,
-        Err(e) => return (note(&e.to_string()), Vec::new()),
+        Err(e) => return (note(&e.to_string(), format, &built.stack.name), Vec::new()),
     };
     // The build's own schemas, `--schema` files included, so that what they
     // mark sensitive is masked too.
@@ -102,11 +102,17 @@ fn summary(
             };
             (text, moves)
         }
-        Err(e) => (note(&e), Vec::new()),
+        Err(e) => (note(&e, format, &built.stack.name), Vec::new()),
     }
 }
 
-fn note(why: &str) -> String {
+/// Why there is no summary; with `--changes json`, a JSON line as every
+/// other line there is.
+fn note(why: &str, format: Format, stack: &str) -> String {
+    if format == Format::Json {
+        let note = format!("no change summary: cannot read the previous output ({why})");
+        return format!("{}\n", serde_json::json!({ "stack": stack, "note": note }));
+    }
     format!(
         "note: no change summary: cannot read the previous output ({})\n",
         printable(why, false)

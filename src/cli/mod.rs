@@ -73,7 +73,7 @@ fn dispatch() -> ExitCode {
             Ok(true) => return ExitCode::from(3),
             other => (other.map(|_| ()), config::render_options(&a.common)),
         },
-        args::Command::Whoami(a) => (whoami::whoami(a), Default::default()),
+        args::Command::Whoami(a) => (whoami::whoami(a), whoami::render_options(a)),
     };
     match result {
         Ok(()) => ExitCode::SUCCESS,

@@ -95,6 +95,13 @@ fn watch_here(args: &RunArgs) -> Result<(), Error> {
     let given = &args.common.script;
     let target =
         if given.is_dir() { Target::Folder(tidy(given)) } else { Target::Script(given.clone()) };
+    // A script that is not there is a mistyped name, as for `run`: waiting
+    // for it would watch nothing, forever.
+    if let Target::Script(script) = &target {
+        if let Err(e) = std::fs::metadata(script) {
+            return Err(Error::io(script, "read the script", e));
+        }
+    }
     if !interrupt::install() {
         eprintln!("warning: cannot catch Ctrl-C: it ends watch without cleaning up");
     }
@@ -321,7 +328,12 @@ fn compile_once(
     let render = render_options(&args.common);
     let name = printable(&stack.name, false);
     let dir = shown(&stack.dir);
-    let kept = format!("the last good output in {dir} is kept");
+    // Only where there is one: an output folder never written has none.
+    let kept = if stack.dir.read_dir().is_ok_and(|mut d| d.next().is_some()) {
+        format!("the last good output in {dir} is kept")
+    } else {
+        format!("nothing written to {dir}")
+    };
     let built = match build_reusing(&stack.script, &opts, cache) {
         Ok(built) => built,
         Err(failure) => {

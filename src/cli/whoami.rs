@@ -51,3 +51,14 @@ pub fn whoami(args: &WhoamiArgs) -> Result<(), Error> {
     }
     Ok(())
 }
+
+/// `--format json` prints its errors as JSON too, one object a line.
+pub(super) fn render_options(args: &WhoamiArgs) -> crate::diagnostics::RenderOptions {
+    match args.format {
+        WhoamiFormat::Json => crate::diagnostics::RenderOptions {
+            format: crate::diagnostics::MessageFormat::Json,
+            ..Default::default()
+        },
+        WhoamiFormat::Text => Default::default(),
+    }
+}

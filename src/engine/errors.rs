@@ -447,6 +447,39 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (Code, String, String, Optio
                 None,
             )
         }
+        // Rhai's own message in the place of a name (`sort` on mixed types).
+        E::ErrorFunctionNotFound(sig, _) if sig.starts_with("elements of different types") => (
+            Code::ScriptWrongType,
+            "the items of this list are of different types: they cannot be sorted".into(),
+            "mixed types".into(),
+            Some("sort a list of numbers or of strings only, or give `sort` a function that compares two items".into()),
+        ),
+        // A closure is named `anon$<hash>` inside Rhai: say what it is.
+        E::ErrorFunctionNotFound(sig, _) if sig.starts_with("anon$") => {
+            let given = signature(sig).1.len();
+            (
+                Code::ScriptWrongType,
+                format!("the function `|...|` given here is called with {given} argument{}, and does not take that many", if given == 1 { "" } else { "s" }),
+                "called with other arguments".into(),
+                Some("give it as many parameters as it is called with, e.g. `|item| ...` or `|key, item| ...`".into()),
+            )
+        }
+        // `env in #{...}`: a map's keys are text.
+        E::ErrorFunctionNotFound(sig, _) if sig.starts_with("contains (map,") => (
+            Code::ScriptWrongType,
+            format!("`in` a map asks for a key, which is text; found {}", type_word(signature(sig).1.get(1).map(String::as_str).unwrap_or(""))),
+            "not a key".into(),
+            Some("a value known only at plan time cannot be looked up now: use `tf::contains(tf::keys(m), x)` or `tf::lookup(m, x, default)`".into()),
+        ),
+        E::ErrorDotExpr(msg, _) if msg.contains("a setter is not registered") => {
+            let prop = msg.split('\'').nth(1).unwrap_or("");
+            (
+                Code::ScriptWrongType,
+                format!("`{prop}` cannot be set here: a block's attributes are given when it is declared"),
+                "cannot be set".into(),
+                Some(format!("pass `{prop}` in the block's arguments, e.g. `resource(\"aws_vpc\", \"main\", #{{ {prop}: ... }})`")),
+            )
+        }
         E::ErrorFunctionNotFound(sig, _) => {
             let name = sig.split([' ', '(']).next().unwrap_or(sig).to_owned();
             let bare = name.rsplit("::").next().unwrap_or(&name);
@@ -502,9 +535,9 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (Code, String, String, Optio
         // a plan-time value where the script needs one now (`if`, `while`)
         E::ErrorMismatchDataType(expected, found, _) if found.ends_with("TfExpr") || found == "Expr" => (
             Code::ScriptPlanTimeValue,
-            format!("expected a {expected} now, found a Terraform expression known only at plan time"),
+            format!("expected {} now, found a Terraform expression known only at plan time", type_word(expected)),
             "known only when Terraform plans".into(),
-            Some("an `if` decides while the script runs; to choose at plan time write `tf::cond(condition, a, b)`".into()),
+            Some("the script decides while it runs, before Terraform knows the value: to choose at plan time write `tf::cond(condition, a, b)`; to pick an item, `tf::element(list, index)`".into()),
         ),
         E::ErrorMismatchDataType(expected, found, _) | E::ErrorMismatchOutputType(expected, found, _) => (
             Code::ScriptWrongType,

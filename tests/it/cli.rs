@@ -148,6 +148,16 @@ fn read(p: &Path) -> String {
 }
 
 #[test]
+fn watch_of_a_script_that_is_not_there_exits_2_as_run_does() {
+    let t = Tsdsl::new().args(["watch", "typo.rhai", "--timeout", "5"]);
+    let dir = t.path().to_owned();
+    let o = t.run();
+    o.assert_status(2);
+    o.assert_stderr_contains("cannot read the script `typo.rhai`");
+    assert!(!dir.join("out").exists(), "{o}");
+}
+
+#[test]
 fn watch_rebuilds_on_save_and_keeps_good_output_on_a_broken_save() {
     let t = Tsdsl::new().script("net.rhai", VPC).args(["watch", "net.rhai", "-o", "out"]);
     let dir = t.path().to_owned();

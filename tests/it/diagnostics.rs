@@ -52,6 +52,19 @@ fn run(fixture: &Path, args: &[String]) -> (Option<i32>, String, String) {
     (out.status, out.stdout, out.stderr)
 }
 
+/// Words of Rhai or Rust that must never reach an operator.
+const INTERNAL: &[&str] = &[
+    "TfExpr",
+    "anon$",
+    "i64",
+    "ImmutableString",
+    "Dynamic",
+    "rhai::",
+    "tsdsl::engine",
+    "setter is not registered",
+    "EvalAltResult",
+];
+
 #[test]
 fn every_error_fixture_reports_exactly_its_annotated_diagnostics() {
     let mut failures = Vec::new();
@@ -70,6 +83,14 @@ fn every_error_fixture_reports_exactly_its_annotated_diagnostics() {
                 loc["line"], loc["column"], loc["end_line"], loc["end_column"]
             );
             got.push((v["code"].as_str().unwrap_or_default().to_owned(), range));
+            // The operator's terms, never the engine's.
+            let said = format!("{} {} {}", v["message"], v["label"], v["helps"]);
+            if let Some(word) = INTERNAL.iter().find(|w| said.contains(*w)) {
+                failures.push(format!(
+                    "{}: says `{word}`: {said}",
+                    fixture.file_name().unwrap().to_string_lossy()
+                ));
+            }
         }
         got.sort();
         // `L:*` matches any place on line L (a time-out stops wherever it is).

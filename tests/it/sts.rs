@@ -312,6 +312,24 @@ fn no_credential_source_at_all_is_said_as_the_chain_says_it() {
 }
 
 #[test]
+fn an_endpoint_that_is_not_a_url_is_said_plainly_and_as_json() {
+    let o = tsdsl("http://127.0.0.1:9", true).args(["whoami", "--endpoint-url", "not a url"]).run();
+    o.assert_status(2);
+    o.assert_stderr_contains("`not a url` (--endpoint-url) is not an endpoint URL");
+    assert!(!o.stderr.contains("Request {") && !o.stderr.contains("SdkBody"), "{o}");
+    let o = tsdsl("http://127.0.0.1:9", true)
+        .args(["whoami", "--format", "json", "--endpoint-url", "ftp://x"])
+        .run();
+    o.assert_status(2);
+    for line in o.stderr.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}\n{o}"));
+        assert_eq!(v["code"], "tsdsl::aws::lookup_failed", "{o}");
+    }
+    assert_no_secret(&o);
+}
+
+#[test]
 fn a_server_that_is_down_is_reported_as_refused() {
     let port = free_port();
     let url = format!("http://127.0.0.1:{port}");

@@ -403,7 +403,7 @@ fn dynamic(
             Vec::new(),
             format!(
                 "the function of `tf::dynamic` must return a block's arguments as a map, found {}",
-                body.type_name()
+                super::super::errors::type_word(body.type_name())
             ),
             "e.g. `tf::dynamic(var.ports, |p| #{ from_port: p, to_port: p, protocol: \"tcp\" })`",
         ));
