@@ -374,3 +374,51 @@ pub fn ephemerals(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Diagn
         }
     }
 }
+
+/// A block's `provider` names a provider configuration this stack declares
+/// (an alias Terraform would not find fails its validate), of the provider
+/// that serves the block's type (`kubernetes` cannot manage `aws_vpc`).
+pub fn provider_meta(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Diagnostic>) {
+    let declared: Vec<String> = stack.providers.iter().map(|p| p.address()).collect();
+    for r in &stack.resources {
+        let Some(p) = &r.meta.provider else { continue };
+        let address = p.to_string();
+        let at = |d: Diagnostic| d.at_path(&r.origin, vec![PathSeg::key("provider")], Target::Value);
+        if !p.steps.is_empty() && !declared.contains(&address) {
+            let help = did_you_mean(&address, declared.iter().map(String::as_str)).unwrap_or_else(|| {
+                format!(
+                    "declare it: `provider(\"{}\", #{{ alias: \"{}\", ... }})`, and pass what it returns",
+                    p.root,
+                    p.steps.iter().map(|s| match s {
+                        Step::Attr(a) => a.as_str(),
+                        _ => "",
+                    }).collect::<String>()
+                )
+            });
+            diags.push(
+                at(Diagnostic::error(
+                    Code::ModelUnknownReference,
+                    format!("provider `{address}` is not declared in this stack"),
+                ))
+                .label("no such provider")
+                .help(help),
+            );
+            continue;
+        }
+        let Some(owner) = schemas.provider_name(&r.type_name) else { continue };
+        let known = |name: &str| schemas.provider_address(name);
+        if p.root != owner && known(&p.root).is_some() && known(&p.root) != known(owner) {
+            diags.push(
+                at(Diagnostic::error(
+                    Code::ModelBadMetaArgument,
+                    format!(
+                        "`{}` is a type of the `{owner}` provider: `{address}` cannot manage it",
+                        r.type_name
+                    ),
+                ))
+                .label("another provider")
+                .help(format!("pass an `{owner}` provider, or none for the default one")),
+            );
+        }
+    }
+}
