@@ -114,6 +114,7 @@ codes! {
         ModelUnknownStack = unknown_stack,
         ModelStackHasErrors = stack_has_errors,
         ModelStackCycle = stack_cycle,
+        ModelReferenceCycle = reference_cycle,
         ModelStackTooDeep = stack_too_deep,
         ModelRemoteWithoutBackend = remote_without_backend,
         ModelUnknownStackOutput = unknown_stack_output,

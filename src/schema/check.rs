@@ -87,6 +87,7 @@ pub fn check_in(
     }
     super::language::check(stack, &mut diags);
     super::language::provider_meta(stack, schemas, &mut diags);
+    super::language::cycles(stack, &mut diags);
     super::language::ephemerals(stack, schemas, &mut diags);
     super::language::dynamic_only_for_blocks(stack, &shaped, &mut diags);
     diags.extend(super::secrets::check(stack, schemas));

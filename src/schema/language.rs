@@ -383,7 +383,8 @@ pub fn provider_meta(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Di
     for r in &stack.resources {
         let Some(p) = &r.meta.provider else { continue };
         let address = p.to_string();
-        let at = |d: Diagnostic| d.at_path(&r.origin, vec![PathSeg::key("provider")], Target::Value);
+        let at =
+            |d: Diagnostic| d.at_path(&r.origin, vec![PathSeg::key("provider")], Target::Value);
         if !p.steps.is_empty() && !declared.contains(&address) {
             let help = did_you_mean(&address, declared.iter().map(String::as_str)).unwrap_or_else(|| {
                 format!(
@@ -421,4 +422,102 @@ pub fn provider_meta(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Di
             );
         }
     }
+}
+
+/// Locals and blocks that refer to themselves, or to each other in a
+/// circle: Terraform refuses them when it builds its graph. Found without
+/// recursion (Kahn's order: what is left once every node that waits on
+/// nothing left is taken, is in or behind a cycle), so a long chain of
+/// 10,000 blocks costs no stack.
+pub fn cycles(stack: &Stack, diags: &mut Vec<Diagnostic>) {
+    use std::collections::HashMap;
+    let mut names: Vec<String> = Vec::new();
+    let mut origins: Vec<&Origin> = Vec::new();
+    let mut values: Vec<Vec<&Value>> = Vec::new();
+    for r in &stack.resources {
+        names.push(r.address());
+        origins.push(&r.origin);
+        values.push(
+            r.attrs.values().chain(r.meta.count.iter()).chain(r.meta.for_each.iter()).collect(),
+        );
+    }
+    for l in &stack.locals {
+        names.push(format!("local.{}", l.name));
+        origins.push(&l.origin);
+        values.push(vec![&l.value]);
+    }
+    let index: HashMap<&str, usize> =
+        names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (i, vs) in values.iter().enumerate() {
+        let refs = vs.iter().flat_map(|v| v.references());
+        let explicit =
+            stack.resources.get(i).map(|r| r.meta.depends_on.iter()).into_iter().flatten();
+        for r in refs.chain(explicit) {
+            if let Some(&j) = index.get(r.object_address().as_str()) {
+                if !deps[i].contains(&j) {
+                    deps[i].push(j);
+                }
+            }
+        }
+    }
+    if let Some(i) = (0..names.len()).find(|&i| deps[i].contains(&i)) {
+        diags.push(
+            Diagnostic::error(
+                Code::ModelReferenceCycle,
+                format!("`{}` refers to itself", names[i]),
+            )
+            .at_path(origins[i], Vec::new(), Target::Call)
+            .label("refers to itself")
+            .help("a value cannot be computed from itself: compute it from other values"),
+        );
+        return;
+    }
+    let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
+    let mut needed_by: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    for (i, ds) in deps.iter().enumerate() {
+        for &j in ds {
+            needed_by[j].push(i);
+        }
+    }
+    let mut ready: Vec<usize> = (0..names.len()).filter(|&i| waiting[i] == 0).collect();
+    let mut done = vec![false; names.len()];
+    while let Some(j) = ready.pop() {
+        done[j] = true;
+        for &i in &needed_by[j] {
+            waiting[i] -= 1;
+            if waiting[i] == 0 {
+                ready.push(i);
+            }
+        }
+    }
+    let Some(start) = (0..names.len()).find(|&i| !done[i]) else { return };
+    // Walk what is left until a node comes back: that is a cycle.
+    let mut path = vec![start];
+    let mut at = start;
+    let circle = loop {
+        let Some(&next) = deps[at].iter().find(|&&j| !done[j]) else { return };
+        if let Some(k) = path.iter().position(|&p| p == next) {
+            break path[k..].to_vec();
+        }
+        path.push(next);
+        at = next;
+    };
+    let first = *circle.iter().min().unwrap_or(&start);
+    let k = circle.iter().position(|&c| c == first).unwrap_or(0);
+    let ring: Vec<&str> = circle[k..]
+        .iter()
+        .chain(&circle[..k])
+        .chain([&first])
+        .map(|&i| names[i].as_str())
+        .collect();
+    diags.push(
+        Diagnostic::error(
+            Code::ModelReferenceCycle,
+            format!("these refer to each other in a circle: {}", ring.join(" -> ")),
+        )
+        .at_path(origins[first], Vec::new(), Target::Call)
+        .label("in a cycle")
+        .help("Terraform needs an order: one of them must not depend on the next (move the shared part into its own block or local)"),
+    );
 }

@@ -48,6 +48,28 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     );
 }
 
+/// A data source is read, never created or destroyed: of `lifecycle`,
+/// Terraform takes only its conditions.
+fn data_lifecycle(origin: &crate::model::Origin, meta: &crate::model::Meta) -> Res<()> {
+    let Some(l) = &meta.lifecycle else { return Ok(()) };
+    let managed = [
+        ("create_before_destroy", l.create_before_destroy.is_some()),
+        ("prevent_destroy", l.prevent_destroy.is_some()),
+        ("ignore_changes", !l.ignore_changes.is_empty()),
+        ("replace_triggered_by", !l.replace_triggered_by.is_empty()),
+    ];
+    if let Some((key, _)) = managed.iter().find(|(_, set)| *set) {
+        bail!(
+            (origin, vec![PathSeg::key("lifecycle"), PathSeg::key(key)], Target::Key),
+            Code::ModelBadMetaArgument,
+            "`{key}` is for resources: a data source is read, not created or destroyed";
+            label: "not for a data source";
+            help: "a data source's `lifecycle` takes `precondition` and `postcondition` only"
+        );
+    }
+    Ok(())
+}
+
 fn block(
     ctx: &CtxRef,
     nc: &NativeCallContext,
@@ -71,6 +93,9 @@ fn block(
         let meta = take_meta(&c, &origin, &mut map)?;
         (meta, values_of(&c, &origin, &map)?)
     };
+    if kind == BlockKind::Data {
+        data_lifecycle(&origin, &meta)?;
+    }
     let attrs = ctx.borrow_mut().in_written_order(&origin, 2, attrs);
     check_catalogs(ctx, &origin, &type_name, &attrs);
     let resource =
