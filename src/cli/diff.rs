@@ -75,11 +75,13 @@ fn scripts(target: &Path, folder: bool, git: Option<&GitTree>) -> Result<Vec<Pat
         }
         return Ok(vec![target.to_path_buf()]);
     }
-    let mut names = rhai_files(target)?;
+    // The stacks `watch` and `run` see: not the hidden files, not the
+    // modules the folder's scripts import (now, or at the revision).
+    let mut names = stack_names(target)?;
     if let Some(tree) = git {
         let then = tree.at_rev(target)?;
         if then.is_dir() {
-            names.extend(rhai_files(&then)?);
+            names.extend(stack_names(&then)?);
         }
     }
     names.sort();
@@ -87,13 +89,12 @@ fn scripts(target: &Path, folder: bool, git: Option<&GitTree>) -> Result<Vec<Pat
     Ok(names.into_iter().map(|n| target.join(n)).collect())
 }
 
-fn rhai_files(dir: &Path) -> Result<Vec<String>, Error> {
-    let entries = std::fs::read_dir(dir).map_err(|e| Error::io(dir, "list", e))?;
-    Ok(entries
-        .flatten()
-        .filter(|e| e.path().is_file())
-        .map(|e| e.file_name().to_string_lossy().into_owned())
-        .filter(|n| n.ends_with(".rhai"))
+fn stack_names(dir: &Path) -> Result<Vec<String>, Error> {
+    let found = crate::pipeline::folder_scripts(dir)?;
+    Ok(found
+        .stacks
+        .iter()
+        .filter_map(|p| p.file_name().map(|n| n.to_string_lossy().into_owned()))
         .collect())
 }
 

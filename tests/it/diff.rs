@@ -248,6 +248,24 @@ fn a_folder_diffs_every_stack_including_ones_added_or_deleted_since() {
 }
 
 #[test]
+fn a_folder_diffs_the_stacks_watch_and_run_see() {
+    let w = Work::new();
+    let queue = "terraform(#{ required_providers: #{ aws: \"~> 6.0\" } });\n\
+                 provider(\"aws\", #{ region: \"eu-west-1\" });\n\
+                 resource(\"aws_sqs_queue\", \"q\", #{ name: \"q\" });\n";
+    w.write("s/app.rhai", "import \"parts\" as parts;\n")
+        // Imported: part of `app`, not a stack.
+        .write("s/parts.rhai", queue)
+        // Hidden: an editor's or a draft, not a stack.
+        .write("s/.draft.rhai", queue);
+    let r = w.tsdsl(&["run", "s/app.rhai", "-o", "out/app"]);
+    assert_eq!(r.status, Some(0), "{r}");
+    let d = w.tsdsl(&["diff", "s", "-o", "out"]);
+    assert_eq!(d.status, Some(0), "{d}");
+    assert!(!d.stdout.contains("parts") && !d.stdout.contains("draft"), "{d}");
+}
+
+#[test]
 fn a_stack_reading_a_sibling_stack_is_evaluated_at_the_revision() {
     let shared = r#"
 terraform(#{ required_providers: #{ aws: "~> 6.0" } });
