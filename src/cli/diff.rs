@@ -111,15 +111,21 @@ fn files_of(
             }
             Ok(built.files)
         }
-        Err(failure) => {
-            if let Some(tree) = git {
-                eprintln!(
-                    "error: the scripts at `{}` do not build; the errors below are in that revision",
-                    tree.rev
-                );
+        // The revision's files are named `REV:path`, not by the temporary
+        // folder they were read from (gone once the diff ends).
+        Err(failure) => match (git, failure.error) {
+            (Some(tree), Error::Script { diagnostics, sources }) => {
+                let from = format!("{}/", tree.folder().display());
+                let to = format!("{}:", tree.rev);
+                let note = format!("in the scripts at `{}`", tree.rev);
+                let diagnostics = diagnostics
+                    .into_iter()
+                    .map(|d| d.renamed(&from, &to).note(note.clone()))
+                    .collect();
+                Err(Error::Script { diagnostics, sources: sources.renamed(&from, &to) })
             }
-            Err(failure.error)
-        }
+            (_, e) => Err(e),
+        },
     }
 }
 

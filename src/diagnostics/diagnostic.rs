@@ -97,6 +97,28 @@ pub struct Diagnostic {
 }
 
 impl Diagnostic {
+    /// The same diagnostic with every file name starting with `from` named
+    /// with `to` instead (see [`SourceMap::renamed`](super::SourceMap::renamed)).
+    pub fn renamed(mut self, from: &str, to: &str) -> Self {
+        let name = |f: &mut String| {
+            if let Some(rest) = f.strip_prefix(from) {
+                *f = format!("{to}{rest}");
+            }
+        };
+        let locus = |l: &mut Locus| match l {
+            Locus::Site(s) => name(&mut s.file),
+            Locus::InCall { origin, .. } => {
+                origin.frames.iter_mut().for_each(|s| name(&mut s.file))
+            }
+            Locus::Bytes { file, .. } => name(file),
+        };
+        if let Some(l) = self.primary.as_mut() {
+            locus(l);
+        }
+        self.secondary.iter_mut().for_each(|(l, _)| locus(l));
+        self
+    }
+
     pub fn error(code: Code, message: impl Into<String>) -> Self {
         Diagnostic {
             severity: Severity::Error,

@@ -35,6 +35,20 @@ impl SourceMap {
         SourceMap::default()
     }
 
+    /// Every file whose name starts with `from` named with `to` instead (a
+    /// revision's scripts read from a temporary folder, named `REV:path`).
+    pub fn renamed(self, from: &str, to: &str) -> Self {
+        let files = self
+            .files
+            .into_iter()
+            .map(|(name, f)| match name.strip_prefix(from) {
+                Some(rest) => (format!("{to}{rest}"), f),
+                None => (name, f),
+            })
+            .collect();
+        SourceMap { files }
+    }
+
     pub fn insert(&mut self, name: impl Into<String>, text: Arc<str>) {
         self.files.insert(name.into(), File { text, index: OnceLock::new() });
     }

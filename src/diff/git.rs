@@ -20,6 +20,11 @@ pub struct GitTree {
 }
 
 impl GitTree {
+    /// The temporary folder the revision's scripts were copied into.
+    pub fn folder(&self) -> &Path {
+        self.dir.path()
+    }
+
     /// Where a work-tree path was at the revision, inside the temporary
     /// folder (the path need not exist there).
     pub fn at_rev(&self, path: &Path) -> Result<PathBuf, Error> {

@@ -334,7 +334,18 @@ fn errors_in_the_revision_are_exit_1_and_say_so() {
     w.write("net.rhai", "resource(\"aws_vpc\", \"main\", #{ cidr_block: \"10.0.0.0/16\" });\n");
     let d = w.tsdsl(&["diff", "net.rhai", "--git", "main"]);
     assert_eq!(d.status, Some(1), "{d}");
-    assert!(d.stderr.contains("the scripts at `main` do not build"), "{d}");
+    assert!(d.stderr.contains("in the scripts at `main`"), "{d}");
+    // Named as git names it, not by the temporary folder it was read from.
+    assert!(d.stderr.contains("main:net.rhai:1:"), "{d}");
+    assert!(!d.stderr.contains("tsdsl-git-"), "{d}");
+    // One JSON object a line, nothing else.
+    let d = w.tsdsl(&["diff", "net.rhai", "--git", "main", "--message-format", "json"]);
+    assert_eq!(d.status, Some(1), "{d}");
+    for line in d.stderr.lines().filter(|l| !l.trim().is_empty()) {
+        let v: serde_json::Value =
+            serde_json::from_str(line).unwrap_or_else(|e| panic!("{e}: {line}"));
+        assert!(v["code"].is_string(), "{d}");
+    }
 }
 
 #[test]
