@@ -13,7 +13,7 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("ec2_instance_type", "an EC2 instance type that exists, such as `c5.large`"),
     ("rds_instance_class", "an RDS for MySQL instance class, such as `db.t3.micro`"),
     ("s3_bucket_name", "an S3 bucket name: 3-63 lowercase letters, digits, `.` and `-`"),
-    ("rds_identifier", "an RDS identifier: 1-63 letters, digits and `-`, starting with a letter"),
+    ("rds_identifier", "an RDS identifier: 1-63 lowercase letters, digits and `-`, starting with a letter"),
     (
         "ecr_repository_name",
         "an ECR repository name: lowercase, `/`-separated parts of letters, digits, `.`, `_`, `-`",

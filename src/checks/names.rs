@@ -25,16 +25,18 @@ pub fn s3_bucket(s: &str) -> Result<(), String> {
     Ok(())
 }
 
+/// An RDS identifier as the provider takes it: lowercase (RDS folds case,
+/// and the provider refuses capitals).
 pub fn rds_identifier(s: &str) -> Result<(), String> {
     let ok = (1..=63).contains(&s.len())
-        && s.starts_with(|c: char| c.is_ascii_alphabetic())
-        && chars_ok(s, |c| c.is_ascii_alphanumeric() || c == '-')
+        && s.starts_with(|c: char| c.is_ascii_lowercase())
+        && chars_ok(s, |c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
         && !s.ends_with('-')
         && !s.contains("--");
     if ok {
         Ok(())
     } else {
-        Err(format!("`{s}` is not a valid RDS identifier: 1-63 letters, digits and `-`, starting with a letter, no `--`, not ending with `-`"))
+        Err(format!("`{s}` is not a valid RDS identifier: 1-63 lowercase letters, digits and `-`, starting with a letter, no `--`, not ending with `-`"))
     }
 }
 
@@ -184,6 +186,7 @@ mod tests {
         assert!(s3_bucket("192.168.1.1").is_err());
         assert!(rds_identifier("taylor-shift-production").is_ok());
         assert!(rds_identifier("1db").is_err());
+        assert!(rds_identifier("Shop").is_err(), "the provider refuses capitals");
         assert!(rds_identifier("db--x").is_err());
         assert!(ecr_repository("prestashop").is_ok());
         assert!(ecr_repository("team/prestashop").is_ok());
