@@ -1,6 +1,28 @@
 //! Terraform's function names, for `tf::` calls and for the calls inside
 //! `tf::expr` text.
 
+#[path = "function_arity.rs"]
+mod arity;
+
+/// What is wrong with calling Terraform's `name` with `given` arguments
+/// (Terraform refuses it when it reads the configuration), if anything.
+/// `None` too for a name it does not know: that is said elsewhere.
+pub fn arity_problem(name: &str, given: usize) -> Option<String> {
+    let i = arity::ARITY.binary_search_by(|(f, ..)| (*f).cmp(name)).ok()?;
+    let (_, n, variadic) = arity::ARITY[i];
+    let n = usize::from(n);
+    if (variadic && given >= n) || (!variadic && given == n) {
+        return None;
+    }
+    let s = |k: usize| if k == 1 { "" } else { "s" };
+    let takes = if variadic {
+        format!("at least {n} argument{}", s(n))
+    } else {
+        format!("{n} argument{}", s(n))
+    };
+    Some(format!("Terraform's `{name}` takes {takes}, given {given}"))
+}
+
 /// Terraform 1.15's built-in functions (`terraform metadata functions -json`,
 /// each also callable as `core::NAME`).
 pub const FUNCTIONS: &[&str] = &[

@@ -155,6 +155,9 @@ fn register_function(m: &mut Module, ctx: &CtxRef, name: &'static str) {
 
 fn call(ctx: &CtxRef, nc: &NativeCallContext, name: &str, args: &[Dynamic]) -> Res<Dynamic> {
     let origin = origin_of(nc);
+    if let Some(why) = crate::schema::functions::arity_problem(name, args.len()) {
+        bail!(&origin, Code::ModelBadExpression, "{why}"; label: "called here");
+    }
     let c = ctx.borrow();
     let args = args
         .iter()

@@ -436,6 +436,11 @@ impl<'a> Checker<'a> {
             Expression::FuncCall(f) => {
                 if let Some(p) = text::function(&f.name.namespace, f.name.name.as_str()) {
                     out.push(p);
+                } else if !f.expand_final && f.name.namespace.iter().all(|n| n.as_str() == "core") {
+                    let arity = super::functions::arity_problem(f.name.name.as_str(), f.args.len());
+                    if let Some(why) = arity {
+                        out.push(problem(Code::ModelBadExpression, why, None));
+                    }
                 }
                 // `convert(value, list(string))`: the second argument is a type
                 let typed = f.name.name.as_str() == "convert";
