@@ -56,7 +56,51 @@ fn template_text(parts: &[TemplatePart]) -> Option<String> {
     Some(s)
 }
 
+/// `aws_vpc.main` or `data.aws_ami.al2` (or one instance of them): a whole
+/// block, never a string, number or bool. Only roots that are types of the
+/// embedded providers count: a `for` or `dynamic` iterator (`item.value`)
+/// is named otherwise.
+fn whole_block(v: &Value) -> Option<&crate::model::Reference> {
+    use super::embedded::{EmbeddedProvider, EMBEDDED};
+    use crate::model::Step;
+    let Value::Ref(r) = v else { return None };
+    let (type_name, names, data) = match (r.root.as_str(), r.steps.first()) {
+        ("data", Some(Step::Attr(t))) => (t.as_str(), 2, true),
+        (root, _) => (root, 1, false),
+    };
+    let known = EMBEDDED.iter().any(|p| {
+        let list = if data { p.data_sources } else { p.resources };
+        EmbeddedProvider::find(list, type_name).is_some()
+    });
+    if !known || r.steps.len() < names {
+        return None;
+    }
+    let (object, rest) = r.steps.split_at(names);
+    let whole = object.iter().all(|s| matches!(s, Step::Attr(_)))
+        && matches!(rest, [] | [Step::Index(_) | Step::Key(_)]);
+    whole.then_some(r)
+}
+
 pub(crate) fn check(ty: &AttrType, v: &Value, path: &[PathSeg], out: &mut Vec<Mismatch>) {
+    // `vpc_id: vpc` (a block's handle, `.id` forgotten), alone or inside
+    // text: Terraform refuses an object where it needs a plain value.
+    if matches!(ty, AttrType::String | AttrType::Number | AttrType::Bool) {
+        let inside = match v {
+            Value::Template(parts) => parts.iter().find_map(|p| match p {
+                TemplatePart::Interp(i) => whole_block(i),
+                TemplatePart::Literal(_) => None,
+            }),
+            other => whole_block(other),
+        };
+        if let Some(r) = inside {
+            out.push(Mismatch::Type {
+                path: path.to_vec(),
+                expected: ty.to_string(),
+                found: format!("the whole block `{r}` (take one of its attributes, e.g. `.id`)"),
+            });
+            return;
+        }
+    }
     if is_unknown(v) {
         return;
     }
