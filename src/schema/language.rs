@@ -431,41 +431,65 @@ pub fn provider_meta(stack: &Stack, schemas: &super::Schemas, diags: &mut Vec<Di
 /// 10,000 blocks costs no stack.
 pub fn cycles(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     use std::collections::HashMap;
-    let mut names: Vec<String> = Vec::new();
+    // Keyed by borrowed parts, not by an address built per reference: a
+    // 10,000-block stack has tens of thousands of references.
+    type Key<'a> = (&'a str, &'a str, &'a str);
+    let mut keys: Vec<Key> = Vec::new();
     let mut origins: Vec<&Origin> = Vec::new();
     let mut values: Vec<Vec<&Value>> = Vec::new();
     for r in &stack.resources {
-        names.push(r.address());
+        let key = match r.kind {
+            BlockKind::Data => ("data", r.type_name.as_str(), r.name.as_str()),
+            _ => ("", r.type_name.as_str(), r.name.as_str()),
+        };
+        keys.push(key);
         origins.push(&r.origin);
         values.push(
             r.attrs.values().chain(r.meta.count.iter()).chain(r.meta.for_each.iter()).collect(),
         );
     }
     for l in &stack.locals {
-        names.push(format!("local.{}", l.name));
+        keys.push(("local", l.name.as_str(), ""));
         origins.push(&l.origin);
         values.push(vec![&l.value]);
     }
-    let index: HashMap<&str, usize> =
-        names.iter().enumerate().map(|(i, n)| (n.as_str(), i)).collect();
-    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    let name_of = |i: usize| match keys[i] {
+        ("", t, n) => format!("{t}.{n}"),
+        ("data", t, n) => format!("data.{t}.{n}"),
+        (_, n, _) => format!("local.{n}"),
+    };
+    let index: HashMap<Key, usize> = keys.iter().enumerate().map(|(i, k)| (*k, i)).collect();
+    let key_of = |r: &Reference| -> Option<usize> {
+        let step = |i: usize| match r.steps.get(i) {
+            Some(Step::Attr(a)) => Some(a.as_str()),
+            _ => None,
+        };
+        let key = match r.root.as_str() {
+            "data" => ("data", step(0)?, step(1)?),
+            "local" => ("local", step(0)?, ""),
+            root => ("", root, step(0)?),
+        };
+        index.get(&key).copied()
+    };
+    let mut deps: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
     for (i, vs) in values.iter().enumerate() {
         let refs = vs.iter().flat_map(|v| v.references());
         let explicit =
             stack.resources.get(i).map(|r| r.meta.depends_on.iter()).into_iter().flatten();
         for r in refs.chain(explicit) {
-            if let Some(&j) = index.get(r.object_address().as_str()) {
+            if let Some(j) = key_of(r) {
                 if !deps[i].contains(&j) {
                     deps[i].push(j);
                 }
             }
         }
     }
-    if let Some(i) = (0..names.len()).find(|&i| deps[i].contains(&i)) {
+    let names_len = keys.len();
+    if let Some(i) = (0..names_len).find(|&i| deps[i].contains(&i)) {
         diags.push(
             Diagnostic::error(
                 Code::ModelReferenceCycle,
-                format!("`{}` refers to itself", names[i]),
+                format!("`{}` refers to itself", name_of(i)),
             )
             .at_path(origins[i], Vec::new(), Target::Call)
             .label("refers to itself")
@@ -474,14 +498,14 @@ pub fn cycles(stack: &Stack, diags: &mut Vec<Diagnostic>) {
         return;
     }
     let mut waiting: Vec<usize> = deps.iter().map(Vec::len).collect();
-    let mut needed_by: Vec<Vec<usize>> = vec![Vec::new(); names.len()];
+    let mut needed_by: Vec<Vec<usize>> = vec![Vec::new(); names_len];
     for (i, ds) in deps.iter().enumerate() {
         for &j in ds {
             needed_by[j].push(i);
         }
     }
-    let mut ready: Vec<usize> = (0..names.len()).filter(|&i| waiting[i] == 0).collect();
-    let mut done = vec![false; names.len()];
+    let mut ready: Vec<usize> = (0..names_len).filter(|&i| waiting[i] == 0).collect();
+    let mut done = vec![false; names_len];
     while let Some(j) = ready.pop() {
         done[j] = true;
         for &i in &needed_by[j] {
@@ -491,7 +515,7 @@ pub fn cycles(stack: &Stack, diags: &mut Vec<Diagnostic>) {
             }
         }
     }
-    let Some(start) = (0..names.len()).find(|&i| !done[i]) else { return };
+    let Some(start) = (0..names_len).find(|&i| !done[i]) else { return };
     // Walk what is left until a node comes back: that is a cycle.
     let mut path = vec![start];
     let mut at = start;
@@ -505,12 +529,8 @@ pub fn cycles(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     };
     let first = *circle.iter().min().unwrap_or(&start);
     let k = circle.iter().position(|&c| c == first).unwrap_or(0);
-    let ring: Vec<&str> = circle[k..]
-        .iter()
-        .chain(&circle[..k])
-        .chain([&first])
-        .map(|&i| names[i].as_str())
-        .collect();
+    let ring: Vec<String> =
+        circle[k..].iter().chain(&circle[..k]).chain([&first]).map(|&i| name_of(i)).collect();
     diags.push(
         Diagnostic::error(
             Code::ModelReferenceCycle,
