@@ -40,6 +40,11 @@
 #     CPU p50 32.4 / p95 40.3 / max 45.3 ms (this machine ran ~25% slower than at the
 #     figures above: compare instruction counts)
 #   1,000 saves: VmRSS 18532 KB at 0 saves and at every 100 saves to 1,000 (flat)
+# 30 Nov 2026, end of the day (main: hot-functions layout, trust checks), idle machine:
+#   200 saves, --changes text: wall p50 38.8 / p95 45.6 / max 48.7 ms;
+#     CPU p50 36.3 / p95 43.0 / max 45.8 ms
+#   1,000 saves: wall p50 33.3 / p95 43.7 ms; VmRSS 16788 KB at 0 saves, 16852 KB at
+#     every 100 saves to 1,000 (flat; 18.5 MB before the hot code was laid out together)
 # The 5 ms target is not met: what remains per round is evaluating shop::environment twice
 # (block calls, options, value conversion, key order), the schema
 # checks and emitting, not parsing or reading `shared` any more.

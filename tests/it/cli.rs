@@ -147,6 +147,23 @@ fn read(p: &Path) -> String {
     fs::read_to_string(p).unwrap_or_default()
 }
 
+/// `tsdsl diff scripts/ | head -1`: the reader gone is not a crash (Rust's
+/// `print!` panics on the closed pipe, exit 101).
+#[test]
+fn a_closed_standard_output_is_not_a_crash() {
+    let mut child = std::process::Command::new(support::bin())
+        .args(["stdlib", "--markdown"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(0), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
 #[test]
 fn watch_of_a_script_that_is_not_there_exits_2_as_run_does() {
     let t = Tsdsl::new().args(["watch", "typo.rhai", "--timeout", "5"]);
