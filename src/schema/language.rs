@@ -453,6 +453,12 @@ pub fn cycles(stack: &Stack, diags: &mut Vec<Diagnostic>) {
         origins.push(&l.origin);
         values.push(vec![&l.value]);
     }
+    // Nothing refers to anything (a stack of independent blocks): no cycle,
+    // and no index to build.
+    let depends = stack.resources.iter().any(|r| !r.meta.depends_on.is_empty());
+    if !depends && values.iter().all(|vs| vs.iter().all(|v| v.references().is_empty())) {
+        return;
+    }
     let name_of = |i: usize| match keys[i] {
         ("", t, n) => format!("{t}.{n}"),
         ("data", t, n) => format!("data.{t}.{n}"),
