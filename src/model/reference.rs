@@ -43,6 +43,19 @@ impl Reference {
         self
     }
 
+    /// `aws_vpc.main`, `data.aws_ami.x`, `module.m`, with at most one
+    /// instance key (`aws_instance.web[0]`): an object, not one of its
+    /// attributes (what `depends_on` takes; never a plain value).
+    pub fn is_whole_object(&self) -> bool {
+        let names = if self.root == "data" { 2 } else { 1 };
+        if self.steps.len() < names {
+            return false;
+        }
+        let (object, rest) = self.steps.split_at(names);
+        object.iter().all(|s| matches!(s, Step::Attr(_)))
+            && matches!(rest, [] | [Step::Index(_) | Step::Key(_)])
+    }
+
     /// `aws_vpc.main` for a resource, `data.aws_ami.al2` for a data source,
     /// `var.x`, `module.m`: the object this reference starts from.
     pub fn object_address(&self) -> String {

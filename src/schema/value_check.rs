@@ -64,21 +64,15 @@ fn whole_block(v: &Value) -> Option<&crate::model::Reference> {
     use super::embedded::{EmbeddedProvider, EMBEDDED};
     use crate::model::Step;
     let Value::Ref(r) = v else { return None };
-    let (type_name, names, data) = match (r.root.as_str(), r.steps.first()) {
-        ("data", Some(Step::Attr(t))) => (t.as_str(), 2, true),
-        (root, _) => (root, 1, false),
+    let (type_name, data) = match (r.root.as_str(), r.steps.first()) {
+        ("data", Some(Step::Attr(t))) => (t.as_str(), true),
+        (root, _) => (root, false),
     };
     let known = EMBEDDED.iter().any(|p| {
         let list = if data { p.data_sources } else { p.resources };
         EmbeddedProvider::find(list, type_name).is_some()
     });
-    if !known || r.steps.len() < names {
-        return None;
-    }
-    let (object, rest) = r.steps.split_at(names);
-    let whole = object.iter().all(|s| matches!(s, Step::Attr(_)))
-        && matches!(rest, [] | [Step::Index(_) | Step::Key(_)]);
-    whole.then_some(r)
+    (known && r.is_whole_object()).then_some(r)
 }
 
 pub(crate) fn check(ty: &AttrType, v: &Value, path: &[PathSeg], out: &mut Vec<Mismatch>) {

@@ -130,7 +130,7 @@ pub(crate) fn references(origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<
         }
         if let Some(e) = item.read_lock::<TfExpr>() {
             if let Value::Ref(r) = &e.0 {
-                if !is_whole_object(r) {
+                if !r.is_whole_object() {
                     return Err(bad(
                         origin,
                         p,
@@ -155,16 +155,6 @@ pub(crate) fn references(origin: &Origin, path: &[PathSeg], d: &Dynamic) -> Res<
 fn article(word: &str) -> String {
     let an = word.starts_with(['a', 'e', 'i', 'o', 'u']);
     format!("{} {word}", if an { "an" } else { "a" })
-}
-
-/// `aws_vpc.a`, `data.aws_ami.x`, `module.m`, with at most one instance
-/// key (`aws_instance.web[0]`): what Terraform's `depends_on` accepts.
-fn is_whole_object(r: &Reference) -> bool {
-    use crate::model::Step;
-    let names = if r.root == "data" { 2 } else { 1 };
-    let (object, rest) = r.steps.split_at(names.min(r.steps.len()));
-    object.iter().all(|s| matches!(s, Step::Attr(_)))
-        && matches!(rest, [] | [Step::Index(_) | Step::Key(_)])
 }
 
 pub(crate) fn provider_ref(origin: &Origin, d: &Dynamic) -> Res<Reference> {
