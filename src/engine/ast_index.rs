@@ -89,6 +89,10 @@ fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
                     layout.add_switch(at);
                 }
             }
+            Some(ASTNode::Expr(Expr::FloatConstant(f, pos))) => {
+                refused = rounded(text, **f, *pos);
+                return refused.is_none();
+            }
             Some(ASTNode::Expr(Expr::IntegerConstant(n, pos))) if *n < 0 => {
                 refused = wrapped(text, *pos);
                 return refused.is_none();
@@ -126,6 +130,54 @@ fn wrapped(text: &str, pos: Position) -> Option<ParseError> {
     );
     let lex = rhai::LexError::ImproperSymbol(written.to_owned(), message);
     Some(ParseError(Box::new(rhai::ParseErrorType::BadInput(lex)), pos))
+}
+
+/// A decimal literal a 64-bit float cannot hold (`99.99999999999999999`
+/// would be 100, `1e-400` 0): refused at the literal, as a wrapped integer
+/// is, rather than written as another number.
+fn rounded(text: &str, value: f64, pos: Position) -> Option<ParseError> {
+    let (line, col) = at(pos)?;
+    let rest = text.get(offset_of(text, line, col)?..)?;
+    let len = rest
+        .char_indices()
+        .find(|&(i, c)| {
+            let sign = matches!(c, '+' | '-') && (i == 0 || rest[..i].ends_with(['e', 'E']));
+            !(c.is_ascii_digit() || matches!(c, '.' | '_' | 'e' | 'E') || sign)
+        })
+        .map_or(rest.len(), |(i, _)| i);
+    let written = &rest[..len];
+    let held = format!("{value:e}");
+    if decimal(written)? == decimal(&held)? {
+        return None;
+    }
+    let message = format!(
+        "`{written}` cannot be held exactly by a script's numbers: it would be {value}; write the number a 64-bit float holds, or a string if the digits are meant"
+    );
+    let lex = rhai::LexError::ImproperSymbol(written.to_owned(), message);
+    Some(ParseError(Box::new(rhai::ParseErrorType::BadInput(lex)), pos))
+}
+
+/// A decimal number's significant digits and the power of ten of its
+/// first one: `12.50` and `1.25e1` are both `("125", 1)`; zero is `("", 0)`.
+fn decimal(s: &str) -> Option<(String, i64)> {
+    let s = s.trim_start_matches(['-', '+']).replace('_', "");
+    if !s.starts_with(|c: char| c.is_ascii_digit()) {
+        return None;
+    }
+    let (mantissa, exp) = match s.split_once(['e', 'E']) {
+        Some((m, e)) => (m, e.parse::<i64>().ok()?),
+        None => (s.as_str(), 0),
+    };
+    let (whole, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits: String = whole.chars().chain(frac.chars()).collect();
+    let leading = digits.chars().take_while(|&c| c == '0').count();
+    let significant = digits[leading..].trim_end_matches('0').to_owned();
+    if significant.is_empty() {
+        return Some((String::new(), 0));
+    }
+    // The first significant digit's power of ten.
+    let power = whole.len() as i64 - 1 - leading as i64 + exp;
+    Some((significant, power))
 }
 
 /// Whether `e` can carry a key order: a literal, or a variable bound to one.
