@@ -62,13 +62,13 @@ pub(crate) fn misplaced(s: &str) -> Option<&'static str> {
         return None;
     }
     let head = token_head();
-    s.match_indices(head).find_map(|(at, _)| {
-        let after = &s[at + head.len()..];
-        MISPLACED
-            .iter()
-            .copied()
-            .find(|k| after.strip_prefix(k).is_some_and(|rest| rest.starts_with(':')))
-    })
+    s.match_indices(head).find_map(|(at, _)| misplaced_at(&s[at + head.len()..]).map(|(k, _)| k))
+}
+
+/// The kind of a misplaced mark that `after` (the text past a token's head)
+/// starts with, and the rest past `kind:`.
+fn misplaced_at(after: &str) -> Option<(&'static str, &str)> {
+    MISPLACED.iter().find_map(|&k| Some((k, after.strip_prefix(k)?.strip_prefix(':')?)))
 }
 
 /// `s` as `print` shows it: a misplaced value as Rhai writes it.
@@ -82,8 +82,8 @@ pub(crate) fn printable(s: &str) -> std::borrow::Cow<'_, str> {
     while let Some(at) = rest.find(head) {
         out.push_str(&rest[..at]);
         let after = &rest[at + head.len()..];
-        match MISPLACED.iter().find_map(|k| after.strip_prefix(k)?.strip_prefix(':')) {
-            Some(shown) => {
+        match misplaced_at(after) {
+            Some((_, shown)) => {
                 let end = shown.find(CLOSE).unwrap_or(shown.len());
                 out.push_str(&shown[..end]);
                 rest = shown.get(end + CLOSE.len_utf8()..).unwrap_or("");
