@@ -17,6 +17,7 @@ mod results;
 pub(crate) use results::Results;
 mod secrets;
 mod settings;
+mod shifts;
 pub(crate) mod spec;
 mod spec_cache;
 mod tf;
@@ -79,6 +80,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     results::register(engine, ctx);
     cidr_fns::register(engine);
     decide::register(engine);
+    shifts::register(engine);
 }
 
 /// A string argument; a reference where a name is needed is an error.
