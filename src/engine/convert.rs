@@ -285,6 +285,9 @@ fn convert(ctx: &Ctx, d: &Dynamic, depth: usize) -> Result<Value, ConvertError> 
             let value = convert(ctx, v, depth + 1).map_err(|e| e.within(PathSeg::key(k)))?;
             out.insert(k.to_string(), value);
         }
+        if !out.keys().all(|k| k.is_ascii()) {
+            one_key_each_to_terraform(&out)?;
+        }
         return Ok(Value::Map(out));
     }
     if let Some(e) = d.read_lock::<TfExpr>() {
@@ -305,6 +308,44 @@ fn convert(ctx: &Ctx, d: &Dynamic, depth: usize) -> Result<Value, ConvertError> 
         format!("{ty} cannot be written to Terraform"),
         Some("use strings, numbers, booleans, arrays, maps, handles and `tf::` expressions".into()),
     ))
+}
+
+/// Terraform reads every string in Unicode normal form C, keys included, so
+/// `"e\u0301"` and `"\u00e9"` are two keys here and one there: it would keep
+/// one of the values (HCL) or refuse the file (JSON).
+fn one_key_each_to_terraform(map: &IndexMap<String, Value>) -> Result<(), ConvertError> {
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
+    let mut seen: std::collections::HashMap<std::borrow::Cow<'_, str>, &str> =
+        std::collections::HashMap::with_capacity(map.len());
+    for k in map.keys() {
+        if let Some(first) = seen.insert(nfc.normalize(k), k) {
+            return Err(err(
+                format!(
+                    "keys `{}` and `{}` are the same key to Terraform",
+                    escaped(first),
+                    escaped(k)
+                ),
+                Some(format!(
+                    "Terraform reads text in Unicode normal form C, where both are `{}`: keep one of them",
+                    nfc.normalize(k)
+                )),
+            )
+            .within(PathSeg::key(k)));
+        }
+    }
+    Ok(())
+}
+
+/// `s` with every character past ASCII escaped as a script writes it
+/// (`\u00e9`), so that two keys that look alike can be told apart.
+fn escaped(s: &str) -> String {
+    s.chars()
+        .map(|c| match c as u32 {
+            0..=0x7f => c.to_string(),
+            n @ 0x80..=0xffff => format!("\\u{n:04x}"),
+            n => format!("\\U{n:08x}"),
+        })
+        .collect()
 }
 
 fn err(message: String, help: Option<String>) -> ConvertError {
