@@ -13,6 +13,7 @@ mod addresses;
 mod folder;
 mod journal;
 mod owner;
+pub use owner::recorded_path;
 
 pub(crate) use owner::is_generated;
 mod renames;
@@ -222,6 +223,7 @@ impl OutputDir {
     }
 
     fn other_script(&self, path: &Path, recorded: &str) -> Diagnostic {
+        let recorded = &owner::shown_from_here(&self.dir, recorded);
         Diagnostic::error(
             Code::OutputOtherScript,
             format!(
