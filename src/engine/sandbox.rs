@@ -116,6 +116,15 @@ const REMOVED: &[(&str, &str)] = &[
     ("exit", "a script ends at its last line; to stop with an error, `throw \"why\"`"),
 ];
 
+/// Rhai's standard functions, built once per thread: every engine of a
+/// run (each stack read, each rebuild of `watch`) shares them.
+pub(crate) fn standard_package() -> rhai::Shared<rhai::Module> {
+    thread_local! {
+        static STANDARD: rhai::Shared<rhai::Module> = StandardPackage::new().as_shared_module();
+    }
+    STANDARD.with(|m| m.clone())
+}
+
 /// A bare engine with the sandbox applied; primitives are registered by the caller.
 pub(crate) fn engine(limits: &Limits) -> Engine {
     engine_until(limits, deadline(limits), memory_ceiling(limits), |_| None)
@@ -137,7 +146,7 @@ pub(crate) fn engine_until(
     over_budget: impl Fn(u64) -> Option<Dynamic> + 'static,
 ) -> Engine {
     let mut engine = Engine::new_raw();
-    engine.register_global_module(StandardPackage::new().as_shared_module());
+    engine.register_global_module(standard_package());
     engine.set_strict_variables(true);
     // Reading a key a map lacks is a mistake (`net.vpc_idd`), not `()`.
     engine.set_fail_on_invalid_map_property(true);

@@ -20,6 +20,7 @@ mod settings;
 mod shifts;
 pub(crate) mod spec;
 mod spec_cache;
+mod text;
 mod tf;
 mod variables;
 
@@ -81,6 +82,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     cidr_fns::register(engine);
     decide::register(engine);
     shifts::register(engine);
+    text::register(engine, &super::sandbox::standard_package());
 }
 
 /// A string argument; a reference where a name is needed is an error.
