@@ -162,7 +162,11 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     for d in decls {
         match given.get(d.name.as_str()) {
             Some(v) => {
-                if let Err(e) = check_value(block, d, v) {
+                if let Some((at, target, p)) = empty_text(block, d, v) {
+                    let mut path = vec![PathSeg::Key(d.name.clone())];
+                    path.extend(at);
+                    problems.push(p.at_path(&origin, path, target));
+                } else if let Err(e) = check_value(block, d, v) {
                     let (item, p) = *e;
                     let mut at = vec![PathSeg::Key(d.name.clone())];
                     at.extend(item.map(PathSeg::Index));
@@ -236,6 +240,67 @@ fn known_now_example(ty: &Ty) -> &'static str {
         Ty::Map(_) => "a map of values written in the script",
         _ => "a value written in the script",
     }
+}
+
+/// An empty (or blank) string where a string is declared, as the option
+/// itself, an item of a list or a key of a map: no option takes `""` to
+/// mean anything (a blank variable would otherwise count as given, and
+/// switch a block's own key, alarm target or name to something else).
+/// Where the operator means "none", the option is left out.
+fn empty_text(
+    block: &str,
+    d: &OptionSpec,
+    v: &Dynamic,
+) -> Option<(Vec<PathSeg>, Target, Diagnostic)> {
+    let blank =
+        |x: &Dynamic| x.read_lock::<rhai::ImmutableString>().is_some_and(|s| s.trim().is_empty());
+    let what = |s: &str| if s.is_empty() { "an empty string" } else { "a blank string" };
+    let name = &d.name;
+    if d.ty == Ty::String && blank(v) {
+        let help = if d.optional {
+            format!("leave `{name}` out where you mean none, or give it a value ({})", d.doc)
+        } else if d.default.is_some() {
+            format!("leave `{name}` out to use its default, or give it a value ({})", d.doc)
+        } else {
+            format!("give `{name}` a value ({})", d.doc)
+        };
+        let msg = format!("option `{name}` of `{block}` is {}", what(&v.to_string()));
+        return Some((
+            vec![],
+            Target::Value,
+            Diagnostic::error(Code::StdlibInvalidOption, msg).label("empty").help(help),
+        ));
+    }
+    if let (Ty::List(Some(t)), Some(items)) = (&d.ty, v.read_lock::<rhai::Array>()) {
+        if **t == Ty::String {
+            if let Some(i) = items.iter().position(blank) {
+                let msg = format!(
+                    "item {i} of option `{name}` of `{block}` is {}",
+                    what(&items[i].to_string())
+                );
+                let help = format!("drop the item, or give it a value ({})", d.doc);
+                return Some((
+                    vec![PathSeg::Index(i)],
+                    Target::Value,
+                    Diagnostic::error(Code::StdlibInvalidOption, msg)
+                        .label("empty item")
+                        .help(help),
+                ));
+            }
+        }
+    }
+    if let (Ty::Map(_), Some(m)) = (&d.ty, v.read_lock::<Map>()) {
+        if let Some(k) = m.keys().find(|k| k.trim().is_empty()) {
+            let msg = format!("option `{name}` of `{block}` has {} as a key", what(k));
+            let help = format!("drop the entry, or name its key ({})", d.doc);
+            return Some((
+                vec![PathSeg::Key(k.to_string())],
+                Target::Key,
+                Diagnostic::error(Code::StdlibInvalidOption, msg).label("empty key").help(help),
+            ));
+        }
+    }
+    None
 }
 
 /// Checks one value against its declaration; the caller adds the locus
