@@ -16,6 +16,9 @@ pub fn stdlib_reference(only: Option<&str>) -> Result<String, Error> {
          map an empty key: `\"\"` (a variable left blank) would count as given and change what the block\n\
          writes (its own KMS key dropped, an alarm watching nothing). Leave an optional option out to\n\
          mean none.\n\n\
+         A *Rule* under a table binds options together. \"takes effect only with `x`\": given while `x`\n\
+         is absent, empty, `false` or `0` (the feature it switches is off), the option would do nothing,\n\
+         and it is an error at your line.\n\n\
          The *plan time* column says whether an option takes a value Terraform knows only at plan time\n\
          (a resource attribute, `tf::var(...)`, another stack's output): `yes`, passed through unchanged,\n\
          and its constraint and check apply only to values known now; `items`, a list or map written in\n\

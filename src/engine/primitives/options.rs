@@ -529,6 +529,23 @@ fn is_nothing(v: Option<&Dynamic>) -> bool {
     })
 }
 
+/// How a needed option is missing: not given (`None`), or turned off by
+/// `false` or `0` (`Some(what it takes to be on)`), which a `needs` rule counts as missing
+/// too: the feature it switches is off.
+fn off(v: Option<&Dynamic>) -> Option<Option<String>> {
+    if is_nothing(v) {
+        return Some(None);
+    }
+    let v = v?;
+    if v.as_bool() == Ok(false) {
+        return Some(Some("on".into()));
+    }
+    if v.as_int() == Ok(0) {
+        return Some(Some("above 0".into()));
+    }
+    None
+}
+
 /// Rules across options: `ordered` (min ≤ desired ≤ max), `within`
 /// (subnet lists inside a block and not overlapping each other) and
 /// `needs` (options that take effect only together with another).
@@ -542,29 +559,45 @@ fn rules(
 ) {
     for rule in rules {
         if let Rule::Needs { needs, containing, by } = rule {
+            let states: Vec<Option<Option<String>>> =
+                needs.iter().map(|n| off(out.get(n.as_str()))).collect();
             let missing = match containing {
                 Some(x) => !out
                     .get(needs[0].as_str())
                     .and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone()))
                     .is_some_and(|a| a.iter().any(|i| i.is_string() && i.to_string() == *x)),
-                None => needs.iter().all(|n| is_nothing(out.get(n.as_str()))),
+                None => states.iter().all(Option::is_some),
             };
             if !missing {
                 continue;
             }
+            // One needed option turned off (`flow_logs: false`): say so, and
+            // that turning it on is the other fix.
+            let turned_off = match (containing, needs.as_slice(), states.first()) {
+                (None, [n], Some(Some(Some(v)))) => Some((n, v)),
+                _ => None,
+            };
             for b in by.iter().filter(|b| !is_nothing(given.get(b.as_str()))) {
                 let wanted =
                     needs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ");
-                let label = match containing {
-                    Some(x) => format!("does nothing unless {wanted} lists `{x}`"),
-                    None => format!("does nothing without {wanted}"),
+                let label = match (containing, turned_off) {
+                    (_, Some((n, v))) => format!(
+                        "does nothing with `{n}: {}`",
+                        if v == "on" { "false" } else { "0" }
+                    ),
+                    (Some(x), None) => format!("does nothing unless {wanted} lists `{x}`"),
+                    (None, None) => format!("does nothing without {wanted}"),
                 };
-                let (message, help) = match containing {
-                Some(x) => (
+                let (message, help) = match (containing, turned_off) {
+                (_, Some((n, v))) => (
+                    format!("`{b}` of `{block}` takes effect only when `{n}` is {v}, and it is not"),
+                    format!("drop `{b}`, or set `{n}` {}", if v == "on" { "to `true`" } else { v }),
+                ),
+                (Some(x), None) => (
                     format!("`{b}` of `{block}` takes effect only when {wanted} lists `{x}`, and it does not"),
                     format!("add `\"{x}\"` to {wanted}, or drop `{b}`"),
                 ),
-                None => (
+                (None, None) => (
                     format!("`{b}` of `{block}` takes effect only together with {wanted}, {}",
                         if needs.len() == 1 { "which is not given" } else { "none of which is given" }),
                     format!(

@@ -219,7 +219,8 @@ pub(crate) enum Rule {
     Within { within: String, lists: Vec<String> },
     /// `#{ needs: "alb_arn_suffix", by: ["p95_seconds", ...] }`: the options
     /// of `by`, when the operator gives them, take effect only together
-    /// with one of `needs` (absent, `()` or empty = missing). With
+    /// with one of `needs` (absent, `()`, empty, `false` or `0` = missing:
+    /// the feature it switches is off). With
     /// `containing: "X"`, the `needs` list must hold `X`.
     Needs { needs: Vec<String>, containing: Option<String>, by: Vec<String> },
 }
