@@ -5,6 +5,7 @@
 pub mod catalog;
 pub mod cidr;
 pub mod names;
+pub mod quantity;
 pub mod raw;
 
 /// Every check a declaration may name, with the line its documentation shows.
@@ -21,6 +22,8 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("dns_name", "a DNS name such as `tickets.example.com`"),
     ("aws_region", "an AWS region such as `eu-west-1`"),
     ("k8s_name", "a Kubernetes name: lowercase letters, digits and `-`, at most 63"),
+    ("k8s_cpu", "a Kubernetes CPU quantity such as `500m` or `1.5`"),
+    ("k8s_memory", "a Kubernetes memory quantity such as `512Mi` or `2Gi`"),
     ("name", "a resource name prefix: 1-20 lowercase letters, digits and `-`, starting with a letter, not ending with `-`"),
     (
         "pinned_image",
@@ -32,6 +35,15 @@ pub const CHECKS: &[(&str, &str)] = &[
 /// ":latest"`): they are given its text with each plan-time part replaced
 /// by [`UNKNOWN`], and pass what the unknown part could make right.
 pub const PARTIAL: &[&str] = &["pinned_image"];
+
+/// Checks whose values have an order an `ordered` rule compares: the
+/// value of a known string, by check name.
+pub fn ordered_value(check: &str, value: &str) -> Option<f64> {
+    match check {
+        "k8s_cpu" | "k8s_memory" => quantity::value(value),
+        _ => None,
+    }
+}
 
 /// Stands for a part of a string known only at plan time ([`PARTIAL`]).
 pub const UNKNOWN: char = '\u{FFFD}';
@@ -50,6 +62,8 @@ pub fn run(name: &str, value: &str) -> Result<(), Failure> {
         "aws_region" => names::aws_region(value).map_err(Failure::plain),
         "k8s_name" => names::k8s_name(value).map_err(Failure::plain),
         "name" => names::prefix(value).map_err(Failure::plain),
+        "k8s_cpu" => quantity::cpu(value).map_err(Failure::plain),
+        "k8s_memory" => quantity::memory(value).map_err(Failure::plain),
         "pinned_image" => names::pinned_image(value).map_err(Failure::plain),
         other => Err(Failure::plain(format!("the stdlib names an unknown check `{other}`"))),
     }

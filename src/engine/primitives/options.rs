@@ -11,7 +11,7 @@
 //! fn vpc(opts) { let o = options(global::VPC, opts); ... }
 //! ```
 
-use rhai::{Dynamic, Engine, Map, NativeCallContext, INT};
+use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
 use crate::diagnostics::{diag, did_you_mean, line_col_of, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Site};
@@ -193,7 +193,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         }
     }
     if problems.is_empty() {
-        rules(block, &parsed.rules, given, &out, &origin, &mut problems);
+        rules(block, decls, &parsed.rules, given, &out, &origin, &mut problems);
     }
     if problems.is_empty() {
         return Ok(out);
@@ -551,6 +551,7 @@ fn off(v: Option<&Dynamic>) -> Option<Option<String>> {
 /// `needs` (options that take effect only together with another).
 fn rules(
     block: &str,
+    decls: &[OptionSpec],
     rules: &[Rule],
     given: &Map,
     out: &Map,
@@ -616,19 +617,41 @@ fn rules(
             }
         }
         if let Rule::Ordered(names) = rule {
-            let values: Vec<Option<INT>> =
-                names.iter().map(|n| out.get(n.as_str()).and_then(|v| v.as_int().ok())).collect();
+            // Whole numbers, or strings whose check gives them an order
+            // (Kubernetes quantities); a value known only at plan time is
+            // left to Terraform.
+            let values: Vec<Option<(f64, String)>> = names
+                .iter()
+                .map(|n| {
+                    let v = out.get(n.as_str())?;
+                    if let Ok(i) = v.as_int() {
+                        return Some((i as f64, i.to_string()));
+                    }
+                    let check = decls.iter().find(|d| d.name == *n)?.check.as_deref()?;
+                    let s = v.read_lock::<rhai::ImmutableString>()?;
+                    Some((checks::ordered_value(check, &s)?, s.to_string()))
+                })
+                .collect();
             for i in 1..names.len() {
-                if let (Some(a), Some(b)) = (values[i - 1], values[i]) {
-                    if a > b {
+                if let (Some((x, a)), Some((y, b))) = (&values[i - 1], &values[i]) {
+                    if x > y {
+                        // At the operator's own value: the larger one when
+                        // the smaller is a default left unsaid.
+                        let (at, label) = if given.contains_key(names[i].as_str())
+                            || !given.contains_key(names[i - 1].as_str())
+                        {
+                            (&names[i], format!("smaller than `{}`", names[i - 1]))
+                        } else {
+                            (&names[i - 1], format!("larger than `{}` ({b} by default)", names[i]))
+                        };
                         problems.push(diag!(
-                            (origin, vec![PathSeg::Key(names[i].clone())], Target::Value),
+                            (origin, vec![PathSeg::Key(at.clone())], Target::Value),
                             Code::StdlibOutOfOrder,
                             "`{block}` needs {}, but `{}` is {a} and `{}` is {b}",
                             names.join(" ≤ "),
                             names[i - 1],
                             names[i];
-                            label: format!("smaller than `{}`", names[i - 1]);
+                            label: label;
                             help: format!(
                                 "raise `{}` to at least {a}, or lower `{}`",
                                 names[i],
