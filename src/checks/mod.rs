@@ -24,6 +24,10 @@ pub const CHECKS: &[(&str, &str)] = &[
     ("k8s_name", "a Kubernetes name: lowercase letters, digits and `-`, at most 63"),
     ("k8s_cpu", "a Kubernetes CPU quantity such as `500m` or `1.5`"),
     ("k8s_memory", "a Kubernetes memory quantity such as `512Mi` or `2Gi`"),
+    (
+        "kms_alias",
+        "a KMS alias name without `alias/`: letters, digits, `/`, `_`, `-`, not starting with `aws/`",
+    ),
     ("name", "a resource name prefix: 1-20 lowercase letters, digits and `-`, starting with a letter, not ending with `-`"),
     (
         "pinned_image",
@@ -34,7 +38,7 @@ pub const CHECKS: &[(&str, &str)] = &[
 /// Checks that also judge a string only partly known now (`repo.url +
 /// ":latest"`): they are given its text with each plan-time part replaced
 /// by [`UNKNOWN`], and pass what the unknown part could make right.
-pub const PARTIAL: &[&str] = &["pinned_image"];
+pub const PARTIAL: &[&str] = &["pinned_image", "kms_alias"];
 
 /// Checks whose values have an order an `ordered` rule compares: the
 /// value of a known string, by check name.
@@ -62,6 +66,7 @@ pub fn run(name: &str, value: &str) -> Result<(), Failure> {
         "aws_region" => names::aws_region(value).map_err(Failure::plain),
         "k8s_name" => names::k8s_name(value).map_err(Failure::plain),
         "name" => names::prefix(value).map_err(Failure::plain),
+        "kms_alias" => names::kms_alias(value),
         "k8s_cpu" => quantity::cpu(value).map_err(Failure::plain),
         "k8s_memory" => quantity::memory(value).map_err(Failure::plain),
         "pinned_image" => names::pinned_image(value).map_err(Failure::plain),

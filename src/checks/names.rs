@@ -117,6 +117,32 @@ pub fn prefix(s: &str) -> Result<(), String> {
     }
 }
 
+/// A KMS alias as `kms::key` takes it, the part after `alias/`: the
+/// provider's `alias/[a-zA-Z0-9/_-]+`, at most 256 characters in all, and
+/// not the `aws/` names AWS keeps for its own keys. A part known only at
+/// plan time ([`super::UNKNOWN`]) passes.
+pub fn kms_alias(s: &str) -> Result<(), super::Failure> {
+    let plain = |m: String| Err(super::Failure::plain(m));
+    if let Some(rest) = s.strip_prefix("alias/") {
+        return Err(super::Failure {
+            message: format!("`{s}` starts with `alias/`, which the block adds itself (it would write `alias/{s}`)"),
+            suggestion: Some(rest.to_owned()).filter(|r| !r.contains(super::UNKNOWN)),
+        });
+    }
+    if s.starts_with("aws/") {
+        return plain(format!(
+            "`{s}` starts with `aws/`: AWS keeps `alias/aws/...` for its own managed keys"
+        ));
+    }
+    let ok = |c: char| c.is_ascii_alphanumeric() || "/_-".contains(c) || c == super::UNKNOWN;
+    if !chars_ok(s, ok) || s.chars().count() > 250 {
+        return plain(format!(
+            "`{s}` is not a KMS alias name: at most 250 letters, digits, `/`, `_` and `-`"
+        ));
+    }
+    Ok(())
+}
+
 /// A container image pinned to one build: a digest `@sha256:<64 hex>`, or
 /// a tag other than `latest`. The tag is what follows `:` in the last path
 /// segment (`registry.example.com:5000/shop` has a port, not a tag). A
