@@ -90,6 +90,33 @@ pub fn aws_region(s: &str) -> Result<(), String> {
     }
 }
 
+/// The region an availability zone name belongs to: `eu-west-1a` is in
+/// `eu-west-1`, the Local Zone `us-west-2-lax-1a` too.
+pub fn zone_region(s: &str) -> Option<&str> {
+    let body = s.strip_suffix(|c: char| c.is_ascii_lowercase())?;
+    if aws_region(body).is_ok() {
+        return Some(body);
+    }
+    // A Local Zone: `<region>-<place>-<n>` before the letter.
+    let mut parts = body.rsplitn(3, '-');
+    let (n, place, region) = (parts.next()?, parts.next()?, parts.next()?);
+    let ok = n.parse::<u8>().is_ok()
+        && !place.is_empty()
+        && place.chars().all(|c| c.is_ascii_lowercase())
+        && aws_region(region).is_ok();
+    ok.then_some(region)
+}
+
+/// An availability zone name (not a zone id such as `euw1-az1`).
+pub fn availability_zone(s: &str) -> Result<(), String> {
+    match zone_region(s) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "`{s}` is not an availability zone name like `eu-west-1a` (zone ids such as `euw1-az1` are not names)"
+        )),
+    }
+}
+
 pub fn k8s_name(s: &str) -> Result<(), String> {
     let ok = (1..=63).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
