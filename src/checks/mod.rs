@@ -7,6 +7,7 @@ pub mod cidr;
 pub mod names;
 pub mod quantity;
 pub mod raw;
+pub mod windows;
 
 /// Every check a declaration may name, with the line its documentation shows.
 pub const CHECKS: &[(&str, &str)] = &[
@@ -21,6 +22,8 @@ pub const CHECKS: &[(&str, &str)] = &[
     ),
     ("dns_name", "a DNS name such as `tickets.example.com`"),
     ("aws_region", "an AWS region such as `eu-west-1`"),
+    ("rds_backup_window", "a daily window `hh:mm-hh:mm` (UTC), 30 minutes at least"),
+    ("rds_maintenance_window", "a weekly window `ddd:hh:mm-ddd:hh:mm` (UTC, `mon` to `sun`), 30 minutes at least"),
     ("availability_zone", "an availability zone name such as `eu-west-1a`"),
     ("k8s_name", "a Kubernetes name: lowercase letters, digits and `-`, at most 63"),
     ("k8s_cpu", "a Kubernetes CPU quantity such as `500m` or `1.5`"),
@@ -65,6 +68,8 @@ pub fn run(name: &str, value: &str) -> Result<(), Failure> {
         "ecr_repository_name" => names::ecr_repository(value).map_err(Failure::plain),
         "dns_name" => names::dns_name(value).map_err(Failure::plain),
         "aws_region" => names::aws_region(value).map_err(Failure::plain),
+        "rds_backup_window" => windows::backup(value).map(|_| ()).map_err(Failure::plain),
+        "rds_maintenance_window" => windows::maintenance(value).map(|_| ()).map_err(Failure::plain),
         "availability_zone" => names::availability_zone(value).map_err(Failure::plain),
         "k8s_name" => names::k8s_name(value).map_err(Failure::plain),
         "name" => names::prefix(value).map_err(Failure::plain),
