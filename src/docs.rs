@@ -54,10 +54,12 @@ fn check_doc(name: &str) -> String {
 
 fn constraint(d: &OptionDecl) -> String {
     let mut parts = Vec::new();
+    // On a list, `min` and `max` count its items.
+    let items = if d.ty.starts_with("list") { " items" } else { "" };
     match (d.min, d.max) {
-        (Some(a), Some(b)) => parts.push(format!("{a} to {b}")),
-        (Some(a), None) => parts.push(format!("at least {a}")),
-        (None, Some(b)) => parts.push(format!("at most {b}")),
+        (Some(a), Some(b)) => parts.push(format!("{a} to {b}{items}")),
+        (Some(a), None) => parts.push(format!("at least {a}{items}")),
+        (None, Some(b)) => parts.push(format!("at most {b}{items}")),
         _ => {}
     }
     if !d.one_of.is_empty() {

@@ -393,6 +393,30 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
             .help(help),
         ));
     }
+    // On a list written in the script, `min` and `max` count its items.
+    if let (Ty::List(_), Some(items)) = (&d.ty, v.read_lock::<rhai::Array>()) {
+        let n = items.len() as f64;
+        if d.min.is_some_and(|m| n < m) || d.max.is_some_and(|m| n > m) {
+            let range = match (d.min, d.max) {
+                (Some(a), Some(b)) => format!("{a} to {b} items"),
+                (Some(a), None) => format!("at least {a} item{}", if a == 1.0 { "" } else { "s" }),
+                (None, Some(b)) => format!("at most {b} items"),
+                (None, None) => String::new(),
+            };
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::StdlibOutOfRange,
+                    format!(
+                        "option `{}` of `{block}` takes {range}, found {}",
+                        d.name,
+                        items.len()
+                    ),
+                )
+                .label(format!("allowed: {range}"))
+                .help(format!("list {range} in `{}` ({})", d.name, d.doc)),
+            ));
+        }
+    }
     if let Some(n) = number(v) {
         let below = d.min.is_some_and(|m| n < m);
         let above = d.max.is_some_and(|m| n > m);

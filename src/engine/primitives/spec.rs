@@ -432,7 +432,9 @@ fn option(m: &Map) -> Result<OptionSpec, SpecError> {
             .value("default")
             .help(format!("make the default {}, or change `type`", spec.ty.words())));
         }
-        if let Some(n) = number(d) {
+        // On a list, `min` and `max` count its items.
+        let count = d.read_lock::<rhai::Array>().map(|a| a.len() as f64);
+        if let Some(n) = number(d).or(count) {
             if spec.min.is_some_and(|m| n < m) || spec.max.is_some_and(|m| n > m) {
                 return Err(SpecError::new(format!(
                     "the default of `{}` lies outside its own `min`/`max`",
