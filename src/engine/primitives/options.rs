@@ -512,7 +512,13 @@ fn check_items(
         }
         if !d.items_one_of.is_empty() && !d.items_one_of.iter().any(|a| same(a, item)) {
             let allowed: Vec<String> = d.items_one_of.iter().map(|a| a.to_string()).collect();
-            let help = did_you_mean(&item.to_string(), allowed.iter().map(String::as_str))
+            let text = item.to_string();
+            // A name written in another case is the likeliest slip.
+            let help = allowed
+                .iter()
+                .find(|a| a.eq_ignore_ascii_case(&text))
+                .map(|a| format!("did you mean `{a}`?"))
+                .or_else(|| did_you_mean(&text, allowed.iter().map(String::as_str)))
                 .unwrap_or_else(|| format!("allowed: {}", allowed.join(", ")));
             return Err(Box::new((
                 Some(i),
