@@ -4,6 +4,7 @@
 
 pub mod catalog;
 pub mod cidr;
+pub mod formats;
 pub mod names;
 pub mod quantity;
 pub mod raw;
@@ -22,6 +23,11 @@ pub const CHECKS: &[(&str, &str)] = &[
     ),
     ("dns_name", "a DNS name such as `tickets.example.com`"),
     ("aws_region", "an AWS region such as `eu-west-1`"),
+    ("chart_version", "a Helm chart version `MAJOR.MINOR.PATCH` such as `9.43.2`"),
+    ("dynamodb_table", "a DynamoDB table name: 3-255 letters, digits, `_`, `-` and `.`"),
+    ("json_object", "a JSON object, e.g. `tf::jsonencode(#{ ... })`"),
+    ("http_path", "an HTTP path starting with `/`"),
+    ("http_matcher", "HTTP codes from 200 to 499: `200`, `200,302` or `200-399`"),
     ("rds_backup_window", "a daily window `hh:mm-hh:mm` (UTC), 30 minutes at least"),
     ("rds_maintenance_window", "a weekly window `ddd:hh:mm-ddd:hh:mm` (UTC, `mon` to `sun`), 30 minutes at least"),
     ("availability_zone", "an availability zone name such as `eu-west-1a`"),
@@ -68,6 +74,11 @@ pub fn run(name: &str, value: &str) -> Result<(), Failure> {
         "ecr_repository_name" => names::ecr_repository(value).map_err(Failure::plain),
         "dns_name" => names::dns_name(value).map_err(Failure::plain),
         "aws_region" => names::aws_region(value).map_err(Failure::plain),
+        "chart_version" => formats::chart_version(value).map_err(Failure::plain),
+        "dynamodb_table" => formats::dynamodb_table(value).map_err(Failure::plain),
+        "json_object" => formats::json_object(value).map_err(Failure::plain),
+        "http_path" => formats::http_path(value).map_err(Failure::plain),
+        "http_matcher" => formats::http_matcher(value).map_err(Failure::plain),
         "rds_backup_window" => windows::backup(value).map(|_| ()).map_err(Failure::plain),
         "rds_maintenance_window" => windows::maintenance(value).map(|_| ()).map_err(Failure::plain),
         "availability_zone" => names::availability_zone(value).map_err(Failure::plain),
