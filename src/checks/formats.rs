@@ -75,6 +75,15 @@ pub fn http_matcher(s: &str) -> Result<(), String> {
     }
 }
 
+/// A certificate thumbprint as IAM takes it: 40 hexadecimal digits (SHA-1).
+pub fn thumbprint(s: &str) -> Result<(), String> {
+    if s.len() == 40 && s.chars().all(|c| c.is_ascii_hexdigit()) {
+        Ok(())
+    } else {
+        Err(format!("`{s}` is not a certificate thumbprint: 40 hexadecimal digits"))
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -87,6 +96,8 @@ mod tests {
         for bad in ["latest", " 9.43.2", "9.43", "v9.43.2", "~9.43.2", "09.1.0"] {
             assert!(chart_version(bad).is_err(), "{bad}");
         }
+        assert!(thumbprint(&"9e99a48a9960b14926bb7f3b02e22da2b0ab7280".to_uppercase()).is_ok());
+        assert!(thumbprint("abc").is_err());
         assert!(dynamodb_table("shop-tf-locks").is_ok());
         assert!(dynamodb_table("a b").is_err() && dynamodb_table("x").is_err());
         assert!(json_object(r#"{"Version":"2012-10-17"}"#).is_ok());
