@@ -85,6 +85,6 @@ mod tests {
         assert!(!overlap(backup("02:00-03:30").unwrap(), m));
         let wrap = maintenance("sun:23:30-mon:00:30").unwrap();
         assert!(overlap(backup("00:00-01:00").unwrap(), wrap));
-        assert!(overlap(backup("23:45-00:15").unwrap(), m) == false);
+        assert!(!overlap(backup("23:45-00:15").unwrap(), m));
     }
 }
