@@ -55,11 +55,15 @@ fn check_doc(name: &str) -> String {
 fn constraint(d: &OptionDecl) -> String {
     let mut parts = Vec::new();
     // On a list, `min` and `max` count its items.
-    let items = if d.ty.starts_with("list") { " items" } else { "" };
+    let items = |n: f64| match (d.ty.starts_with("list"), n == 1.0) {
+        (false, _) => "",
+        (true, true) => " item",
+        (true, false) => " items",
+    };
     match (d.min, d.max) {
-        (Some(a), Some(b)) => parts.push(format!("{a} to {b}{items}")),
-        (Some(a), None) => parts.push(format!("at least {a}{items}")),
-        (None, Some(b)) => parts.push(format!("at most {b}{items}")),
+        (Some(a), Some(b)) => parts.push(format!("{a} to {b}{}", items(b))),
+        (Some(a), None) => parts.push(format!("at least {a}{}", items(a))),
+        (None, Some(b)) => parts.push(format!("at most {b}{}", items(b))),
         _ => {}
     }
     if !d.one_of.is_empty() {
