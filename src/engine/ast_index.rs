@@ -84,7 +84,8 @@ fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
                     layout.add_binding(at, var.0.name.to_string(), shape(&var.1));
                 }
             }
-            Some(ASTNode::Stmt(Stmt::Switch(_, pos))) => {
+            Some(ASTNode::Stmt(Stmt::Switch(_, pos)))
+            | Some(ASTNode::Expr(Expr::Coalesce(_, pos))) => {
                 if let Some(at) = at(*pos) {
                     layout.add_switch(at);
                 }

@@ -6,6 +6,10 @@
 //! operator's files (the stdlib's choose on checked options) looks at the
 //! value first, and refuses a plan-time one as `if` does.
 //!
+//! `a ?? b` is the same question in another form: Rhai answers "not
+//! nothing" for a Terraform value, so `var_suffix ?? "default"` silently
+//! dropped the default that Terraform's null would have needed.
+//!
 //! The value is looked at only when reading it twice is harmless: a
 //! variable, a constant, a property or index of those. A `switch` on a call
 //! (`switch pick() {`) is left as Rhai runs it.
@@ -70,22 +74,36 @@ impl SwitchPoints {
                 dbg
             },
             |mut context, event, node, source, _| {
-                if let (DebuggerEvent::BreakPoint(_), ASTNode::Stmt(Stmt::Switch(x, _))) =
-                    (event, node)
-                {
-                    let value = &x.0;
-                    if harmless(value) {
-                        let v = context.eval_expression_tree(&value.into())?;
-                        if is_plan_time_itself(&v) {
-                            let origin = Origin::new(site(source.unwrap_or(""), value.position()).into_iter().collect());
-                            return Err(raise(diag!(
-                                &origin,
-                                Code::ScriptPlanTimeValue,
-                                "`switch` cannot choose on a value known only at plan time";
-                                label: "known only when Terraform plans";
-                                help: "a `switch` chooses while the script runs; to choose at plan time write `tf::cond(env == \"production\", 3, 1)`, or give a plain value"
-                            )));
-                        }
+                let DebuggerEvent::BreakPoint(_) = event else {
+                    return Ok(DebuggerCommand::Continue);
+                };
+                let (value, word, help) = match node {
+                    ASTNode::Stmt(Stmt::Switch(x, _)) => {
+                        (&x.0, "`switch` cannot choose", SWITCH_HELP)
+                    }
+                    ASTNode::Expr(Expr::Coalesce(x, _)) if !x.is_empty() => {
+                        (&x[0], "`??` cannot tell whether", COALESCE_HELP)
+                    }
+                    _ => return Ok(DebuggerCommand::Continue),
+                };
+                if harmless(value) {
+                    let v = context.eval_expression_tree(&value.into())?;
+                    if is_plan_time_itself(&v) {
+                        let origin = Origin::new(
+                            site(source.unwrap_or(""), value.position()).into_iter().collect(),
+                        );
+                        let what = if word.starts_with("`??`") {
+                            format!("{word} a value known only at plan time is nothing")
+                        } else {
+                            format!("{word} on a value known only at plan time")
+                        };
+                        return Err(raise(diag!(
+                            &origin,
+                            Code::ScriptPlanTimeValue,
+                            what;
+                            label: "known only when Terraform plans";
+                            help: help
+                        )));
                     }
                 }
                 Ok(DebuggerCommand::Continue)
@@ -93,6 +111,12 @@ impl SwitchPoints {
         );
     }
 }
+
+const SWITCH_HELP: &str = "a `switch` chooses while the script runs; to choose at plan time write \
+                           `tf::cond(env == \"production\", 3, 1)`, or give a plain value";
+const COALESCE_HELP: &str = "`??` chooses while the script runs, when a Terraform value is never \
+                             nothing, even one that will be null; for Terraform's null write \
+                             `tf::coalesce(value, \"default\")`";
 
 /// An expression that reads without doing anything: evaluating it once
 /// more, to look at it, changes nothing.

@@ -39,7 +39,7 @@ pub struct Layout {
     /// The written order of each set of keys a map literal names; the
     /// first literal with a set decides.
     key_sets: HashMap<KeySet, Vec<String>>,
-    /// Where each `switch` is (the engine checks what it chooses on).
+    /// Where each `switch` and `??` is (the engine checks what they choose on).
     switches: Vec<At>,
 }
 

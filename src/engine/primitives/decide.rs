@@ -11,7 +11,7 @@
 
 use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext, INT};
 
-use crate::diagnostics::Code;
+use crate::diagnostics::{Code, STDLIB_PREFIX};
 
 use super::super::errors::{bail, type_word};
 use super::spec::is_plan_time_itself;
@@ -76,6 +76,14 @@ pub(crate) fn register(engine: &mut Engine) {
     for name in ["sort", "sort_by"] {
         engine.register_fn(name, |nc: NativeCallContext, a: &mut Array, f: FnPtr| sort(&nc, a, &f));
     }
+    engine.register_fn("==", |nc: NativeCallContext, v: Dynamic, _: ()| is_nothing(&nc, &v));
+    engine.register_fn("==", |nc: NativeCallContext, _: (), v: Dynamic| is_nothing(&nc, &v));
+    engine.register_fn("!=", |nc: NativeCallContext, v: Dynamic, _: ()| -> Res<bool> {
+        Ok(!is_nothing(&nc, &v)?)
+    });
+    engine.register_fn("!=", |nc: NativeCallContext, _: (), v: Dynamic| -> Res<bool> {
+        Ok(!is_nothing(&nc, &v)?)
+    });
     engine
         .register_fn("==", |nc: NativeCallContext, a: &mut Array, b: Array| lists_equal(&nc, a, b));
     engine.register_fn("!=", |nc: NativeCallContext, a: &mut Array, b: Array| {
@@ -98,6 +106,25 @@ pub(crate) fn register(engine: &mut Engine) {
         *m = left;
         Ok(taken)
     });
+}
+
+/// `v == ()`. A Terraform value is never nothing while the script runs,
+/// though it may be null when Terraform plans: asked in the operator's own
+/// file, the question is refused rather than answered "no". The stdlib asks
+/// it of its options, where it means "was the option given".
+pub(crate) fn is_nothing(nc: &NativeCallContext, v: &Dynamic) -> Res<bool> {
+    if is_plan_time_itself(v) && !nc.call_source().is_some_and(|s| s.starts_with(STDLIB_PREFIX)) {
+        bail!(
+            &origin_of(nc),
+            Code::ScriptPlanTimeValue,
+            "cannot tell now whether a value known only at plan time is nothing";
+            label: "compares a Terraform expression with `()`";
+            help: "a Terraform value is never nothing while the script runs, even one that will \
+                   be null; to test for Terraform's null write `tf::cond(tf::expr(...) == null, ...)`, \
+                   or `tf::coalesce(value, \"default\")` for a fallback"
+        )
+    }
+    Ok(v.is_unit())
 }
 
 /// An answer that must be true or false.

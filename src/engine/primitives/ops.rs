@@ -104,9 +104,9 @@ fn binary(
     a: Dynamic,
     b: Dynamic,
 ) -> Res<Dynamic> {
-    // `x == ()` keeps its Rhai meaning: an expression is never unit
-    if COMPARISONS.contains(&name) && (a.is_unit() || b.is_unit()) && matches!(name, "==" | "!=") {
-        return Ok(Dynamic::from(name == "!="));
+    if matches!(name, "==" | "!=") && (a.is_unit() || b.is_unit()) {
+        let nothing = super::decide::is_nothing(nc, if a.is_unit() { &b } else { &a })?;
+        return Ok(Dynamic::from(nothing == (name == "==")));
     }
     let origin = origin_of(nc);
     let c = ctx.borrow();
