@@ -256,6 +256,9 @@ fn empty_text(
         |x: &Dynamic| x.read_lock::<rhai::ImmutableString>().is_some_and(|s| s.trim().is_empty());
     let what = |s: &str| if s.is_empty() { "an empty string" } else { "a blank string" };
     let name = &d.name;
+    if d.empty {
+        return None;
+    }
     if d.ty == Ty::String && blank(v) {
         let help = if d.optional {
             format!("leave `{name}` out where you mean none, or give it a value ({})", d.doc)
@@ -741,5 +744,46 @@ fn rules(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::aws::AccountSource;
+    use crate::engine::{evaluate, EvalOptions, Limits};
+    use crate::schema::Schemas;
+
+    fn eval(module: &str, script: &str) -> crate::engine::Evaluation {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.rhai"), module).unwrap();
+        std::fs::write(dir.path().join("main.rhai"), script).unwrap();
+        let limits = Limits::default();
+        let opts = EvalOptions {
+            limits,
+            schemas: Arc::new(Schemas::embedded()),
+            deadline: crate::engine::deadline(&limits),
+            memory_ceiling: crate::engine::memory_ceiling(&limits),
+            account: AccountSource::from_fn(|| panic!("asked")).per_run(),
+        };
+        evaluate(&dir.path().join("main.rhai"), &opts).unwrap()
+    }
+
+    const SITE: &str = r#"
+export const SITE = #{ block: "site::make", doc: "a site", options: [
+    #{ name: "prefix", type: "string", empty: true, default: "x", doc: "Name prefix; empty: none" },
+    #{ name: "domain", type: "string", optional: true, doc: "Public name" },
+] };
+fn make(opts) { let o = options(global::SITE, opts); local("prefix", o.prefix); }
+"#;
+
+    #[test]
+    fn an_empty_string_is_refused_unless_the_option_says_empty() {
+        let ok = eval(SITE, "import \"site\" as site;\nsite::make(#{ prefix: \"\" });\n");
+        assert!(!ok.has_errors(), "{:?}", ok.diagnostics);
+        let bad = eval(SITE, "import \"site\" as site;\nsite::make(#{ domain: \"\" });\n");
+        let messages: Vec<&str> = bad.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["option `domain` of `site::make` is an empty string"]);
     }
 }

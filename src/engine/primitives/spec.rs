@@ -32,6 +32,7 @@ pub(crate) const OPTION_KEYS: &[&str] = &[
     "items_one_of",
     "unique",
     "plan_time",
+    "empty",
 ];
 pub(crate) const RESULT_KEYS: &[&str] = &["name", "type", "doc"];
 const TYPE_WORDS: &[&str] =
@@ -186,6 +187,9 @@ pub(crate) struct OptionSpec {
     pub items_one_of: Vec<Dynamic>,
     /// `unique: true`: no item of a list is given twice.
     pub unique: bool,
+    /// `empty: true`: `""` is a value of its own (by default an empty
+    /// string, list item or map key is refused).
+    pub empty: bool,
     pub plan_time: PlanTime,
 }
 
@@ -406,6 +410,7 @@ fn option(m: &Map) -> Result<OptionSpec, SpecError> {
         items_check,
         items_one_of: array(m, "items_one_of")?,
         unique: flag("unique")?,
+        empty: flag("empty")?,
         plan_time: match m.get("plan_time") {
             None => PlanTime::No,
             Some(v) if v.as_bool() == Ok(true) => PlanTime::Yes,
