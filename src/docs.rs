@@ -16,6 +16,9 @@ pub fn stdlib_reference(only: Option<&str>) -> Result<String, Error> {
          map an empty key: `\"\"` (a variable left blank) would count as given and change what the block\n\
          writes (its own KMS key dropped, an alarm watching nothing). Leave an optional option out to\n\
          mean none.\n\n\
+         A block that sets a tag, label, parameter or environment key itself (`Name`, a subnet's `Tier`,\n\
+         the Pod Security level, `PS_DOMAIN`) refuses that key in your map, naming it: one of the two\n\
+         values would be lost. The option's description lists those keys.\n\n\
          A *Rule* under a table binds options together. \"takes effect only with `x`\": given while `x`\n\
          is absent, empty, `false` or `0` (the feature it switches is off), the option would do nothing,\n\
          and it is an error at your line.\n\n\
