@@ -2,6 +2,7 @@
 //! They know nothing of positions: the `options` primitive that calls them
 //! attaches the operator's key.
 
+pub mod aws_names;
 pub mod catalog;
 pub mod cidr;
 pub mod formats;
