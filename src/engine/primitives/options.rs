@@ -259,13 +259,14 @@ fn empty_text(
     if d.empty {
         return None;
     }
+    let doc = if d.doc.is_empty() { String::new() } else { format!(" ({})", d.doc) };
     if d.ty == Ty::String && blank(v) {
         let help = if d.optional {
-            format!("leave `{name}` out where you mean none, or give it a value ({})", d.doc)
+            format!("leave `{name}` out where you mean none, or give it a value{doc}")
         } else if d.default.is_some() {
-            format!("leave `{name}` out to use its default, or give it a value ({})", d.doc)
+            format!("leave `{name}` out to use its default, or give it a value{doc}")
         } else {
-            format!("give `{name}` a value ({})", d.doc)
+            format!("give `{name}` a value{doc}")
         };
         let msg = format!("option `{name}` of `{block}` is {}", what(&v.to_string()));
         return Some((
@@ -281,7 +282,7 @@ fn empty_text(
                     "item {i} of option `{name}` of `{block}` is {}",
                     what(&items[i].to_string())
                 );
-                let help = format!("drop the item, or give it a value ({})", d.doc);
+                let help = format!("drop the item, or give it a value{doc}");
                 return Some((
                     vec![PathSeg::Index(i)],
                     Target::Value,
@@ -295,7 +296,7 @@ fn empty_text(
     if let (Ty::Map(_), Some(m)) = (&d.ty, v.read_lock::<Map>()) {
         if let Some(k) = m.keys().find(|k| k.trim().is_empty()) {
             let msg = format!("option `{name}` of `{block}` has {} as a key", what(k));
-            let help = format!("drop the entry, or name its key ({})", d.doc);
+            let help = format!("drop the entry, or name its key{doc}");
             return Some((
                 vec![PathSeg::Key(k.to_string())],
                 Target::Key,
@@ -416,7 +417,11 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
                     ),
                 )
                 .label(format!("allowed: {range}"))
-                .help(format!("list {range} in `{}` ({})", d.name, d.doc)),
+                .help(format!(
+                    "list {range} in `{}`{}",
+                    d.name,
+                    if d.doc.is_empty() { String::new() } else { format!(" ({})", d.doc) }
+                )),
             ));
         }
     }
