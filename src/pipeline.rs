@@ -275,6 +275,7 @@ pub fn build_reusing(
     crate::model::complete_required_providers(&mut stack);
     let out_dir = opts.out_dir.clone().unwrap_or_else(|| default_out_dir(script));
     let (mut shaped, found) = schema::check_in(&stack, &schemas, Some(&out_dir));
+    diagnostics.extend(crate::checks::aws_names::duplicate_aws_names(&stack));
     schema::drop_empty_tags(&stack, &mut shaped, &schemas);
     crate::model::merge_identical_data(&mut stack, &mut shaped);
     diagnostics.extend(found);

@@ -90,6 +90,33 @@ pub fn aws_region(s: &str) -> Result<(), String> {
     }
 }
 
+/// The region an availability zone name belongs to: `eu-west-1a` is in
+/// `eu-west-1`, the Local Zone `us-west-2-lax-1a` too.
+pub fn zone_region(s: &str) -> Option<&str> {
+    let body = s.strip_suffix(|c: char| c.is_ascii_lowercase())?;
+    if aws_region(body).is_ok() {
+        return Some(body);
+    }
+    // A Local Zone: `<region>-<place>-<n>` before the letter.
+    let mut parts = body.rsplitn(3, '-');
+    let (n, place, region) = (parts.next()?, parts.next()?, parts.next()?);
+    let ok = n.parse::<u8>().is_ok()
+        && !place.is_empty()
+        && place.chars().all(|c| c.is_ascii_lowercase())
+        && aws_region(region).is_ok();
+    ok.then_some(region)
+}
+
+/// An availability zone name (not a zone id such as `euw1-az1`).
+pub fn availability_zone(s: &str) -> Result<(), String> {
+    match zone_region(s) {
+        Some(_) => Ok(()),
+        None => Err(format!(
+            "`{s}` is not an availability zone name like `eu-west-1a` (zone ids such as `euw1-az1` are not names)"
+        )),
+    }
+}
+
 pub fn k8s_name(s: &str) -> Result<(), String> {
     let ok = (1..=63).contains(&s.len())
         && s.starts_with(|c: char| c.is_ascii_lowercase() || c.is_ascii_digit())
@@ -115,6 +142,32 @@ pub fn prefix(s: &str) -> Result<(), String> {
     } else {
         Err(format!("`{s}` is not a valid name prefix: 1-20 lowercase letters, digits and `-`, starting with a letter (longer names overflow AWS limits once suffixed)"))
     }
+}
+
+/// A KMS alias as `kms::key` takes it, the part after `alias/`: the
+/// provider's `alias/[a-zA-Z0-9/_-]+`, at most 256 characters in all, and
+/// not the `aws/` names AWS keeps for its own keys. A part known only at
+/// plan time ([`super::UNKNOWN`]) passes.
+pub fn kms_alias(s: &str) -> Result<(), super::Failure> {
+    let plain = |m: String| Err(super::Failure::plain(m));
+    if let Some(rest) = s.strip_prefix("alias/") {
+        return Err(super::Failure {
+            message: format!("`{s}` starts with `alias/`, which the block adds itself (it would write `alias/{s}`)"),
+            suggestion: Some(rest.to_owned()).filter(|r| !r.contains(super::UNKNOWN)),
+        });
+    }
+    if s.starts_with("aws/") {
+        return plain(format!(
+            "`{s}` starts with `aws/`: AWS keeps `alias/aws/...` for its own managed keys"
+        ));
+    }
+    let ok = |c: char| c.is_ascii_alphanumeric() || "/_-".contains(c) || c == super::UNKNOWN;
+    if !chars_ok(s, ok) || s.chars().count() > 250 {
+        return plain(format!(
+            "`{s}` is not a KMS alias name: at most 250 letters, digits, `/`, `_` and `-`"
+        ));
+    }
+    Ok(())
 }
 
 /// A container image pinned to one build: a digest `@sha256:<64 hex>`, or

@@ -11,7 +11,7 @@
 //! fn vpc(opts) { let o = options(global::VPC, opts); ... }
 //! ```
 
-use rhai::{Dynamic, Engine, Map, NativeCallContext, INT};
+use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
 use crate::diagnostics::{diag, did_you_mean, line_col_of, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg, Site};
@@ -162,7 +162,11 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
     for d in decls {
         match given.get(d.name.as_str()) {
             Some(v) => {
-                if let Err(e) = check_value(block, d, v) {
+                if let Some((at, target, p)) = empty_text(block, d, v) {
+                    let mut path = vec![PathSeg::Key(d.name.clone())];
+                    path.extend(at);
+                    problems.push(p.at_path(&origin, path, target));
+                } else if let Err(e) = check_value(block, d, v) {
                     let (item, p) = *e;
                     let mut at = vec![PathSeg::Key(d.name.clone())];
                     at.extend(item.map(PathSeg::Index));
@@ -189,7 +193,7 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         }
     }
     if problems.is_empty() {
-        rules(block, &parsed.rules, given, &out, &origin, &mut problems);
+        rules(block, decls, &parsed.rules, given, &out, &origin, &mut problems);
     }
     if problems.is_empty() {
         return Ok(out);
@@ -236,6 +240,71 @@ fn known_now_example(ty: &Ty) -> &'static str {
         Ty::Map(_) => "a map of values written in the script",
         _ => "a value written in the script",
     }
+}
+
+/// An empty (or blank) string where a string is declared, as the option
+/// itself, an item of a list or a key of a map: no option takes `""` to
+/// mean anything (a blank variable would otherwise count as given, and
+/// switch a block's own key, alarm target or name to something else).
+/// Where the operator means "none", the option is left out.
+fn empty_text(
+    block: &str,
+    d: &OptionSpec,
+    v: &Dynamic,
+) -> Option<(Vec<PathSeg>, Target, Diagnostic)> {
+    let blank =
+        |x: &Dynamic| x.read_lock::<rhai::ImmutableString>().is_some_and(|s| s.trim().is_empty());
+    let what = |s: &str| if s.is_empty() { "an empty string" } else { "a blank string" };
+    let name = &d.name;
+    if d.empty {
+        return None;
+    }
+    let doc = if d.doc.is_empty() { String::new() } else { format!(" ({})", d.doc) };
+    if d.ty == Ty::String && blank(v) {
+        let help = if d.optional {
+            format!("leave `{name}` out where you mean none, or give it a value{doc}")
+        } else if d.default.is_some() {
+            format!("leave `{name}` out to use its default, or give it a value{doc}")
+        } else {
+            format!("give `{name}` a value{doc}")
+        };
+        let msg = format!("option `{name}` of `{block}` is {}", what(&v.to_string()));
+        return Some((
+            vec![],
+            Target::Value,
+            Diagnostic::error(Code::StdlibInvalidOption, msg).label("empty").help(help),
+        ));
+    }
+    if let (Ty::List(Some(t)), Some(items)) = (&d.ty, v.read_lock::<rhai::Array>()) {
+        if **t == Ty::String {
+            if let Some(i) = items.iter().position(blank) {
+                let msg = format!(
+                    "item {i} of option `{name}` of `{block}` is {}",
+                    what(&items[i].to_string())
+                );
+                let help = format!("drop the item, or give it a value{doc}");
+                return Some((
+                    vec![PathSeg::Index(i)],
+                    Target::Value,
+                    Diagnostic::error(Code::StdlibInvalidOption, msg)
+                        .label("empty item")
+                        .help(help),
+                ));
+            }
+        }
+    }
+    if let (Ty::Map(_), Some(m)) = (&d.ty, v.read_lock::<Map>()) {
+        if let Some(k) = m.keys().find(|k| k.trim().is_empty()) {
+            let msg = format!("option `{name}` of `{block}` has {} as a key", what(k));
+            let help = format!("drop the entry, or name its key{doc}");
+            return Some((
+                vec![PathSeg::Key(k.to_string())],
+                Target::Key,
+                Diagnostic::error(Code::StdlibInvalidOption, msg).label("empty key").help(help),
+            ));
+        }
+    }
+    None
 }
 
 /// Checks one value against its declaration; the caller adds the locus
@@ -327,6 +396,34 @@ fn check_whole(block: &str, d: &OptionSpec, v: &Dynamic) -> Result<(), Box<Diagn
             .label("known only at plan time")
             .help(help),
         ));
+    }
+    // On a list written in the script, `min` and `max` count its items.
+    if let (Ty::List(_), Some(items)) = (&d.ty, v.read_lock::<rhai::Array>()) {
+        let n = items.len() as f64;
+        if d.min.is_some_and(|m| n < m) || d.max.is_some_and(|m| n > m) {
+            let range = match (d.min, d.max) {
+                (Some(a), Some(b)) => format!("{a} to {b} items"),
+                (Some(a), None) => format!("at least {a} item{}", if a == 1.0 { "" } else { "s" }),
+                (None, Some(b)) => format!("at most {b} items"),
+                (None, None) => String::new(),
+            };
+            return Err(Box::new(
+                Diagnostic::error(
+                    Code::StdlibOutOfRange,
+                    format!(
+                        "option `{}` of `{block}` takes {range}, found {}",
+                        d.name,
+                        items.len()
+                    ),
+                )
+                .label(format!("allowed: {range}"))
+                .help(format!(
+                    "list {range} in `{}`{}",
+                    d.name,
+                    if d.doc.is_empty() { String::new() } else { format!(" ({})", d.doc) }
+                )),
+            ));
+        }
     }
     if let Some(n) = number(v) {
         let below = d.min.is_some_and(|m| n < m);
@@ -423,7 +520,13 @@ fn check_items(
         }
         if !d.items_one_of.is_empty() && !d.items_one_of.iter().any(|a| same(a, item)) {
             let allowed: Vec<String> = d.items_one_of.iter().map(|a| a.to_string()).collect();
-            let help = did_you_mean(&item.to_string(), allowed.iter().map(String::as_str))
+            let text = item.to_string();
+            // A name written in another case is the likeliest slip.
+            let help = allowed
+                .iter()
+                .find(|a| a.eq_ignore_ascii_case(&text))
+                .map(|a| format!("did you mean `{a}`?"))
+                .or_else(|| did_you_mean(&text, allowed.iter().map(String::as_str)))
                 .unwrap_or_else(|| format!("allowed: {}", allowed.join(", ")));
             return Err(Box::new((
                 Some(i),
@@ -464,11 +567,29 @@ fn is_nothing(v: Option<&Dynamic>) -> bool {
     })
 }
 
+/// How a needed option is missing: not given (`None`), or turned off by
+/// `false` or `0` (`Some(what it takes to be on)`), which a `needs` rule counts as missing
+/// too: the feature it switches is off.
+fn off(v: Option<&Dynamic>) -> Option<Option<String>> {
+    if is_nothing(v) {
+        return Some(None);
+    }
+    let v = v?;
+    if v.as_bool() == Ok(false) {
+        return Some(Some("on".into()));
+    }
+    if v.as_int() == Ok(0) {
+        return Some(Some("above 0".into()));
+    }
+    None
+}
+
 /// Rules across options: `ordered` (min ≤ desired ≤ max), `within`
 /// (subnet lists inside a block and not overlapping each other) and
 /// `needs` (options that take effect only together with another).
 fn rules(
     block: &str,
+    decls: &[OptionSpec],
     rules: &[Rule],
     given: &Map,
     out: &Map,
@@ -477,29 +598,45 @@ fn rules(
 ) {
     for rule in rules {
         if let Rule::Needs { needs, containing, by } = rule {
+            let states: Vec<Option<Option<String>>> =
+                needs.iter().map(|n| off(out.get(n.as_str()))).collect();
             let missing = match containing {
                 Some(x) => !out
                     .get(needs[0].as_str())
                     .and_then(|v| v.read_lock::<rhai::Array>().map(|a| a.clone()))
                     .is_some_and(|a| a.iter().any(|i| i.is_string() && i.to_string() == *x)),
-                None => needs.iter().all(|n| is_nothing(out.get(n.as_str()))),
+                None => states.iter().all(Option::is_some),
             };
             if !missing {
                 continue;
             }
+            // One needed option turned off (`flow_logs: false`): say so, and
+            // that turning it on is the other fix.
+            let turned_off = match (containing, needs.as_slice(), states.first()) {
+                (None, [n], Some(Some(Some(v)))) => Some((n, v)),
+                _ => None,
+            };
             for b in by.iter().filter(|b| !is_nothing(given.get(b.as_str()))) {
                 let wanted =
                     needs.iter().map(|n| format!("`{n}`")).collect::<Vec<_>>().join(" or ");
-                let label = match containing {
-                    Some(x) => format!("does nothing unless {wanted} lists `{x}`"),
-                    None => format!("does nothing without {wanted}"),
+                let label = match (containing, turned_off) {
+                    (_, Some((n, v))) => format!(
+                        "does nothing with `{n}: {}`",
+                        if v == "on" { "false" } else { "0" }
+                    ),
+                    (Some(x), None) => format!("does nothing unless {wanted} lists `{x}`"),
+                    (None, None) => format!("does nothing without {wanted}"),
                 };
-                let (message, help) = match containing {
-                Some(x) => (
+                let (message, help) = match (containing, turned_off) {
+                (_, Some((n, v))) => (
+                    format!("`{b}` of `{block}` takes effect only when `{n}` is {v}, and it is not"),
+                    format!("drop `{b}`, or set `{n}` {}", if v == "on" { "to `true`" } else { v }),
+                ),
+                (Some(x), None) => (
                     format!("`{b}` of `{block}` takes effect only when {wanted} lists `{x}`, and it does not"),
                     format!("add `\"{x}\"` to {wanted}, or drop `{b}`"),
                 ),
-                None => (
+                (None, None) => (
                     format!("`{b}` of `{block}` takes effect only together with {wanted}, {}",
                         if needs.len() == 1 { "which is not given" } else { "none of which is given" }),
                     format!(
@@ -518,19 +655,41 @@ fn rules(
             }
         }
         if let Rule::Ordered(names) = rule {
-            let values: Vec<Option<INT>> =
-                names.iter().map(|n| out.get(n.as_str()).and_then(|v| v.as_int().ok())).collect();
+            // Whole numbers, or strings whose check gives them an order
+            // (Kubernetes quantities); a value known only at plan time is
+            // left to Terraform.
+            let values: Vec<Option<(f64, String)>> = names
+                .iter()
+                .map(|n| {
+                    let v = out.get(n.as_str())?;
+                    if let Ok(i) = v.as_int() {
+                        return Some((i as f64, i.to_string()));
+                    }
+                    let check = decls.iter().find(|d| d.name == *n)?.check.as_deref()?;
+                    let s = v.read_lock::<rhai::ImmutableString>()?;
+                    Some((checks::ordered_value(check, &s)?, s.to_string()))
+                })
+                .collect();
             for i in 1..names.len() {
-                if let (Some(a), Some(b)) = (values[i - 1], values[i]) {
-                    if a > b {
+                if let (Some((x, a)), Some((y, b))) = (&values[i - 1], &values[i]) {
+                    if x > y {
+                        // At the operator's own value: the larger one when
+                        // the smaller is a default left unsaid.
+                        let (at, label) = if given.contains_key(names[i].as_str())
+                            || !given.contains_key(names[i - 1].as_str())
+                        {
+                            (&names[i], format!("smaller than `{}`", names[i - 1]))
+                        } else {
+                            (&names[i - 1], format!("larger than `{}` ({b} by default)", names[i]))
+                        };
                         problems.push(diag!(
-                            (origin, vec![PathSeg::Key(names[i].clone())], Target::Value),
+                            (origin, vec![PathSeg::Key(at.clone())], Target::Value),
                             Code::StdlibOutOfOrder,
                             "`{block}` needs {}, but `{}` is {a} and `{}` is {b}",
                             names.join(" ≤ "),
                             names[i - 1],
                             names[i];
-                            label: format!("smaller than `{}`", names[i - 1]);
+                            label: label;
                             help: format!(
                                 "raise `{}` to at least {a}, or lower `{}`",
                                 names[i],
@@ -590,5 +749,46 @@ fn rules(
                 }
             }
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+
+    use crate::aws::AccountSource;
+    use crate::engine::{evaluate, EvalOptions, Limits};
+    use crate::schema::Schemas;
+
+    fn eval(module: &str, script: &str) -> crate::engine::Evaluation {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("site.rhai"), module).unwrap();
+        std::fs::write(dir.path().join("main.rhai"), script).unwrap();
+        let limits = Limits::default();
+        let opts = EvalOptions {
+            limits,
+            schemas: Arc::new(Schemas::embedded()),
+            deadline: crate::engine::deadline(&limits),
+            memory_ceiling: crate::engine::memory_ceiling(&limits),
+            account: AccountSource::from_fn(|| panic!("asked")).per_run(),
+        };
+        evaluate(&dir.path().join("main.rhai"), &opts).unwrap()
+    }
+
+    const SITE: &str = r#"
+export const SITE = #{ block: "site::make", doc: "a site", options: [
+    #{ name: "prefix", type: "string", empty: true, default: "x", doc: "Name prefix; empty: none" },
+    #{ name: "domain", type: "string", optional: true, doc: "Public name" },
+] };
+fn make(opts) { let o = options(global::SITE, opts); local("prefix", o.prefix); }
+"#;
+
+    #[test]
+    fn an_empty_string_is_refused_unless_the_option_says_empty() {
+        let ok = eval(SITE, "import \"site\" as site;\nsite::make(#{ prefix: \"\" });\n");
+        assert!(!ok.has_errors(), "{:?}", ok.diagnostics);
+        let bad = eval(SITE, "import \"site\" as site;\nsite::make(#{ domain: \"\" });\n");
+        let messages: Vec<&str> = bad.diagnostics.iter().map(|d| d.message.as_str()).collect();
+        assert_eq!(messages, ["option `domain` of `site::make` is an empty string"]);
     }
 }

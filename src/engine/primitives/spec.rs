@@ -32,6 +32,7 @@ pub(crate) const OPTION_KEYS: &[&str] = &[
     "items_one_of",
     "unique",
     "plan_time",
+    "empty",
 ];
 pub(crate) const RESULT_KEYS: &[&str] = &["name", "type", "doc"];
 const TYPE_WORDS: &[&str] =
@@ -186,6 +187,9 @@ pub(crate) struct OptionSpec {
     pub items_one_of: Vec<Dynamic>,
     /// `unique: true`: no item of a list is given twice.
     pub unique: bool,
+    /// `empty: true`: `""` is a value of its own (by default an empty
+    /// string, list item or map key is refused).
+    pub empty: bool,
     pub plan_time: PlanTime,
 }
 
@@ -219,7 +223,8 @@ pub(crate) enum Rule {
     Within { within: String, lists: Vec<String> },
     /// `#{ needs: "alb_arn_suffix", by: ["p95_seconds", ...] }`: the options
     /// of `by`, when the operator gives them, take effect only together
-    /// with one of `needs` (absent, `()` or empty = missing). With
+    /// with one of `needs` (absent, `()`, empty, `false` or `0` = missing:
+    /// the feature it switches is off). With
     /// `containing: "X"`, the `needs` list must hold `X`.
     Needs { needs: Vec<String>, containing: Option<String>, by: Vec<String> },
 }
@@ -405,6 +410,7 @@ fn option(m: &Map) -> Result<OptionSpec, SpecError> {
         items_check,
         items_one_of: array(m, "items_one_of")?,
         unique: flag("unique")?,
+        empty: flag("empty")?,
         plan_time: match m.get("plan_time") {
             None => PlanTime::No,
             Some(v) if v.as_bool() == Ok(true) => PlanTime::Yes,
@@ -431,7 +437,9 @@ fn option(m: &Map) -> Result<OptionSpec, SpecError> {
             .value("default")
             .help(format!("make the default {}, or change `type`", spec.ty.words())));
         }
-        if let Some(n) = number(d) {
+        // On a list, `min` and `max` count its items.
+        let count = d.read_lock::<rhai::Array>().map(|a| a.len() as f64);
+        if let Some(n) = number(d).or(count) {
             if spec.min.is_some_and(|m| n < m) || spec.max.is_some_and(|m| n > m) {
                 return Err(SpecError::new(format!(
                     "the default of `{}` lies outside its own `min`/`max`",
