@@ -188,6 +188,7 @@ codes! {
         OutputNotWritten = not_written,
         OutputUnfinished = unfinished,
         OutputRenamed = renamed,
+        OutputFileNameTooLong = file_name_too_long,
     }
     /// `tsdsl::internal::*`: defects of tsdsl itself.
     internal {

@@ -15,6 +15,9 @@ mod journal;
 mod owner;
 pub use owner::recorded_path;
 
+/// The longest file name Linux and macOS file systems take, in bytes.
+const MAX_FILE_NAME: usize = 255;
+
 pub(crate) use owner::is_generated;
 mod renames;
 mod steps;
@@ -117,6 +120,20 @@ impl OutputDir {
     /// folder, or when the output would become empty without
     /// [`WriteOptions::allow_empty`]. Writes nothing.
     pub fn plan<'f>(&mut self, files: &'f [OutFile]) -> Result<Plan<'f>, Error> {
+        // A name the file system refuses would fail half way through the
+        // renames, after the journal's commit: refused before anything moves.
+        if let Some(f) = files.iter().find(|f| f.name.len() > MAX_FILE_NAME) {
+            let shown: String = f.name.chars().take(40).collect();
+            return Err(refuse(
+                Code::OutputFileNameTooLong,
+                format!(
+                    "the output file `{shown}...` would have a name of {} bytes, more than the {MAX_FILE_NAME} a file name holds",
+                    f.name.len()
+                ),
+                "an output file is named after the module whose calls made its blocks: give that \
+                 module a shorter file name",
+            ));
+        }
         // A write of ours that failed half way (watch goes on after one).
         finish_pending(&self.dir, &self.folder, &mut self.steps)?;
         // The script as the new files record it: an old file recording the

@@ -941,3 +941,26 @@ fn blocks_move_between_files_with_their_call() {
     assert_eq!(fs::read_to_string(out.join("s3.tf")).unwrap(), mine);
     assert!(generated(&out)["main.tf"].contains("\"logs\""), "the old output stays whole");
 }
+
+#[test]
+fn a_file_name_the_file_system_refuses_is_refused_before_anything_moves() {
+    let work = tempdir();
+    let work = work.path();
+    let stem = "a".repeat(250);
+    fs::write(
+        work.join(format!("{stem}.rhai")),
+        "resource(\"aws_s3_bucket\", \"x\", #{ bucket: \"h\" });\n",
+    )
+    .unwrap();
+    let script = format!(
+        "import \"{stem}\" as m;\nresource(\"aws_s3_bucket\", \"main\", #{{ bucket: \"m\" }});\n"
+    );
+    fs::write(work.join("s.rhai"), script).unwrap();
+    // `<250 a>.tf.json` is 258 bytes: one more than a name holds.
+    let o = tsdsl(work, &["run", "s.rhai", "-o", "out", "--format", "json"]);
+    refused(o, 2, &["tsdsl::output::file_name_too_long", "258 bytes"]);
+    assert_eq!(leftovers(&work.join("out")), Vec::<String>::new());
+    assert!(generated(&work.join("out")).is_empty());
+    // `.tf` is short enough, and nothing is left to finish first.
+    ok(tsdsl(work, &["run", "s.rhai", "-o", "out"]));
+}
