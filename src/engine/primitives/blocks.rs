@@ -167,7 +167,21 @@ fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Re
     })?;
     let source = name_arg(&origin, &source, "`source`")?;
     let version = match map.remove("version") {
-        Some(v) => Some(name_arg(&origin, &v, "`version`")?),
+        Some(v) => {
+            let path = [PathSeg::key("version")];
+            let version = name_arg(&origin, &v, "`version`")?;
+            // Terraform takes `version` for registry modules only.
+            if source.starts_with("./") || source.starts_with("../") {
+                bail!(
+                    (&origin, path.to_vec(), Target::Key),
+                    Code::ModelBadExpression,
+                    "module `{name}` comes from the local folder `{source}`, which has no versions";
+                    help: "leave `version` out: it applies only to modules from a registry"
+                )
+            }
+            super::settings::constraint(&origin, &path, &version)?;
+            Some(version)
+        }
         None => None,
     };
     let meta = take_meta(&c, &origin, &mut map)?;

@@ -37,6 +37,21 @@ const S3_BACKEND_KEYS: &[&str] = &[
     "max_retries",
 ];
 
+/// The backends Terraform has (`terraform init` refuses any other name).
+const BACKENDS: &[&str] = &[
+    "local",
+    "remote",
+    "s3",
+    "azurerm",
+    "gcs",
+    "consul",
+    "cos",
+    "http",
+    "kubernetes",
+    "oss",
+    "pg",
+];
+
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     let c = ctx.clone();
     engine.register_fn("terraform", move |nc: NativeCallContext, cfg: Dynamic| {
@@ -55,15 +70,93 @@ fn terraform(ctx: &CtxRef, nc: &NativeCallContext, cfg: Dynamic) -> Res<()> {
     let mut c = ctx.borrow_mut();
     c.stack.terraform.origin = origin.clone();
     if let Some(v) = map.get("required_version") {
-        c.stack.terraform.required_version = Some(name_arg(&origin, v, "`required_version`")?);
+        let path = vec![PathSeg::key("required_version")];
+        let version = name_arg(&origin, v, "`required_version`")?;
+        constraint(&origin, &path, &version)?;
+        // A second call used to replace the first's pins without a word.
+        if let Some(before) = &c.stack.terraform.required_version {
+            if *before != version {
+                bail!(
+                    (&origin, path, Target::Value),
+                    Code::ModelDuplicateName,
+                    "`required_version` is already `{before}`, set by an earlier `terraform(...)`";
+                    help: "set it once: keep one of the two constraints, or join them with a comma"
+                );
+            }
+        }
+        c.stack.terraform.required_version = Some(version);
     }
     if let Some(p) = map.get("required_providers") {
         let providers = map_arg(&origin, p, "`required_providers`")?;
         for (name, req) in &providers {
             let path = vec![PathSeg::key("required_providers"), PathSeg::key(name)];
-            let requirement = requirement(&origin, path, name, req)?;
+            local_name(&origin, &path, name)?;
+            let requirement = requirement(&origin, path.clone(), name, req)?;
+            if let Some(v) = &requirement.version {
+                constraint(&origin, &path, v)?;
+            }
+            match c.stack.terraform.required_providers.get(name.as_str()) {
+                Some(before) if *before != requirement => bail!(
+                    (&origin, path, Target::Value),
+                    Code::ModelDuplicateName,
+                    "provider `{name}` is already required as `{}` {}, by an earlier `terraform(...)`",
+                    before.source,
+                    before.version.as_deref().unwrap_or("(any version)");
+                    help: "require each provider once, with one source and one version constraint"
+                ),
+                _ => {}
+            }
             c.stack.terraform.required_providers.insert(name.to_string(), requirement);
         }
+    }
+    Ok(())
+}
+
+/// Terraform's rule for a provider's local name: lowercase letters, digits
+/// and dashes, starting with a letter (`Aws` is refused by `terraform init`).
+fn local_name(origin: &Origin, path: &[PathSeg], name: &str) -> Res<()> {
+    let mut chars = name.chars();
+    let ok = chars.next().is_some_and(|c| c.is_ascii_lowercase())
+        && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-');
+    if !ok {
+        bail!(
+            (origin, path.to_vec(), Target::Key),
+            Code::ModelInvalidName,
+            "`{name}` is not a provider name Terraform takes";
+            help: format!(
+                "a provider's local name is lowercase letters, digits and dashes, starting with a letter: `{}`",
+                name.to_ascii_lowercase()
+            )
+        )
+    }
+    Ok(())
+}
+
+/// A version constraint as Terraform reads one: comma-separated
+/// `[op] version`, op one of `=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`, version
+/// one to three whole numbers with an optional `-prerelease`.
+pub(crate) fn constraint(origin: &Origin, path: &[PathSeg], text: &str) -> Res<()> {
+    let valid = |part: &str| {
+        let part = part.trim();
+        let rest = ["~>", ">=", "<=", "!=", "=", ">", "<"]
+            .iter()
+            .find_map(|op| part.strip_prefix(op))
+            .unwrap_or(part)
+            .trim_start();
+        let rest = rest.strip_prefix('v').unwrap_or(rest);
+        let (numbers, pre) = rest.split_once('-').unwrap_or((rest, ""));
+        let numbers: Vec<&str> = numbers.split('.').collect();
+        (1..=3).contains(&numbers.len())
+            && numbers.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            && pre.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    };
+    if text.trim().is_empty() || !text.split(',').all(valid) {
+        bail!(
+            (origin, path.to_vec(), Target::Value),
+            Code::ScriptWrongType,
+            "`{text}` is not a version constraint Terraform reads";
+            help: "write versions with an operator, e.g. `\"~> 6.0\"` or `\">= 1.10, < 2.0\"`"
+        )
     }
     Ok(())
 }
@@ -101,6 +194,24 @@ fn requirement(
 fn backend(ctx: &CtxRef, nc: &NativeCallContext, kind: Dynamic, cfg: Dynamic) -> Res<()> {
     let origin = origin_of(nc);
     let kind = name_arg(&origin, &kind, "the backend type")?;
+    if !BACKENDS.contains(&kind.as_str()) {
+        let mut d = crate::diagnostics::diag!(
+            &origin,
+            Code::ModelInvalidName,
+            "Terraform has no backend `{kind}`";
+            help: format!("the backends are {}", BACKENDS.join(", "))
+        );
+        let lower = kind.to_ascii_lowercase();
+        let hint = if BACKENDS.contains(&lower.as_str()) {
+            Some(format!("did you mean `{lower}`?"))
+        } else {
+            crate::diagnostics::did_you_mean(&lower, BACKENDS.iter().copied())
+        };
+        if let Some(hint) = hint {
+            d = d.help(hint);
+        }
+        return Err(super::super::errors::raise(d));
+    }
     let map = map_arg(&origin, &cfg, "the backend configuration")?;
     if kind == "s3" {
         check_keys(&origin, &map, S3_BACKEND_KEYS, "the `s3` backend")?;
