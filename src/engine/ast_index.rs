@@ -54,6 +54,66 @@ pub(crate) fn refuse_shadowed_primitives(ast: &AST, text: &str) -> Result<(), Pa
     Ok(())
 }
 
+/// `"${env}"` with `env` a name the script declares: a plain string is
+/// literal text, so the value was silently not interpolated (the usual slip:
+/// double quotes for backticks). Refused at the `${`. A name the script does
+/// not declare (`"${HOME}"` in a shell script) stays literal text, and a
+/// Terraform name (`"${var.x}"`) is the schema check's.
+pub(crate) fn refuse_literal_interpolation(ast: &AST, text: &str) -> Result<(), ParseError> {
+    let mut declared: Vec<String> = Vec::new();
+    for f in ast.iter_fn_def() {
+        declared.extend(f.params.iter().map(|p| p.to_string()));
+    }
+    let mut strings = Vec::new();
+    ast.walk(&mut |path: &[ASTNode]| {
+        match path.last() {
+            Some(ASTNode::Stmt(Stmt::Var(var, _, _))) => declared.push(var.0.name.to_string()),
+            Some(ASTNode::Stmt(Stmt::For(x, _))) => {
+                declared.push(x.0.name.to_string());
+                declared.extend(x.1.as_ref().map(|i| i.name.to_string()));
+            }
+            Some(ASTNode::Expr(Expr::StringConstant(s, pos))) if s.contains("${") => {
+                strings.push((s.clone(), *pos));
+            }
+            _ => {}
+        }
+        true
+    });
+    for (s, pos) in strings {
+        let Some(name) = interpolated_names(&s).find(|n| declared.iter().any(|d| d == n)) else {
+            continue;
+        };
+        let start = at(pos).and_then(|(l, c)| offset_of(text, l, c)).unwrap_or(0);
+        let needle = format!("${{{name}");
+        let found = text.get(start..).and_then(|rest| rest.find(&needle)).map(|i| start + i);
+        let (line, col) = crate::diagnostics::line_col_of(text, found.unwrap_or(start));
+        let message = format!(
+            "`${{{name}}}` in a plain string is literal text, not the value of `{name}`: write a \
+             backtick string, which interpolates: `...${{{name}}}...`"
+        );
+        let lex = rhai::LexError::ImproperSymbol(needle, message);
+        return Err(ParseError(
+            Box::new(rhai::ParseErrorType::BadInput(lex)),
+            Position::new(line as u16, col as u16),
+        ));
+    }
+    Ok(())
+}
+
+/// The names right after each `${` of `s` that is not escaped as `$${`.
+fn interpolated_names(s: &str) -> impl Iterator<Item = &str> {
+    s.match_indices("${").filter_map(move |(i, _)| {
+        if s[..i].ends_with('$') {
+            return None;
+        }
+        let rest = &s[i + 2..];
+        let end = rest.find(|c: char| !(c.is_alphanumeric() || c == '_')).unwrap_or(rest.len());
+        let name = &rest[..end];
+        let follows = rest[end..].chars().next();
+        (!name.is_empty() && matches!(follows, Some('}' | '.' | '['))).then_some(name)
+    })
+}
+
 /// The calls, bindings and map literals of `ast` that can say something
 /// about key order, function bodies included, in one walk that also
 /// refuses a wrapped integer literal (see [`wrapped`]). A call whose

@@ -92,6 +92,7 @@ impl EngineCache {
         let (mut ast, layout) = super::ast_index::compile(engine, text)?;
         if !name.starts_with(crate::diagnostics::STDLIB_PREFIX) {
             super::ast_index::refuse_shadowed_primitives(&ast, text)?;
+            super::ast_index::refuse_literal_interpolation(&ast, text)?;
         }
         ast.set_source(name);
         let ast = Rc::new(ast);
