@@ -42,8 +42,9 @@ pub fn generated_files(dir: &Path) -> Result<Vec<OutFile>, Error> {
         }
         let path = entry.path();
         // The same test the writer uses before it replaces or removes a file.
-        if crate::output::is_generated(&path) {
-            let text = std::fs::read_to_string(&path).map_err(|e| Error::io(&path, "read", e))?;
+        if let Some(text) =
+            crate::output::read_generated(&path).map_err(|e| Error::io(&path, "read", e))?
+        {
             files.push(OutFile { name, contents: text });
         }
     }

@@ -106,11 +106,25 @@ pub(crate) fn apply(dir: &Path, folder: &File, j: &Journal, steps: &mut Steps) -
     Ok(())
 }
 
+/// A journal lists file names: a few KB.
+const MAX_JOURNAL: u64 = 16 * 1024 * 1024;
+
 /// The journal an interrupted run left, if any. One that does not read as
 /// ours (edited, or committed to a repository by someone) is an error: we
 /// neither trust nor silently drop it.
 pub(crate) fn pending(dir: &Path) -> Result<Option<Journal>, String> {
     let path = dir.join(JOURNAL);
+    // Never opened unless a plain file: a FIFO of that name would hold the
+    // run forever at the open.
+    match std::fs::symlink_metadata(&path) {
+        Ok(meta) if !meta.is_file() => return Err("it is not a regular file".into()),
+        Ok(meta) if meta.len() > MAX_JOURNAL => {
+            return Err("it is far larger than a journal".into())
+        }
+        Ok(_) => {}
+        Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),
+        Err(e) => return Err(e.to_string()),
+    }
     let text = match std::fs::read(&path) {
         Ok(t) => t,
         Err(e) if e.kind() == io::ErrorKind::NotFound => return Ok(None),

@@ -18,7 +18,7 @@ pub use owner::recorded_path;
 /// The longest file name Linux and macOS file systems take, in bytes.
 const MAX_FILE_NAME: usize = 255;
 
-pub(crate) use owner::is_generated;
+pub(crate) use owner::read_generated;
 mod renames;
 mod steps;
 

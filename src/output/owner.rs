@@ -105,12 +105,11 @@ pub(crate) fn classify(
     script: &Path,
     current: Option<&str>,
 ) -> std::io::Result<Found> {
-    let meta = std::fs::symlink_metadata(path)?;
-    if !meta.is_file() {
+    let Some(file) = open_regular(path)? else {
         return Ok(Found::Foreign);
-    }
+    };
     let mut head = Vec::new();
-    File::open(path)?.take(HEAD).read_to_end(&mut head)?;
+    (&file).take(HEAD).read_to_end(&mut head)?;
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
     let Some(recorded) = recorded_script(&name, &String::from_utf8_lossy(&head)) else {
         return Ok(Found::Foreign);
@@ -119,23 +118,65 @@ pub(crate) fn classify(
     if current != Some(recorded.as_str()) && !same_script(&recorded, script, out_dir) {
         return Ok(Found::Other(recorded));
     }
-    match String::from_utf8(std::fs::read(path)?) {
-        Ok(text) => Ok(Found::Mine(text)),
-        // Our files are UTF-8: one that is not was edited by someone else.
-        Err(_) => Ok(Found::Foreign),
+    let mut file = file;
+    std::io::Seek::rewind(&mut file)?;
+    match read_whole(file)? {
+        Some(text) => Ok(Found::Mine(text)),
+        // Our files are UTF-8 and of a sane size: one that is not was
+        // edited by someone else.
+        None => Ok(Found::Foreign),
     }
+}
+
+/// The largest file tsdsl reads back from an output folder: far above what
+/// it writes (a 10,000-resource stack is a few MB), far below what would
+/// exhaust memory when copied for the change summary.
+const MAX_GENERATED: u64 = 256 * 1024 * 1024;
+
+/// `path` opened for reading if it is a regular file (not followed through
+/// a link). A FIFO opened for reading waits for a writer, forever: it is
+/// opened without waiting and then refused, as a device or folder is.
+fn open_regular(path: &Path) -> std::io::Result<Option<File>> {
+    use std::os::unix::fs::OpenOptionsExt;
+    if !std::fs::symlink_metadata(path)?.is_file() {
+        return Ok(None);
+    }
+    let file = std::fs::OpenOptions::new()
+        .read(true)
+        .custom_flags(libc::O_NONBLOCK | libc::O_NOFOLLOW)
+        .open(path)?;
+    // The file opened may not be the one examined (a swap in between).
+    Ok(file.metadata()?.is_file().then_some(file))
+}
+
+/// The rest of `file` as UTF-8 text, `None` when it is not text or is
+/// larger than any file tsdsl writes.
+fn read_whole(file: File) -> std::io::Result<Option<String>> {
+    let mut raw = Vec::new();
+    file.take(MAX_GENERATED + 1).read_to_end(&mut raw)?;
+    if raw.len() as u64 > MAX_GENERATED {
+        return Ok(None);
+    }
+    Ok(String::from_utf8(raw).ok())
+}
+
+/// The whole text of `path` if it is a file tsdsl generated (from any
+/// script), `None` otherwise: what the change summary compares with.
+pub(crate) fn read_generated(path: &Path) -> std::io::Result<Option<String>> {
+    let Some(file) = open_regular(path)? else { return Ok(None) };
+    let Some(text) = read_whole(file)? else { return Ok(None) };
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    Ok(recorded_script(&name, &text).is_some().then_some(text))
 }
 
 /// True when `path` is a regular file carrying the marker (from any
 /// script): the only kind of file a journal may remove.
 pub(crate) fn is_generated(path: &Path) -> bool {
-    let Ok(meta) = std::fs::symlink_metadata(path) else { return false };
+    let Ok(Some(file)) = open_regular(path) else { return false };
     let mut head = Vec::new();
-    let read = File::open(path).and_then(|f| f.take(HEAD).read_to_end(&mut head));
+    let read = file.take(HEAD).read_to_end(&mut head);
     let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-    meta.is_file()
-        && read.is_ok()
-        && recorded_script(&name, &String::from_utf8_lossy(&head)).is_some()
+    read.is_ok() && recorded_script(&name, &String::from_utf8_lossy(&head)).is_some()
 }
 
 /// The script path recorded by the marker at the start of `head`.

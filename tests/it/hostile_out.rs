@@ -964,3 +964,39 @@ fn a_file_name_the_file_system_refuses_is_refused_before_anything_moves() {
     // `.tf` is short enough, and nothing is left to finish first.
     ok(tsdsl(work, &["run", "s.rhai", "-o", "out"]));
 }
+
+#[test]
+fn a_fifo_in_the_output_folder_never_holds_the_run() {
+    let work = tempdir();
+    let work = work.path();
+    fs::write(work.join("s.rhai"), fixture("old.rhai")).unwrap();
+    fs::create_dir_all(work.join("out")).unwrap();
+    let fifo = |name: &str| {
+        let st = Command::new("mkfifo").arg(work.join("out").join(name)).status().unwrap();
+        assert!(st.success());
+    };
+    // Opening a FIFO to read waits for a writer: the change summary and
+    // the ownership check read every `.tf` of the folder.
+    fifo("other.tf");
+    let run = |args: &[&str]| {
+        let mut child =
+            command(work, args).stdin(Stdio::null()).stdout(Stdio::piped()).spawn().unwrap();
+        let started = Instant::now();
+        while child.try_wait().unwrap().is_none() {
+            if started.elapsed() > Duration::from_secs(30) {
+                let _ = child.kill();
+                panic!("`tsdsl {}` hangs on a FIFO in the output folder", args.join(" "));
+            }
+            std::thread::sleep(Duration::from_millis(20));
+        }
+        child.wait_with_output().unwrap()
+    };
+    ok(run(&["run", "s.rhai", "-o", "out"]));
+    assert!(run(&["diff", "s.rhai", "-o", "out"]).status.code() == Some(0));
+    fifo(".tsdsl-journal");
+    refused(
+        tsdsl(work, &["run", "s.rhai", "-o", "out"]),
+        2,
+        &["tsdsl::output::bad_journal", "not a regular file"],
+    );
+}
