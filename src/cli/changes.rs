@@ -65,7 +65,8 @@ fn summary(
     // The build's own schemas, `--schema` files included, so that what they
     // mark sensitive is masked too.
     match diff::stack_changes(&built.stack.name, &old, &built.files, &built.schemas, false) {
-        Ok(changes) => {
+        Ok(mut changes) => {
+            changes.hide_secrets(built.stack.accepted_secrets.iter().map(|s| s.value.as_str()));
             let moves = changes
                 .changes
                 .iter()

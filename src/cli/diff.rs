@@ -43,12 +43,17 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
         let mut opts = build_options(&args.common, None, account_source(&args.common, false)?);
         opts.out_dir = Some(dir.clone());
         opts.format = if json { OutputFormat::Json } else { OutputFormat::Hcl };
-        let new = if script.exists() { files_of(script, &opts, args, None)? } else { Vec::new() };
+        let mut secrets = Vec::new();
+        let new = if script.exists() {
+            files_of(script, &opts, args, None, &mut secrets)?
+        } else {
+            Vec::new()
+        };
         let old = match &git {
             Some(tree) => {
                 let then = tree.at_rev(script)?;
                 if then.exists() {
-                    files_of(&then, &opts, args, Some(tree))?
+                    files_of(&then, &opts, args, Some(tree), &mut secrets)?
                 } else {
                     Vec::new()
                 }
@@ -58,8 +63,9 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
         if folder && old.is_empty() && new.is_empty() {
             continue; // a module of the folder, not a stack
         }
-        let changes = diff::stack_changes(&stem(script), &old, &new, &schemas, true)
+        let mut changes = diff::stack_changes(&stem(script), &old, &new, &schemas, true)
             .map_err(|e| Error::Usage(format!("cannot compare with `{}`: {e}", dir.display())))?;
+        changes.hide_secrets(secrets.iter().map(String::as_str));
         stacks.push(changes);
     }
     stdout::print(&diff::render(&stacks, style(args)));
@@ -103,9 +109,11 @@ fn files_of(
     opts: &BuildOptions,
     args: &DiffArgs,
     git: Option<&GitTree>,
+    secrets: &mut Vec<String>,
 ) -> Result<Vec<OutFile>, Error> {
     match build(script, opts) {
         Ok(built) => {
+            secrets.extend(built.stack.accepted_secrets.iter().map(|s| s.value.clone()));
             if git.is_none() {
                 report::warnings(&built.diagnostics, &built.sources, render_options(&args.common));
             }

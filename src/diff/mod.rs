@@ -67,6 +67,35 @@ impl StackChanges {
     pub fn count(&self, action: Action) -> usize {
         self.changes.iter().filter(|c| c.action == action).count()
     }
+
+    /// Hides every value that holds one of `secrets` (the text the script
+    /// accepted with `literal_secret`), on both sides of its change: the
+    /// schema masks only the arguments a provider marks sensitive, and such
+    /// a value may flow to a tag, a description or a local.
+    pub fn hide_secrets<'s>(&mut self, secrets: impl IntoIterator<Item = &'s str>) {
+        let needles: Vec<String> = secrets
+            .into_iter()
+            .filter(|s| !s.is_empty())
+            .flat_map(|s| {
+                // As written in HCL or JSON code: quotes and backslashes escaped.
+                let quoted = serde_json::to_string(s).unwrap_or_default();
+                [s.to_owned(), quoted.trim_matches('"').to_owned()]
+            })
+            .collect();
+        if needles.is_empty() {
+            return;
+        }
+        let holds = |v: &Option<Shown>| matches!(v, Some(Shown::Code(code)) if needles.iter().any(|n| code.contains(n.as_str())));
+        for attr in self.changes.iter_mut().flat_map(|c| c.attrs.iter_mut()) {
+            if holds(&attr.old) || holds(&attr.new) {
+                for side in [&mut attr.old, &mut attr.new] {
+                    if side.is_some() {
+                        *side = Some(Shown::Sensitive);
+                    }
+                }
+            }
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -181,3 +181,18 @@ fn unreadable_old_file_is_named() {
         stack_changes("s", &[file("main.tf", "resource {")], &[], &schemas, true).unwrap_err();
     assert!(err.contains("`main.tf` is not valid HCL"), "{err}");
 }
+
+#[test]
+fn an_accepted_secret_is_hidden_wherever_it_flows() {
+    let schemas = Schemas::embedded();
+    let old = [file("main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags = {\n    note = \"x old-pw\"\n    team = \"ops\"\n  }\n}\n")];
+    let new = [file("main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags = {\n    note = \"x new\\\"pw\"\n    team = \"web\"\n  }\n}\n")];
+    let mut s = stack_changes("s", &old, &new, &schemas, true).unwrap();
+    // The new secret holds a quote: found as HCL escapes it too.
+    s.hide_secrets(["new\"pw"]);
+    let attrs = &s.changes[0].attrs;
+    let note = attrs.iter().find(|a| a.path == "tags.note").unwrap();
+    assert_eq!((&note.old, &note.new), (&Some(Shown::Sensitive), &Some(Shown::Sensitive)));
+    let team = attrs.iter().find(|a| a.path == "tags.team").unwrap();
+    assert_eq!(team.new, Some(Shown::Code("\"web\"".into())));
+}
