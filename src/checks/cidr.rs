@@ -44,9 +44,12 @@ impl std::fmt::Display for Cidr {
 pub fn parse(s: &str) -> Result<Cidr, String> {
     let bad = || format!("`{s}` is not an IPv4 CIDR block like `10.0.0.0/16`");
     let (ip, prefix) = s.split_once('/').ok_or_else(bad)?;
-    let prefix: u8 = prefix.parse().ok().filter(|p| *p <= 32).ok_or_else(bad)?;
-    let octets: Vec<u8> =
-        ip.split('.').map(|o| o.parse::<u8>()).collect::<Result<_, _>>().map_err(|_| bad())?;
+    let prefix = decimal(prefix).filter(|p| *p <= 32).ok_or_else(bad)? as u8;
+    let octets: Vec<u8> = ip
+        .split('.')
+        .map(|o| decimal(o).and_then(|n| u8::try_from(n).ok()))
+        .collect::<Option<_>>()
+        .ok_or_else(bad)?;
     let [a, b, c, d] = <[u8; 4]>::try_from(octets).map_err(|_| bad())?;
     let addr = u32::from_be_bytes([a, b, c, d]);
     let cidr = Cidr { addr, prefix };
@@ -55,6 +58,15 @@ pub fn parse(s: &str) -> Result<Cidr, String> {
         return Err(format!("`{s}` has host bits set: the block starting there is `{net}`"));
     }
     Ok(cidr)
+}
+
+/// A number as the AWS provider reads one in a CIDR block (Go's
+/// `net.ParseCIDR`): digits only, and no leading zero (`010` is refused
+/// there; other parsers read it as 8). Rust's `parse` took `010` as 10 and
+/// `+1` as 1.
+fn decimal(s: &str) -> Option<u32> {
+    let canonical = s == "0" || (!s.starts_with('0') && !s.is_empty() && s.len() <= 3);
+    (canonical && s.bytes().all(|b| b.is_ascii_digit())).then(|| s.parse().ok()).flatten()
 }
 
 /// Terraform's `cidrsubnet(base, newbits, netnum)`.
@@ -83,6 +95,12 @@ mod tests {
         assert!(parse("10.0.0/16").is_err());
         assert!(parse("10.0.0.0/33").is_err());
         assert!(parse("10.0.1.0/16").unwrap_err().contains("10.0.0.0/16"));
+        for leading_zero in
+            ["010.0.0.0/16", "10.000.0.0/16", "10.0.0.0/016", "00.0.0.0/0", "+10.0.0.0/8"]
+        {
+            assert!(parse(leading_zero).is_err(), "{leading_zero}");
+        }
+        assert_eq!(parse("0.0.0.0/0").unwrap().to_string(), "0.0.0.0/0");
     }
 
     #[test]
