@@ -106,6 +106,16 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         Some(v) => validations(&origin, v, &c)?,
         None => Vec::new(),
     };
+    let nullable = flag("nullable")?;
+    if nullable == Some(false) && matches!(default, Some(Value::Null)) {
+        bail!(
+            (&origin, vec![PathSeg::key("default")], Target::Value),
+            Code::ModelBadDefault,
+            "variable `{name}` is not nullable, so its default cannot be null";
+            label: "null";
+            help: "give a real default, leave `default` out to make the variable required, or drop `nullable: false`"
+        );
+    }
     let variable = Variable {
         name: name.clone(),
         type_expr,
@@ -113,7 +123,7 @@ fn variable(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, o: Dynamic) -> Res
         description: text("description")?,
         sensitive: flag("sensitive")?.unwrap_or(false),
         ephemeral: flag("ephemeral")?.unwrap_or(false),
-        nullable: flag("nullable")?,
+        nullable,
         validations,
         origin: origin.clone(),
     };
@@ -154,8 +164,10 @@ fn validations(
         };
         let mut cpath = path.clone();
         cpath.push(PathSeg::key("condition"));
+        let condition = value_at(ctx, origin, &cpath, cond)?;
+        super::language::refuse_known_condition(origin, &cpath, &condition)?;
         out.push(Validation {
-            condition: value_at(ctx, origin, &cpath, cond)?,
+            condition,
             error_message: name_arg(origin, msg, "`error_message`")?,
         });
     }
