@@ -51,6 +51,17 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
         },
     );
     engine.register_indexer_get(|nc: NativeCallContext, e: &mut TfExpr, i: INT| -> Res<TfExpr> {
+        // A script list counts `[-1]` from the end; Terraform has no such
+        // index and refuses it at plan time.
+        if i < 0 {
+            bail!(
+                &origin_of(&nc),
+                Code::ScriptNotIndexable,
+                "Terraform has no index {i}: a list known only at plan time is indexed from 0";
+                label: "negative index";
+                help: "for the last item write `tf::element(list, tf::length(list) - 1)`, or `tf::expr(\"...[length(...) - 1]\")`"
+            );
+        }
         extend(&nc, e, Step::Index(i))
     });
 
