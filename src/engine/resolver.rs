@@ -153,17 +153,47 @@ impl Resolver {
     }
 
     /// The module at `path`, if any; `Err` for a path that leaves the folder.
-    fn locate(&self, path: &str) -> Result<Option<Located>, String> {
+    /// `importer`: the source name of the file that imports (a script named
+    /// like a stdlib module may import that module).
+    fn locate(&self, path: &str, importer: Option<&str>) -> Result<Option<Located>, String> {
         let rel = Path::new(path);
-        let clean = rel.components().all(|c| matches!(c, Component::Normal(_)));
+        let clean = rel.components().all(|c| matches!(c, Component::Normal(_) | Component::CurDir));
         if path.is_empty() || !clean || path.contains('\\') {
             return Err(format!("module path `{path}` must stay inside the script's folder"));
         }
-        let module = path.strip_suffix(".rhai").unwrap_or(path);
-        if let Some(text) = stdlib_source(module) {
-            return Ok(Some((format!("{STDLIB_PREFIX}{module}.rhai"), Arc::from(text), None)));
+        // One name per file: `lib/y`, `./lib/y`, `lib/./y` and `lib//y` are
+        // one module, evaluated once (three names made three copies of its
+        // blocks, "declared twice").
+        let parts: Vec<&str> = rel
+            .components()
+            .filter_map(|c| match c {
+                Component::Normal(p) => p.to_str(),
+                _ => None,
+            })
+            .collect();
+        let joined = parts.join("/");
+        let module = joined.strip_suffix(".rhai").unwrap_or(&joined);
+        if module.is_empty() {
+            return Err(format!("module path `{path}` names no file"));
         }
         let file = self.base.join(format!("{module}.rhai"));
+        if let Some(text) = stdlib_source(module) {
+            // The stdlib's module wins; a file of the same name beside the
+            // script would silently not be the one imported.
+            let same = |i: &str| {
+                Path::new(i)
+                    .canonicalize()
+                    .ok()
+                    .is_some_and(|i| file.canonicalize().ok() == Some(i))
+            };
+            if file.symlink_metadata().is_ok() && !importer.is_some_and(same) {
+                return Err(format!(
+                    "`{module}` is a stdlib module, and `{}` has the same name: the stdlib's would be imported, not yours; rename your file",
+                    file.display()
+                ));
+            }
+            return Ok(Some((format!("{STDLIB_PREFIX}{module}.rhai"), Arc::from(text), None)));
+        }
         // Only the file's name and the reason: never its content, which may
         // be anything a symlink points at.
         match read_inside(&self.base, &file, self.max_file_bytes) {
@@ -197,13 +227,16 @@ impl ModuleResolver for Resolver {
         path: &str,
         pos: Position,
     ) -> Result<SharedModule, Box<EvalAltResult>> {
-        let found = self.locate(path).map_err(|msg| {
+        let found = self.locate(path, source).map_err(|msg| {
+            let help = if msg.contains("is a stdlib module") {
+                "give your module another name (`my_k8s.rhai`) and import it by that name"
+            } else {
+                "a module is a .rhai file under the script's folder, read through links that stay inside it"
+            };
             self.fail(
                 source,
                 pos,
-                Diagnostic::error(Code::EngineBadModulePath, msg)
-                    .label("imported here")
-                    .help("a module is a .rhai file under the script's folder, read through links that stay inside it"),
+                Diagnostic::error(Code::EngineBadModulePath, msg).label("imported here").help(help),
             )
         })?;
         let Some((name, text, file)) = found else {

@@ -139,6 +139,23 @@ fn a_module_importing_itself_is_a_cycle() {
 }
 
 #[test]
+fn a_module_of_the_folder_named_like_a_stdlib_one_is_refused() {
+    let m = check("module_names/shadowed.rhai", &[]);
+    expect(
+        &m,
+        1,
+        &["tsdsl::engine::bad_module_path", "`k8s` is a stdlib module", "shadowed.rhai:1:8"],
+    );
+}
+
+#[test]
+fn every_spelling_of_one_module_path_is_one_module() {
+    let m = check("module_names/spellings.rhai", &[]);
+    assert_eq!(m.status, Some(0), "{m}");
+    assert!(m.stdout.contains("1 resource"), "{m}");
+}
+
+#[test]
 fn modules_importing_each_other_name_the_cycle() {
     let m = check("import_cycle/a.rhai", &[]);
     expect(&m, 1, &["tsdsl::engine::import_cycle", "a → b → a", "b.rhai:1:8"]);
