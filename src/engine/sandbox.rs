@@ -66,6 +66,8 @@ impl Default for Limits {
 }
 
 const UNRESERVED: &[&str] = &[
+    // `tf::call("name", [args])`; `f.call(x)` and `call(f, x)` still call `f`.
+    "call",
     "default",
     "module",
     "var",
