@@ -207,6 +207,11 @@ fn rounded(text: &str, value: f64, pos: Position) -> Option<ParseError> {
         })
         .map_or(rest.len(), |(i, _)| i);
     let written = &rest[..len];
+    // `10.5.floor()`: the second `.` starts a method call.
+    let written = match written.match_indices('.').nth(1) {
+        Some((second, _)) => &written[..second],
+        None => written,
+    };
     let held = format!("{value:e}");
     if decimal(written)? == decimal(&held)? {
         return None;
@@ -292,6 +297,14 @@ mod tests {
         let in_fn = "fn f() { 0b1000000000000000000000000000000000000000000000000000000000000000 }";
         assert!(compile(&engine, in_fn).is_err());
         assert!(compile(&engine, "let a = [-1, 0x10, 0o7, -0];").is_ok());
+    }
+
+    #[test]
+    fn a_method_on_a_float_literal_is_not_a_rounded_literal() {
+        let mut engine = Engine::new_raw();
+        engine.set_optimization_level(OptimizationLevel::None);
+        assert!(compile(&engine, "let a = [10.5.floor(), 2.0.sqrt(), 1.5.exp()];").is_ok());
+        assert!(compile(&engine, "let b = 99.99999999999999999.floor();").is_err());
     }
 
     #[test]
