@@ -614,6 +614,22 @@ pub(crate) fn conditions(
     Ok(out)
 }
 
+/// A condition the script already knows (`true`, or `env != ""` with `env`
+/// a script string) is written as a constant, which Terraform refuses: a
+/// condition must refer to something only Terraform knows.
+pub(crate) fn refuse_known_condition(origin: &Origin, path: &[PathSeg], c: &Value) -> Res<()> {
+    if let Value::Bool(b) = c {
+        bail!(
+            (origin, path.to_vec(), Target::Value),
+            Code::ModelBadExpression,
+            "this condition is already `{b}` while the script runs: Terraform refuses a condition that refers to nothing";
+            label: "known now";
+            help: "test values the script knows with `if` and `throw`; a Terraform condition must read a variable, a resource or a data source, e.g. `tf::expr(\"length(var.azs) >= 2\")`"
+        );
+    }
+    Ok(())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -645,20 +661,4 @@ mod tests {
             assert!(ok.is_err(), "{bad} accepted");
         }
     }
-}
-
-/// A condition the script already knows (`true`, or `env != ""` with `env`
-/// a script string) is written as a constant, which Terraform refuses: a
-/// condition must refer to something only Terraform knows.
-pub(crate) fn refuse_known_condition(origin: &Origin, path: &[PathSeg], c: &Value) -> Res<()> {
-    if let Value::Bool(b) = c {
-        bail!(
-            (origin, path.to_vec(), Target::Value),
-            Code::ModelBadExpression,
-            "this condition is already `{b}` while the script runs: Terraform refuses a condition that refers to nothing";
-            label: "known now";
-            help: "test values the script knows with `if` and `throw`; a Terraform condition must read a variable, a resource or a data source, e.g. `tf::expr(\"length(var.azs) >= 2\")`"
-        );
-    }
-    Ok(())
 }
