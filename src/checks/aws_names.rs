@@ -98,24 +98,11 @@ pub fn duplicate_aws_names(stack: &Stack) -> Vec<Diagnostic> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use crate::aws::AccountSource;
-    use crate::engine::{evaluate, EvalOptions, Limits};
-    use crate::schema::Schemas;
 
     fn messages(script: &str) -> Vec<String> {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("main.rhai"), script).unwrap();
-        let limits = Limits::default();
-        let opts = EvalOptions {
-            limits,
-            schemas: Arc::new(Schemas::embedded()),
-            deadline: crate::engine::deadline(&limits),
-            memory_ceiling: crate::engine::memory_ceiling(&limits),
-            account: AccountSource::from_fn(|| panic!("asked")).per_run(),
-        };
-        let ev = evaluate(&dir.path().join("main.rhai"), &opts).unwrap();
+        let asked = AccountSource::from_fn(|| panic!("asked"));
+        let ev = crate::engine::evaluate_files(&[("main.rhai", script)], asked);
         assert!(!ev.has_errors(), "{:?}", ev.diagnostics);
         super::duplicate_aws_names(&ev.stack).into_iter().map(|d| d.message).collect()
     }

@@ -85,6 +85,28 @@ impl Evaluation {
 
 /// Evaluates `script`. Only an unreadable script is an `Err`; everything
 /// wrong inside it is a diagnostic of the returned evaluation.
+/// The unit tests' set-up: `files` written to a temporary folder, the last
+/// one evaluated with the default limits and the embedded schemas.
+#[cfg(test)]
+pub(crate) fn evaluate_files(
+    files: &[(&str, &str)],
+    account: crate::aws::AccountSource,
+) -> Evaluation {
+    let dir = tempfile::tempdir().unwrap();
+    for (name, text) in files {
+        std::fs::write(dir.path().join(name), text).unwrap();
+    }
+    let limits = Limits::default();
+    let opts = EvalOptions {
+        limits,
+        schemas: Arc::new(Schemas::embedded()),
+        deadline: deadline(&limits),
+        memory_ceiling: memory_ceiling(&limits),
+        account: account.per_run(),
+    };
+    evaluate(&dir.path().join(files[files.len() - 1].0), &opts).unwrap()
+}
+
 pub fn evaluate(script: &Path, opts: &EvalOptions) -> Result<Evaluation, Error> {
     evaluate_reusing(script, opts, &EngineCache::default())
 }

@@ -287,11 +287,7 @@ fn list(origin: &Origin, path: Vec<PathSeg>, d: &Dynamic) -> Res<Vec<String>> {
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use crate::aws::{AccountSource, Answer, CallerIdentity, Identity};
-    use crate::engine::{evaluate, EvalOptions, Limits};
-    use crate::schema::Schemas;
 
     fn known(account: &str) -> Answer {
         Answer::Known(Identity {
@@ -307,19 +303,7 @@ mod tests {
     }
 
     fn eval(files: &[(&str, &str)], source: AccountSource) -> crate::engine::Evaluation {
-        let dir = tempfile::tempdir().unwrap();
-        for (name, text) in files {
-            std::fs::write(dir.path().join(name), text).unwrap();
-        }
-        let limits = Limits::default();
-        let opts = EvalOptions {
-            limits,
-            schemas: Arc::new(Schemas::embedded()),
-            deadline: crate::engine::deadline(&limits),
-            memory_ceiling: crate::engine::memory_ceiling(&limits),
-            account: source.per_run(),
-        };
-        evaluate(&dir.path().join(files[files.len() - 1].0), &opts).unwrap()
+        crate::engine::evaluate_files(files, source)
     }
 
     #[test]

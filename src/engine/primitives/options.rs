@@ -754,25 +754,11 @@ fn rules(
 
 #[cfg(test)]
 mod tests {
-    use std::sync::Arc;
-
     use crate::aws::AccountSource;
-    use crate::engine::{evaluate, EvalOptions, Limits};
-    use crate::schema::Schemas;
 
     fn eval(module: &str, script: &str) -> crate::engine::Evaluation {
-        let dir = tempfile::tempdir().unwrap();
-        std::fs::write(dir.path().join("site.rhai"), module).unwrap();
-        std::fs::write(dir.path().join("main.rhai"), script).unwrap();
-        let limits = Limits::default();
-        let opts = EvalOptions {
-            limits,
-            schemas: Arc::new(Schemas::embedded()),
-            deadline: crate::engine::deadline(&limits),
-            memory_ceiling: crate::engine::memory_ceiling(&limits),
-            account: AccountSource::from_fn(|| panic!("asked")).per_run(),
-        };
-        evaluate(&dir.path().join("main.rhai"), &opts).unwrap()
+        let asked = AccountSource::from_fn(|| panic!("asked"));
+        crate::engine::evaluate_files(&[("site.rhai", module), ("main.rhai", script)], asked)
     }
 
     const SITE: &str = r#"
