@@ -2,6 +2,28 @@
 //! writes them: chart versions, DynamoDB table names, policy documents,
 //! health-check paths and status code matchers.
 
+/// A version constraint as Terraform reads one (`required_version`, a
+/// provider's or a registry module's `version`): comma-separated
+/// `[op] version`, op one of `=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`, version
+/// one to three whole numbers with an optional `-prerelease`.
+pub fn version_constraint(text: &str) -> bool {
+    let valid = |part: &str| {
+        let part = part.trim();
+        let rest = ["~>", ">=", "<=", "!=", "=", ">", "<"]
+            .iter()
+            .find_map(|op| part.strip_prefix(op))
+            .unwrap_or(part)
+            .trim_start();
+        let rest = rest.strip_prefix('v').unwrap_or(rest);
+        let (numbers, pre) = rest.split_once('-').unwrap_or((rest, ""));
+        let numbers: Vec<&str> = numbers.split('.').collect();
+        (1..=3).contains(&numbers.len())
+            && numbers.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
+            && pre.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
+    };
+    !text.trim().is_empty() && text.split(',').all(valid)
+}
+
 /// A Helm chart version: semantic `MAJOR.MINOR.PATCH`, with an optional
 /// `-pre.release` and `+build` (not `latest`, not a range).
 pub fn chart_version(s: &str) -> Result<(), String> {
@@ -87,6 +109,16 @@ pub fn thumbprint(s: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn version_constraints_as_terraform_reads_them() {
+        for ok in ["~> 6.0", ">= 1.10, < 2.0", "1.2.3", "= 1.0.0-beta1", "v1"] {
+            assert!(version_constraint(ok), "{ok}");
+        }
+        for bad in ["banana", "", "~>", ">= 1.2.3.4", "1.x", ">= 1,"] {
+            assert!(!version_constraint(bad), "{bad}");
+        }
+    }
 
     #[test]
     fn formats_accept_what_the_services_take() {

@@ -132,25 +132,9 @@ fn local_name(origin: &Origin, path: &[PathSeg], name: &str) -> Res<()> {
     Ok(())
 }
 
-/// A version constraint as Terraform reads one: comma-separated
-/// `[op] version`, op one of `=`, `!=`, `>`, `>=`, `<`, `<=`, `~>`, version
-/// one to three whole numbers with an optional `-prerelease`.
+/// Refuses `text` unless it is a version constraint Terraform reads.
 pub(crate) fn constraint(origin: &Origin, path: &[PathSeg], text: &str) -> Res<()> {
-    let valid = |part: &str| {
-        let part = part.trim();
-        let rest = ["~>", ">=", "<=", "!=", "=", ">", "<"]
-            .iter()
-            .find_map(|op| part.strip_prefix(op))
-            .unwrap_or(part)
-            .trim_start();
-        let rest = rest.strip_prefix('v').unwrap_or(rest);
-        let (numbers, pre) = rest.split_once('-').unwrap_or((rest, ""));
-        let numbers: Vec<&str> = numbers.split('.').collect();
-        (1..=3).contains(&numbers.len())
-            && numbers.iter().all(|n| !n.is_empty() && n.bytes().all(|b| b.is_ascii_digit()))
-            && pre.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'.' || b == b'-')
-    };
-    if text.trim().is_empty() || !text.split(',').all(valid) {
+    if !crate::checks::formats::version_constraint(text) {
         bail!(
             (origin, path.to_vec(), Target::Value),
             Code::ScriptWrongType,
