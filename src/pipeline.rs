@@ -185,7 +185,12 @@ impl BuildCache {
 /// modules it imports and the stacks it reads; the limits on those depths
 /// are set so that the deepest chain allowed fits well inside this (measured
 /// in a debug build, which uses far more stack per level than a release one).
-const BUILD_STACK_BYTES: usize = 256 * 1024 * 1024;
+/// Dropping a chain of closures also recurses once per link (see
+/// `engine::teardown`): the memory ceiling stops a chain at about 3.5
+/// million links, whose drop takes about 700 MB of stack in a release
+/// build, so the stack is 1 GiB. Address space only: pages count once
+/// touched, and a run that builds no such chain touches a few hundred KB.
+const BUILD_STACK_BYTES: usize = 1024 * 1024 * 1024;
 
 /// Evaluates, checks and emits `script`, writing nothing.
 ///

@@ -265,9 +265,15 @@ fn human(out: &mut String, r: &Resolved, sources: &SourceMap, opts: RenderOption
             let (text, at) = printable_source(text);
             let moved = |s: &Range<usize>| at(s.start)..at(s.end);
             let name = printable(&p.file, false);
-            let (shown, map) = Excerpt::around(&name, &text, moved(&p.span));
+            let (mut shown, map) = Excerpt::around(&name, &text, moved(&p.span));
             let label = d.label.as_deref().map(|l| printable(l, false));
             if let Some(span) = map(&moved(&p.span)) {
+                let (line, col) = location(p, sources);
+                shown.header = Some((
+                    span.start,
+                    (line as usize).saturating_sub(1),
+                    (col as usize).saturating_sub(1),
+                ));
                 labels.push(LabeledSpan::new_primary_with_span(label, span));
             }
             for (q, text) in &r.secondary {
@@ -357,6 +363,11 @@ struct Excerpt {
     first_line: usize,
     /// The label's line, in the file, and how many characters were cut from its start.
     cut: Option<(usize, usize)>,
+    /// Where the primary label starts in the excerpt, and its line and
+    /// column (0-based) in the file as the other formats give them: miette's
+    /// header counts bytes of the text it is shown, which the `…` of a cut
+    /// line and the escapes of control characters make longer.
+    header: Option<(usize, usize, usize)>,
 }
 
 type SpanMap = Box<dyn Fn(&Range<usize>) -> Option<Range<usize>>>;
@@ -381,6 +392,7 @@ impl Excerpt {
             text: text.to_owned(),
             first_line: 0,
             cut: None,
+            header: None,
         };
         let short = [(prev_start, line_start), (line_start, line_end), (line_end, next_end)]
             .iter()
@@ -423,6 +435,7 @@ impl Excerpt {
             text: out,
             first_line,
             cut: Some((label_line, cut_chars)),
+            header: None,
         };
         (excerpt, Box::new(map))
     }
@@ -451,6 +464,18 @@ impl SourceCode for Excerpt {
         after: usize,
     ) -> Result<Box<dyn miette::SpanContents<'a> + 'a>, miette::MietteError> {
         let inner = self.text.read_span(span, before, after)?;
+        if let Some((at, line, column)) = self.header {
+            if (before, after) == (0, 0) && span.offset() == at {
+                return Ok(Box::new(miette::MietteSpanContents::new_named(
+                    self.name.clone(),
+                    inner.data(),
+                    *inner.span(),
+                    line,
+                    column,
+                    inner.line_count(),
+                )));
+            }
+        }
         let line = inner.line() + self.first_line;
         let column = match self.cut {
             Some((l, cut)) if l == line => inner.column() + cut,
@@ -610,5 +635,20 @@ mod tests {
             assert_eq!(text[at(i)..].chars().next(), Some(c), "{i}");
         }
         assert_eq!(at(src.len()), text.len());
+    }
+
+    /// The header names the place the short and JSON formats name, on a
+    /// line cut around the label (the `…`) and after escaped characters.
+    #[test]
+    fn the_header_counts_characters_of_the_file() {
+        let long = format!("let y = \"{}\" + ;\n", "a".repeat(300));
+        for (src, col) in [(long.as_str(), 314), ("let y = \"\u{7}\u{7}é\" + ;\n", 17)] {
+            let mut sources = SourceMap::default();
+            sources.insert("main.rhai", std::sync::Arc::from(src));
+            let site = crate::model::Site { file: "main.rhai".to_owned(), line: 1, col };
+            let d = Diagnostic::error(Code::ScriptSyntax, "unexpected ';'").at_site(site);
+            let text = render(&[d], &sources, RenderOptions::default());
+            assert!(text.contains(&format!("[main.rhai:1:{col}]")), "{text}");
+        }
     }
 }

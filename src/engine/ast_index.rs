@@ -124,6 +124,12 @@ fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
     let mut refused = None;
     ast.walk(&mut |path: &[ASTNode]| {
         match path.last() {
+            Some(ASTNode::Expr(Expr::FnCall(call, pos) | Expr::MethodCall(call, pos)))
+                if call.args.len() > MAX_ARGS =>
+            {
+                refused = Some(too_many_args(&call.name, call.args.len(), *pos));
+                return false;
+            }
             Some(ASTNode::Expr(Expr::FnCall(call, pos))) if call.args.iter().any(speaks) => {
                 if let Some(at) = at(*pos) {
                     layout.add_call(at, call.args.iter().map(shape).collect());
@@ -167,6 +173,20 @@ fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
     }
     layout.finish();
     Ok(layout)
+}
+
+/// More arguments than any function takes. Rhai looks an unknown call up
+/// once per argument, each time hashing them all: 300,000 arguments took
+/// a minute, deaf to `--timeout`. Refused before anything runs.
+const MAX_ARGS: usize = 64;
+
+fn too_many_args(name: &str, n: usize, pos: Position) -> ParseError {
+    let message = format!(
+        "`{name}` is called with {n} arguments; a call takes at most {MAX_ARGS}: pass a list or \
+         a map instead"
+    );
+    let lex = rhai::LexError::ImproperSymbol(name.to_owned(), message);
+    ParseError(Box::new(rhai::ParseErrorType::BadInput(lex)), pos)
 }
 
 /// Rhai reads a hex, octal or binary literal as 64 unsigned bits kept as a

@@ -23,6 +23,7 @@ mod resolver;
 mod sandbox;
 mod stacks;
 mod switches;
+mod teardown;
 
 use std::cell::RefCell;
 use std::path::{Path, PathBuf};
@@ -203,6 +204,7 @@ fn evaluate_in(
                 let sources = sources.borrow();
                 diagnostics.push(errors::eval_error(&e, &name, &known, &sources, &scope));
             }
+            teardown::dismantle(scope.into_iter().map(|(_, value, _)| value));
         }
     }
     // Raised errors the script caught (`try { ... } catch {}`) still count:

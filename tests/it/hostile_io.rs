@@ -262,6 +262,51 @@ fn a_map_nested_10000_times_ends_without_a_crash() {
     within_deadline(&m, 2);
 }
 
+/// A chain of closures each capturing the one before costs little memory
+/// a link; dropping it recursed once per link and overflowed the build
+/// thread's stack at 1.5 million links (SIGABRT, and `watch` died with it).
+#[test]
+fn a_long_chain_of_closures_is_dropped_without_a_crash() {
+    let dir = tempfile::tempdir().unwrap();
+    let chain = "let f = || 1;\nfor i in 0..1500000 { let g = f; f = || g.call() + 1; }\n";
+    fs::write(dir.path().join("top.rhai"), format!("{chain}output(\"o\", \"v\");\n")).unwrap();
+    let local = format!("fn build() {{\n{chain}1 }}\noutput(\"o\", build());\n");
+    fs::write(dir.path().join("local.rhai"), local).unwrap();
+    for script in ["top.rhai", "local.rhai"] {
+        let m = measure(dir.path(), &["check", "--timeout", "60", script]);
+        expect(&m, 0, &[]);
+        assert!(m.stdout.contains("1 output"), "{m}");
+    }
+}
+
+/// Rhai stops nesting at 128 levels at once; what tsdsl did next (looking
+/// for the unclosed bracket) was quadratic in the line: 37 s for 300,000
+/// `(`, past `--timeout 1`. The same for a call with 300,000 arguments,
+/// looked up once per argument.
+#[test]
+fn deeply_nested_or_very_wide_source_fails_fast() {
+    let dir = tempfile::tempdir().unwrap();
+    let n = 300_000;
+    let parens = format!("let x = {}1{};\n", "(".repeat(n), ")".repeat(n));
+    fs::write(dir.path().join("parens.rhai"), parens).unwrap();
+    fs::write(
+        dir.path().join("maps.rhai"),
+        format!("let x = {}1{};\n", "#{a:".repeat(n), "}".repeat(n)),
+    )
+    .unwrap();
+    fs::write(dir.path().join("args.rhai"), format!("f({}0);\n", "0,".repeat(n))).unwrap();
+    for (script, says) in [
+        ("parens.rhai", "parens.rhai:1:72"),
+        ("maps.rhai", "maps.rhai:1:"),
+        ("args.rhai", "is called with 300001 arguments; a call takes at most 64"),
+    ] {
+        let m = measure(dir.path(), &["check", "--timeout", "2", script]);
+        expect(&m, 1, &["tsdsl::script::syntax", says]);
+        assert!(!m.stderr.contains("tsdsl::engine::timeout"), "{m}");
+        within_deadline(&m, 2);
+    }
+}
+
 #[test]
 fn one_big_string_in_many_resources_hits_the_model_limit() {
     let m = check("limits/bigstr.rhai", &[]);
