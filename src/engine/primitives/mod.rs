@@ -10,6 +10,7 @@ mod declaration;
 mod handles;
 mod language;
 mod meta;
+mod mixed;
 mod ops;
 mod options;
 mod outputs;
@@ -82,6 +83,7 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     cidr_fns::register(engine);
     decide::register(engine);
     shifts::register(engine);
+    mixed::register(engine);
     text::register(engine, &super::sandbox::standard_package());
 }
 
