@@ -14,7 +14,7 @@
 use rhai::{Dynamic, Engine, Map, NativeCallContext};
 
 use crate::diagnostics::{diag, did_you_mean, line_col_of, Code, Diagnostic, Target};
-use crate::model::{Origin, PathSeg, Site};
+use crate::model::{Origin, PathSeg, Site, Step, Value};
 
 use super::super::context::CtxRef;
 use super::super::convert::known_text;
@@ -171,6 +171,9 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
                     let mut at = vec![PathSeg::Key(d.name.clone())];
                     at.extend(item.map(PathSeg::Index));
                     problems.push(p.at_path(&origin, at, Target::Value));
+                } else if let Some(p) = maybe_null(ctx, block, d, v) {
+                    let at = vec![PathSeg::Key(d.name.clone())];
+                    problems.push(p.at_path(&origin, at, Target::Value));
                 }
                 out.insert(d.name.as_str().into(), v.clone());
             }
@@ -203,6 +206,56 @@ fn options(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, given: &Dynamic) ->
         report(ctx, p);
     }
     Err(raise(first))
+}
+
+/// An optional option given a variable whose default is null, Terraform's
+/// way of saying "optional". The block decides now, from the option being
+/// given, what it writes: given `kms_key_arn: var.key`, it writes
+/// `kms_key_id = var.key` and makes no key of its own. Left at its null
+/// default, `var.key` then unsets the argument at plan time, and the
+/// resource gets the provider's default, neither a value of the operator's
+/// nor the block's. A variable without a default, or with one that is not
+/// null, is null only when its caller passes null on purpose.
+fn maybe_null(ctx: &CtxRef, block: &str, d: &OptionSpec, v: &Dynamic) -> Option<Diagnostic> {
+    if !(d.optional || d.default.is_some()) {
+        return None;
+    }
+    let expr = v.read_lock::<TfExpr>()?;
+    let Value::Ref(r) = &expr.0 else { return None };
+    let [Step::Attr(name)] = r.steps.as_slice() else { return None };
+    if r.root != "var" {
+        return None;
+    }
+    let c = ctx.try_borrow().ok()?;
+    let var = c.stack.variables.iter().find(|x| &x.name == name)?;
+    if var.nullable == Some(false) || !matches!(var.default, Some(Value::Null)) {
+        return None;
+    }
+    let instead = match &d.default {
+        Some(_) => "the option's default",
+        None => "what the block does without it",
+    };
+    Some(
+        Diagnostic::error(
+            Code::StdlibInvalidOption,
+            format!(
+                "option `{}` of `{block}` is given `var.{name}`, which is null unless set",
+                d.name
+            ),
+        )
+        .label("null by default")
+        .note(format!(
+            "`{block}` decides now that `{}` is given; left null, `var.{name}` would leave the \
+             argument unset at plan time, and the resource would get the provider's default, \
+             not {instead}",
+            d.name
+        ))
+        .help(format!(
+            "give `var.{name}` a default that is not null, or none (so that it must be set), or \
+             leave `{}` out of the options when the script has no value for it",
+            d.name
+        )),
+    )
 }
 
 pub(crate) fn found_word(v: &Dynamic) -> String {
