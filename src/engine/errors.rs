@@ -415,7 +415,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (Code, String, String, Optio
         E::ErrorFunctionNotFound(sig, _) if is_operator(sig) => {
             let (op, types) = signature(sig);
             let words: Vec<&str> = types.iter().map(|t| type_word(t)).collect();
-            let terraform = types.iter().any(|t| matches!(t.as_str(), "Handle" | "Expr"));
+            let terraform = types.iter().any(|t| matches!(t.as_str(), "block_reference" | "terraform_expression"));
             let help = if terraform {
                 Some("a Terraform value is only known at plan time: compute with `tf::` functions (`tf::upper(x)`, `tf::expr(\"...\")`), or decide with a plain script value".to_owned())
             } else {
@@ -533,7 +533,7 @@ fn describe(e: &EvalAltResult, known: &[String]) -> (Code, String, String, Optio
             None,
         ),
         // a plan-time value where the script needs one now (`if`, `while`)
-        E::ErrorMismatchDataType(expected, found, _) if found.ends_with("TfExpr") || found == "Expr" => (
+        E::ErrorMismatchDataType(expected, found, _) if found.ends_with("TfExpr") || found == "terraform_expression" => (
             Code::ScriptPlanTimeValue,
             format!("expected {} now, found a Terraform expression known only at plan time", type_word(expected)),
             "known only when Terraform plans".into(),
@@ -579,8 +579,9 @@ pub(crate) fn type_word(rhai_name: &str) -> &'static str {
         "bool" => "a bool",
         "array" | "Array" | "Vec<Dynamic>" => "a list",
         "map" | "Map" => "a map",
-        "Handle" => "a block reference",
-        "Expr" | "TfExpr" => "a Terraform expression",
+        "Handle" | "block_reference" => "a block reference",
+        "TfExpr" | "terraform_expression" => "a Terraform expression",
+        "Caller" | "aws_caller" => "the AWS caller",
         "Fn" | "FnPtr" => "a function",
         "range" | "Range<i64>" | "RangeInclusive<i64>" => "a range",
         "timestamp" | "Instant" => "a timestamp",
@@ -601,8 +602,9 @@ pub(crate) fn operator_terms(text: &str) -> String {
                 "ImmutableString" | "String" | "&str" => "string",
                 "Array" | "array" => "list",
                 "Map" => "map",
-                "Handle" => "block reference",
-                "Expr" | "TfExpr" | "Dynamic" => "value",
+                "Handle" | "block_reference" => "block reference",
+                "TfExpr" | "terraform_expression" | "Dynamic" => "value",
+                "Caller" | "aws_caller" => "AWS caller",
                 other => other,
             };
             out.push_str(w);

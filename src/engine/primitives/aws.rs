@@ -31,7 +31,7 @@ struct Known {
 const FIELDS: &[&str] = &["account_id", "arn", "user_id", "partition"];
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef, source: AccountSource) {
-    engine.register_type_with_name::<Caller>("Caller");
+    engine.register_type_with_name::<Caller>("aws_caller");
     engine.register_indexer_get(
         |nc: NativeCallContext, c: &mut Caller, field: ImmutableString| -> Res<String> {
             field_of(&nc, c, &field)

@@ -14,8 +14,8 @@ use super::super::handle::{Handle, HandleKind, Instances, TfExpr};
 use super::{origin_of, report, Res};
 
 pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
-    engine.register_type_with_name::<Handle>("Handle");
-    engine.register_type_with_name::<TfExpr>("Expr");
+    engine.register_type_with_name::<Handle>("block_reference");
+    engine.register_type_with_name::<TfExpr>("terraform_expression");
 
     let c = ctx.clone();
     engine.register_indexer_get(
