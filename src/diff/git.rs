@@ -63,21 +63,27 @@ pub fn read_revision(inside: &Path, rev: &str) -> Result<GitTree, Error> {
     let spec = format!("{rev}^{{commit}}");
     git(&root, &["rev-parse", "--verify", "--quiet", &spec])
         .map_err(|_| Error::Usage(format!("unknown git revision `{rev}`")))?;
-    let listing = git(&root, &["ls-tree", "-r", "-z", "--full-tree", &spec])
+    let listing = git(&root, &["ls-tree", "-r", "-z", "-l", "--full-tree", &spec])
         .map_err(|e| Error::Usage(format!("cannot list `{rev}`: {e}")))?;
     let mut wanted = Vec::new();
+    let mut oversized = Vec::new();
     let mut links = Vec::new();
     for entry in listing.split(|b| *b == 0).filter(|e| !e.is_empty()) {
         let text = String::from_utf8_lossy(entry);
         let Some((meta, path)) = text.split_once('\t') else { continue };
-        let mut meta = meta.split(' ');
+        let mut meta = meta.split(' ').filter(|m| !m.is_empty());
         let (Some(mode), Some(kind), Some(id)) = (meta.next(), meta.next(), meta.next()) else {
             continue;
         };
+        let size: u64 = meta.next().and_then(|s| s.parse().ok()).unwrap_or(0);
         let plain = mode == "100644" || mode == "100755";
         let safe = Path::new(path).components().all(|c| matches!(c, Component::Normal(_)));
         if kind == "blob" && plain && safe && path.ends_with(".rhai") {
-            wanted.push((id.to_owned(), path.to_owned()));
+            if size > crate::engine::Limits::default().max_file_bytes {
+                oversized.push((size, path.to_owned()));
+            } else {
+                wanted.push((id.to_owned(), path.to_owned()));
+            }
         }
         if kind == "blob" && mode == "120000" && safe && path.ends_with(".rhai") {
             links.push((id.to_owned(), path.to_owned()));
@@ -94,6 +100,18 @@ pub fn read_revision(inside: &Path, rev: &str) -> Result<GitTree, Error> {
             std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
         }
         std::fs::write(&dest, contents).map_err(|e| Error::io(&dest, "write", e))?;
+    }
+    // A file no build would read is not read from git either (a 1.5 GB blob
+    // took 1.5 GB of memory): a sparse file of its size stands for it, which
+    // a build that imports it refuses as too large, as it would the file.
+    for (size, path) in &oversized {
+        let dest = dir.path().join(path);
+        if let Some(parent) = dest.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| Error::io(parent, "create", e))?;
+        }
+        std::fs::File::create(&dest)
+            .and_then(|f| f.set_len(*size))
+            .map_err(|e| Error::io(&dest, "write", e))?;
     }
     // A script that is a symlink at the revision points where it pointed
     // then. One that leaves the repository (or is absolute) is left out:

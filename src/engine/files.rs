@@ -83,12 +83,19 @@ pub fn read_regular(path: &Path, max: u64) -> Result<Vec<u8>, ReadError> {
     Ok(out)
 }
 
-/// [`read_regular`] as UTF-8 text.
+/// [`read_regular`] as UTF-8 text. A leading byte-order mark (what some
+/// Windows editors write for "UTF-8 with BOM") becomes a space: Rhai would
+/// refuse it as an invisible character, and one character for one keeps
+/// every line and column where the operator sees it.
 pub fn read_text(path: &Path, max: u64) -> Result<String, ReadError> {
     let raw = read_regular(path, max)?;
-    String::from_utf8(raw).map_err(|_| {
+    let mut text = String::from_utf8(raw).map_err(|_| {
         ReadError::Io(io::Error::new(io::ErrorKind::InvalidData, "it is not UTF-8 text"))
-    })
+    })?;
+    if text.starts_with('\u{feff}') {
+        text.replace_range(..'\u{feff}'.len_utf8(), " ");
+    }
+    Ok(text)
 }
 
 /// [`read_text`] of `path` only when its real path lies under `base`'s.
@@ -129,6 +136,14 @@ fn check_kind(meta: &std::fs::Metadata) -> Result<(), ReadError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_byte_order_mark_is_a_space() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("s.rhai");
+        std::fs::write(&path, "\u{feff}let x = 1;\n").unwrap();
+        assert_eq!(read_text(&path, 100).unwrap(), " let x = 1;\n");
+    }
 
     #[test]
     fn refuses_devices_and_oversized_files() {

@@ -463,3 +463,21 @@ resource("aws_s3_bucket", "logs", #{ bucket: "my-logs" });
     assert!(d.stdout.contains("  + moved[0]\n"), "{d}");
     assert!(!d.stdout.contains("to keep the existing object"), "{d}");
 }
+
+/// A `.rhai` blob larger than a build reads is not read from git either
+/// (a 1.5 GB one took 1.5 GB of memory); importing it is refused as the
+/// file in the work tree would be.
+#[test]
+fn an_oversized_blob_at_the_revision_is_not_read() {
+    let w = Work::repo();
+    w.write("s.rhai", "output(\"o\", \"v\");\n");
+    w.write("big.rhai", &format!("// {}\n", "x".repeat(9 << 20)));
+    w.commit("big");
+    let d = w.tsdsl(&["diff", "s.rhai", "--git", "main"]);
+    assert_eq!(d.status, Some(0), "{d}");
+    w.write("s.rhai", "import \"big\" as b;\noutput(\"o\", \"v\");\n");
+    w.commit("imports it");
+    let d = w.tsdsl(&["diff", "s.rhai", "--git", "main"]);
+    assert_eq!(d.status, Some(1), "{d}");
+    assert!(d.stderr.contains("it is 9.0 MB long, more than the 8.0 MB a file may be"), "{d}");
+}
