@@ -11,7 +11,7 @@ use crate::emit::OutFile;
 
 /// What kind of block an address names; it decides how its values are
 /// checked for secrets and whether a rename can be a `moved`.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum Kind {
     Resource,
     Data,

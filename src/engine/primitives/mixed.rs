@@ -79,7 +79,10 @@ fn compare(n: INT, f: FLOAT) -> Option<Ordering> {
         return Some(Ordering::Greater);
     }
     let whole = f.trunc();
-    Some(n.cmp(&(whole as INT)).then_with(|| 0.0.partial_cmp(&(f - whole)).unwrap_or(Ordering::Equal)))
+    Some(
+        n.cmp(&(whole as INT))
+            .then_with(|| 0.0.partial_cmp(&(f - whole)).unwrap_or(Ordering::Equal)),
+    )
 }
 
 fn holds(op: &str, order: Option<Ordering>) -> bool {
