@@ -6,11 +6,13 @@ use std::path::Path;
 use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 
+use indexmap::IndexMap;
+use serde::Deserialize;
 use serde_json::Value as Json;
 
 use super::builtin;
 use super::embedded::{EmbeddedProvider, EMBEDDED};
-use super::types::SchemaBlock;
+use super::types::{RawSchema, SchemaBlock};
 use crate::diagnostics::Diagnostic;
 use crate::diagnostics::{closest, Code};
 use crate::model::BlockKind;
@@ -148,43 +150,47 @@ impl Schemas {
             Diagnostic::error(BAD_FILE, format!("cannot use `{}` as a provider schema file: {detail}", path.display()))
                 .help("produce it with `terraform providers schema -json > FILE` in an initialised root module")
         };
-        let doc: Json = serde_json::from_slice(text).map_err(|e| bad(e.to_string()))?;
-        self.load_json(&doc).map_err(bad)
+        // Read into the shapes tsdsl uses, not a generic JSON tree: fields it
+        // does not read are skipped unbuilt (a 200 MB array beside the
+        // schemas needed a 4.8 GB tree), and a real provider's types cost
+        // their schemas only.
+        let doc: RawDoc = serde_json::from_slice(text).map_err(|e| bad(e.to_string()))?;
+        self.load_doc(doc).map_err(bad)
     }
 
     /// The same as [`Schemas::load_file`] on an already parsed document.
     pub fn load_json(&mut self, doc: &Json) -> Result<(), String> {
-        let Some(providers) = doc.get("provider_schemas").and_then(Json::as_object) else {
+        self.load_doc(RawDoc::deserialize(doc).map_err(|e| e.to_string())?)
+    }
+
+    fn load_doc(&mut self, doc: RawDoc) -> Result<(), String> {
+        let Some(providers) = doc.provider_schemas else {
             return Err("no `provider_schemas` object".to_owned());
         };
         let mut loaded = Vec::new();
         for (address, s) in providers {
             // `registry.terraform.io/hashicorp/aws` -> `aws`, the prefix of its types
-            let name = address.rsplit('/').next().unwrap_or(address).to_owned();
+            let name = address.rsplit('/').next().unwrap_or(&address).to_owned();
             super::types::named(&name).map_err(|e| format!("provider `{address}`: {}", e.0))?;
-            let parse = |j: &Json| SchemaBlock::from_schema_json(j).map(Arc::new);
-            let provider = match s.get("provider") {
-                Some(p) if !p.is_null() => {
-                    Some(parse(p).map_err(|e| format!("{address} provider: {}", e.0))?)
-                }
-                _ => None,
+            let provider = match s.provider {
+                Some(p) => Some(Arc::new(
+                    p.into_block().map_err(|e| format!("{address} provider: {}", e.0))?,
+                )),
+                None => None,
             };
             let mut maps = [HashMap::new(), HashMap::new()];
-            for (i, key) in ["resource_schemas", "data_source_schemas"].iter().enumerate() {
-                if let Some(types) = s.get(*key).and_then(Json::as_object) {
-                    for (t, j) in types {
-                        super::types::named(t).map_err(|e| e.0)?;
-                        let b = parse(j).map_err(|e| format!("{t}: {}", e.0))?;
-                        if let Some(m) = maps.get_mut(i) {
-                            m.insert(t.clone(), b);
-                        }
-                    }
+            for (m, types) in maps.iter_mut().zip([s.resource_schemas, s.data_source_schemas]) {
+                let types = types.unwrap_or_default();
+                for (t, raw) in types {
+                    super::types::named(&t).map_err(|e| e.0)?;
+                    let b = raw.into_block().map_err(|e| format!("{t}: {}", e.0))?;
+                    m.insert(t, Arc::new(b));
                 }
             }
             let [resources, data_sources] = maps;
             loaded.push(Loaded {
                 name,
-                address: address.clone(),
+                address,
                 provider,
                 resources,
                 data_sources,
@@ -372,4 +378,17 @@ impl std::fmt::Debug for Schemas {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_list().entries(self.providers.iter().map(Source::name)).finish()
     }
+}
+
+/// A `terraform providers schema -json` document, in the order written.
+#[derive(Deserialize)]
+struct RawDoc {
+    provider_schemas: Option<IndexMap<String, RawProvider>>,
+}
+
+#[derive(Deserialize)]
+struct RawProvider {
+    provider: Option<RawSchema>,
+    resource_schemas: Option<IndexMap<String, RawSchema>>,
+    data_source_schemas: Option<IndexMap<String, RawSchema>>,
 }

@@ -111,9 +111,17 @@ impl SchemaBlock {
     }
 }
 
+/// One type's schema as `terraform providers schema -json` writes it; only
+/// the fields tsdsl reads are built, the others are skipped unread.
 #[derive(Deserialize)]
-struct RawSchema {
+pub(crate) struct RawSchema {
     block: RawBlock,
+}
+
+impl RawSchema {
+    pub(crate) fn into_block(self) -> Result<SchemaBlock> {
+        self.block.into_block()
+    }
 }
 
 #[derive(Deserialize, Default)]

@@ -307,6 +307,23 @@ fn deeply_nested_or_very_wide_source_fails_fast() {
     }
 }
 
+/// A `--schema` file is read into the shapes tsdsl uses: what it does not
+/// read is skipped unbuilt. A 40 MB array beside the schemas took over a
+/// gigabyte as a generic JSON tree (200 MB aborted on a 4.8 GB allocation).
+#[test]
+fn unread_parts_of_a_schema_file_cost_no_memory() {
+    let dir = tempfile::tempdir().unwrap();
+    let junk = format!(
+        "{{\"format_version\":\"1.0\",\"provider_schemas\":{{}},\"junk\":[{}0]}}",
+        "0,".repeat(20_000_000)
+    );
+    fs::write(dir.path().join("s.json"), junk).unwrap();
+    fs::write(dir.path().join("s.rhai"), "output(\"o\", \"v\");\n").unwrap();
+    let m = measure(dir.path(), &["check", "--schema", "s.json", "s.rhai"]);
+    expect(&m, 0, &[]);
+    assert!(m.peak_rss_kb < 256 * 1024, "{m}");
+}
+
 #[test]
 fn one_big_string_in_many_resources_hits_the_model_limit() {
     let m = check("limits/bigstr.rhai", &[]);
