@@ -269,6 +269,10 @@ fn check_address(r: &Reference) -> Result<(), String> {
         {
             return Err("`[*]` names no single object".into());
         }
+        // `[-1]` is an operation in HCL, not an index: Terraform refuses it.
+        if let Some(Step::Index(n)) = parts.iter().find(|p| matches!(p, Step::Index(n) if *n < 0)) {
+            return Err(format!("`[{n}]` is no instance: instances count from 0"));
+        }
         i = next;
     }
     Ok(())
