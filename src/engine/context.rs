@@ -40,6 +40,10 @@ pub(crate) struct Ctx {
     pub expected_accounts: Option<ExpectedAccounts>,
     /// The `name` each stdlib block call was given, for the output's groups.
     pub block_names: Vec<super::block_calls::NamedCall>,
+    /// Pairs of the operator's calls already reported as declaring one
+    /// name twice: a stdlib block that collides collides on every block it
+    /// makes, and one report says it.
+    pub duplicate_calls: HashSet<(Origin, Origin)>,
 }
 
 /// The accounts a stack may be applied to, and the call that said so.
@@ -70,6 +74,7 @@ impl Ctx {
             model_nodes: Cell::new(0),
             expected_accounts: None,
             block_names: Vec::new(),
+            duplicate_calls: HashSet::new(),
         }
     }
 

@@ -211,11 +211,28 @@ pub(crate) fn report(ctx: &CtxRef, d: Diagnostic) {
 /// showing where the first one was.
 pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
     let first = first_declared(&ctx.borrow().stack, what, name);
+    let operators = |o: &Origin| Origin {
+        frames: o.frames.iter().filter(|s| !s.file.starts_with("@stdlib/")).cloned().collect(),
+    };
+    let by_stdlib = origin.frames.last().is_some_and(|s| s.file.starts_with("@stdlib/"));
+    if let (Some(first), true) = (&first, by_stdlib) {
+        let calls = (operators(first), operators(origin));
+        if !ctx.borrow_mut().duplicate_calls.insert(calls) {
+            return;
+        }
+    }
+    let help = if by_stdlib {
+        "the stdlib block names what it makes after its options, and both calls give the same \
+         Terraform name (`/`, `.` and `-` all become `_` in one): give the calls names that \
+         differ in letters or digits"
+    } else {
+        "give each one its own name"
+    };
     let mut d =
         Diagnostic::error(Code::ModelDuplicateName, format!("{what} `{name}` is declared twice"))
             .at_path(origin, Vec::new(), Target::Call)
             .label("declared again here")
-            .help("give each one its own name");
+            .help(help);
     if let Some(first) = first {
         d = d.secondary(
             crate::diagnostics::Locus::InCall {
