@@ -188,13 +188,7 @@ impl Schemas {
                 }
             }
             let [resources, data_sources] = maps;
-            loaded.push(Loaded {
-                name,
-                address,
-                provider,
-                resources,
-                data_sources,
-            });
+            loaded.push(Loaded { name, address, provider, resources, data_sources });
         }
         for l in loaded {
             self.providers.retain(|p| p.name() != l.name);
