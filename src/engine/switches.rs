@@ -10,9 +10,12 @@
 //! nothing" for a Terraform value, so `var_suffix ?? "default"` silently
 //! dropped the default that Terraform's null would have needed.
 //!
-//! The value is looked at only when reading it twice is harmless: a
-//! variable, a constant, a property or index of those. A `switch` on a call
-//! (`switch pick() {`) is left as Rhai runs it.
+//! The value is looked at by reading it once more, which is harmless for a
+//! variable, a constant, a property or index of those and an operator on
+//! them. A call (`switch pick(env) {`) could declare blocks or cost a lot
+//! if run twice: a `switch` or `??` on one is refused with the fix, bind it
+//! to a variable first (left alone, `pick` returning a plan-time value
+//! silently took the `_` arm).
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -86,7 +89,29 @@ impl SwitchPoints {
                     }
                     _ => return Ok(DebuggerCommand::Continue),
                 };
-                if harmless(value) {
+                if !harmless(value) {
+                    // Evaluated once more to be looked at, a call would run
+                    // twice; left to Rhai, a plan-time value it returns
+                    // silently took the `_` arm.
+                    let origin = Origin::new(
+                        site(source.unwrap_or(""), value.position()).into_iter().collect(),
+                    );
+                    let what = if word.starts_with("`??`") {
+                        "`??` on the result of a call: bind it to a variable first"
+                    } else {
+                        "`switch` on the result of a call: bind it to a variable first"
+                    };
+                    return Err(raise(diag!(
+                        &origin,
+                        Code::ScriptPlanTimeValue,
+                        "{what}";
+                        label: "a call";
+                        help: "tsdsl checks that what a `switch` or `??` looks at is known now, \
+                               and a call cannot be run twice to look: write `let v = ...;` \
+                               above and use `v`"
+                    )));
+                }
+                {
                     let v = context.eval_expression_tree(&value.into())?;
                     if is_plan_time_itself(&v) {
                         let origin = Origin::new(
@@ -120,10 +145,16 @@ const COALESCE_HELP: &str = "`??` chooses while the script runs, when a Terrafor
 
 /// An expression that reads without doing anything: evaluating it once
 /// more, to look at it, changes nothing.
+/// Operators count: they only compute (tsdsl's own, on Terraform values,
+/// build an expression and declare nothing).
 fn harmless(e: &Expr) -> bool {
     match e {
         Expr::Variable(..) | Expr::Property(..) | Expr::ThisPtr(..) => true,
         Expr::Dot(x, ..) | Expr::Index(x, ..) => harmless(&x.lhs) && harmless(&x.rhs),
+        Expr::And(x, _) | Expr::Or(x, _) => x.iter().all(harmless),
+        Expr::FnCall(call, _) => call.is_operator_call() && call.args.iter().all(harmless),
+        Expr::InterpolatedString(parts, _) | Expr::Array(parts, _) => parts.iter().all(harmless),
+        Expr::Map(m, _) => m.0.iter().all(|(_, v)| harmless(v)),
         other => other.is_constant(),
     }
 }
