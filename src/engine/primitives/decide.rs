@@ -30,6 +30,21 @@ pub(crate) fn register(engine: &mut Engine) {
             position(&nc, "index_of", a, v, start)
         },
     );
+    // A string is a value to look for, as in `azs.index_of("eu-west-1a")`:
+    // without these Rhai may take it for the name of a function to call on
+    // each item, and a list holding a plan-time value answered -1 unchecked.
+    engine.register_fn(
+        "index_of",
+        |nc: NativeCallContext, a: &mut Array, v: rhai::ImmutableString| {
+            position(&nc, "index_of", a, v.into(), 0)
+        },
+    );
+    engine.register_fn(
+        "index_of",
+        |nc: NativeCallContext, a: &mut Array, v: rhai::ImmutableString, start: INT| {
+            position(&nc, "index_of", a, v.into(), start)
+        },
+    );
     engine.register_fn("index_of", |nc: NativeCallContext, a: &mut Array, f: FnPtr| {
         first(&nc, "index_of", a, &f, 0).map(|i| i.map_or(-1, as_int))
     });
