@@ -187,11 +187,43 @@ async fn lookup(
         })
     };
     let arn = field(out.arn(), "ARN")?;
+    let account_id = field(out.account(), "account")?;
+    let user_id = field(out.user_id(), "user id")?;
+    // Scripts decide from the account, and `whoami` prints all three: an
+    // answer that is not what STS says (another account in the ARN, a
+    // 20-digit account, control characters) is refused, not passed on.
+    let malformed = |what: String| {
+        LookupError::new(
+            Cause::BadResponse,
+            format!("the answer of {target} is malformed: {what}"),
+            "point `--endpoint-url` (or `AWS_ENDPOINT_URL_STS`) at an STS endpoint",
+        )
+    };
+    if !super::is_account_id(&account_id) {
+        return Err(malformed(format!(
+            "its account `{}` is not twelve digits",
+            crate::diagnostics::printable(&account_id, false)
+        )));
+    }
+    if arn.split(':').nth(4) != Some(account_id.as_str()) {
+        return Err(malformed(format!(
+            "its ARN `{}` is not of its account {account_id}",
+            crate::diagnostics::printable(&arn, false)
+        )));
+    }
+    // IAM names, paths and session names are printable ASCII.
+    if [&arn, &user_id].iter().any(|s| !s.chars().all(|c| c.is_ascii_graphic())) {
+        return Err(malformed(
+            "its ARN or user id holds characters IAM never writes (spaces, control or \
+             non-ASCII characters)"
+                .into(),
+        ));
+    }
     let caller = CallerIdentity {
-        account_id: field(out.account(), "account")?,
+        account_id,
         partition: partition_of(&arn).unwrap_or("aws").to_owned(),
         // Some emulators echo the access key id here; it is never shown.
-        user_id: super::redact(&field(out.user_id(), "user id")?),
+        user_id: super::redact(&user_id),
         arn,
     };
     Ok(Identity { caller, credentials: credentials_source, expires })

@@ -358,6 +358,42 @@ fn an_endpoint_that_never_answers_times_out_within_the_budget() {
     assert!(took < Duration::from_secs(8), "{took:?}");
 }
 
+/// An answer that is not what STS says is refused, not printed or used: a
+/// 20-digit account, an ARN of another account, terminal escapes that
+/// would colour the terminal or forge a line of `whoami`'s output.
+#[test]
+fn a_malformed_answer_is_refused_not_printed() {
+    let forged = |account: &str, arn: &str| {
+        (
+            200,
+            format!(
+                "<GetCallerIdentityResponse xmlns=\"https://sts.amazonaws.com/doc/2011-06-15/\"><GetCallerIdentityResult>\
+                 <Arn>{arn}</Arn><UserId>AIDATESTUSER</UserId><Account>{account}</Account>\
+                 </GetCallerIdentityResult><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></GetCallerIdentityResponse>"
+            ),
+        )
+    };
+    for (account, arn, says) in [
+        (
+            "12345678901234567890",
+            "arn:aws:iam::12345678901234567890:user/ci",
+            "is not twelve digits",
+        ),
+        ("123456789012", "arn:aws:iam::999999999999:user/ci", "is not of its account 123456789012"),
+        (
+            "123456789012",
+            "arn:aws:iam::123456789012:user/x&#x1b;[31mRED&#xa;FAKE LINE",
+            "characters IAM never writes",
+        ),
+    ] {
+        let fake = Fake::start(Some(forged(account, arn)));
+        let o = tsdsl(&fake.url, true).arg("whoami").run();
+        o.assert_status(2);
+        o.assert_stderr_contains(says);
+        assert!(!o.stdout.contains("FAKE") && !o.stderr.contains('\u{1b}'), "{o}");
+    }
+}
+
 #[test]
 fn throttling_is_retried_then_reported() {
     let fake = Fake::start(Some(sts_error("Throttling")));
