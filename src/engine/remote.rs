@@ -16,6 +16,8 @@ use crate::model::Backend;
 pub(crate) struct RemoteInfo {
     pub backend: Option<Backend>,
     pub outputs: Rc<Vec<String>>,
+    /// The names of its outputs declared `sensitive: true`.
+    pub sensitive: Vec<String>,
 }
 
 /// What reading one stack gave: its facts, or the diagnostics that stopped it.

@@ -113,6 +113,9 @@ fn stack(
             checkov_skips: Vec::new(),
             origin: origin.clone(),
         });
+        let mut c = ctx.borrow_mut();
+        let sensitive = info.sensitive.iter().map(|o| (name.clone(), o.clone()));
+        c.stack.sensitive_remote_outputs.extend(sensitive);
     }
     Ok(Handle {
         kind: HandleKind::Remote { stack: name.clone(), outputs: info.outputs.clone() },
@@ -201,6 +204,13 @@ fn load(
             let info = Rc::new(RemoteInfo {
                 backend: ev.stack.terraform.backend.clone(),
                 outputs: Rc::new(ev.stack.outputs.iter().map(|o| o.name.clone()).collect()),
+                sensitive: ev
+                    .stack
+                    .outputs
+                    .iter()
+                    .filter(|o| o.sensitive)
+                    .map(|o| o.name.clone())
+                    .collect(),
             });
             // Kept only when every file it depends on was read whole, so
             // that the next run can tell whether any of them changed.

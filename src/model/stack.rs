@@ -30,6 +30,9 @@ pub struct Stack {
     /// (`local.NAME`), by address; what the output files are grouped by.
     /// One missing here goes into `main.tf`.
     pub block_calls: std::collections::BTreeMap<String, BlockCall>,
+    /// `(stack, output)` for each sensitive output of the stacks this one
+    /// reads (`stack("shared")`): Terraform keeps them sensitive here too.
+    pub sensitive_remote_outputs: Vec<(String, String)>,
 }
 
 /// The `terraform { ... }` block.

@@ -291,6 +291,12 @@ fn sensitive_ref(
         "local" => attr(0)
             .filter(|n| locals.contains(n))
             .map(|n| format!("local `{n}`, which holds a sensitive value")),
+        "data" if attr(0) == Some("terraform_remote_state") && attr(2) == Some("outputs") => {
+            let (from, name) = (attr(1)?, attr(3)?);
+            let sensitive =
+                stack.sensitive_remote_outputs.iter().any(|(s, o)| s == from && o == name);
+            sensitive.then(|| format!("output `{name}` of stack `{from}`, which is sensitive"))
+        }
         "data" => block_attr(stack, schemas, BlockKind::Data, attr(0)?, attr(1)?, attr(2)),
         ty => block_attr(stack, schemas, BlockKind::Resource, ty, attr(0)?, attr(1)),
     }

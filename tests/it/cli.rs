@@ -314,6 +314,32 @@ fn a_broken_or_missing_stack_is_reported_where_it_is_read() {
     missing.assert_status(1).assert_stderr_contains("tsdsl::model::unknown_stack");
 }
 
+/// Terraform keeps another stack's sensitive output sensitive where it is
+/// read: re-exporting it needs `sensitive: true` there too, as within one
+/// stack (it passed, and failed only at `terraform plan`).
+#[test]
+fn a_sensitive_output_of_another_stack_stays_sensitive() {
+    let shared = "backend(\"s3\", #{ bucket: \"b\", key: \"shared\", region: \"eu-west-1\" });\n\
+                  let v = variable(\"pw\", #{ type: \"string\", sensitive: true });\n\
+                  output(\"pw\", v, #{ sensitive: true });\n";
+    let app = "let s = stack(\"shared\");\noutput(\"leak\", s.pw);\n";
+    let out = Tsdsl::new()
+        .script("shared.rhai", shared)
+        .script("app.rhai", app)
+        .args(["check", "app.rhai", "--message-format", "short"])
+        .run();
+    out.assert_status(1).assert_stderr_contains(
+        "app.rhai:2:1: error[tsdsl::secrets::sensitive_output]: output `leak` shows output `pw` of stack `shared`, which is sensitive",
+    );
+    let fixed = app.replace("s.pw);", "s.pw, #{ sensitive: true });");
+    let out = Tsdsl::new()
+        .script("shared.rhai", shared)
+        .script("app.rhai", &fixed)
+        .args(["check", "app.rhai"])
+        .run();
+    out.assert_status(0);
+}
+
 /// The change summary masks what a `--schema` file marks sensitive, as it
 /// does for the embedded providers.
 #[test]
