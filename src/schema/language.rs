@@ -455,8 +455,17 @@ pub fn cycles(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     }
     // Nothing refers to anything (a stack of independent blocks): no cycle,
     // and no index to build.
+    // References written in expression text (`tf::expr("local.b")`) count
+    // as well: Terraform builds its graph from them too.
+    let in_text: Vec<Vec<Reference>> = values
+        .iter()
+        .map(|vs| vs.iter().flat_map(|v| super::text_refs::in_value(v)).collect())
+        .collect();
     let depends = stack.resources.iter().any(|r| !r.meta.depends_on.is_empty());
-    if !depends && values.iter().all(|vs| vs.iter().all(|v| v.references().is_empty())) {
+    if !depends
+        && in_text.iter().all(Vec::is_empty)
+        && values.iter().all(|vs| vs.iter().all(|v| v.references().is_empty()))
+    {
         return;
     }
     let name_of = |i: usize| match keys[i] {
@@ -479,7 +488,7 @@ pub fn cycles(stack: &Stack, diags: &mut Vec<Diagnostic>) {
     };
     let mut deps: Vec<Vec<usize>> = vec![Vec::new(); keys.len()];
     for (i, vs) in values.iter().enumerate() {
-        let refs = vs.iter().flat_map(|v| v.references());
+        let refs = vs.iter().flat_map(|v| v.references()).chain(in_text[i].iter());
         let explicit =
             stack.resources.get(i).map(|r| r.meta.depends_on.iter()).into_iter().flatten();
         for r in refs.chain(explicit) {

@@ -19,6 +19,7 @@ mod references;
 mod schemas;
 mod secrets;
 mod shape;
+mod text_refs;
 mod tidy;
 pub mod type_expr;
 pub mod types;
