@@ -212,9 +212,15 @@ pub(crate) fn report(ctx: &CtxRef, d: Diagnostic) {
 pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
     let first = first_declared(&ctx.borrow().stack, what, name);
     let operators = |o: &Origin| Origin {
-        frames: o.frames.iter().filter(|s| !s.file.starts_with("@stdlib/")).cloned().collect(),
+        frames: o
+            .frames
+            .iter()
+            .filter(|s| !s.file.starts_with(crate::diagnostics::STDLIB_PREFIX))
+            .cloned()
+            .collect(),
     };
-    let by_stdlib = origin.frames.last().is_some_and(|s| s.file.starts_with("@stdlib/"));
+    let by_stdlib =
+        origin.frames.last().is_some_and(|s| s.file.starts_with(crate::diagnostics::STDLIB_PREFIX));
     if let (Some(first), true) = (&first, by_stdlib) {
         let calls = (operators(first), operators(origin));
         if !ctx.borrow_mut().duplicate_calls.insert(calls) {
