@@ -11,8 +11,8 @@ use crate::schema::Schemas;
 
 /// Every address that differs, sorted by address. A removed resource (or
 /// module) and an added one of the same type become one rename when they
-/// pair up; each removed one takes the added one closest to it (the next
-/// in address order when a type has too many to compare them all).
+/// pair up; each removed one takes the added one closest to it (when a
+/// type has too many to compare them all, only one with an identical body).
 pub fn compare(
     old: &Snapshot,
     new: &Snapshot,

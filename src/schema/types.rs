@@ -88,19 +88,21 @@ fn err<T>(msg: impl Into<String>) -> Result<T> {
 }
 
 impl SchemaBlock {
-    /// From a type's entry, `{"version": 0, "block": {...}}`, already parsed
-    /// (a `--schema` file is read whole).
+    /// From a type's entry, `{"version": 0, "block": {...}}`, already parsed:
+    /// for tests, which compare what the other readers made with it (a
+    /// `--schema` file is read into [`RawSchema`]s directly).
+    #[cfg(test)]
     pub fn from_schema_json(j: &Json) -> Result<SchemaBlock> {
         let raw = RawSchema::deserialize(j).map_err(|e| ParseError(e.to_string()))?;
-        raw.block.into_block()
+        raw.into_block()
     }
 
     /// The same from JSON text, without building a `serde_json::Value`
     /// first: the embedded types are parsed this way, on the startup path.
-    /// Both go through the one set of `Raw*` shapes below.
+    /// Every reader goes through the one set of `Raw*` shapes below.
     pub fn from_schema_slice(text: &[u8]) -> Result<SchemaBlock> {
         let raw: RawSchema = serde_json::from_slice(text).map_err(|e| ParseError(e.to_string()))?;
-        raw.block.into_block()
+        raw.into_block()
     }
 
     /// Every name an operator may write in this body, for suggestions.
