@@ -119,7 +119,7 @@ pub(super) fn call_error<E, R>(
 ) -> LookupError
 where
     E: ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
+    R: std::fmt::Debug + 'static,
 {
     match e {
         SdkError::TimeoutError(_) => silent(target, budget),
@@ -141,6 +141,14 @@ where
             )
         }
         SdkError::ServiceError(s) => service_error(s.err(), target, source),
+        SdkError::ResponseError(_) if super::capped::is_cut_off(e) => LookupError::new(
+            Cause::BadResponse,
+            format!(
+                "{target} answered more than {} MiB, far more than any STS response",
+                super::capped::MAX_ANSWER_BYTES >> 20
+            ),
+            "point `--endpoint-url` (or `AWS_ENDPOINT_URL_STS`) at an STS endpoint",
+        ),
         SdkError::ResponseError(_) => LookupError::new(
             Cause::BadResponse,
             format!("{target} answered something that is not an STS response"),

@@ -230,9 +230,11 @@ async fn lookup(
 }
 
 fn http_client() -> SharedHttpClient {
-    aws_smithy_http_client::Builder::new()
-        .tls_provider(Provider::Rustls(CryptoMode::Ring))
-        .build_https()
+    super::capped::capped(
+        aws_smithy_http_client::Builder::new()
+            .tls_provider(Provider::Rustls(CryptoMode::Ring))
+            .build_https(),
+    )
 }
 
 /// The budget split over the phases of one call: a connection that cannot

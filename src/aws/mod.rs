@@ -3,6 +3,7 @@
 //! into a cause the operator can act on. No Rhai here: the engine asks through
 //! [`IdentitySource`], so its tests never touch the network.
 
+mod capped;
 mod classify;
 mod lookup;
 mod redact;

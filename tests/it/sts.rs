@@ -394,6 +394,32 @@ fn a_malformed_answer_is_refused_not_printed() {
     }
 }
 
+/// An endpoint that streams an endless answer is cut off after a megabyte:
+/// the SDK reads an answer whole before parsing it, so without a ceiling
+/// the process grew by gigabytes until its budget ran out or it aborted.
+#[test]
+fn an_endless_answer_is_cut_off_not_buffered() {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for stream in listener.incoming() {
+            let Ok(mut stream) = stream else { continue };
+            std::thread::spawn(move || {
+                read_request(&mut stream);
+                let _ = write!(
+                    stream,
+                    "HTTP/1.1 200 OK\r\nContent-Type: text/xml\r\nContent-Length: 6000000000\r\n\r\n<a>"
+                );
+                let chunk = vec![b'x'; 1 << 16];
+                while stream.write_all(&chunk).is_ok() {}
+            });
+        }
+    });
+    let (o, _) = timed(tsdsl(&url, true).arg("whoami"), "endless answer");
+    o.assert_status(2);
+    o.assert_stderr_contains("answered more than 1 MiB, far more than any STS response");
+}
+
 #[test]
 fn throttling_is_retried_then_reported() {
     let fake = Fake::start(Some(sts_error("Throttling")));
