@@ -169,8 +169,7 @@ impl Schemas {
         };
         let mut loaded = Vec::new();
         for (address, s) in providers {
-            // `registry.terraform.io/hashicorp/aws` -> `aws`, the prefix of its types
-            let name = address.rsplit('/').next().unwrap_or(&address).to_owned();
+            let name = source_type(&address)?.to_owned();
             super::types::named(&name).map_err(|e| format!("provider `{address}`: {}", e.0))?;
             let provider = match s.provider {
                 Some(p) => Some(Arc::new(
@@ -385,4 +384,50 @@ struct RawProvider {
     provider: Option<RawSchema>,
     resource_schemas: Option<IndexMap<String, RawSchema>>,
     data_source_schemas: Option<IndexMap<String, RawSchema>>,
+}
+
+/// The type of a provider source address as `terraform providers schema
+/// -json` writes it (`registry.terraform.io/hashicorp/aws` -> `aws`, the
+/// prefix of its types). Anything else is refused rather than read: a key
+/// such as `../../aws` would replace the built-in `aws` under another
+/// source, and one such as `x` would load a provider no type reaches.
+fn source_type(address: &str) -> Result<&str, String> {
+    let refuse = |why: &str| {
+        Err(format!(
+            "provider `{}` is not a source address `HOST/NAMESPACE/TYPE` ({why}), as \
+             `terraform providers schema -json` writes it",
+            crate::diagnostics::printable(address, false)
+        ))
+    };
+    let parts: Vec<&str> = address.split('/').collect();
+    let [host, namespace, kind] = parts[..] else {
+        return refuse(&format!("{} parts", parts.len()));
+    };
+    let (name, port) = host.split_once(':').unwrap_or((host, ""));
+    let host_ok = !name.is_empty()
+        && name.split('.').all(|l| label(l))
+        && port.chars().all(|c| c.is_ascii_digit());
+    if !host_ok {
+        return refuse(&format!(
+            "`{}` is not a host name",
+            crate::diagnostics::printable(host, false)
+        ));
+    }
+    for (what, part) in [("namespace", namespace), ("type", kind)] {
+        if !label(part) {
+            return refuse(&format!(
+                "its {what} `{}` is not lowercase letters, digits and inner dashes",
+                crate::diagnostics::printable(part, false)
+            ));
+        }
+    }
+    Ok(kind)
+}
+
+/// A lowercase DNS label: letters, digits and dashes, not at either end.
+fn label(s: &str) -> bool {
+    !s.is_empty()
+        && !s.starts_with('-')
+        && !s.ends_with('-')
+        && s.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
 }

@@ -613,3 +613,33 @@ fn a_damaged_embedded_schema_is_an_internal_error_not_an_unknown_type() {
     };
     assert_eq!(err.exit_code(), 70);
 }
+
+/// A provider key that is not a source address is refused, not loaded under
+/// the name of its last part: `../../aws` replaced the built-in `aws`, and
+/// `x` or a four-part key loaded a provider no type reached.
+#[test]
+fn a_schema_key_must_be_a_source_address() {
+    let doc = |key: &str| {
+        serde_json::json!({"provider_schemas": {key: {"resource_schemas": {"aws_zzz": {"block": {
+            "attributes": {"a": {"type": "string", "optional": true}}}}}}}})
+    };
+    for (key, says) in [
+        ("../../aws", "`..` is not a host name"),
+        ("x", "(1 parts)"),
+        ("registry.terraform.io/hashicorp/aws/extra", "(4 parts)"),
+        ("registry.terraform.io/evil/Aws", "its type `Aws` is not lowercase"),
+        ("registry.terraform.io/-evil/aws", "its namespace `-evil`"),
+        ("registry terraform.io/hashicorp/aws", "is not a host name"),
+    ] {
+        let mut s = Schemas::embedded();
+        let e = s.load_json(&doc(key)).unwrap_err();
+        assert!(e.contains(says) && e.contains("HOST/NAMESPACE/TYPE"), "{key}: {e}");
+        assert!(s.block(BlockKind::Resource, "aws_vpc").is_some(), "{key} replaced aws");
+    }
+    for key in ["registry.terraform.io/hashicorp/aws", "localhost:8080/acme/aws", "x/y/aws"] {
+        let mut s = Schemas::embedded();
+        s.load_json(&doc(key)).unwrap();
+        assert!(s.block(BlockKind::Resource, "aws_zzz").is_some(), "{key}");
+        assert_eq!(s.provider_address("aws"), Some(key));
+    }
+}
