@@ -156,6 +156,12 @@ fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
                     layout.add_switch(at);
                 }
             }
+            Some(ASTNode::Stmt(Stmt::Import(x, pos)))
+                if !matches!(x.0, Expr::StringConstant(..)) =>
+            {
+                refused = Some(computed_import(text, *pos));
+                return false;
+            }
             Some(ASTNode::Expr(Expr::FloatConstant(f, pos))) => {
                 refused = rounded(text, **f, *pos);
                 return refused.is_none();
@@ -173,6 +179,31 @@ fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
     }
     layout.finish();
     Ok(layout)
+}
+
+/// `import "m_" + env as m;`: the folder commands (`watch DIR`, `diff DIR`)
+/// and the rebuild on a save know which files are modules by reading the
+/// import paths written in each script. A computed one escaped them, and
+/// the module it named was built as a stack of its own. Refused at the
+/// path, as Terraform refuses a module `source` that is not a literal.
+fn computed_import(text: &str, import: Position) -> ParseError {
+    // At the path's first token: Rhai places an operator's expression at
+    // the operator.
+    let path = at(import)
+        .and_then(|(l, c)| offset_of(text, l, c))
+        .and_then(|o| {
+            let after = o + "import".len();
+            let rest = text.get(after..)?;
+            Some(after + rest.len() - rest.trim_start().len())
+        })
+        .map(|o| crate::diagnostics::line_col_of(text, o));
+    let pos = path.map_or(import, |(l, c)| Position::new(l as u16, c as u16));
+    let message = "an import path is written out as one string (`import \"m_x\" as m;`), not \
+                   computed: import each module you may need under its own name and choose \
+                   between them with `if` or `switch`"
+        .to_owned();
+    let lex = rhai::LexError::ImproperSymbol("import".to_owned(), message);
+    ParseError(Box::new(rhai::ParseErrorType::BadInput(lex)), pos)
 }
 
 /// More arguments than any function takes. Rhai looks an unknown call up
