@@ -7,6 +7,7 @@
 //! the stdlib reference; [`cli`] is the thin clap front end.
 
 pub mod aws;
+pub mod builders;
 pub mod checks;
 pub mod cli;
 pub mod diagnostics;

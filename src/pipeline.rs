@@ -190,7 +190,7 @@ impl BuildCache {
 /// million links, whose drop takes about 700 MB of stack in a release
 /// build, so the stack is 1 GiB. Address space only: pages count once
 /// touched, and a run that builds no such chain touches a few hundred KB.
-const BUILD_STACK_BYTES: usize = 1024 * 1024 * 1024;
+pub(crate) const BUILD_STACK_BYTES: usize = 1024 * 1024 * 1024;
 
 /// Evaluates, checks and emits `script`, writing nothing.
 ///

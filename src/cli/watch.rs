@@ -28,12 +28,14 @@ use std::time::{Duration, Instant, SystemTime};
 use notify::{Event, EventKind, RecommendedWatcher, RecursiveMode, Watcher};
 
 use crate::aws::AccountSource;
+use crate::builders::Builders;
 use crate::diagnostics::{printable, Error, SourceMap};
 use crate::emit::OutFile;
 use crate::model::Stack;
 use crate::output::OutputDir;
 use crate::pipeline::{
-    build_reusing, default_out_dir, folder_scripts_reusing, on_build_stack, BuildCache,
+    default_out_dir, folder_scripts_reusing, on_build_stack, Build, BuildCache, BuildOptions,
+    Failure,
 };
 
 use super::args::RunArgs;
@@ -127,8 +129,10 @@ fn watch_here(args: &RunArgs) -> Result<(), Error> {
         watched_dirs.insert(parent.to_path_buf());
     }
 
-    // Kept for the whole watch: a save of one file recompiles that file only.
+    // Kept for the whole watch, as are the builders' own: a save of one
+    // file recompiles that file only. This one reads the folder's imports.
     let cache = BuildCache::new();
+    let mut builders = Builders::new();
     let mut stacks: BTreeMap<PathBuf, Watched> = BTreeMap::new();
     let first = discover(&target, args, &mut stacks, true, &cache)?;
     announce(&target, args, &first);
@@ -140,13 +144,20 @@ fn watch_here(args: &RunArgs) -> Result<(), Error> {
         let started = Instant::now();
         let cpu_started = thread_cpu_us();
         let stamp = now_local();
-        for key in &pending {
+        let keys: Vec<&PathBuf> = pending.iter().filter(|k| stacks.contains_key(*k)).collect();
+        let jobs = keys
+            .iter()
+            .map(|k| (stacks[*k].script.clone(), stack_options(args, &stacks[*k], &account)))
+            .collect();
+        // Side by side, then reported and written one by one in order.
+        for (key, result) in keys.into_iter().zip(builders.build_all(jobs)?) {
             if let Some(stack) = stacks.get_mut(key) {
-                compile_once(args, stack, &stamp, &account, &cache)?;
+                finish(args, stack, &stamp, result)?;
             }
         }
         update_watches(&mut watcher, &mut watched_dirs, &home, &stacks)?;
         cache.sweep();
+        builders.sweep();
         if stats {
             round += 1;
             let names: Vec<String> =
@@ -316,15 +327,21 @@ fn announce(target: &Target, args: &RunArgs, found: &Discovered) {
 }
 
 /// One build of one stack: diagnostics, then one status line.
-fn compile_once(
+/// What a build of `stack` is given.
+fn stack_options(args: &RunArgs, stack: &Watched, account: &AccountSource) -> BuildOptions {
+    let mut opts = build_options(&args.common, Some(args.format), account.clone());
+    opts.out_dir = Some(stack.dir.clone());
+    opts
+}
+
+/// Reports a build of `stack` and writes it: its status line, its change
+/// summary, or its error with the last good output kept.
+fn finish(
     args: &RunArgs,
     stack: &mut Watched,
     stamp: &str,
-    account: &AccountSource,
-    cache: &BuildCache,
+    result: Result<Build, Failure>,
 ) -> Result<(), Error> {
-    let mut opts = build_options(&args.common, Some(args.format), account.clone());
-    opts.out_dir = Some(stack.dir.clone());
     let render = render_options(&args.common);
     let name = printable(&stack.name, false);
     let dir = shown(&stack.dir);
@@ -334,7 +351,7 @@ fn compile_once(
     } else {
         format!("nothing written to {dir}")
     };
-    let built = match build_reusing(&stack.script, &opts, cache) {
+    let built = match result {
         Ok(built) => built,
         Err(failure) => {
             report::error(&failure.error, render);

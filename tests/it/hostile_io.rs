@@ -488,7 +488,7 @@ fn watch_survives_an_import_cycle() {
         .unwrap();
     let deadline = Instant::now() + Duration::from_secs(60);
     let mut stderr = String::new();
-    while Instant::now() < deadline && !stderr.contains("not written") {
+    while Instant::now() < deadline && !stderr.contains("a: error, nothing written") {
         std::thread::sleep(Duration::from_millis(100));
         stderr = fs::read_to_string(&log).unwrap_or_default();
     }
