@@ -405,7 +405,7 @@ fn source_type(address: &str) -> Result<&str, String> {
     };
     let (name, port) = host.split_once(':').unwrap_or((host, ""));
     let host_ok = !name.is_empty()
-        && name.split('.').all(|l| label(l))
+        && name.split('.').all(label)
         && port.chars().all(|c| c.is_ascii_digit());
     if !host_ok {
         return refuse(&format!(
