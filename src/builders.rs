@@ -44,9 +44,14 @@ impl Builders {
         Self::default()
     }
 
-    /// Builds every `(script, options)`, side by side, and gives the results
-    /// in the order given.
-    pub fn build_all(&mut self, jobs: Vec<(PathBuf, BuildOptions)>) -> Result<Vec<Built>, Error> {
+    /// Builds every `(script, options)`, side by side, and hands each result
+    /// to `then` in the order given, as soon as it and those before it are
+    /// done: the caller reports and writes one while the next still builds.
+    pub fn build_each(
+        &mut self,
+        jobs: Vec<(PathBuf, BuildOptions)>,
+        mut then: impl FnMut(usize, Built) -> Result<(), Error>,
+    ) -> Result<(), Error> {
         let cores = std::thread::available_parallelism().map_or(1, usize::from);
         let wanted = jobs.len().min(cores).clamp(1, MAX_WORKERS);
         while self.workers.len() < wanted {
@@ -55,11 +60,14 @@ impl Builders {
         let n = self.workers.len().min(jobs.len()).max(1);
         let count = jobs.len();
         for (i, (script, opts)) in jobs.into_iter().enumerate() {
-            // A worker that is gone panicked: its `recv` below reports it.
+            // A worker that is gone panicked: its `next` below reports it.
             let _ = self.workers[i % n].jobs.send(Job::Build(script, Box::new(opts)));
         }
         // Each worker takes its jobs in order: the i-th result is its next.
-        (0..count).map(|i| self.workers[i % n].next()).collect::<Result<Vec<_>, _>>()
+        for i in 0..count {
+            then(i, self.workers[i % n].next()?)?;
+        }
+        Ok(())
     }
 
     /// Drops what the workers' caches hold for files that no longer exist.

@@ -149,12 +149,11 @@ fn watch_here(args: &RunArgs) -> Result<(), Error> {
             .iter()
             .map(|k| (stacks[*k].script.clone(), stack_options(args, &stacks[*k], &account)))
             .collect();
-        // Side by side, then reported and written one by one in order.
-        for (key, result) in keys.into_iter().zip(builders.build_all(jobs)?) {
-            if let Some(stack) = stacks.get_mut(key) {
-                finish(args, stack, &stamp, result)?;
-            }
-        }
+        // Side by side; reported and written one by one, in order.
+        builders.build_each(jobs, |i, result| match stacks.get_mut(keys[i]) {
+            Some(stack) => finish(args, stack, &stamp, result),
+            None => Ok(()),
+        })?;
         update_watches(&mut watcher, &mut watched_dirs, &home, &stacks)?;
         cache.sweep();
         builders.sweep();

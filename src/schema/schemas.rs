@@ -404,9 +404,8 @@ fn source_type(address: &str) -> Result<&str, String> {
         return refuse(&format!("{} parts", parts.len()));
     };
     let (name, port) = host.split_once(':').unwrap_or((host, ""));
-    let host_ok = !name.is_empty()
-        && name.split('.').all(label)
-        && port.chars().all(|c| c.is_ascii_digit());
+    let host_ok =
+        !name.is_empty() && name.split('.').all(label) && port.chars().all(|c| c.is_ascii_digit());
     if !host_ok {
         return refuse(&format!(
             "`{}` is not a host name",
