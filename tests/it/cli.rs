@@ -368,3 +368,29 @@ resource("acme_widget", "w", #{ size: 3, pin: literal_secret("pin-one-1111", "a 
     assert!(all.contains("~ acme_widget.w"), "{second}");
     assert!(!all.contains("pin-one") && !all.contains("pin-two"), "{second}");
 }
+
+/// `to_debug()` of a reference is the reference: its text was the
+/// expression's own, joined into a name as literal text (`shop-var.env`).
+/// `sort()`, `order_by` and `to_int` keep what the script says.
+#[test]
+fn conversions_keep_what_the_script_means() {
+    let src = r#"let env = variable("env", #{ type: "string", default: "prod" });
+local("name", "shop-" + env.to_debug());
+local("sorted", ["b", "c", "a"].order_by(|x, y| x < y));
+local("desc", [1, 3, 2].order_desc());
+local("plain", #{ a: 1, b: [true] }.to_json());
+local("whole", (-2.7).to_int());
+"#;
+    let out = Tsdsl::new().script("c.rhai", src).args(["run", "c.rhai", "-o", "out"]).run();
+    out.assert_success();
+    let main = out.read("out/main.tf");
+    for line in [
+        r#"name   = "shop-${var.env}""#,
+        r#"sorted = ["a", "b", "c"]"#,
+        "desc   = [3, 2, 1]",
+        r#"plain  = "{\"a\":1,\"b\":[true]}""#,
+        "whole  = -2",
+    ] {
+        assert!(main.contains(line), "{line}\n{main}");
+    }
+}

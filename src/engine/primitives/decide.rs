@@ -91,6 +91,40 @@ pub(crate) fn register(engine: &mut Engine) {
     for name in ["sort", "sort_by"] {
         engine.register_fn(name, |nc: NativeCallContext, a: &mut Array, f: FnPtr| sort(&nc, a, &f));
     }
+    // Rhai's `order_by` treated any answer but a number as "equal": a
+    // comparer answering a plan-time value left the list silently unsorted.
+    for name in ["order", "order_by"] {
+        engine.register_fn(name, |nc: NativeCallContext, a: &mut Array, f: FnPtr| -> Res<Array> {
+            let mut sorted = a.clone();
+            sort(&nc, &mut sorted, &f)?;
+            Ok(sorted)
+        });
+    }
+    // Without a comparer, Rhai compared the characters of text holding a
+    // plan-time value (its token), and left a list of references unsorted.
+    for (name, descending) in [("sort", false), ("sort_desc", true)] {
+        engine.register_fn(name, move |nc: NativeCallContext, a: &mut Array| {
+            sort_plain(&nc, name, a, descending)
+        });
+    }
+    for (name, descending) in [("order", false), ("order_desc", true)] {
+        engine.register_fn(name, move |nc: NativeCallContext, a: &mut Array| -> Res<Array> {
+            let mut sorted = a.clone();
+            sort_plain(&nc, name, &mut sorted, descending)?;
+            Ok(sorted)
+        });
+    }
+    // `key in map` asks `contains`: text holding a plan-time value was
+    // looked up by its token, and silently not found.
+    engine.register_fn(
+        "contains",
+        |nc: NativeCallContext, m: &mut Map, key: rhai::ImmutableString| -> Res<bool> {
+            if is_plan_time_itself(&key.clone().into()) {
+                return plan_time(&nc, "in");
+            }
+            Ok(m.contains_key(key.as_str()))
+        },
+    );
     engine.register_fn("==", |nc: NativeCallContext, v: Dynamic, _: ()| is_nothing(&nc, &v));
     engine.register_fn("==", |nc: NativeCallContext, _: (), v: Dynamic| is_nothing(&nc, &v));
     engine.register_fn("!=", |nc: NativeCallContext, v: Dynamic, _: ()| -> Res<bool> {
@@ -149,6 +183,17 @@ fn truth(nc: &NativeCallContext, what: &str, answer: Dynamic) -> Res<bool> {
     }
     if is_plan_time_itself(&answer) {
         plan_time(nc, what)
+    } else if what == "sort" {
+        bail!(
+            &origin_of(nc),
+            Code::ScriptWrongType,
+            "the comparer given to `sort` must answer a number (negative, zero, positive) or \
+             true for \"before\", found {}",
+            type_word(answer.type_name());
+            label: "does not answer a number or true/false";
+            help: "compare the two items it is given: `|a, b| a.size - b.size` or \
+                   `|a, b| a.name < b.name`"
+        )
     } else {
         bail!(
             &origin_of(nc),
@@ -308,6 +353,70 @@ fn sort(nc: &NativeCallContext, a: &mut Array, f: &FnPtr) -> Res<()> {
     }
     let sorted: Array = idx.into_iter().map(|i| std::mem::take(&mut a[i])).collect();
     *a = sorted;
+    Ok(())
+}
+
+/// `sort()` and its kin without a comparer: numbers, text, characters or
+/// true/false, all of one kind, as Rhai's own. Anything else is refused
+/// rather than left in place: Rhai kept a list of references as it was.
+fn sort_plain(nc: &NativeCallContext, name: &str, a: &mut Array, descending: bool) -> Res<()> {
+    use std::cmp::Ordering;
+    if a.iter().any(is_plan_time_itself) {
+        return plan_time(nc, name);
+    }
+    let kind = |v: &Dynamic| -> Option<u8> {
+        Some(if v.is_int() {
+            0
+        } else if v.is_float() {
+            1
+        } else if v.is_string() {
+            2
+        } else if v.is_char() {
+            3
+        } else if v.is_bool() {
+            4
+        } else {
+            return None;
+        })
+    };
+    let first = a.first().and_then(kind);
+    if a.iter().any(|v| kind(v).is_none() || kind(v) != first) {
+        let found: Vec<&str> = {
+            let mut t: Vec<&str> = a.iter().map(|v| type_word(v.type_name())).collect();
+            t.sort_unstable();
+            t.dedup();
+            t
+        };
+        bail!(
+            &origin_of(nc),
+            Code::ScriptWrongType,
+            "`{name}` without a comparer sorts numbers, text, characters or true/false, all of \
+             one kind; this list holds {}",
+            found.join(", ");
+            label: "cannot sort these";
+            help: "give a comparer answering a number: `.sort(|a, b| a.name < b.name)` or \
+                   `.sort(|a, b| a.size - b.size)`"
+        )
+    }
+    let order = |x: &Dynamic, y: &Dynamic| -> Ordering {
+        if let (Ok(x), Ok(y)) = (x.as_int(), y.as_int()) {
+            return x.cmp(&y);
+        }
+        if let (Ok(x), Ok(y)) = (x.as_float(), y.as_float()) {
+            return x.partial_cmp(&y).unwrap_or(Ordering::Equal);
+        }
+        if let (Ok(x), Ok(y)) = (x.as_char(), y.as_char()) {
+            return x.cmp(&y);
+        }
+        if let (Ok(x), Ok(y)) = (x.as_bool(), y.as_bool()) {
+            return x.cmp(&y);
+        }
+        match (x.read_lock::<rhai::ImmutableString>(), y.read_lock::<rhai::ImmutableString>()) {
+            (Some(x), Some(y)) => x.as_str().cmp(y.as_str()),
+            _ => Ordering::Equal,
+        }
+    };
+    a.sort_by(|x, y| if descending { order(y, x) } else { order(x, y) });
     Ok(())
 }
 

@@ -75,8 +75,16 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
     engine.register_fn("to_string", move |h: &mut Handle| {
         token_for(&mut c.borrow_mut(), Value::Ref(h.reference.clone()))
     });
-    engine.register_fn("to_debug", |e: &mut TfExpr| describe(&e.0));
-    engine.register_fn("to_debug", |h: &mut Handle| h.reference.to_string());
+    // `to_debug` as `to_string`: its text was the expression's own
+    // (`var.env`), which joined into text became that literal text
+    // (a bucket named `shop-var.env`), silently.
+    let c = ctx.clone();
+    engine
+        .register_fn("to_debug", move |e: &mut TfExpr| token_for(&mut c.borrow_mut(), e.0.clone()));
+    let c = ctx.clone();
+    engine.register_fn("to_debug", move |h: &mut Handle| {
+        token_for(&mut c.borrow_mut(), Value::Ref(h.reference.clone()))
+    });
     let c = ctx.clone();
     engine.register_fn("+", move |s: ImmutableString, e: TfExpr| {
         format!("{s}{}", token_for(&mut c.borrow_mut(), e.0))
@@ -89,16 +97,11 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef) {
 
     // Likewise a list, a map, a function or a blob: Rhai's own text of it
     // (`[aws_vpc.main.id, "x"]`) is never what a block means.
-    fn shown(nc: &NativeCallContext, v: Dynamic) -> String {
-        nc.call_native_fn::<ImmutableString>("to_debug", (v,))
-            .map(|s| s.to_string())
-            .unwrap_or_default()
-    }
-    engine.register_fn("to_string", |nc: NativeCallContext, a: &mut rhai::Array| {
-        misplaced_mark("list", &shown(&nc, Dynamic::from_array(a.clone())))
+    engine.register_fn("to_string", |a: &mut rhai::Array| {
+        misplaced_mark("list", &shown(&Dynamic::from_array(a.clone())))
     });
-    engine.register_fn("to_string", |nc: NativeCallContext, m: &mut rhai::Map| {
-        misplaced_mark("map", &shown(&nc, Dynamic::from_map(m.clone())))
+    engine.register_fn("to_string", |m: &mut rhai::Map| {
+        misplaced_mark("map", &shown(&Dynamic::from_map(m.clone())))
     });
     engine
         .register_fn("to_string", |f: &mut rhai::FnPtr| misplaced_mark("function", &f.to_string()));
@@ -294,4 +297,25 @@ fn extend(nc: &NativeCallContext, e: &TfExpr, step: Step) -> Res<TfExpr> {
             help: "wrap the whole expression with `tf::expr(\"...\")` instead"
         ),
     }
+}
+
+/// A value as a message shows it: references by their Terraform address.
+pub(crate) fn shown(v: &Dynamic) -> String {
+    if let Some(e) = v.read_lock::<TfExpr>() {
+        return describe(&e.0);
+    }
+    if let Some(h) = v.read_lock::<Handle>() {
+        return h.reference.to_string();
+    }
+    if let Some(a) = v.read_lock::<rhai::Array>() {
+        return format!("[{}]", a.iter().map(shown).collect::<Vec<_>>().join(", "));
+    }
+    if let Some(m) = v.read_lock::<rhai::Map>() {
+        let items: Vec<String> = m.iter().map(|(k, v)| format!("{k}: {}", shown(v))).collect();
+        return format!("#{{{}}}", items.join(", "));
+    }
+    if let Some(s) = v.read_lock::<ImmutableString>() {
+        return format!("{:?}", s.as_str());
+    }
+    v.to_string()
 }

@@ -29,6 +29,23 @@ pub(crate) fn register(engine: &mut Engine) {
             Ok(apply(op, x, exact(&nc, op, y)?))
         });
     }
+    // The same conversions written out: `n.to_float()` rounded past 2^53,
+    // and Rhai's `to_int` let 2^63 itself through (its bound, `INT::MAX`
+    // as a float, is 2^63), saturating to 2^63 - 1.
+    engine.register_fn("to_float", |nc: NativeCallContext, n: INT| exact(&nc, "to_float", n));
+    engine.register_fn("to_int", |nc: NativeCallContext, f: FLOAT| -> Res<INT> {
+        let t = f.trunc();
+        if t >= -9_223_372_036_854_775_808.0 && t < 9_223_372_036_854_775_808.0 {
+            return Ok(t as INT);
+        }
+        bail!(
+            &origin_of(&nc),
+            Code::ScriptRuntime,
+            "`{f}` is no whole number tsdsl holds: `to_int` works from -2^63 to 2^63 - 1";
+            label: "out of range";
+            help: "keep the value within the range of whole numbers"
+        )
+    });
     for op in COMPARISONS {
         engine.register_fn(op, move |x: INT, y: FLOAT| holds(op, compare(x, y)));
         engine.register_fn(op, move |x: FLOAT, y: INT| {

@@ -92,6 +92,7 @@ const FUNCTIONS: &[(&str, &[Ty])] = {
         ("parse_int", &[S]),
         ("parse_int", &[S, I]),
         ("parse_float", &[S]),
+        ("to_debug", &[S]),
         ("==", &[S, S]),
         ("!=", &[S, S]),
         ("<", &[S, S]),
@@ -123,6 +124,7 @@ impl Ty {
 }
 
 pub(crate) fn register(engine: &mut Engine, package: &rhai::Shared<rhai::Module>) {
+    engine.register_fn("to_json", |nc: NativeCallContext, m: &mut rhai::Map| to_json(&nc, m));
     // Rhai's own functions, reached by name in an engine where nothing
     // replaces them; the run's limits apply to what they build.
     let mut rhai_own = Engine::new_raw();
@@ -157,6 +159,34 @@ pub(crate) fn register(engine: &mut Engine, package: &rhai::Shared<rhai::Module>
                 .call_native_fn_raw(name, true, args)
         });
     }
+}
+
+/// `map.to_json()`: Rhai wrote a reference as the name of a Rust type and
+/// text holding one with its token, both with exit 0.
+fn to_json(nc: &NativeCallContext, m: &rhai::Map) -> Res<String> {
+    fn plan_time(v: &Dynamic) -> bool {
+        if let Some(s) = v.read_lock::<ImmutableString>() {
+            return has_tokens(&s);
+        }
+        if let Some(a) = v.read_lock::<rhai::Array>() {
+            return a.iter().any(plan_time);
+        }
+        if let Some(m) = v.read_lock::<rhai::Map>() {
+            return m.values().any(plan_time);
+        }
+        !(v.is_unit() || v.is_bool() || v.is_int() || v.is_float() || v.is_char())
+    }
+    if m.values().any(plan_time) {
+        bail!(
+            &origin_of(nc),
+            Code::ScriptPlanTimeValue,
+            "`to_json` cannot write a value known only at plan time, or anything but text, \
+             numbers, true/false, lists and maps";
+            label: "this map holds a Terraform value";
+            help: "let Terraform write the JSON: `tf::jsonencode(#{ ... })`"
+        )
+    }
+    Ok(rhai::format_map_as_json(m))
 }
 
 fn refuse<T>(nc: &NativeCallContext, name: &str, text: &str) -> Res<T> {
