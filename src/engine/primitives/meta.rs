@@ -85,6 +85,31 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
             }
             _ => {}
         }
+        // A set keeps one of each: a repeated item (or two spellings one
+        // in Unicode normal form C, as Terraform reads text) silently made
+        // fewer instances than the list has items.
+        if let Value::List(items) = &v {
+            let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
+            let mut seen = std::collections::HashMap::new();
+            for (i, item) in items.iter().enumerate() {
+                let Value::String(s) = item else { continue };
+                if let Some(first) = seen.insert(nfc.normalize(s), i) {
+                    return Err(bad(
+                        origin,
+                        vec![PathSeg::key("for_each"), PathSeg::Index(i)],
+                        format!(
+                            "`for_each` names `{}` twice (items {} and {}): Terraform makes one \
+                             instance of each distinct string",
+                            crate::diagnostics::printable(&nfc.normalize(s), false),
+                            first + 1,
+                            i + 1
+                        ),
+                        "remove the repeated item (text is compared in Unicode normal form C, \
+                         as Terraform reads it)",
+                    ));
+                }
+            }
+        }
         // Terraform iterates maps and sets only; an array means a set.
         meta.for_each = Some(match v {
             Value::List(_) => Value::Call { name: "toset".into(), args: vec![v] },

@@ -35,7 +35,7 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn("to_float", |nc: NativeCallContext, n: INT| exact(&nc, "to_float", n));
     engine.register_fn("to_int", |nc: NativeCallContext, f: FLOAT| -> Res<INT> {
         let t = f.trunc();
-        if t >= -9_223_372_036_854_775_808.0 && t < 9_223_372_036_854_775_808.0 {
+        if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&t) {
             return Ok(t as INT);
         }
         bail!(
