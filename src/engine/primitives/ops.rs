@@ -453,6 +453,24 @@ fn schema_type(ctx: &super::super::context::Ctx, v: &Value) -> Option<String> {
             })
             .collect()
     };
+    // A variable's declared type, a local's value: `local.port + 1` with
+    // `port = "80"` was written as arithmetic (Terraform: 81), and text +
+    // text was refused only by Terraform.
+    if let ("var" | "local", [Step::Attr(name)]) = (r.root.as_str(), r.steps.as_slice()) {
+        if r.root == "var" {
+            let v = ctx.stack.variables.iter().find(|v| &v.name == name)?;
+            let t = v.type_expr.as_deref()?.trim();
+            return (t != "number" && t != "any").then(|| t.to_owned());
+        }
+        let l = ctx.stack.locals.iter().rev().find(|l| &l.name == name)?;
+        return match &l.value {
+            Value::String(_) | Value::Template(_) => Some("string".into()),
+            Value::Bool(_) => Some("bool".into()),
+            Value::List(_) => Some("list".into()),
+            Value::Map(_) => Some("map".into()),
+            _ => None,
+        };
+    }
     let (kind, type_name, rest) = match r.root.as_str() {
         "var" | "local" | "path" | "terraform" | "count" | "each" | "self" | "module"
         | "ephemeral" => return None,
