@@ -150,7 +150,11 @@ fn read(ast: &AST, text: &str) -> Result<Layout, ParseError> {
                     layout.add_binding(at, var.0.name.to_string(), shape(&var.1));
                 }
             }
+            // Also where text is read character by character, `name[6]` and
+            // `for c in name` (see `switches.rs`).
             Some(ASTNode::Stmt(Stmt::Switch(_, pos)))
+            | Some(ASTNode::Stmt(Stmt::For(_, pos)))
+            | Some(ASTNode::Expr(Expr::Index(_, _, pos)))
             | Some(ASTNode::Expr(Expr::Coalesce(_, pos))) => {
                 if let Some(at) = at(*pos) {
                     layout.add_switch(at);

@@ -27,6 +27,7 @@ use crate::diagnostics::{diag, Code, STDLIB_PREFIX};
 use crate::model::Origin;
 use crate::syntax::Layout;
 
+use super::convert::has_tokens;
 use super::errors::raise;
 use super::origin::site;
 use super::primitives::spec::is_plan_time_itself;
@@ -80,6 +81,48 @@ impl SwitchPoints {
                 let DebuggerEvent::BreakPoint(_) = event else {
                     return Ok(DebuggerCommand::Continue);
                 };
+                // Text read character by character: Rhai's own indexer and
+                // iterator on strings, which no registered function replaces.
+                let text_read = match node {
+                    ASTNode::Expr(Expr::Index(x, ..)) => Some((&x.lhs, "indexing")),
+                    ASTNode::Stmt(Stmt::For(x, _)) => Some((&x.2.expr, "`for`")),
+                    _ => None,
+                };
+                if let Some((value, word)) = text_read {
+                    // Looked at without a copy: a loop indexing a long list
+                    // would copy it at every step. A variable is read in
+                    // place and text written there evaluated; anything
+                    // else (a call, a property) is left to Rhai. Inside a
+                    // chain (`t[1]` once `t` is found) Rhai stops here again
+                    // with no scope: it was looked at already, from outside.
+                    let tokens = |v: &rhai::Dynamic| {
+                        v.read_lock::<ImmutableString>().is_some_and(|s| has_tokens(&s))
+                    };
+                    let holds_tokens = match value {
+                        Expr::Variable(x, ..) => {
+                            context.scope().get(x.1.as_str()).is_some_and(|v| tokens(v))
+                        }
+                        Expr::InterpolatedString(..) if !context.scope().is_empty() => {
+                            tokens(&context.eval_expression_tree(&value.into())?)
+                        }
+                        _ => false,
+                    };
+                    if holds_tokens {
+                        let origin = Origin::new(
+                            site(source.unwrap_or(""), value.position()).into_iter().collect(),
+                        );
+                        return Err(raise(diag!(
+                            &origin,
+                            Code::ScriptPlanTimeValue,
+                            "{word} cannot read text that holds a value known only at plan time";
+                            label: "this text holds a Terraform value";
+                            help: "the script runs before Terraform knows the value: take \
+                                   characters in Terraform, `tf::substr(text, 0, 7)`, \
+                                   `tf::length(text)`"
+                        )));
+                    }
+                    return Ok(DebuggerCommand::Continue);
+                }
                 let (value, word, help) = match node {
                     ASTNode::Stmt(Stmt::Switch(x, _)) => {
                         (&x.0, "`switch` cannot choose", SWITCH_HELP)
