@@ -179,10 +179,12 @@ fn explain_expr(index: &FileIndex, span: std::ops::Range<usize>, hops: u8) -> Op
     let at = base + name_start..base + open;
     if method == "get" {
         return Some(Why {
-            why: "`get` gives nothing when the map has no such key".into(),
-            fix:
-                "check the key's spelling, or give a fallback: `if \"k\" in m { m.k } else { ... }`"
-                    .into(),
+            why: "`get` gives nothing when the map has no such key, or the list or text no \
+                  such index"
+                .into(),
+            fix: "check the key or the index, or give a fallback: `if \"k\" in m { m.k } else \
+                  { ... }`, `if i < list.len() { list[i] } else { ... }`"
+                .into(),
             at,
         });
     }

@@ -100,7 +100,7 @@ impl SwitchPoints {
                     };
                     let holds_tokens = match value {
                         Expr::Variable(x, ..) => {
-                            context.scope().get(x.1.as_str()).is_some_and(|v| tokens(v))
+                            context.scope().get(x.1.as_str()).is_some_and(&tokens)
                         }
                         Expr::InterpolatedString(..) if !context.scope().is_empty() => {
                             tokens(&context.eval_expression_tree(&value.into())?)
