@@ -154,11 +154,47 @@ pub(crate) fn register(engine: &mut Engine, package: &rhai::Shared<rhai::Module>
                     }
                 }
             }
+            let text = (name == "parse_float")
+                .then(|| args[0].read_lock::<ImmutableString>().map(|s| s.clone()))
+                .flatten();
             let (engine, state) = &*own;
-            NativeCallContext::new_with_all_fields(engine, name, None, state, nc.call_position())
-                .call_native_fn_raw(name, true, args)
+            let out = NativeCallContext::new_with_all_fields(
+                engine,
+                name,
+                None,
+                state,
+                nc.call_position(),
+            )
+            .call_native_fn_raw(name, true, args)?;
+            match text {
+                Some(text) => exact_float(&nc, &text, out),
+                None => Ok(out),
+            }
         });
     }
+}
+
+/// `parse_float("9007199254740993")` rounded to ...992, as the literal
+/// `9007199254740993.0` would have: refused like the literal.
+fn exact_float(nc: &NativeCallContext, text: &str, parsed: Dynamic) -> Res<Dynamic> {
+    let digits = text.trim();
+    let whole = digits.strip_prefix(['-', '+']).unwrap_or(digits);
+    let Ok(f) = parsed.as_float() else { return Ok(parsed) };
+    if whole.is_empty() || !whole.bytes().all(|b| b.is_ascii_digit()) {
+        return Ok(parsed);
+    }
+    let exact = digits.parse::<i128>().ok().is_some_and(|n| f.abs() < 1e30 && f as i128 == n);
+    if exact {
+        return Ok(parsed);
+    }
+    bail!(
+        &origin_of(nc),
+        Code::ScriptRuntime,
+        "`{text}` has no exact decimal value: `parse_float` would give {f:.0}";
+        label: "would lose digits";
+        help: "decimal numbers hold whole numbers exactly only up to 9007199254740992 (2^53): \
+               use `parse_int` for a whole number, or keep the digits as text"
+    )
 }
 
 /// `map.to_json()`: Rhai wrote a reference as the name of a Rust type and
