@@ -16,7 +16,7 @@ use crate::model::{
 use super::super::context::{Ctx, CtxRef};
 use super::super::errors::{bail, raise};
 use super::super::handle::{Handle, HandleKind, TfExpr};
-use super::meta::provider_ref;
+use super::meta::{provider_ref, refuse_repeated_items};
 use super::{check_keys, duplicate, identifier_arg, map_arg, origin_of, value_at, Res};
 
 const IMPORT_KEYS: &[&str] = &["id", "identity", "for_each", "key", "provider"];
@@ -359,6 +359,7 @@ fn imported(ctx: &CtxRef, nc: &NativeCallContext, to: Dynamic, id: Dynamic) -> R
             }
             if let Some(v) = opts.get("for_each") {
                 let v = value_at(&c, &origin, &[PathSeg::key("for_each")], v)?;
+                refuse_repeated_items(&origin, &v)?;
                 import.for_each = Some(match v {
                     Value::List(_) => Value::Call { name: "toset".into(), args: vec![v] },
                     other => other,

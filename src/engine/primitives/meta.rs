@@ -85,31 +85,7 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
             }
             _ => {}
         }
-        // A set keeps one of each: a repeated item (or two spellings one
-        // in Unicode normal form C, as Terraform reads text) silently made
-        // fewer instances than the list has items.
-        if let Value::List(items) = &v {
-            let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
-            let mut seen = std::collections::HashMap::new();
-            for (i, item) in items.iter().enumerate() {
-                let Value::String(s) = item else { continue };
-                if let Some(first) = seen.insert(nfc.normalize(s), i) {
-                    return Err(bad(
-                        origin,
-                        vec![PathSeg::key("for_each"), PathSeg::Index(i)],
-                        format!(
-                            "`for_each` names `{}` twice (items {} and {}): Terraform makes one \
-                             instance of each distinct string",
-                            crate::diagnostics::printable(&nfc.normalize(s), false),
-                            first + 1,
-                            i + 1
-                        ),
-                        "remove the repeated item (text is compared in Unicode normal form C, \
-                         as Terraform reads it)",
-                    ));
-                }
-            }
-        }
+        refuse_repeated_items(origin, &v)?;
         // Terraform iterates maps and sets only; an array means a set.
         meta.for_each = Some(match v {
             Value::List(_) => Value::Call { name: "toset".into(), args: vec![v] },
@@ -134,6 +110,35 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
         meta.lifecycle = Some(lifecycle(ctx, origin, &l)?);
     }
     Ok(meta)
+}
+
+/// A literal `for_each` list, which Terraform reads as a set: a set keeps
+/// one of each, so a repeated item (or two spellings one in Unicode normal
+/// form C, as Terraform reads text) silently made fewer instances than the
+/// list has items.
+pub(crate) fn refuse_repeated_items(origin: &Origin, v: &Value) -> Res<()> {
+    let Value::List(items) = v else { return Ok(()) };
+    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
+    let mut seen = std::collections::HashMap::new();
+    for (i, item) in items.iter().enumerate() {
+        let Value::String(s) = item else { continue };
+        if let Some(first) = seen.insert(nfc.normalize(s), i) {
+            return Err(bad(
+                origin,
+                vec![PathSeg::key("for_each"), PathSeg::Index(i)],
+                format!(
+                    "`for_each` names `{}` twice (items {} and {}): Terraform makes one \
+                     instance of each distinct string",
+                    crate::diagnostics::printable(&nfc.normalize(s), false),
+                    first + 1,
+                    i + 1
+                ),
+                "remove the repeated item (text is compared in Unicode normal form C, as \
+                 Terraform reads it)",
+            ));
+        }
+    }
+    Ok(())
 }
 
 fn bad(origin: &Origin, path: Vec<PathSeg>, msg: String, help: &str) -> Box<rhai::EvalAltResult> {
