@@ -314,26 +314,35 @@ fn convert(ctx: &Ctx, d: &Dynamic, depth: usize) -> Result<Value, ConvertError> 
 /// `"e\u0301"` and `"\u00e9"` are two keys here and one there: it would keep
 /// one of the values (HCL) or refuse the file (JSON).
 fn one_key_each_to_terraform(map: &IndexMap<String, Value>) -> Result<(), ConvertError> {
+    let keys: Vec<&str> = map.keys().map(String::as_str).collect();
+    let Some((first, again)) = first_nfc_repeat(keys.iter().copied().enumerate()) else {
+        return Ok(());
+    };
+    let (first, k) = (keys[first], keys[again]);
+    Err(err(
+        format!("keys `{}` and `{}` are the same key to Terraform", escaped(first), escaped(k)),
+        Some(format!(
+            "Terraform reads text in Unicode normal form C, where both are `{}`: keep one of them",
+            nfc(k)
+        )),
+    )
+    .within(PathSeg::key(k)))
+}
+
+/// Of `(position, text)` pairs, the first text that repeats an earlier one
+/// in Unicode normal form C, as Terraform reads text (map keys, the items
+/// of a set): the earlier one's position and its own.
+pub(crate) fn first_nfc_repeat<'a>(
+    texts: impl IntoIterator<Item = (usize, &'a str)>,
+) -> Option<(usize, usize)> {
     let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
-    let mut seen: std::collections::HashMap<std::borrow::Cow<'_, str>, &str> =
-        std::collections::HashMap::with_capacity(map.len());
-    for k in map.keys() {
-        if let Some(first) = seen.insert(nfc.normalize(k), k) {
-            return Err(err(
-                format!(
-                    "keys `{}` and `{}` are the same key to Terraform",
-                    escaped(first),
-                    escaped(k)
-                ),
-                Some(format!(
-                    "Terraform reads text in Unicode normal form C, where both are `{}`: keep one of them",
-                    nfc.normalize(k)
-                )),
-            )
-            .within(PathSeg::key(k)));
-        }
-    }
-    Ok(())
+    let mut seen = std::collections::HashMap::new();
+    texts.into_iter().find_map(|(i, t)| seen.insert(nfc.normalize(t), i).map(|first| (first, i)))
+}
+
+/// `s` in Unicode normal form C.
+pub(crate) fn nfc(s: &str) -> std::borrow::Cow<'_, str> {
+    icu_normalizer::ComposingNormalizerBorrowed::new_nfc().normalize(s)
 }
 
 /// `s` with every character past ASCII escaped as a script writes it

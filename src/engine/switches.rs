@@ -108,9 +108,7 @@ impl SwitchPoints {
                         _ => false,
                     };
                     if holds_tokens {
-                        let origin = Origin::new(
-                            site(source.unwrap_or(""), value.position()).into_iter().collect(),
-                        );
+                        let origin = at(source, value.position());
                         return Err(raise(diag!(
                             &origin,
                             Code::ScriptPlanTimeValue,
@@ -136,9 +134,7 @@ impl SwitchPoints {
                     // Evaluated once more to be looked at, a call would run
                     // twice; left to Rhai, a plan-time value it returns
                     // silently took the `_` arm.
-                    let origin = Origin::new(
-                        site(source.unwrap_or(""), value.position()).into_iter().collect(),
-                    );
+                    let origin = at(source, value.position());
                     let what = if word.starts_with("`??`") {
                         "`??` on the result of a call: bind it to a variable first"
                     } else {
@@ -157,9 +153,7 @@ impl SwitchPoints {
                 {
                     let v = context.eval_expression_tree(&value.into())?;
                     if is_plan_time_itself(&v) {
-                        let origin = Origin::new(
-                            site(source.unwrap_or(""), value.position()).into_iter().collect(),
-                        );
+                        let origin = at(source, value.position());
                         let what = if word.starts_with("`??`") {
                             format!("{word} a value known only at plan time is nothing")
                         } else {
@@ -178,6 +172,11 @@ impl SwitchPoints {
             },
         );
     }
+}
+
+/// Where a diagnostic of the debugger goes: `pos` in the file it stopped in.
+fn at(source: Option<&str>, pos: Position) -> Origin {
+    Origin::new(site(source.unwrap_or(""), pos).into_iter().collect())
 }
 
 const SWITCH_HELP: &str = "a `switch` chooses while the script runs; to choose at plan time write \

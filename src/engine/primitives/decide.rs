@@ -13,6 +13,7 @@ use rhai::{Array, Dynamic, Engine, EvalAltResult, FnPtr, Map, NativeCallContext,
 
 use crate::diagnostics::{Code, STDLIB_PREFIX};
 
+use super::super::convert::has_tokens;
 use super::super::errors::{bail, type_word};
 use super::spec::is_plan_time_itself;
 use super::{origin_of, Res};
@@ -119,7 +120,7 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn(
         "contains",
         |nc: NativeCallContext, m: &mut Map, key: rhai::ImmutableString| -> Res<bool> {
-            if is_plan_time_itself(&key.clone().into()) {
+            if has_tokens(&key) {
                 return plan_time(&nc, "in");
             }
             Ok(m.contains_key(key.as_str()))

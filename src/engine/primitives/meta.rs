@@ -7,6 +7,7 @@ use crate::diagnostics::{diag, did_you_mean, Code, Target};
 use crate::model::{is_attribute_path, Lifecycle, Meta, Origin, PathSeg, Reference, Value};
 
 use super::super::context::Ctx;
+use super::super::convert::{first_nfc_repeat, nfc};
 use super::super::errors::{bail, raise};
 use super::super::handle::{Handle, HandleKind, TfExpr};
 use super::language::conditions;
@@ -118,27 +119,26 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
 /// list has items.
 pub(crate) fn refuse_repeated_items(origin: &Origin, v: &Value) -> Res<()> {
     let Value::List(items) = v else { return Ok(()) };
-    let nfc = icu_normalizer::ComposingNormalizerBorrowed::new_nfc();
-    let mut seen = std::collections::HashMap::new();
-    for (i, item) in items.iter().enumerate() {
-        let Value::String(s) = item else { continue };
-        if let Some(first) = seen.insert(nfc.normalize(s), i) {
-            return Err(bad(
-                origin,
-                vec![PathSeg::key("for_each"), PathSeg::Index(i)],
-                format!(
-                    "`for_each` names `{}` twice (items {} and {}): Terraform makes one \
-                     instance of each distinct string",
-                    crate::diagnostics::printable(&nfc.normalize(s), false),
-                    first + 1,
-                    i + 1
-                ),
-                "remove the repeated item (text is compared in Unicode normal form C, as \
-                 Terraform reads it)",
-            ));
-        }
-    }
-    Ok(())
+    // Only text is compared here: a reference is Terraform's to compare.
+    let texts = items.iter().enumerate().filter_map(|(i, item)| match item {
+        Value::String(s) => Some((i, s.as_str())),
+        _ => None,
+    });
+    let Some((first, again)) = first_nfc_repeat(texts) else { return Ok(()) };
+    let Value::String(repeated) = &items[again] else { return Ok(()) };
+    Err(bad(
+        origin,
+        vec![PathSeg::key("for_each"), PathSeg::Index(again)],
+        format!(
+            "`for_each` names `{}` twice (items {} and {}): Terraform makes one instance of \
+             each distinct string",
+            crate::diagnostics::printable(&nfc(repeated), false),
+            first + 1,
+            again + 1
+        ),
+        "remove the repeated item (text is compared in Unicode normal form C, as Terraform \
+         reads it)",
+    ))
 }
 
 fn bad(origin: &Origin, path: Vec<PathSeg>, msg: String, help: &str) -> Box<rhai::EvalAltResult> {

@@ -20,6 +20,9 @@ use super::{origin_of, Res};
 const ARITHMETIC: [&str; 6] = ["+", "-", "*", "/", "%", "**"];
 const COMPARISONS: [&str; 6] = ["==", "!=", "<", "<=", ">", ">="];
 
+/// 2^63, exact as a float: whole numbers are at least -2^63 and below it.
+const TWO_POW_63: FLOAT = 9_223_372_036_854_775_808.0;
+
 pub(crate) fn register(engine: &mut Engine) {
     for op in ARITHMETIC {
         engine.register_fn(op, move |nc: NativeCallContext, x: INT, y: FLOAT| -> Res<FLOAT> {
@@ -35,7 +38,7 @@ pub(crate) fn register(engine: &mut Engine) {
     engine.register_fn("to_float", |nc: NativeCallContext, n: INT| exact(&nc, "to_float", n));
     engine.register_fn("to_int", |nc: NativeCallContext, f: FLOAT| -> Res<INT> {
         let t = f.trunc();
-        if (-9_223_372_036_854_775_808.0..9_223_372_036_854_775_808.0).contains(&t) {
+        if (-TWO_POW_63..TWO_POW_63).contains(&t) {
             return Ok(t as INT);
         }
         bail!(
@@ -69,7 +72,7 @@ fn apply(op: &str, x: FLOAT, y: FLOAT) -> FLOAT {
 fn exact(nc: &NativeCallContext, op: &str, n: INT) -> Res<FLOAT> {
     let f = n as FLOAT;
     // A float at or above 2^63 is no whole number a script holds.
-    if f < 9_223_372_036_854_775_808.0 && f as INT == n {
+    if f < TWO_POW_63 && f as INT == n {
         return Ok(f);
     }
     bail!(
@@ -89,10 +92,10 @@ fn compare(n: INT, f: FLOAT) -> Option<Ordering> {
         return None;
     }
     // Both bounds are powers of two, so exact as floats.
-    if f >= 9_223_372_036_854_775_808.0 {
+    if f >= TWO_POW_63 {
         return Some(Ordering::Less);
     }
-    if f < -9_223_372_036_854_775_808.0 {
+    if f < -TWO_POW_63 {
         return Some(Ordering::Greater);
     }
     let whole = f.trunc();
