@@ -234,6 +234,8 @@ pub fn build_reusing(
     cache: &BuildCache,
 ) -> Result<Build, Failure> {
     let started = Instant::now();
+    // Its share of the memory limit, which builds side by side split.
+    let _share = engine::BuildShare::start();
     // One deadline for the whole run: schemas, every stack, checks, emit.
     let deadline = engine::deadline(&opts.limits);
     // The `--schema` files are dependencies too, present or not.

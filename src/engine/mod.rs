@@ -38,7 +38,7 @@ pub use declarations::{
 pub use files::{read_regular, ReadError};
 pub use handle::{Handle, TfExpr};
 pub use imports::imported_paths;
-pub use memory::CountingAlloc;
+pub use memory::{BuildShare, CountingAlloc};
 pub use resolver::{stdlib_modules, stdlib_source};
 pub use sandbox::{deadline, memory_ceiling, Limits, MAX_TIMEOUT_SECS};
 

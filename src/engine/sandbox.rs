@@ -196,11 +196,16 @@ pub(crate) fn engine_until(
     }
 
     let max_memory = limits.max_memory_bytes;
+    let limit = isize::try_from(max_memory).unwrap_or(isize::MAX);
+    let start = memory_ceiling.saturating_sub(limit);
     engine.on_progress(move |ops| {
         // One operation allocates at most what Rhai's per-value limits allow
         // (tens of MB), so checking every operation keeps the peak bounded.
-        if super::memory::live_bytes() > memory_ceiling {
-            return Some(Dynamic::from(super::errors::Raised(Box::new(out_of_memory(max_memory)))));
+        // Builds side by side (`watch`) share the limit.
+        if super::memory::all_builds_grown(start) > limit {
+            let alone = super::memory::live_bytes().wrapping_sub(start) > limit;
+            let why = out_of_memory(max_memory, alone);
+            return Some(Dynamic::from(super::errors::Raised(Box::new(why))));
         }
         // One operation can be slow (a push clones its array into the
         // debugger's frame), so the clock is read often: every 16 operations
@@ -221,13 +226,24 @@ pub(crate) fn engine_until(
     engine
 }
 
-fn out_of_memory(max: usize) -> Diagnostic {
-    Diagnostic::error(
-        Code::EngineOutOfMemory,
-        format!("the script holds more than {} of memory", super::files::bytes(max as u64)),
-    )
-    .label("the limit is crossed here")
-    .help("look for large strings or arrays kept in many variables or nested calls")
+/// `alone`: this script holds more than the limit by itself; otherwise the
+/// stacks building side by side (`watch`) do together.
+fn out_of_memory(max: usize, alone: bool) -> Diagnostic {
+    let max = super::files::bytes(max as u64);
+    let message = if alone {
+        format!("the script holds more than {max} of memory")
+    } else {
+        format!("the stacks building side by side hold more than {max} of memory together")
+    };
+    let help = if alone {
+        "look for large strings or arrays kept in many variables or nested calls"
+    } else {
+        "the stacks that build at once share the limit: each alone may fit (`tsdsl run` builds \
+         one); look for large strings or arrays kept in many variables or nested calls"
+    };
+    Diagnostic::error(Code::EngineOutOfMemory, message)
+        .label("the limit is crossed here")
+        .help(help)
 }
 
 /// Shadows `name` (the engine's own functions come before its packages) with

@@ -469,6 +469,60 @@ fn path_escapes_eval_and_env_stay_refused() {
     }
 }
 
+/// Two stacks that each hold most of the memory limit, built side by side by
+/// `watch`: before, each had the whole limit, and together they could pass
+/// the 1 GB bound. Now they share it, and the one that crosses it says so.
+#[test]
+#[allow(clippy::zombie_processes)] // killed, then reaped by `wait4` for its rusage
+fn stacks_building_side_by_side_share_the_memory_limit() {
+    // About 300 MB each (alone under the 512 MB limit), held for a moment.
+    let heavy = "fn f(n, s) { if n == 0 { let i = 0; while i < 3000000 { i += 1; } return 0; }\n\
+                 let t = s + \"y\"; f(n - 1, t) + t.len() }\n\
+                 let s = \"x\";\nwhile s.len() < 5000000 { s += s; }\nf(30, s);\n";
+    let t = Tsdsl::new().script("a.rhai", heavy).script("b.rhai", heavy);
+    let alone = measure(t.path(), &["check", "--timeout", "60", "a.rhai"]);
+    expect(&alone, 0, &[]);
+    let log = t.path().join("watch.log");
+    let child = Command::new(bin())
+        .args(["watch", ".", "--timeout", "60", "--account-id", "123456789012"])
+        .current_dir(t.path())
+        .env("NO_COLOR", "1")
+        .stdin(Stdio::null())
+        .stdout(fs::File::create(t.path().join("watch.out")).unwrap())
+        .stderr(fs::File::create(&log).unwrap())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    let mut stderr = String::new();
+    let both = |s: &str| s.contains("] a: ") && s.contains("] b: ");
+    while Instant::now() < deadline && !both(&stderr) {
+        std::thread::sleep(Duration::from_millis(100));
+        stderr = fs::read_to_string(&log).unwrap_or_default();
+    }
+    // SAFETY: the child is ours and not yet reaped.
+    unsafe { libc::kill(child.id() as libc::pid_t, libc::SIGKILL) };
+    let mut status = 0;
+    // SAFETY: an all-zero rusage is a valid value for wait4 to fill.
+    let mut usage: libc::rusage = unsafe { std::mem::zeroed() };
+    // SAFETY: the pid is our own child, not yet reaped; both pointers are valid.
+    unsafe { libc::wait4(child.id() as libc::pid_t, &mut status, 0, &mut usage) };
+    assert!(both(&stderr), "watch did not build both stacks\n{}", cut(&stderr));
+    assert!((usage.ru_maxrss as u64) < MAX_RSS_KB, "over 1 GB: {} KB", usage.ru_maxrss);
+    let cores = std::thread::available_parallelism().map_or(1, usize::from);
+    if cores >= 2 {
+        assert!(
+            stderr.contains(
+                "the stacks building side by side hold more than 512.0 MB of memory together"
+            ),
+            "{}",
+            cut(&stderr)
+        );
+    } else {
+        // One core: one build at a time, each within the limit.
+        assert!(!stderr.contains(": error"), "{}", cut(&stderr));
+    }
+}
+
 #[test]
 fn watch_survives_an_import_cycle() {
     // Before: the stack overflow killed `watch` itself. Now the cycle is a
