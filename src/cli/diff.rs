@@ -50,6 +50,13 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
             Vec::new()
         };
         let old = match &git {
+            // What `run` would replace: the files this script generated
+            // there; another script's files there are refused, as `run`
+            // refuses them, not compared with.
+            None => crate::output::generated_by(&dir, script, &new)?
+                .into_iter()
+                .map(|(name, contents)| OutFile { name, contents })
+                .collect(),
             Some(tree) => {
                 let then = tree.at_rev(script)?;
                 if then.exists() {
@@ -58,10 +65,13 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
                     Vec::new()
                 }
             }
-            None => old_disk,
         };
         if folder && old.is_empty() && new.is_empty() {
             continue; // a module of the folder, not a stack
+        }
+        let mut old = old;
+        if git.is_some() {
+            diff::same_markers(&mut old, &new);
         }
         let mut changes = diff::stack_changes(&stem(script), &old, &new, &schemas, true)
             .map_err(|e| Error::Usage(format!("cannot compare with `{}`: {e}", dir.display())))?;

@@ -7,6 +7,7 @@
 
 mod chunks;
 mod compare;
+mod files;
 mod git;
 mod parse;
 mod render;
@@ -20,6 +21,7 @@ use crate::emit::OutFile;
 use crate::schema::Schemas;
 
 pub use compare::compare;
+pub use files::{same_markers, FileChange, SkipChange};
 pub use git::{read_revision, GitTree};
 pub use parse::{parse_files, Snapshot};
 pub use render::{counts, moved_line, render, Format, Style};
@@ -57,11 +59,23 @@ pub fn generated_files(dir: &Path) -> Result<Vec<OutFile>, Error> {
 pub struct StackChanges {
     pub stack: String,
     pub changes: Vec<Change>,
+    /// checkov exceptions gained or lost (comments, which Terraform does
+    /// not read but the security scan does).
+    pub skips: Vec<SkipChange>,
+    /// Generated files whose bytes differ.
+    pub files: Vec<FileChange>,
 }
 
 impl StackChanges {
+    /// True when `run` would write exactly the files there are: not only
+    /// the same Terraform, the same bytes.
     pub fn is_empty(&self) -> bool {
-        self.changes.is_empty()
+        self.changes.is_empty() && self.skips.is_empty() && self.files.is_empty()
+    }
+
+    /// Only the bytes differ: Terraform reads the same configuration.
+    pub fn only_rewritten(&self) -> bool {
+        self.changes.is_empty() && self.skips.is_empty() && !self.files.is_empty()
     }
 
     pub fn count(&self, action: Action) -> usize {
@@ -77,9 +91,13 @@ impl StackChanges {
             .into_iter()
             .filter(|s| !s.is_empty())
             .flat_map(|s| {
-                // As written in HCL or JSON code: quotes and backslashes escaped.
+                // As written in HCL or JSON code: quotes and backslashes
+                // escaped, and a literal `${` or `%{` doubled so that it is
+                // not a template.
                 let quoted = serde_json::to_string(s).unwrap_or_default();
-                [s.to_owned(), quoted.trim_matches('"').to_owned()]
+                let quoted = quoted.trim_matches('"').to_owned();
+                let literal = |t: &str| t.replace("${", "$${").replace("%{", "%%{");
+                [literal(s), literal(&quoted), s.to_owned(), quoted]
             })
             .collect();
         if needles.is_empty() {
@@ -161,11 +179,13 @@ pub fn stack_changes(
     schemas: &Schemas,
     whole_blocks: bool,
 ) -> Result<StackChanges, String> {
+    let files = files::file_changes(old, new);
+    let skips = if files.is_empty() { Vec::new() } else { files::skip_changes(old, new) };
     let (old, new) = chunks::unchanged_left_out(old, new);
     let old = parse_files(&old)?;
     let new = parse_files(&new)?;
     let changes = compare(&old, &new, schemas, whole_blocks);
-    Ok(StackChanges { stack: stack.to_owned(), changes })
+    Ok(StackChanges { stack: stack.to_owned(), changes, skips, files })
 }
 
 #[cfg(test)]

@@ -4,7 +4,7 @@
 
 use serde_json::{json, Value as J};
 
-use super::{Action, AttrChange, Change, Shown, StackChanges};
+use super::{Action, AttrChange, Change, FileChange, Shown, StackChanges};
 use crate::diagnostics::printable;
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -58,7 +58,38 @@ pub fn counts(s: &StackChanges) -> String {
     if renamed > 0 {
         out.push_str(&format!(", {renamed} likely renamed"));
     }
+    if !s.skips.is_empty() {
+        let n = s.skips.len();
+        out.push_str(&format!(", {n} checkov exception{} changed", if n == 1 { "" } else { "s" }));
+    }
     out
+}
+
+/// The header of a stack's change: what Terraform would see, or that only
+/// the files change.
+fn headline(s: &StackChanges) -> String {
+    if s.only_rewritten() {
+        "no change to what Terraform reads, but the files are rewritten".to_owned()
+    } else {
+        counts(s)
+    }
+}
+
+/// `files: main.tf rewritten, store.tf new`: shown when files come or go
+/// (a block moved to another file), or when nothing else changes.
+fn files_line(s: &StackChanges) -> Option<String> {
+    let moved = s.files.iter().any(|f| f.action != Action::Change);
+    if s.files.is_empty() || !(moved || s.only_rewritten()) {
+        return None;
+    }
+    let word = |f: &FileChange| match f.action {
+        Action::Add => "new",
+        Action::Remove => "removed",
+        _ => "rewritten",
+    };
+    let each: Vec<String> =
+        s.files.iter().map(|f| format!("{} {}", printable(&f.name, false), word(f))).collect();
+    Some(format!("  files: {}", each.join(", ")))
 }
 
 fn text(s: &StackChanges, style: Style) -> String {
@@ -73,7 +104,7 @@ fn text(s: &StackChanges, style: Style) -> String {
             t
         }
     };
-    let mut out = format!("{name}: {}\n", counts(s));
+    let mut out = format!("{name}: {}\n", headline(s));
     let mut body = lines(s, style.compact);
     if style.compact && body.len() > MAX_COMPACT_LINES {
         let more = body.len() - MAX_COMPACT_LINES + 1;
@@ -128,6 +159,15 @@ fn lines(s: &StackChanges, compact: bool) -> Vec<String> {
             out.push(format!("      # to keep the existing object, add: {line}"));
         }
     }
+    for k in &s.skips {
+        let sign = if k.action == Action::Remove { '-' } else { '+' };
+        out.push(format!(
+            "  {sign} #checkov:skip={} (on {})",
+            value(&Shown::Code(k.skip.clone()), max.max(MAX_VALUE)),
+            printable(&k.address, false)
+        ));
+    }
+    out.extend(files_line(s));
     out
 }
 
@@ -210,6 +250,19 @@ fn stack_json(s: &StackChanges) -> J {
             })
         })
         .collect();
+    let skips: Vec<J> = s
+        .skips
+        .iter()
+        .map(|k| json!({ "action": k.action.word(), "address": k.address, "skip": k.skip }))
+        .collect();
+    let files: Vec<J> = s
+        .files
+        .iter()
+        .map(|f| {
+            let action = if f.action == Action::Change { "rewrite" } else { f.action.word() };
+            json!({ "action": action, "name": f.name })
+        })
+        .collect();
     json!({
         "stack": s.stack,
         "add": s.count(Action::Add),
@@ -217,6 +270,9 @@ fn stack_json(s: &StackChanges) -> J {
         "remove": s.count(Action::Remove),
         "rename": s.count(Action::Rename),
         "changes": changes,
+        "checkov_skips": skips,
+        "files": files,
+        "only_rewritten": s.only_rewritten(),
     })
 }
 
@@ -228,7 +284,7 @@ fn markdown(stacks: &[StackChanges]) -> String {
             out.push_str(&format!("### `{name}`: no changes\n\n"));
             continue;
         }
-        out.push_str(&format!("### `{name}`: {}\n\n", counts(s)));
+        out.push_str(&format!("### `{name}`: {}\n\n", headline(s)));
         // The marker in the first column, where a `diff` block colours it.
         let body = lines(s, false)
             .iter()

@@ -196,3 +196,19 @@ fn an_accepted_secret_is_hidden_wherever_it_flows() {
     let team = attrs.iter().find(|a| a.path == "tags.team").unwrap();
     assert_eq!(team.new, Some(Shown::Code("\"web\"".into())));
 }
+
+#[test]
+fn an_accepted_secret_holding_a_template_sequence_is_hidden_as_hcl_escapes_it() {
+    let schemas = Schemas::embedded();
+    let old = [file("main.tf", "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n}\n")];
+    // A literal `${` is written `$${` (and `%{` as `%%{`).
+    let new = [file(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  bucket = \"b\"\n  tags = {\n    a = \"Xy$${Zq-SECRET\"\n    b = \"p%%{w\"\n  }\n}\n",
+    )];
+    let mut s = stack_changes("s", &old, &new, &schemas, true).unwrap();
+    s.hide_secrets(["Xy${Zq-SECRET", "p%{w"]);
+    let out = render(&[s], style(Format::Text, false));
+    assert!(!out.contains("SECRET") && !out.contains("p%%{w"), "{out}");
+    assert!(out.contains("+ tags = (sensitive value)"), "{out}");
+}

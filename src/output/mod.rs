@@ -136,40 +136,7 @@ impl OutputDir {
         }
         // A write of ours that failed half way (watch goes on after one).
         finish_pending(&self.dir, &self.folder, &mut self.steps)?;
-        // The script as the new files record it: an old file recording the
-        // very same text is ours, however the marker's format evolves.
-        let current = files.first().and_then(|f| owner::recorded_script(&f.name, &f.contents));
-        let mut names = Vec::new();
-        let entries = std::fs::read_dir(&self.dir)
-            .map_err(|e| Error::io(&self.dir, "list the output folder", e))?;
-        for entry in entries {
-            let entry = entry.map_err(|e| Error::io(&self.dir, "list the output folder", e))?;
-            let name = entry.file_name().to_string_lossy().into_owned();
-            if owner::is_config_name(&name) {
-                names.push(name);
-            }
-        }
-        names.sort();
-        let mut mine = BTreeMap::new();
-        let mut refusals = Vec::new();
-        for name in names {
-            let path = self.dir.join(&name);
-            let found = owner::classify(&path, &self.script, current.as_deref())
-                .map_err(|e| Error::io(&path, "read", e))?;
-            match found {
-                Found::Mine(text) => {
-                    mine.insert(name, text);
-                }
-                Found::Other(script) => refusals.push(self.other_script(&path, &script)),
-                Found::Foreign if files.iter().any(|f| f.name == name) => {
-                    refusals.push(not_generated(&path, &self.dir));
-                }
-                Found::Foreign => {}
-            }
-        }
-        if !refusals.is_empty() {
-            return Err(Error::Output(refusals));
-        }
+        let mine = generated_by(&self.dir, &self.script, files)?;
         if files.is_empty() && !mine.is_empty() && !self.opts.allow_empty {
             let n = mine.len();
             return Err(refuse(
@@ -237,23 +204,6 @@ impl OutputDir {
         journal::apply(&dir, &self.folder, &j, &mut self.steps)
             .map_err(|e| unfinished(&dir, &e))?;
         Ok(written)
-    }
-
-    fn other_script(&self, path: &Path, recorded: &str) -> Diagnostic {
-        let recorded = &owner::shown_from_here(&self.dir, recorded);
-        Diagnostic::error(
-            Code::OutputOtherScript,
-            format!(
-                "`{}` was generated from `{recorded}`, not from `{}`",
-                path.display(),
-                self.script.display()
-            ),
-        )
-        .help(format!(
-            "give each script its own output folder with `-o`; if `{recorded}` became this \
-             script, delete its files from `{}` first",
-            self.dir.display()
-        ))
     }
 }
 
@@ -330,6 +280,73 @@ impl Plan<'_> {
 /// The addresses of several files, if every one of them could be read.
 fn all(per_file: impl Iterator<Item = Option<Vec<Address>>>) -> Option<Vec<Address>> {
     per_file.collect::<Option<Vec<_>>>().map(|v| v.concat())
+}
+
+/// The files of `dir` that `script` generated (name and text), for the
+/// writer to replace and for `diff` to compare with. Refused, all reasons at
+/// once, when another script's output shares the folder or a file `files`
+/// would replace is not tsdsl's: what `run` refuses, `diff` must not call
+/// "no changes".
+pub fn generated_by(
+    dir: &Path,
+    script: &Path,
+    files: &[OutFile],
+) -> Result<BTreeMap<String, String>, Error> {
+    // The script as the new files record it: an old file recording the
+    // very same text is ours, however the marker's format evolves.
+    let current = files.first().and_then(|f| owner::recorded_script(&f.name, &f.contents));
+    let mut names = Vec::new();
+    let entries = match std::fs::read_dir(dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(BTreeMap::new()),
+        Err(e) => return Err(Error::io(dir, "list the output folder", e)),
+    };
+    for entry in entries {
+        let entry = entry.map_err(|e| Error::io(dir, "list the output folder", e))?;
+        let name = entry.file_name().to_string_lossy().into_owned();
+        if owner::is_config_name(&name) {
+            names.push(name);
+        }
+    }
+    names.sort();
+    let mut mine = BTreeMap::new();
+    let mut refusals = Vec::new();
+    for name in names {
+        let path = dir.join(&name);
+        let found = owner::classify(&path, script, current.as_deref())
+            .map_err(|e| Error::io(&path, "read", e))?;
+        match found {
+            Found::Mine(text) => {
+                mine.insert(name, text);
+            }
+            Found::Other(recorded) => refusals.push(other_script(dir, script, &path, &recorded)),
+            Found::Foreign if files.iter().any(|f| f.name == name) => {
+                refusals.push(not_generated(&path, dir));
+            }
+            Found::Foreign => {}
+        }
+    }
+    if !refusals.is_empty() {
+        return Err(Error::Output(refusals));
+    }
+    Ok(mine)
+}
+
+fn other_script(dir: &Path, script: &Path, path: &Path, recorded: &str) -> Diagnostic {
+    let recorded = &owner::shown_from_here(dir, recorded);
+    Diagnostic::error(
+        Code::OutputOtherScript,
+        format!(
+            "`{}` was generated from `{recorded}`, not from `{}`",
+            path.display(),
+            script.display()
+        ),
+    )
+    .help(format!(
+        "give each script its own output folder with `-o`; if `{recorded}` became this \
+         script, delete its files from `{}` first",
+        dir.display()
+    ))
 }
 
 fn not_generated(path: &Path, dir: &Path) -> Diagnostic {

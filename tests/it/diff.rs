@@ -531,3 +531,84 @@ fn a_mass_rename_pairs_identical_blocks_in_linear_time() {
     assert_eq!(r.stderr.matches("moved(").count(), 1, "{r}");
     assert!(r.stderr.contains(r#"moved("aws_s3_bucket.old_7", "aws_s3_bucket.new_7_v2");"#), "{r}");
 }
+
+/// What `run` would rewrite is a change for `diff`, even when Terraform
+/// reads the same configuration: committed output is out of date (the
+/// book's CI check) when the calls moved, or a block went to another file.
+#[test]
+fn files_run_would_rewrite_are_a_change_even_when_terraform_reads_the_same() {
+    let w = Work::new();
+    let two = "terraform(#{ required_providers: #{ aws: \"~> 6.0\" } });\n\
+               provider(\"aws\", #{ region: \"eu-west-1\" });\n\
+               resource(\"aws_s3_bucket\", \"a\", #{ bucket: \"shop-a\" });\n\
+               resource(\"aws_s3_bucket\", \"b\", #{ bucket: \"shop-b\" });\n";
+    w.write("s.rhai", two);
+    assert_eq!(w.tsdsl(&["run", "s.rhai", "--changes", "none"]).status, Some(0));
+    let swapped = two.replace("\"a\", #{ bucket: \"shop-a\" }", "\"x\", #{ bucket: \"shop-x\" }");
+    let swapped = swapped
+        .replace("\"b\", #{ bucket: \"shop-b\" }", "\"a\", #{ bucket: \"shop-a\" }")
+        .replace("\"x\", #{ bucket: \"shop-x\" }", "\"b\", #{ bucket: \"shop-b\" }");
+    w.write("s.rhai", &swapped);
+    let d = w.tsdsl(&["diff", "s.rhai"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert_eq!(
+        d.stdout,
+        "s: no change to what Terraform reads, but the files are rewritten\n  files: main.tf rewritten\n",
+        "{d}"
+    );
+    let r = w.tsdsl(&["run", "s.rhai"]);
+    assert!(r.stdout.contains("files: main.tf rewritten"), "{r}");
+    let again = w.tsdsl(&["diff", "s.rhai"]);
+    assert_eq!((again.status, again.stdout.as_str()), (Some(0), "s: no changes\n"), "{again}");
+}
+
+/// checkov exceptions are comments, so Terraform does not see them, but the
+/// security scan does: a reviewer must.
+#[test]
+fn a_new_checkov_exception_is_shown_in_the_pull_request_comment() {
+    let w = Work::repo();
+    let base = "terraform(#{ required_providers: #{ aws: \"~> 6.0\" } });\n\
+                provider(\"aws\", #{ region: \"eu-west-1\" });\n\
+                let b = resource(\"aws_s3_bucket\", \"logs\", #{ bucket: \"shop-logs\" });\n";
+    w.write("scripts/s.rhai", base);
+    w.commit("base");
+    w.write(
+        "scripts/s.rhai",
+        &format!("{base}checkov_skip(b, \"CKV_AWS_145\", \"no KMS needed\");\n"),
+    );
+    let d = w.tsdsl(&["diff", "scripts/s.rhai", "--git", "main", "--format", "markdown"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(d.stdout.contains("1 checkov exception changed"), "{d}");
+    assert!(
+        d.stdout.contains("+   #checkov:skip=CKV_AWS_145:no KMS needed (on aws_s3_bucket.logs)"),
+        "{d}"
+    );
+    let j = w.tsdsl(&["diff", "scripts/s.rhai", "--git", "main", "--format", "json"]);
+    let doc: serde_json::Value = serde_json::from_str(&j.stdout).unwrap();
+    assert_eq!(doc["changed"], true, "{j}");
+    assert_eq!(
+        doc["stacks"][0]["checkov_skips"][0],
+        serde_json::json!({ "action": "add", "address": "aws_s3_bucket.logs", "skip": "CKV_AWS_145:no KMS needed" })
+    );
+}
+
+/// `run` refuses to replace another script's files; `diff` must not call
+/// them "no changes".
+#[test]
+fn another_scripts_output_is_refused_as_run_refuses_it() {
+    let w = Work::new();
+    let s = "terraform(#{ required_providers: #{ aws: \"~> 6.0\" } });\n\
+             provider(\"aws\", #{ region: \"eu-west-1\" });\n\
+             resource(\"aws_s3_bucket\", \"b\", #{ bucket: \"shop-b\" });\n";
+    w.write("old/shop.rhai", s).write("new/shop.rhai", s);
+    assert_eq!(w.tsdsl(&["run", "old/shop.rhai", "-o", "out/shop"]).status, Some(0));
+    let d = w.tsdsl(&["diff", "new/shop.rhai", "-o", "out/shop"]);
+    let r = w.tsdsl(&["run", "new/shop.rhai", "-o", "out/shop"]);
+    assert_eq!(r.status, Some(2), "{r}");
+    assert_eq!(d.status, Some(2), "{d}");
+    assert!(d.stderr.contains("tsdsl::output::other_script"), "{d}");
+    assert!(
+        d.stderr.contains("was generated from `old/shop.rhai`, not from `new/shop.rhai`"),
+        "{d}"
+    );
+}
