@@ -145,7 +145,9 @@ fn expression(e: Expression) -> Tree {
                     let key = match k {
                         ObjectKey::Identifier(i) => i.as_str().to_owned(),
                         ObjectKey::Expression(Expression::String(s)) => s,
-                        ObjectKey::Expression(other) => other.to_string(),
+                        ObjectKey::Expression(other) => {
+                            format!("{}{other}", super::tree::EXPRESSION_KEY)
+                        }
                         // ObjectKey is non-exhaustive upstream.
                         #[allow(unreachable_patterns)]
                         other => format!("{other:?}"),

@@ -212,3 +212,20 @@ fn an_accepted_secret_holding_a_template_sequence_is_hidden_as_hcl_escapes_it() 
     assert!(!out.contains("SECRET") && !out.contains("p%%{w"), "{out}");
     assert!(out.contains("+ tags = (sensitive value)"), "{out}");
 }
+
+#[test]
+fn an_expression_key_is_not_the_string_of_the_same_text() {
+    let schemas = Schemas::embedded();
+    let old = [file(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  tags = {\n    (var.team) = \"owner\"\n  }\n}\n",
+    )];
+    let new = [file(
+        "main.tf",
+        "resource \"aws_s3_bucket\" \"b\" {\n  tags = {\n    \"(var.team)\" = \"owner\"\n  }\n}\n",
+    )];
+    let s = stack_changes("s", &old, &new, &schemas, true).unwrap();
+    let out = render(&[s], style(Format::Text, false));
+    assert!(out.contains("- tags[(var.team)] = \"owner\""), "{out}");
+    assert!(out.contains("+ tags[\"(var.team)\"] = \"owner\""), "{out}");
+}

@@ -39,8 +39,17 @@ impl Tree {
     }
 }
 
-/// `a.b`, or `a["odd key"]` for a key that is not an identifier.
+/// Opens a key that is an expression (`{ (var.team) = "x" }`), which
+/// Terraform evaluates: it must never equal the key that is the same text
+/// as a string (`{ "(var.team)" = "x" }`).
+pub const EXPRESSION_KEY: char = '\u{1}';
+
+/// `a.b`, or `a["odd key"]` for a key that is not an identifier, or
+/// `a[(var.team)]` for an expression key.
 pub fn join(prefix: &str, key: &str) -> String {
+    if let Some(expr) = key.strip_prefix(EXPRESSION_KEY) {
+        return format!("{prefix}[{expr}]");
+    }
     if crate::model::is_identifier(key) {
         if prefix.is_empty() {
             key.to_owned()
@@ -53,6 +62,9 @@ pub fn join(prefix: &str, key: &str) -> String {
 }
 
 fn key_code(k: &str) -> String {
+    if let Some(expr) = k.strip_prefix(EXPRESSION_KEY) {
+        return expr.to_owned();
+    }
     if crate::model::is_identifier(k) {
         k.to_owned()
     } else {
