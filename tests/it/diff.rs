@@ -612,3 +612,51 @@ fn another_scripts_output_is_refused_as_run_refuses_it() {
         "{d}"
     );
 }
+
+/// What Terraform's kubernetes, helm and aws data-source schemas mark
+/// sensitive, and the schemas tsdsl is built from do not say
+/// (`schemas/sensitive.txt`): hidden by `diff`, guarded in outputs and
+/// refused as literals, as the flags of aws resources are.
+#[test]
+fn secrets_of_kubernetes_helm_and_aws_data_sources_are_treated_as_secrets() {
+    let w = Work::new();
+    let secret = r#"
+terraform(#{ required_providers: #{ kubernetes: "~> 2.38" } });
+provider("kubernetes", #{ config_path: "~/.kube/config" });
+resource("kubernetes_secret_v1", "db", #{
+    metadata: #{ name: "shop-db", namespace: "shop" },
+    data: #{ dsn: "mysql://shop:Hunter2-prod-pw@db.internal:3306/shop" },
+});
+"#;
+    w.write("s.rhai", secret);
+    assert_eq!(w.tsdsl(&["run", "s.rhai", "--changes", "none"]).status, Some(0));
+    w.write("s.rhai", &secret.replace("Hunter2", "Hunter3"));
+    let d = w.tsdsl(&["diff", "s.rhai"]);
+    assert_eq!(d.status, Some(3), "{d}");
+    assert!(d.stdout.contains("~ data.dsn = (sensitive value) -> (sensitive value)"), "{d}");
+    assert!(!d.stdout.contains("Hunter"), "{d}");
+
+    let with_output = secret
+        .replace("resource(\"kubernetes_secret_v1\"", "let s = resource(\"kubernetes_secret_v1\"");
+    w.write("o.rhai", &format!("{with_output}output(\"dsn\", s.data);\n"));
+    let o = w.tsdsl(&["check", "o.rhai"]);
+    assert_eq!(o.status, Some(1), "{o}");
+    assert!(o.stderr.contains("output `dsn` shows `kubernetes_secret_v1.db.data`"), "{o}");
+    w.write(
+        "t.rhai",
+        r#"
+terraform(#{ required_providers: #{ aws: "~> 6.0", helm: "~> 3.0" } });
+provider("aws", #{ region: "eu-west-1" });
+let auth = data("aws_eks_cluster_auth", "c", #{ name: "shop" });
+output("token", auth.token);
+resource("helm_release", "grafana", #{
+    name: "grafana", chart: "grafana",
+    set_sensitive: [#{ name: "adminPassword", value: "Grafana-admin-pw-1" }],
+});
+"#,
+    );
+    let c = w.tsdsl(&["check", "t.rhai"]);
+    assert_eq!(c.status, Some(1), "{c}");
+    assert!(c.stderr.contains("output `token` shows `data.aws_eks_cluster_auth.c.token`"), "{c}");
+    assert!(c.stderr.contains("`value` of resource type `helm_release` is a secret"), "{c}");
+}
