@@ -190,7 +190,10 @@ fn rhai_string(s: &str) -> String {
 fn compact_attr(a: &AttrChange, max: usize) -> String {
     let path = printable(&a.path, false);
     match (&a.old, &a.new) {
-        (Some(o), Some(n)) => format!("{path} {} -> {}", value(o, max), value(n, max)),
+        (Some(o), Some(n)) => {
+            let (o, n) = pair(o, n, max);
+            format!("{path} {o} -> {n}")
+        }
         (None, Some(n)) => format!("+{path} {}", value(n, max)),
         (Some(o), None) => format!("-{path} {}", value(o, max)),
         (None, None) => path,
@@ -200,11 +203,42 @@ fn compact_attr(a: &AttrChange, max: usize) -> String {
 fn full_attr(a: &AttrChange, max: usize) -> String {
     let path = printable(&a.path, false);
     match (&a.old, &a.new) {
-        (Some(o), Some(n)) => format!("~ {path} = {} -> {}", value(o, max), value(n, max)),
+        (Some(o), Some(n)) => {
+            let (o, n) = pair(o, n, max);
+            format!("~ {path} = {o} -> {n}")
+        }
         (None, Some(n)) => format!("+ {path} = {}", value(n, max)),
         (Some(o), None) => format!("- {path} = {}", value(o, max)),
         (None, None) => format!("~ {path}"),
     }
+}
+
+/// Both sides of a change, each cut to `max` characters around where they
+/// first differ: two long values sharing their start (a policy widened at
+/// its end) must not show as the same text.
+fn pair(old: &Shown, new: &Shown, max: usize) -> (String, String) {
+    let (Shown::Code(o), Shown::Code(n)) = (old, new) else {
+        return (value(old, max), value(new, max));
+    };
+    let line = |c: &str| printable(c, false).replace('\n', "\\n");
+    let (o, n): (Vec<char>, Vec<char>) = (line(o).chars().collect(), line(n).chars().collect());
+    let first = o.iter().zip(&n).take_while(|(a, b)| a == b).count();
+    // Where each side's window starts: from the beginning when the
+    // difference shows in the first `max` characters.
+    let start = if first + 2 <= max.saturating_sub(1) { 0 } else { first.saturating_sub(max / 3) };
+    let window = |c: &[char]| {
+        let end = (start + max).min(c.len());
+        let mut s: String = c[start.min(end)..end].iter().collect();
+        if start > 0 {
+            s.insert(0, '…');
+        }
+        if end < c.len() {
+            s.pop();
+            s.push('…');
+        }
+        s
+    };
+    (window(&o), window(&n))
 }
 
 /// A value on one line, cut to `max` characters.

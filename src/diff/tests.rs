@@ -229,3 +229,21 @@ fn an_expression_key_is_not_the_string_of_the_same_text() {
     assert!(out.contains("- tags[(var.team)] = \"owner\""), "{out}");
     assert!(out.contains("+ tags[\"(var.team)\"] = \"owner\""), "{out}");
 }
+
+#[test]
+fn long_values_differing_far_in_are_cut_around_the_difference() {
+    let schemas = Schemas::embedded();
+    let policy = |action: &str, res: &str| {
+        format!("resource \"aws_iam_role_policy\" \"p\" {{\n  policy = jsonencode({{ Version = \"2012-10-17\", Statement = [{{ Effect = \"Allow\", Action = [\"{action}\"], Resource = \"{res}\" }}] }})\n}}\n")
+    };
+    let old = [file("main.tf", &policy("s3:GetObject", "arn:aws:s3:::shop-assets/*"))];
+    let new = [file("main.tf", &policy("s3:*", "*"))];
+    let s = stack_changes("s", &old, &new, &schemas, true).unwrap();
+    for compact in [false, true] {
+        let out =
+            render(std::slice::from_ref(&s), Style { format: Format::Text, color: false, compact });
+        let line = out.lines().find(|l| l.contains(" -> ")).unwrap();
+        let (old, new) = line.split_once(" -> ").unwrap();
+        assert!(old.contains("s3:GetObject") && new.contains("s3:*"), "{out}");
+    }
+}
