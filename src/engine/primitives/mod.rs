@@ -274,12 +274,25 @@ pub(crate) fn check_keys(
     allowed: &[&str],
     what: &str,
 ) -> Res<()> {
+    check_keys_at(origin, &[], map, allowed, what)
+}
+
+/// [`check_keys`] for a map nested at `at` in the call's argument.
+pub(crate) fn check_keys_at(
+    origin: &Origin,
+    at: &[PathSeg],
+    map: &rhai::Map,
+    allowed: &[&str],
+    what: &str,
+) -> Res<()> {
     for k in map.keys() {
         if !allowed.contains(&k.as_str()) {
             let help = crate::diagnostics::did_you_mean(k, allowed.iter().copied())
                 .unwrap_or_else(|| format!("{what} takes: {}", allowed.join(", ")));
+            let mut path = at.to_vec();
+            path.push(PathSeg::Key(k.to_string()));
             bail!(
-                (origin, vec![PathSeg::Key(k.to_string())], Target::Key),
+                (origin, path, Target::Key),
                 Code::ScriptUnknownOption,
                 "unknown option `{k}` for {what}";
                 label: "unknown option";

@@ -11,6 +11,9 @@ use super::{check_keys, map_arg, name_arg, origin_of, value_at, Res};
 
 const TERRAFORM_KEYS: &[&str] = &["required_version", "required_providers"];
 
+/// What a `required_providers` entry of a stack (a root module) takes.
+const REQUIREMENT_KEYS: &[&str] = &["source", "version"];
+
 /// Arguments of Terraform's S3 backend (1.15), for did-you-mean.
 const S3_BACKEND_KEYS: &[&str] = &[
     "bucket",
@@ -166,12 +169,39 @@ fn requirement(
             help: "e.g. `aws: \"~> 6.0\"` or `aws: #{ source: \"hashicorp/aws\", version: \"~> 6.0\" }`"
         );
     };
-    let field = |k: &str| {
-        m.get(k).and_then(|v| v.clone().into_immutable_string().ok()).map(|s| s.to_string())
+    if m.contains_key("configuration_aliases") {
+        let mut at = path.clone();
+        at.push(PathSeg::key("configuration_aliases"));
+        bail!(
+            (origin, at, Target::Key),
+            Code::ScriptUnknownOption,
+            "`configuration_aliases` is for a module that receives providers, not for a stack";
+            label: "not for a stack";
+            help: format!("declare the configurations here instead: `provider(\"{name}\", #{{ alias: \"...\", ... }})`")
+        );
+    }
+    // A misspelt key used to be dropped: `versoin` left the provider unpinned.
+    super::check_keys_at(origin, &path, &m, REQUIREMENT_KEYS, "a `required_providers` entry")?;
+    // A value of another type used to be dropped as well.
+    let field = |k: &str| -> Res<Option<String>> {
+        m.get(k)
+            .map(|v| {
+                let mut at = path.clone();
+                at.push(PathSeg::key(k));
+                v.clone().into_immutable_string().map(|s| s.to_string()).map_err(|_| {
+                    super::super::errors::raise(crate::diagnostics::diag!(
+                        (origin, at, Target::Value),
+                        Code::ScriptWrongType,
+                        "`{k}` of provider requirement `{name}` must be text";
+                        help: "e.g. `source: \"hashicorp/aws\", version: \"~> 6.0\"`"
+                    ))
+                })
+            })
+            .transpose()
     };
     Ok(ProviderRequirement {
-        source: field("source").unwrap_or_else(|| format!("hashicorp/{name}")),
-        version: field("version"),
+        source: field("source")?.unwrap_or_else(|| format!("hashicorp/{name}")),
+        version: field("version")?,
     })
 }
 
