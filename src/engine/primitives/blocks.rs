@@ -184,6 +184,17 @@ fn module(ctx: &CtxRef, nc: &NativeCallContext, n: Dynamic, args: Dynamic) -> Re
         }
         None => None,
     };
+    // Terraform reserves `lifecycle` in a module block and gives it no
+    // meaning: writing it would promise a protection that does not exist.
+    if map.contains_key("lifecycle") {
+        bail!(
+            (&origin, vec![PathSeg::key("lifecycle")], Target::Key),
+            Code::ModelBadMetaArgument,
+            "module `{name}` cannot take a `lifecycle`: Terraform has no lifecycle for module calls";
+            label: "not for a module";
+            help: "set `lifecycle` (`prevent_destroy`, `ignore_changes`...) on the module's own resources instead"
+        );
+    }
     let meta = take_meta(&c, &origin, &mut map)?;
     let inputs = values_of(&c, &origin, &map)?;
     drop(c);
