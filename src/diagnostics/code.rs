@@ -118,6 +118,8 @@ codes! {
         ModelStackTooDeep = stack_too_deep,
         ModelRemoteWithoutBackend = remote_without_backend,
         ModelUnknownStackOutput = unknown_stack_output,
+        ModelRelativeLocalState = relative_local_state,
+        ModelReadsOwnState = reads_own_state,
     }
     /// `tsdsl::schema::*`: provider schemas.
     schema {

@@ -6,7 +6,7 @@ use std::sync::Arc;
 use indexmap::IndexMap;
 
 use crate::diagnostics::{Code, Diagnostic, SourceMap};
-use crate::model::{Origin, Stack, Value};
+use crate::model::{Backend, Origin, Stack, Value};
 use crate::schema::Schemas;
 use crate::syntax::FileIndex;
 
@@ -44,6 +44,10 @@ pub(crate) struct Ctx {
     /// name twice: a stdlib block that collides collides on every block it
     /// makes, and one report says it.
     pub duplicate_calls: HashSet<(Origin, Origin)>,
+    /// The stacks `stack(...)` read, with their backend and the first call:
+    /// a second read of one is the same handle, but a hand-written data
+    /// source of that name is not, and the backends are compared at the end.
+    pub stacks_read: IndexMap<String, (Backend, Origin)>,
 }
 
 /// The accounts a stack may be applied to, and the call that said so.
@@ -75,6 +79,7 @@ impl Ctx {
             expected_accounts: None,
             block_names: Vec::new(),
             duplicate_calls: HashSet::new(),
+            stacks_read: IndexMap::new(),
         }
     }
 

@@ -224,12 +224,58 @@ fn evaluate_in(
     if let Some(expected) = &ctx.expected_accounts {
         all.extend(allow_accounts(&mut stack, expected));
     }
+    all.extend(reads_own_state(&stack, &ctx.stacks_read));
     all.extend(diagnostics);
     let sources = sources.borrow().clone();
     let deps = reads.deps.take();
     let missing = reads.missing.take();
     let read = reads.read.take();
     Ok(Evaluation { stack, sources, deps, missing, diagnostics: all, read })
+}
+
+/// A stack whose backend is the state of a stack it reads would take that
+/// stack's resources over: applying it plans to destroy all it does not
+/// declare itself.
+fn reads_own_state(
+    stack: &Stack,
+    read: &indexmap::IndexMap<String, (crate::model::Backend, crate::model::Origin)>,
+) -> Vec<Diagnostic> {
+    let Some(own) = &stack.terraform.backend else { return Vec::new() };
+    read.iter()
+        .filter(|(_, (theirs, _))| stacks::same_state(own, theirs))
+        .map(|(name, (_, origin))| {
+            let what = if own.kind == "local" { "path" } else { "key" };
+            Diagnostic::error(
+                Code::ModelReadsOwnState,
+                format!(
+                    "stack `{}` keeps its state where stack `{name}` does, and reads it here",
+                    stack.name
+                ),
+            )
+            .at_path(origin, Vec::new(), Target::Call)
+            .label(format!("the state of `{name}` is this stack's own"))
+            .secondary(
+                Locus::InCall {
+                    origin: own.origin.clone(),
+                    path: Vec::new(),
+                    target: Target::Call,
+                },
+                "this stack's backend",
+            )
+            .note(format!(
+                "applying `{}` would plan to destroy everything `{name}` manages",
+                stack.name
+            ))
+            .help(format!(
+                "give this stack's backend its own `{what}` (e.g. `{}`)",
+                if what == "path" {
+                    format!("/srv/tfstate/{}.tfstate", stack.name)
+                } else {
+                    format!("{}/terraform.tfstate", stack.name)
+                }
+            ))
+        })
+        .collect()
 }
 
 /// `aws::expect_account`'s accounts on every aws provider, so Terraform

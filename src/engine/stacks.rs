@@ -9,7 +9,7 @@ use indexmap::IndexMap;
 use rhai::{Dynamic, Engine, NativeCallContext};
 
 use crate::diagnostics::{Code, Diagnostic, Error, Target};
-use crate::model::{BlockKind, Meta, Origin, Reference, Resource, Value};
+use crate::model::{Backend, BlockKind, Meta, Origin, Reference, Resource, Value};
 
 use super::cache::StackEntry;
 use super::context::CtxRef;
@@ -98,8 +98,24 @@ fn stack(
             help: format!("add `backend(\"s3\", #{{ ... }})` to {name}.rhai")
         );
     };
+    let first_read = !ctx.borrow().stacks_read.contains_key(&name);
+    if first_read {
+        relative_local_state(&name, &backend, &origin)?;
+        ctx.borrow_mut().stacks_read.insert(name.clone(), (backend.clone(), origin.clone()));
+    }
     let address = format!("block data.terraform_remote_state.{name}");
-    if ctx.borrow_mut().declare(address) {
+    let fresh = first_read && ctx.borrow_mut().declare(address);
+    if first_read && !fresh {
+        // The script's own data source of that name would silently stand in
+        // for the stack's state (the other order is refused the same way).
+        super::primitives::duplicate(
+            ctx,
+            &origin,
+            "data source",
+            &format!("data.terraform_remote_state.{name}"),
+        );
+    }
+    if fresh {
         let mut attrs = IndexMap::new();
         attrs.insert("backend".to_owned(), Value::String(backend.kind.clone()));
         // Secrets in the producer's backend stay there (see `Backend::shareable_config`).
@@ -121,6 +137,53 @@ fn stack(
         kind: HandleKind::Remote { stack: name.clone(), outputs: info.outputs.clone() },
         reference: Reference::new("data").attr("terraform_remote_state").attr(&name),
     })
+}
+
+/// A `local` backend's relative `path` (the default is `terraform.tfstate`)
+/// is relative to the folder Terraform runs the stack in, and read from the
+/// reader's folder it names the reader's own state; where the other stack's
+/// folder is, tsdsl cannot know (`-o` sets it per run).
+fn relative_local_state(name: &str, backend: &Backend, origin: &Origin) -> Res<()> {
+    if backend.kind != "local" {
+        return Ok(());
+    }
+    let path = match backend.config.get("path") {
+        None => "terraform.tfstate",
+        Some(Value::String(p)) if !Path::new(p).is_absolute() => p.as_str(),
+        Some(_) => return Ok(()),
+    };
+    bail!(
+        origin,
+        Code::ModelRelativeLocalState,
+        "stack `{name}` keeps its state in the local file `{path}`, relative to the folder Terraform runs it in, so this stack cannot read it";
+        label: "would read this stack's own state";
+        help: format!(
+            "give the local backend in {name}.rhai an absolute `path` (e.g. `backend(\"local\", #{{ path: \"/srv/tfstate/{name}.tfstate\" }})`), or keep its state in a shared backend such as `s3`"
+        )
+    );
+}
+
+/// Whether two backends name the same state: the same bucket and key (S3),
+/// the same file (local), the same settings (any other backend).
+pub(crate) fn same_state(a: &Backend, b: &Backend) -> bool {
+    if a.kind != b.kind {
+        return false;
+    }
+    let get = |bk: &Backend, k: &str| bk.config.get(k).cloned();
+    match a.kind.as_str() {
+        "s3" => {
+            get(a, "bucket").is_some()
+                && get(a, "bucket") == get(b, "bucket")
+                && get(a, "key") == get(b, "key")
+        }
+        "local" => {
+            let path = |bk: &Backend| {
+                get(bk, "path").unwrap_or_else(|| Value::String("terraform.tfstate".into()))
+            };
+            path(a) == path(b)
+        }
+        _ => a.config == b.config,
+    }
 }
 
 fn load(

@@ -314,6 +314,104 @@ fn a_broken_or_missing_stack_is_reported_where_it_is_read() {
     missing.assert_status(1).assert_stderr_contains("tsdsl::model::unknown_stack");
 }
 
+/// A data source of the script's own named like the stack used to stand in
+/// for the stack's state when declared first (the other order was refused).
+#[test]
+fn a_remote_state_of_the_scripts_own_named_like_a_stack_is_refused_in_either_order() {
+    let own = "data(\"terraform_remote_state\", \"shared\", #{ backend: \"s3\",\n    \
+               config: #{ bucket: \"old-tfstate\", key: \"legacy\", region: \"us-east-1\" } });\n";
+    let read = "let s = stack(\"shared\");\n";
+    for (app, line) in [
+        (format!("{own}{read}output(\"z\", s.zone_id);\n"), "app.rhai:3:9"),
+        (format!("{read}{own}output(\"z\", s.zone_id);\n"), "app.rhai:2:1"),
+    ] {
+        let out = Tsdsl::new()
+            .script("shared.rhai", SHARED)
+            .script("app.rhai", &app)
+            .args(["check", "app.rhai", "--message-format", "short"])
+            .run();
+        out.assert_status(1).assert_stderr_contains(&format!(
+            "{line}: error[tsdsl::model::duplicate_name]: data source `data.terraform_remote_state.shared` is declared twice"
+        ));
+        out.assert_stderr_contains(
+            "`stack(\"shared\")` declares `data.terraform_remote_state.shared` itself",
+        );
+    }
+    // Reading one stack twice is still one data source.
+    let twice =
+        "let a = stack(\"shared\");\nlet b = stack(\"shared\");\noutput(\"z\", b.zone_id);\n";
+    let out = Tsdsl::new()
+        .script("shared.rhai", SHARED)
+        .script("app.rhai", twice)
+        .args(["check", "app.rhai"])
+        .run();
+    out.assert_status(0);
+}
+
+/// A stack whose backend is the state it reads would, once applied, plan to
+/// destroy everything the other stack manages.
+#[test]
+fn a_stack_keeping_its_state_where_a_stack_it_reads_does_is_refused() {
+    let app = "backend(\"s3\", #{ bucket: \"shop-tfstate\", key: \"shared/terraform.tfstate\", region: \"eu-west-1\" });\n\
+               let s = stack(\"shared\");\noutput(\"z\", s.zone_id);\n";
+    let out = Tsdsl::new()
+        .script("shared.rhai", SHARED)
+        .script("app.rhai", app)
+        .args(["check", "app.rhai", "--message-format", "short"])
+        .run();
+    out.assert_status(1).assert_stderr_contains(
+        "app.rhai:2:9: error[tsdsl::model::reads_own_state]: stack `app` keeps its state where stack `shared` does",
+    );
+    out.assert_stderr_contains(
+        "give this stack's backend its own `key` (e.g. `app/terraform.tfstate`)",
+    );
+    // The backend declared after the read is compared too.
+    let late = "let s = stack(\"shared\");\noutput(\"z\", s.zone_id);\n\
+                backend(\"s3\", #{ bucket: \"shop-tfstate\", key: \"shared/terraform.tfstate\", region: \"eu-west-1\" });\n";
+    let out = Tsdsl::new()
+        .script("shared.rhai", SHARED)
+        .script("app.rhai", late)
+        .args(["check", "app.rhai", "--message-format", "short"])
+        .run();
+    out.assert_status(1).assert_stderr_contains("error[tsdsl::model::reads_own_state]");
+    let own_key = app.replace("key: \"shared/", "key: \"app/");
+    let out = Tsdsl::new()
+        .script("shared.rhai", SHARED)
+        .script("app.rhai", &own_key)
+        .args(["check", "app.rhai"])
+        .run();
+    out.assert_status(0);
+}
+
+/// A `local` backend's relative path is relative to where Terraform runs
+/// each stack: read from the reader's folder it named the reader's own
+/// state. An absolute path is read as written.
+#[test]
+fn a_stack_with_a_relative_local_state_cannot_be_read() {
+    let app = "backend(\"local\", #{});\nlet s = stack(\"shared\");\noutput(\"b\", s.bucket);\n";
+    for backend in
+        ["backend(\"local\", #{});", "backend(\"local\", #{ path: \"state/shared.tfstate\" });"]
+    {
+        let shared = format!("{backend}\noutput(\"bucket\", \"shared-bucket\");\n");
+        let out = Tsdsl::new()
+            .script("shared.rhai", &shared)
+            .script("app.rhai", app)
+            .args(["check", "app.rhai", "--message-format", "short"])
+            .run();
+        out.assert_status(1)
+            .assert_stderr_contains("app.rhai:2:9: error[tsdsl::model::relative_local_state]: stack `shared` keeps its state in the local file");
+        out.assert_stderr_contains("give the local backend in shared.rhai an absolute `path`");
+    }
+    let shared = "backend(\"local\", #{ path: \"/srv/tfstate/shared.tfstate\" });\noutput(\"bucket\", \"b\");\n";
+    let out = Tsdsl::new()
+        .script("shared.rhai", shared)
+        .script("app.rhai", app)
+        .args(["run", "app.rhai", "-o", "out"])
+        .run();
+    out.assert_status(0);
+    assert!(out.read("out/main.tf").contains("path = \"/srv/tfstate/shared.tfstate\""), "{out}");
+}
+
 /// Terraform keeps another stack's sensitive output sensitive where it is
 /// read: re-exporting it needs `sensitive: true` there too, as within one
 /// stack (it passed, and failed only at `terraform plan`).

@@ -234,6 +234,14 @@ pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
     } else {
         "give each one its own name"
     };
+    // `stack("shared")` takes this name itself; the operator may not know it.
+    let help = match name.strip_prefix("data.terraform_remote_state.") {
+        Some(stack) => format!(
+            "`stack(\"{stack}\")` declares `{name}` itself, for the backend of {stack}.rhai: \
+             remove the other `data(\"terraform_remote_state\", \"{stack}\", ...)` or give it another name"
+        ),
+        None => help.to_owned(),
+    };
     let mut d =
         Diagnostic::error(Code::ModelDuplicateName, format!("{what} `{name}` is declared twice"))
             .at_path(origin, Vec::new(), Target::Call)
