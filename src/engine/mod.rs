@@ -281,7 +281,7 @@ fn reads_own_state(
 /// `aws::expect_account`'s accounts on every aws provider, so Terraform
 /// refuses the others too; a provider that says otherwise is an error.
 fn allow_accounts(stack: &mut Stack, expected: &context::ExpectedAccounts) -> Vec<Diagnostic> {
-    crate::model::allow_accounts(stack, &expected.ids)
+    crate::model::allow_accounts(stack, &expected.ids, &expected.origin)
         .into_iter()
         .map(|(origin, setting)| {
             Diagnostic::error(

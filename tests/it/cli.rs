@@ -412,6 +412,49 @@ fn a_stack_with_a_relative_local_state_cannot_be_read() {
     assert!(out.read("out/main.tf").contains("path = \"/srv/tfstate/shared.tfstate\""), "{out}");
 }
 
+/// The guard's `allowed_account_ids` reaches every aws configuration
+/// Terraform uses: the default one a block uses without a declared
+/// `provider("aws")` (Terraform's implicit, empty one had no guard), and a
+/// hashicorp/aws provider under another local name.
+#[test]
+fn the_account_guard_reaches_every_aws_configuration_terraform_uses() {
+    let guard = "aws::expect_account(\"123456789012\");\n";
+    let bucket = "resource(\"aws_s3_bucket\", \"logs\", #{ bucket: \"guarded-logs-1\" });\n";
+    let alias = "let use1 = provider(\"aws\", #{ alias: \"use1\", region: \"us-east-1\" });\n";
+    let module =
+        "module(\"net\", #{ source: \"terraform-aws-modules/vpc/aws\", version: \"~> 5.0\" });\n";
+    let renamed = "terraform(#{ required_providers: #{ amazon: #{ source: \"hashicorp/aws\", version: \"~> 6.0\" } } });\n\
+                   let p = provider(\"amazon\", #{ region: \"eu-west-1\" });\n\
+                   resource(\"aws_s3_bucket\", \"logs\", #{ provider: p, bucket: \"guarded-logs-1\" });\n";
+    let default = "provider \"aws\" {\n  allowed_account_ids = [\"123456789012\"]\n}";
+    for (script, wants) in [
+        (format!("{guard}{bucket}"), vec![default]),
+        (format!("{guard}{alias}{bucket}"), vec![default, "alias               = \"use1\""]),
+        (format!("{guard}{module}"), vec![default]),
+        (format!("{guard}{renamed}"), vec!["provider \"amazon\" {\n  region              = \"eu-west-1\"\n  allowed_account_ids = [\"123456789012\"]"]),
+    ] {
+        let out = Tsdsl::new()
+            .script("main.rhai", &script)
+            .args(["run", "main.rhai", "-o", "out", "--account-id", "123456789012"])
+            .run();
+        out.assert_status(0);
+        let providers = out.read("out/providers.tf");
+        for want in wants {
+            assert!(providers.contains(want), "{script}\n---\n{providers}");
+        }
+        assert_eq!(
+            providers.matches("provider \"").count(),
+            providers.matches("allowed_account_ids").count(),
+            "{providers}"
+        );
+    }
+    // Without the guard, no provider is made up.
+    let out =
+        Tsdsl::new().script("main.rhai", bucket).args(["run", "main.rhai", "-o", "out"]).run();
+    out.assert_status(0);
+    assert!(!out.read("out/main.tf").contains("provider \""));
+}
+
 /// Terraform keeps another stack's sensitive output sensitive where it is
 /// read: re-exporting it needs `sensitive: true` there too, as within one
 /// stack (it passed, and failed only at `terraform plan`).
