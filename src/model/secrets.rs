@@ -61,6 +61,11 @@ const NOT_THE_SECRET: &[&str] = &[
     "lower",
     "numeric",
     "number",
+    // where a secret is kept, or whether it is checked: `shared_credentials_files`,
+    // `skip_credentials_validation`
+    "file",
+    "files",
+    "validation",
 ];
 
 /// Whether a name (an argument, a variable, a map key, an environment
@@ -127,7 +132,8 @@ impl Backend {
     pub fn shareable_config(&self) -> indexmap::IndexMap<String, Value> {
         self.config
             .iter()
-            .filter(|(k, _)| !is_secret_name(k))
+            // A flag gives nothing away whatever its name says.
+            .filter(|(k, v)| matches!(v, Value::Bool(_)) || !is_secret_name(k))
             .map(|(k, v)| (k.clone(), v.clone()))
             .collect()
     }
@@ -168,6 +174,8 @@ mod tests {
             "bucket",
             "manage_master_user_password_rotation",
             "secret_name",
+            "shared_credentials_files",
+            "skip_credentials_validation",
             "key",
             "tags",
             "",

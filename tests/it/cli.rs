@@ -455,6 +455,27 @@ fn the_account_guard_reaches_every_aws_configuration_terraform_uses() {
     assert!(!out.read("out/main.tf").contains("provider \""));
 }
 
+/// Settings whose names mention credentials but hold none (a flag, a file
+/// path) reach the reader, which otherwise read with other credentials.
+#[test]
+fn a_reader_keeps_the_non_secret_credential_settings_of_the_backend() {
+    let shared = "backend(\"s3\", #{ bucket: \"tfstate\", key: \"shared\", region: \"eu-west-1\",\n\
+                  skip_credentials_validation: true, shared_credentials_files: [\"/etc/tf/minio\"],\n\
+                  sse_customer_key: literal_secret(\"c2VjcmV0LWtleS0xMjM0NTY3ODkwMTIzNDU2Nzg5MDE=\", \"test\") });\n\
+                  output(\"zone_id\", \"Z1\");\n";
+    let app = "let s = stack(\"shared\");\noutput(\"z\", s.zone_id);\n";
+    let out = Tsdsl::new()
+        .script("shared.rhai", shared)
+        .script("app.rhai", app)
+        .args(["run", "app.rhai", "-o", "out"])
+        .run();
+    out.assert_status(0);
+    let main = out.read("out/main.tf");
+    assert!(main.contains("skip_credentials_validation = true"), "{main}");
+    assert!(main.contains("shared_credentials_files    = [\"/etc/tf/minio\"]"), "{main}");
+    assert!(!main.contains("sse_customer_key"), "{main}");
+}
+
 /// Terraform keeps another stack's sensitive output sensitive where it is
 /// read: re-exporting it needs `sensitive: true` there too, as within one
 /// stack (it passed, and failed only at `terraform plan`).
