@@ -13,7 +13,7 @@ use std::time::{Duration, SystemTime};
 
 pub use lookup::caller_identity;
 pub use redact::redact;
-pub use source::{AccountSource, Answer, IdentitySource, LiveSource};
+pub use source::{AccountSource, Answer, GivenBy, IdentitySource, LiveSource};
 
 /// What STS says about the credentials.
 #[derive(Debug, Clone, PartialEq, Eq)]

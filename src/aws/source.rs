@@ -14,14 +14,23 @@ pub enum Answer {
     /// STS answered.
     Known(Identity),
     /// The operator gave the account id; nothing was asked.
-    Given(String),
+    Given(String, GivenBy),
+}
+
+/// Where a given account id came from, for a refusal to point there.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum GivenBy {
+    /// `--account-id`.
+    Flag,
+    /// `TSDSL_ACCOUNT_ID`.
+    Environment,
 }
 
 impl Answer {
     pub fn account_id(&self) -> &str {
         match self {
             Answer::Known(i) => &i.caller.account_id,
-            Answer::Given(a) => a,
+            Answer::Given(a, _) => a,
         }
     }
 }
@@ -73,11 +82,11 @@ impl IdentitySource for LiveSource {
     }
 }
 
-struct Given(String);
+struct Given(String, GivenBy);
 
 impl IdentitySource for Given {
     fn lookup(&self) -> Result<Answer, LookupError> {
-        Ok(Answer::Given(self.0.clone()))
+        Ok(Answer::Given(self.0.clone(), self.1))
     }
 }
 
@@ -126,7 +135,12 @@ impl AccountSource {
 
     /// `--account-id`: the answer without a call.
     pub fn given(account_id: impl Into<String>) -> Self {
-        AccountSource(Arc::new(Given(account_id.into())))
+        Self::given_by(account_id, GivenBy::Flag)
+    }
+
+    /// The answer without a call, from `--account-id` or `TSDSL_ACCOUNT_ID`.
+    pub fn given_by(account_id: impl Into<String>, by: GivenBy) -> Self {
+        AccountSource(Arc::new(Given(account_id.into(), by)))
     }
 
     pub fn live(source: Arc<LiveSource>) -> Self {

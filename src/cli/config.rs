@@ -3,7 +3,7 @@
 use std::io::IsTerminal;
 use std::time::Duration;
 
-use crate::aws::{is_account_id, AccountSource, LiveSource, LookupOptions};
+use crate::aws::{is_account_id, AccountSource, GivenBy, LiveSource, LookupOptions};
 use crate::diagnostics::{Error, MessageFormat, RenderOptions};
 use crate::engine::Limits;
 use crate::pipeline::{BuildOptions, OutputFormat};
@@ -44,19 +44,21 @@ pub fn render_options(common: &CommonArgs) -> RenderOptions {
 /// Where a run learns the AWS account: `--account-id` or `TSDSL_ACCOUNT_ID`
 /// (no call), else STS when `online` (`run`, `watch`), else nowhere (`check`).
 pub fn account_source(common: &CommonArgs, online: bool) -> Result<AccountSource, Error> {
-    let given = common.account.account_id.clone().or_else(|| {
+    let flag = common.account.account_id.clone().map(|id| (id, GivenBy::Flag));
+    let given = flag.or_else(|| {
         std::env::var("TSDSL_ACCOUNT_ID")
             .ok()
             .map(|s| s.trim().to_owned())
             .filter(|s| !s.is_empty())
+            .map(|id| (id, GivenBy::Environment))
     });
-    if let Some(id) = given {
+    if let Some((id, by)) = given {
         if !is_account_id(&id) {
             return Err(Error::Usage(format!(
                 "`{id}` is not an AWS account id (`--account-id` or `TSDSL_ACCOUNT_ID`): it is twelve digits"
             )));
         }
-        return Ok(AccountSource::given(id));
+        return Ok(AccountSource::given_by(id, by));
     }
     if !online {
         return Ok(AccountSource::offline());

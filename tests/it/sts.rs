@@ -693,9 +693,12 @@ fn account_id_answers_without_a_call() {
         .args(["run", "main.rhai", "-o", "out", "--message-format", "short"])
         .run();
     o.assert_status(1);
+    // Not "the command line": a CI variable left set is the likely cause.
     o.assert_stderr_contains(
-        "the AWS credentials (`--account-id`) belong to account `210987654321`",
+        "the account in `TSDSL_ACCOUNT_ID` is `210987654321`, but stack `main` expects",
     );
+    o.assert_stderr_contains("unset it so that tsdsl asks STS");
+    assert!(!o.stderr.contains("command line"), "{o}");
     assert_eq!(fake.requests(), 0, "offline means no connection at all");
 
     let o = tsdsl(&fake.url, true)

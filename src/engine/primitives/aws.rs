@@ -5,7 +5,7 @@
 
 use rhai::{Dynamic, Engine, ImmutableString, Module, NativeCallContext};
 
-use crate::aws::{is_account_id, AccountSource, Answer, Cause, LookupError};
+use crate::aws::{is_account_id, AccountSource, Answer, Cause, GivenBy, LookupError};
 use crate::diagnostics::{did_you_mean, Code, Diagnostic, Target};
 use crate::model::{Origin, PathSeg};
 
@@ -99,7 +99,7 @@ fn caller(nc: &NativeCallContext, source: &AccountSource) -> Res<Caller> {
                 partition: id.caller.partition,
             }),
         }),
-        Ok(Answer::Given(account_id)) => Ok(Caller { account_id, known: None }),
+        Ok(Answer::Given(account_id, _)) => Ok(Caller { account_id, known: None }),
         Err(e) if e.cause == Cause::Offline => bail!(
             &origin,
             Code::AwsAccountUnknown,
@@ -154,28 +154,34 @@ fn expect_account(
             if ids.iter().any(|i| i == actual) {
                 return Ok(());
             }
-            let (whose, detail) = match &answer {
-                Answer::Known(id) => {
-                    (id.credentials.clone(), format!("STS says: {}", id.caller.arn))
-                }
-                Answer::Given(_) => {
-                    ("`--account-id`".to_owned(), "given on the command line".to_owned())
-                }
+            let (message, detail, help) = match &answer {
+                Answer::Known(id) => (
+                    format!("the AWS credentials ({}) belong to account `{actual}`", id.credentials),
+                    format!("STS says: {}", id.caller.arn),
+                    format!("use the credentials of {expected_text} (e.g. `AWS_PROFILE=<its profile>`), or fix the account expected here"),
+                ),
+                Answer::Given(_, GivenBy::Flag) => (
+                    format!("the AWS credentials (`--account-id`) belong to account `{actual}`"),
+                    "given on the command line".to_owned(),
+                    format!("pass `--account-id` {expected_text}, or fix the account expected here"),
+                ),
+                // Likely a CI variable left set: say so, not "the command line".
+                Answer::Given(_, GivenBy::Environment) => (
+                    format!("the account in `TSDSL_ACCOUNT_ID` is `{actual}`"),
+                    format!("set in the environment: `TSDSL_ACCOUNT_ID={actual}`"),
+                    format!("set `TSDSL_ACCOUNT_ID` to {expected_text}, or unset it so that tsdsl asks STS with the stack's credentials"),
+                ),
             };
             report(
                 ctx,
                 Diagnostic::error(
                     Code::AwsWrongAccount,
-                    format!(
-                        "the AWS credentials ({whose}) belong to account `{actual}`, but stack `{stack}` expects {expected_text}"
-                    ),
+                    format!("{message}, but stack `{stack}` expects {expected_text}"),
                 )
                 .at_path(&origin, Vec::new(), Target::Call)
                 .label(format!("expects {expected_text}"))
                 .note(detail)
-                .help(format!(
-                    "use the credentials of {expected_text} (e.g. `AWS_PROFILE=<its profile>`), or fix the account expected here"
-                )),
+                .help(help),
             );
         }
         Err(e) if matches!(e.cause, Cause::NoCredentials | Cause::Offline) => {
