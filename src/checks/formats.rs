@@ -24,6 +24,27 @@ pub fn version_constraint(text: &str) -> bool {
     !text.trim().is_empty() && text.split(',').all(valid)
 }
 
+/// Whether Terraform converts the text to a number: a decimal, with an
+/// optional sign, fraction and exponent, and nothing around it. Rust's
+/// parser also takes `inf` and `NaN`, and `trim` took `" 5"`; Terraform
+/// takes neither ("a number is required").
+pub fn number_text(s: &str) -> bool {
+    let s = s.strip_prefix(['+', '-']).unwrap_or(s);
+    let (mantissa, exponent) = match s.find(['e', 'E']) {
+        Some(i) => (&s[..i], Some(&s[i + 1..])),
+        None => (s, None),
+    };
+    let (whole, fraction) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
+    let mantissa_ok =
+        digits(whole) && digits(fraction) && !(whole.is_empty() && fraction.is_empty());
+    let exponent_ok = exponent.is_none_or(|e| {
+        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+        !e.is_empty() && digits(e)
+    });
+    mantissa_ok && exponent_ok
+}
+
 /// A Helm chart version: semantic `MAJOR.MINOR.PATCH`, with an optional
 /// `-pre.release` and `+build` (not `latest`, not a range).
 pub fn chart_version(s: &str) -> Result<(), String> {
@@ -109,6 +130,18 @@ pub fn thumbprint(s: &str) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn numbers_as_terraform_converts_text() {
+        for ok in ["5", "-5", "+5", "5.5", ".5", "5.", "1e3", "1.5E-3", "007"] {
+            assert!(number_text(ok), "{ok}");
+        }
+        for no in
+            [" 5", "5 ", "", "-", ".", "1e", "e3", "Infinity", "inf", "NaN", "0x10", "1_000", "abc"]
+        {
+            assert!(!number_text(no), "{no}");
+        }
+    }
 
     #[test]
     fn version_constraints_as_terraform_reads_them() {

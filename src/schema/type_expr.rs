@@ -325,7 +325,16 @@ fn fit(ty: &TypeExpr, v: &Value, path: &mut Vec<PathSeg>, out: &mut Vec<Misfit>,
             | Value::Template(_),
         ) => {}
         (TypeExpr::Number, Value::Int(_) | Value::Float(_)) => {}
-        (TypeExpr::Number, Value::String(s)) if s.trim().parse::<f64>().is_ok() => {}
+        (TypeExpr::Number, Value::String(s)) if crate::checks::formats::number_text(s) => {}
+        (TypeExpr::Number, Value::String(s)) => out.push(Misfit {
+            path: path.clone(),
+            at_key: false,
+            message: format!("expected number, found the text {s:?}, which Terraform does not read as one"),
+            help: Some(
+                "write the number itself (`5`), or text of a plain decimal with nothing around it (`\"5\"`); Terraform has no `NaN` or `Infinity`"
+                    .to_owned(),
+            ),
+        }),
         (TypeExpr::Bool, Value::Bool(_)) => {}
         (TypeExpr::Bool, Value::String(s)) if s == "true" || s == "false" => {}
         (TypeExpr::List(e) | TypeExpr::Set(e), Value::List(items)) => {

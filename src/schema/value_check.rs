@@ -122,9 +122,9 @@ pub(crate) fn check(ty: &AttrType, v: &Value, path: &[PathSeg], out: &mut Vec<Mi
         AttrType::Number => {
             let ok = match v {
                 Value::Int(_) | Value::Float(_) => true,
-                Value::String(s) => s.trim().parse::<f64>().is_ok(),
+                Value::String(s) => crate::checks::formats::number_text(s),
                 Value::Template(parts) => {
-                    template_text(parts).is_none_or(|s| s.trim().parse::<f64>().is_ok())
+                    template_text(parts).is_none_or(|s| crate::checks::formats::number_text(&s))
                 }
                 _ => false,
             };
