@@ -7,7 +7,7 @@
 
 use rhai::{Dynamic, Engine, NativeCallContext};
 
-use crate::diagnostics::{diag, Code, Target};
+use crate::diagnostics::{diag, Code, Diagnostic, Target};
 use crate::model::{
     BlockKind, Check, Condition, Ephemeral, Import, Moved, Origin, PathSeg, Reference, Removed,
     Step, Value,
@@ -310,6 +310,28 @@ fn moved(ctx: &CtxRef, nc: &NativeCallContext, from: Dynamic, to: Dynamic) -> Re
             format!("`moved` from `{from}` to itself"),
             "`from` is the old address, `to` the new one",
         ));
+    }
+    // Terraform plans nothing when two moves lead to one address ("Ambiguous
+    // move statements"), though `validate` passes.
+    let earlier = ctx.borrow().stack.moved.iter().find(|m| m.to == to && m.from != from).cloned();
+    if let Some(first) = earlier {
+        let d = Diagnostic::error(
+            Code::ModelDuplicateName,
+            format!("`{to}` is moved to twice: from `{}` and from `{from}`", first.from),
+        )
+        .at_path(&origin, Vec::new(), Target::Call)
+        .label("a second move into it")
+        .secondary(
+            crate::diagnostics::Locus::InCall {
+                origin: first.origin.clone(),
+                path: Vec::new(),
+                target: Target::Call,
+            },
+            "first move into it",
+        )
+        .help("Terraform moves one address into each resource: keep the move whose object you want, and remove the other (or `removed(...)` it)");
+        super::report(ctx, d);
+        return Ok(());
     }
     if ctx.borrow_mut().declare(format!("moved {from}")) {
         ctx.borrow_mut().stack.moved.push(Moved { from, to, origin });
