@@ -476,6 +476,26 @@ fn a_reader_keeps_the_non_secret_credential_settings_of_the_backend() {
     assert!(!main.contains("sse_customer_key"), "{main}");
 }
 
+/// The settings S3-compatible stores (R2, MinIO, Ceph) need are Terraform's
+/// S3 backend's own; they were "unknown option".
+#[test]
+fn the_s3_backend_takes_the_settings_of_s3_compatible_stores() {
+    let src = "backend(\"s3\", #{ bucket: \"b\", key: \"k\", region: \"auto\", use_path_style: true,\n    \
+               endpoints: #{ s3: \"https://r2.example.com\" }, skip_credentials_validation: true,\n    \
+               skip_region_validation: true, skip_requesting_account_id: true,\n    \
+               skip_metadata_api_check: true, skip_s3_checksum: true, retry_mode: \"standard\",\n    \
+               use_fips_endpoint: false, sts_region: \"us-east-1\" });\noutput(\"o\", \"v\");\n";
+    let out = Tsdsl::new().script("s.rhai", src).args(["run", "s.rhai", "-o", "out"]).run();
+    out.assert_status(0);
+    assert!(out.read("out/versions.tf").contains("skip_s3_checksum"), "{out}");
+    let typo = src.replace("skip_s3_checksum", "skip_s3_checksun");
+    let out = Tsdsl::new()
+        .script("s.rhai", &typo)
+        .args(["check", "s.rhai", "--message-format", "short"])
+        .run();
+    out.assert_status(1).assert_stderr_contains("unknown option `skip_s3_checksun` for the `s3` backend (help: did you mean `skip_s3_checksum`?)");
+}
+
 /// Terraform keeps another stack's sensitive output sensitive where it is
 /// read: re-exporting it needs `sensitive: true` there too, as within one
 /// stack (it passed, and failed only at `terraform plan`).

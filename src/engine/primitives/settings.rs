@@ -14,7 +14,7 @@ const TERRAFORM_KEYS: &[&str] = &["required_version", "required_providers"];
 /// What a `required_providers` entry of a stack (a root module) takes.
 const REQUIREMENT_KEYS: &[&str] = &["source", "version"];
 
-/// Arguments of Terraform's S3 backend (1.15), for did-you-mean.
+/// Arguments of Terraform's S3 backend (1.15): any other is refused, with did-you-mean.
 const S3_BACKEND_KEYS: &[&str] = &[
     "bucket",
     "key",
@@ -38,6 +38,26 @@ const S3_BACKEND_KEYS: &[&str] = &[
     "allowed_account_ids",
     "forbidden_account_ids",
     "max_retries",
+    // The rest of Terraform's S3 backend (less its deprecated names):
+    // S3-compatible stores (R2, MinIO, Ceph) need the `skip_*` ones.
+    "sts_region",
+    "access_key",
+    "secret_key",
+    "token",
+    "retry_mode",
+    "skip_requesting_account_id",
+    "skip_metadata_api_check",
+    "skip_s3_checksum",
+    "assume_role_with_web_identity",
+    "custom_ca_bundle",
+    "ec2_metadata_service_endpoint",
+    "ec2_metadata_service_endpoint_mode",
+    "http_proxy",
+    "https_proxy",
+    "no_proxy",
+    "insecure",
+    "use_fips_endpoint",
+    "use_dualstack_endpoint",
 ];
 
 /// The backends Terraform has (`terraform init` refuses any other name).
