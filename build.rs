@@ -77,6 +77,8 @@ fn main() {
         let doc: serde_json::Value =
             serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{src}: {e}"));
         let mut doc = doc;
+        println!("cargo:rerun-if-changed=schemas/sensitive.txt");
+        println!("cargo:rerun-if-changed=schemas/flag_sensitive.rs");
         flag_sensitive(name, &mut doc);
         let (address, schemas) = doc["provider_schemas"]
             .as_object()
@@ -126,45 +128,9 @@ fn main() {
     println!("cargo:rerun-if-changed=stdlib");
 }
 
-/// Sets Terraform's `sensitive` flag on the attributes `schemas/sensitive.txt`
-/// lists for `provider`, which the generated schemas lack.
-fn flag_sensitive(provider: &str, doc: &mut serde_json::Value) {
-    let list = "schemas/sensitive.txt";
-    println!("cargo:rerun-if-changed={list}");
-    let text = std::fs::read_to_string(list).unwrap_or_else(|e| panic!("{list}: {e}"));
-    let Some(schemas) = doc["provider_schemas"].as_object_mut().and_then(|m| m.values_mut().next())
-    else {
-        return;
-    };
-    for line in text.lines().filter(|l| !l.starts_with('#') && !l.trim().is_empty()) {
-        let words: Vec<&str> = line.split_whitespace().collect();
-        let [p, kind, type_name, path] = words[..] else { panic!("{list}: `{line}`") };
-        if p != provider {
-            continue;
-        }
-        let kind = match kind {
-            "resource" => "resource_schemas",
-            "data" => "data_source_schemas",
-            _ => panic!("{list}: `{line}`: resource or data"),
-        };
-        let mut block = &mut schemas[kind][type_name]["block"];
-        let segments: Vec<&str> = path.split('.').collect();
-        let (last, outer) = segments.split_last().unwrap_or_else(|| panic!("{list}: `{line}`"));
-        for seg in outer {
-            block = if block["block_types"].get(*seg).is_some() {
-                &mut block["block_types"][*seg]["block"]
-            } else {
-                &mut block["attributes"][*seg]["nested_type"]
-            };
-        }
-        match block.get_mut("attributes").and_then(|a| a.get_mut(*last)) {
-            Some(serde_json::Value::Object(a)) => {
-                a.insert("sensitive".into(), serde_json::Value::Bool(true));
-            }
-            _ => panic!("{list}: `{line}`: the schema has no such attribute"),
-        }
-    }
-}
+// `flag_sensitive`: also read by the test that compares the embedded schemas
+// with their JSON (`src/schema/binary.rs`).
+include!("schemas/flag_sensitive.rs");
 
 // The binary form, read back by `src/schema/binary.rs` (keep the two in
 // step). Numbers are LEB128 varints, strings a length then UTF-8 bytes.
