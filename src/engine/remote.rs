@@ -18,6 +18,8 @@ pub(crate) struct RemoteInfo {
     pub outputs: Rc<Vec<String>>,
     /// The names of its outputs declared `sensitive: true`.
     pub sensitive: Vec<String>,
+    /// Its outputs whose value is known not to be a number, with the type.
+    pub types: Vec<(String, String)>,
 }
 
 /// What reading one stack gave: its facts, or the diagnostics that stopped it.

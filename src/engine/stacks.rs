@@ -132,6 +132,8 @@ fn stack(
         let mut c = ctx.borrow_mut();
         let sensitive = info.sensitive.iter().map(|o| (name.clone(), o.clone()));
         c.stack.sensitive_remote_outputs.extend(sensitive);
+        let types = info.types.iter().map(|(o, t)| (name.clone(), o.clone(), t.clone()));
+        c.stack.remote_output_types.extend(types);
     }
     Ok(Handle {
         kind: HandleKind::Remote { stack: name.clone(), outputs: info.outputs.clone() },
@@ -273,6 +275,12 @@ fn load(
                     .iter()
                     .filter(|o| o.sensitive)
                     .map(|o| o.name.clone())
+                    .collect(),
+                types: ev
+                    .stack
+                    .outputs
+                    .iter()
+                    .filter_map(|o| Some((o.name.clone(), o.value.kind_not_number()?.to_owned())))
                     .collect(),
             });
             // Kept only when every file it depends on was read whole, so

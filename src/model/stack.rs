@@ -33,6 +33,10 @@ pub struct Stack {
     /// `(stack, output)` for each sensitive output of the stacks this one
     /// reads (`stack("shared")`): Terraform keeps them sensitive here too.
     pub sensitive_remote_outputs: Vec<(String, String)>,
+    /// `(stack, output, type)` for the outputs of the stacks this one reads
+    /// whose value is text, a bool, a list or a map: not a number, whatever
+    /// arithmetic a script writes on them.
+    pub remote_output_types: Vec<(String, String, String)>,
 }
 
 /// The `terraform { ... }` block.

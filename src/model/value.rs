@@ -38,6 +38,19 @@ pub enum TemplatePart {
 }
 
 impl Value {
+    /// The type of a value that is known now not to be a number (`"string"`,
+    /// `"bool"`, `"list"`, `"map"`); `None` for a number or a value only
+    /// Terraform knows.
+    pub fn kind_not_number(&self) -> Option<&'static str> {
+        match self {
+            Value::String(_) | Value::Template(_) => Some("string"),
+            Value::Bool(_) => Some("bool"),
+            Value::List(_) => Some("list"),
+            Value::Map(_) => Some("map"),
+            _ => None,
+        }
+    }
+
     /// The name of this value's kind, in the words an operator reads in a diagnostic.
     pub fn kind_name(&self) -> &'static str {
         match self {

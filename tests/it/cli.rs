@@ -280,6 +280,34 @@ resource("aws_route53_record", "www", #{
     );
 }
 
+/// Another stack's output whose value is text there is text here: `+ 1`
+/// on it would be written as Terraform arithmetic (`"80"` + 1 = 81), as on a
+/// local holding text, which has long been refused.
+#[test]
+fn arithmetic_on_another_stacks_text_output_is_refused() {
+    let shared = "backend(\"s3\", #{ bucket: \"shop-tfstate\", key: \"shared.tfstate\", region: \"eu-west-1\" });\n\
+                  output(\"port\", \"80\");\noutput(\"replicas\", 3);\n";
+    let env = "let s = stack(\"shared\");\noutput(\"next\", s.port + 1);\n";
+    let out = Tsdsl::new()
+        .script("shared.rhai", shared)
+        .script("staging.rhai", env)
+        .args(["check", "staging.rhai"])
+        .run();
+    assert_eq!(out.status, Some(1), "{out}");
+    assert!(
+        out.stderr.contains("`+` works on numbers, but `data.terraform_remote_state.shared.outputs.port` is a string"),
+        "{out}"
+    );
+    assert!(out.stderr.contains("staging.rhai:2:"), "{out}");
+    // A number stays a number.
+    let ok = Tsdsl::new()
+        .script("shared.rhai", shared)
+        .script("staging.rhai", "let s = stack(\"shared\");\noutput(\"more\", s.replicas + 1);\n")
+        .args(["check", "staging.rhai"])
+        .run();
+    ok.assert_success();
+}
+
 #[test]
 fn an_output_the_other_stack_does_not_export_is_an_error_at_the_operators_line() {
     let env = r#"provider("aws", #{ region: "eu-west-1" });

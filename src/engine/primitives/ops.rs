@@ -463,13 +463,16 @@ fn schema_type(ctx: &super::super::context::Ctx, v: &Value) -> Option<String> {
             return (t != "number" && t != "any").then(|| t.to_owned());
         }
         let l = ctx.stack.locals.iter().rev().find(|l| &l.name == name)?;
-        return match &l.value {
-            Value::String(_) | Value::Template(_) => Some("string".into()),
-            Value::Bool(_) => Some("bool".into()),
-            Value::List(_) => Some("list".into()),
-            Value::Map(_) => Some("map".into()),
-            _ => None,
-        };
+        return l.value.kind_not_number().map(str::to_owned);
+    }
+    // Another stack's output (`stack("shared").port`), by the value it has there.
+    if let ("data", [Step::Attr(t), Step::Attr(from), Step::Attr(o), Step::Attr(name)]) =
+        (r.root.as_str(), r.steps.as_slice())
+    {
+        if t == "terraform_remote_state" && o == "outputs" {
+            let types = &ctx.stack.remote_output_types;
+            return types.iter().find(|(s, n, _)| s == from && n == name).map(|t| t.2.clone());
+        }
     }
     let (kind, type_name, rest) = match r.root.as_str() {
         "var" | "local" | "path" | "terraform" | "count" | "each" | "self" | "module"
