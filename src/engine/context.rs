@@ -38,6 +38,8 @@ pub(crate) struct Ctx {
     pub model_nodes: Cell<usize>,
     /// `aws::expect_account(...)`: the aws providers get `allowed_account_ids`.
     pub expected_accounts: Option<ExpectedAccounts>,
+    /// The account `aws::caller()` answered here, and the first call.
+    pub caller_answered: Option<(String, Origin)>,
     /// The `name` each stdlib block call was given, for the output's groups.
     pub block_names: Vec<super::block_calls::NamedCall>,
     /// Pairs of the operator's calls already reported as declaring one
@@ -77,6 +79,7 @@ impl Ctx {
             model_bytes: Cell::new(0),
             model_nodes: Cell::new(0),
             expected_accounts: None,
+            caller_answered: None,
             block_names: Vec::new(),
             duplicate_calls: HashSet::new(),
             stacks_read: IndexMap::new(),

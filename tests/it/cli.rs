@@ -308,6 +308,39 @@ fn arithmetic_on_another_stacks_text_output_is_refused() {
     ok.assert_success();
 }
 
+/// A stack read by another names its state after `aws::caller()`: read
+/// with the reader's credentials, that is the reader's account, and the
+/// reader would read another state than the one the stack writes.
+#[test]
+fn a_read_stack_that_expects_another_account_cannot_use_the_callers() {
+    let guard = "aws::expect_account(#{ shared: \"111111111111\", app: \"222222222222\" });\n";
+    let shared = format!(
+        "{guard}let me = aws::caller();\n\
+         backend(\"s3\", #{{ bucket: `tfstate-${{me.account_id}}`, key: \"shared.tfstate\", region: \"eu-west-1\" }});\n\
+         output(\"zone_id\", \"Z1\");\n"
+    );
+    let app =
+        format!("{guard}let shared = stack(\"shared\");\noutput(\"zone\", shared.zone_id);\n");
+    let out = Tsdsl::new()
+        .script("shared.rhai", &shared)
+        .script("app.rhai", &app)
+        .args(["check", "app.rhai", "--account-id", "222222222222"])
+        .run();
+    assert_eq!(out.status, Some(1), "{out}");
+    // The message is a note of the reader's diagnostic, wrapped to the terminal.
+    let flat = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(
+        flat.contains("`aws::caller()` in stack `shared`, read by `app`, answers this run's account `222222222222`, but `shared` expects `111111111111`"),
+        "{out}"
+    );
+    // Its own run, with its own account, is fine.
+    let own = Tsdsl::new()
+        .script("shared.rhai", &shared)
+        .args(["check", "shared.rhai", "--account-id", "111111111111"])
+        .run();
+    own.assert_success();
+}
+
 #[test]
 fn an_output_the_other_stack_does_not_export_is_an_error_at_the_operators_line() {
     let env = r#"provider("aws", #{ region: "eu-west-1" });

@@ -52,12 +52,47 @@ pub(crate) fn register(engine: &mut Engine, ctx: &CtxRef, source: AccountSource)
 
     let mut m = Module::new();
     let s = source.clone();
-    m.set_native_fn("caller", move |nc: NativeCallContext| caller(&nc, &s));
+    let c = ctx.clone();
+    m.set_native_fn("caller", move |nc: NativeCallContext| {
+        let answer = caller(&nc, &s)?;
+        answered_in_read_stack(&c, &origin_of(&nc), &answer.account_id)?;
+        Ok(answer)
+    });
     let c = ctx.clone();
     m.set_native_fn("expect_account", move |nc: NativeCallContext, expected: Dynamic| {
         expect_account(&c, &nc, &source, expected)
     });
     engine.register_static_module("aws", m.into());
+}
+
+/// `aws::caller()` in a stack read with `stack(...)` answers the account of
+/// the run reading it. When that stack expects another account, what it
+/// computes from the answer (its state bucket `tfstate-<account>`, say) is
+/// not what it has when applied, and the reader would read the wrong state:
+/// refused. Checked at both calls, whichever comes first.
+fn answered_in_read_stack(ctx: &CtxRef, at: &Origin, account: &str) -> Res<()> {
+    let mut c = ctx.borrow_mut();
+    if c.remotes.chain.len() < 2 {
+        return Ok(());
+    }
+    if c.caller_answered.is_none() {
+        c.caller_answered = Some((account.to_owned(), at.clone()));
+    }
+    let Some(expected) = &c.expected_accounts else { return Ok(()) };
+    if expected.ids.iter().any(|i| i == account) {
+        return Ok(());
+    }
+    let stack = c.stack.name.clone();
+    let reader = c.remotes.chain.first().cloned().unwrap_or_default();
+    let ids = expected.ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(" or ");
+    drop(c);
+    bail!(
+        at,
+        Code::AwsWrongAccount,
+        "`aws::caller()` in stack `{stack}`, read by `{reader}`, answers this run's account `{account}`, but `{stack}` expects {ids}";
+        label: "this run's account, not the stack's";
+        help: format!("what `{stack}` computes from it (a state bucket's name...) would not be what it has when applied: write the account out in `{stack}` (e.g. from the map given to `aws::expect_account`)")
+    )
 }
 
 fn describe(c: &Caller) -> String {
@@ -143,8 +178,13 @@ fn expect_account(
         c.expected_accounts = Some(ExpectedAccounts { ids: ids.clone(), origin: origin.clone() });
     }
     // A stack read with `stack(...)` is only read for its outputs: its
-    // guard speaks for the run that applies it, not for this one.
+    // guard speaks for the run that applies it, not for this one. But what
+    // it computed from `aws::caller()` is then this run's account, not its.
     if ctx.borrow().remotes.chain.len() > 1 {
+        let answered = ctx.borrow().caller_answered.clone();
+        if let Some((account, at)) = answered {
+            answered_in_read_stack(ctx, &at, &account)?;
+        }
         return Ok(());
     }
     let expected_text = ids.iter().map(|i| format!("`{i}`")).collect::<Vec<_>>().join(" or ");
