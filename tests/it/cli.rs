@@ -341,6 +341,25 @@ fn a_read_stack_that_expects_another_account_cannot_use_the_callers() {
     own.assert_success();
 }
 
+/// Terraform iterates sets and maps: a list variable or local given to
+/// `for_each` is made a set, as a literal list is (Terraform refused
+/// `for_each = var.zones`).
+#[test]
+fn a_list_variable_or_local_in_for_each_is_made_a_set() {
+    let script = "let zones = variable(\"zones\", #{ type: \"list(string)\", default: [\"a\", \"b\"] });\n\
+                  resource(\"aws_s3_bucket\", \"b\", #{ for_each: zones, bucket: tf::each_key() });\n\
+                  let names = local(\"names\", [\"x\", \"y\"]);\n\
+                  resource(\"aws_s3_bucket\", \"c\", #{ for_each: names, bucket: tf::each_key() });\n\
+                  let m = variable(\"m\", #{ type: \"map(string)\", default: #{} });\n\
+                  resource(\"aws_s3_bucket\", \"d\", #{ for_each: m, bucket: tf::each_key() });\n";
+    let out = Tsdsl::new().script("s.rhai", script).args(["run", "s.rhai", "-o", "out"]).run();
+    out.assert_success();
+    let main = out.read("out/main.tf");
+    assert!(main.contains("for_each = toset(var.zones)"), "{main}");
+    assert!(main.contains("for_each = toset(local.names)"), "{main}");
+    assert!(main.contains("for_each = var.m\n"), "{main}");
+}
+
 #[test]
 fn an_output_the_other_stack_does_not_export_is_an_error_at_the_operators_line() {
     let env = r#"provider("aws", #{ region: "eu-west-1" });

@@ -87,9 +87,14 @@ pub(crate) fn take_meta(ctx: &Ctx, origin: &Origin, attrs: &mut rhai::Map) -> Re
             _ => {}
         }
         refuse_repeated_items(origin, &v)?;
-        // Terraform iterates maps and sets only; an array means a set.
+        // Terraform iterates maps and sets only; an array means a set, and
+        // so does a variable, local or other stack's output holding one
+        // (Terraform refuses `for_each = var.zones` of a `list(string)`).
         meta.for_each = Some(match v {
             Value::List(_) => Value::Call { name: "toset".into(), args: vec![v] },
+            other if holds_a_list(ctx, &other) => {
+                Value::Call { name: "toset".into(), args: vec![other] }
+            }
             other => other,
         });
     }
@@ -303,4 +308,37 @@ fn lifecycle(ctx: &Ctx, origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
         }
     }
     Ok(out)
+}
+
+/// `var.x` declared a list or tuple, `local.x` holding a list, or another
+/// stack's output that is a list there.
+fn holds_a_list(ctx: &Ctx, v: &Value) -> bool {
+    use crate::model::Step;
+    let Value::Ref(r) = v else { return false };
+    match (r.root.as_str(), r.steps.as_slice()) {
+        ("var", [Step::Attr(name)]) => ctx.stack.variables.iter().any(|x| {
+            &x.name == name
+                && x.type_expr.as_deref().is_some_and(|t| {
+                    let t = t.trim();
+                    t == "list" || t.starts_with("list(") || t.starts_with("tuple(")
+                })
+        }),
+        ("local", [Step::Attr(name)]) => ctx
+            .stack
+            .locals
+            .iter()
+            .rev()
+            .find(|l| &l.name == name)
+            .is_some_and(|l| matches!(l.value, Value::List(_))),
+        ("data", [Step::Attr(t), Step::Attr(from), Step::Attr(o), Step::Attr(name)]) => {
+            t == "terraform_remote_state"
+                && o == "outputs"
+                && ctx
+                    .stack
+                    .remote_output_types
+                    .iter()
+                    .any(|(s, n, ty)| s == from && n == name && ty == "list")
+        }
+        _ => false,
+    }
 }
