@@ -162,6 +162,7 @@ fn expression(e: Expression) -> Tree {
 
 fn json_file(doc: &J, snap: &mut Snapshot) {
     let J::Object(top) = doc else { return };
+    let mut others = 0;
     for (ident, v) in top {
         match ident.as_str() {
             "resource" | "data" => {
@@ -206,7 +207,14 @@ fn json_file(doc: &J, snap: &mut Snapshot) {
                 }
             }
             "//" => {}
-            _ => snap.add(format!("{ident}[0]"), Kind::Other, "", json_body(v)),
+            // `moved`, `import`, `removed`, `check`: an array of blocks,
+            // each one an entry as in HCL (a declared `moved` is read there).
+            _ => {
+                for b in bodies(v) {
+                    others += 1;
+                    snap.add(format!("{ident}[{}]", others - 1), Kind::Other, "", json_body(b));
+                }
+            }
         }
     }
 }

@@ -247,3 +247,20 @@ fn long_values_differing_far_in_are_cut_around_the_difference() {
         assert!(old.contains("s3:GetObject") && new.contains("s3:*"), "{out}");
     }
 }
+
+#[test]
+fn a_move_declared_in_json_syntax_is_read_as_declared() {
+    let schemas = Schemas::embedded();
+    let old = [OutFile {
+        name: "main.tf.json".into(),
+        contents: r#"{"resource":{"aws_s3_bucket":{"logs":{"bucket":"b"}}}}"#.into(),
+    }];
+    let new = [OutFile {
+        name: "main.tf.json".into(),
+        contents: r#"{"resource":{"aws_s3_bucket":{"audit":{"bucket":"b"}}},"moved":[{"from":"aws_s3_bucket.logs","to":"aws_s3_bucket.audit"}]}"#.into(),
+    }];
+    let s = stack_changes("s", &old, &new, &schemas, true).unwrap();
+    let renamed = s.changes.iter().find(|c| c.action == Action::Rename).unwrap();
+    assert!(renamed.declared, "{renamed:?}");
+    assert!(moved_line(renamed).is_none());
+}
