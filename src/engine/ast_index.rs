@@ -72,7 +72,11 @@ pub(crate) fn refuse_literal_interpolation(ast: &AST, text: &str) -> Result<(), 
                 declared.push(x.0.name.to_string());
                 declared.extend(x.1.as_ref().map(|i| i.name.to_string()));
             }
-            Some(ASTNode::Expr(Expr::StringConstant(s, pos))) if s.contains("${") => {
+            // Text given to `tf::expr` is Terraform code, whose templates
+            // name Terraform's own variables (`%{ for x in var.l }${x}`).
+            Some(ASTNode::Expr(Expr::StringConstant(s, pos)))
+                if s.contains("${") && !is_tf_expr_argument(path) =>
+            {
                 strings.push((s.clone(), *pos));
             }
             _ => {}
@@ -98,6 +102,13 @@ pub(crate) fn refuse_literal_interpolation(ast: &AST, text: &str) -> Result<(), 
         ));
     }
     Ok(())
+}
+
+/// `path` ends at an argument of `tf::expr(...)`.
+fn is_tf_expr_argument(path: &[ASTNode]) -> bool {
+    let parent = path.len().checked_sub(2).and_then(|i| path.get(i));
+    matches!(parent, Some(ASTNode::Expr(Expr::FnCall(f, _)))
+        if f.name == "expr" && f.is_qualified() && f.namespace.to_string() == "tf")
 }
 
 /// The names right after each `${` of `s` that is not escaped as `$${`.

@@ -81,6 +81,10 @@ output("some", tf::expr("join(\",\", aws_instance.bastion[*].id)"));
 output("where", tf::expr("\"${path.root}/${terraform.workspace}\""));
 output("converted", tf::convert([1], "list(string)"));
 output("core", tf::expr("core::length(convert([1], set(number)))"));
+// A Terraform template's own variable, with a closure of the same parameter name.
+let l = variable("l", #{ type: "list(string)", default: ["a"] });
+output("joined", tf::expr("\"%{ for x in var.l }${x},%{ endfor }\""));
+output("upper", tf::for_list(l, |x| tf::upper(x)));
 "#,
         ),
     ]);
