@@ -313,32 +313,7 @@ fn lifecycle(ctx: &Ctx, origin: &Origin, d: &Dynamic) -> Res<Lifecycle> {
 /// `var.x` declared a list or tuple, `local.x` holding a list, or another
 /// stack's output that is a list there.
 fn holds_a_list(ctx: &Ctx, v: &Value) -> bool {
-    use crate::model::Step;
     let Value::Ref(r) = v else { return false };
-    match (r.root.as_str(), r.steps.as_slice()) {
-        ("var", [Step::Attr(name)]) => ctx.stack.variables.iter().any(|x| {
-            &x.name == name
-                && x.type_expr.as_deref().is_some_and(|t| {
-                    let t = t.trim();
-                    t == "list" || t.starts_with("list(") || t.starts_with("tuple(")
-                })
-        }),
-        ("local", [Step::Attr(name)]) => ctx
-            .stack
-            .locals
-            .iter()
-            .rev()
-            .find(|l| &l.name == name)
-            .is_some_and(|l| matches!(l.value, Value::List(_))),
-        ("data", [Step::Attr(t), Step::Attr(from), Step::Attr(o), Step::Attr(name)]) => {
-            t == "terraform_remote_state"
-                && o == "outputs"
-                && ctx
-                    .stack
-                    .remote_output_types
-                    .iter()
-                    .any(|(s, n, ty)| s == from && n == name && ty == "list")
-        }
-        _ => false,
-    }
+    super::ops::declared_type(ctx, r)
+        .is_some_and(|t| t == "list" || t.starts_with("list(") || t.starts_with("tuple("))
 }

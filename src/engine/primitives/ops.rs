@@ -438,8 +438,39 @@ fn describe(v: &Value) -> String {
     }
 }
 
+/// What a variable, a local or another stack's output holds, when the
+/// script knows it and it is not a number: a variable's declared type
+/// (`list(string)`), or the kind of the value a local or the other stack's
+/// output has (`string`, `bool`, `list`, `map`).
+pub(super) fn declared_type(
+    ctx: &super::super::context::Ctx,
+    r: &crate::model::Reference,
+) -> Option<String> {
+    use crate::model::Step;
+    match (r.root.as_str(), r.steps.as_slice()) {
+        ("var", [Step::Attr(name)]) => {
+            let v = ctx.stack.variables.iter().find(|v| &v.name == name)?;
+            let t = v.type_expr.as_deref()?.trim();
+            (t != "number" && t != "any").then(|| t.to_owned())
+        }
+        ("local", [Step::Attr(name)]) => {
+            let l = ctx.stack.locals.iter().rev().find(|l| &l.name == name)?;
+            l.value.kind_not_number().map(str::to_owned)
+        }
+        // `stack("shared").port`, by the value it has there.
+        ("data", [Step::Attr(t), Step::Attr(from), Step::Attr(o), Step::Attr(name)])
+            if t == "terraform_remote_state" && o == "outputs" =>
+        {
+            let types = &ctx.stack.remote_output_types;
+            types.iter().find(|(s, n, _)| s == from && n == name).map(|t| t.2.clone())
+        }
+        _ => None,
+    }
+}
+
 /// The schema type of a resource or data attribute read by `v`, when it is
-/// known and not a number (`aws_vpc.m.id` is a string).
+/// known and not a number (`aws_vpc.m.id` is a string), or the
+/// [`declared_type`] of a variable, local or other stack's output.
 fn schema_type(ctx: &super::super::context::Ctx, v: &Value) -> Option<String> {
     use crate::model::{BlockKind, Step};
     use crate::schema::types::AttrType;
@@ -456,23 +487,8 @@ fn schema_type(ctx: &super::super::context::Ctx, v: &Value) -> Option<String> {
     // A variable's declared type, a local's value: `local.port + 1` with
     // `port = "80"` was written as arithmetic (Terraform: 81), and text +
     // text was refused only by Terraform.
-    if let ("var" | "local", [Step::Attr(name)]) = (r.root.as_str(), r.steps.as_slice()) {
-        if r.root == "var" {
-            let v = ctx.stack.variables.iter().find(|v| &v.name == name)?;
-            let t = v.type_expr.as_deref()?.trim();
-            return (t != "number" && t != "any").then(|| t.to_owned());
-        }
-        let l = ctx.stack.locals.iter().rev().find(|l| &l.name == name)?;
-        return l.value.kind_not_number().map(str::to_owned);
-    }
-    // Another stack's output (`stack("shared").port`), by the value it has there.
-    if let ("data", [Step::Attr(t), Step::Attr(from), Step::Attr(o), Step::Attr(name)]) =
-        (r.root.as_str(), r.steps.as_slice())
-    {
-        if t == "terraform_remote_state" && o == "outputs" {
-            let types = &ctx.stack.remote_output_types;
-            return types.iter().find(|(s, n, _)| s == from && n == name).map(|t| t.2.clone());
-        }
+    if let Some(t) = declared_type(ctx, r) {
+        return Some(t);
     }
     let (kind, type_name, rest) = match r.root.as_str() {
         "var" | "local" | "path" | "terraform" | "count" | "each" | "self" | "module"
