@@ -254,14 +254,7 @@ fn reads_own_state(
             )
             .at_path(origin, Vec::new(), Target::Call)
             .label(format!("the state of `{name}` is this stack's own"))
-            .secondary(
-                Locus::InCall {
-                    origin: own.origin.clone(),
-                    path: Vec::new(),
-                    target: Target::Call,
-                },
-                "this stack's backend",
-            )
+            .secondary(Locus::from(&own.origin), "this stack's backend")
             .note(format!(
                 "applying `{}` would plan to destroy everything `{name}` manages",
                 stack.name
@@ -289,10 +282,7 @@ fn allow_accounts(stack: &mut Stack, expected: &context::ExpectedAccounts) -> Ve
                 format!("this aws provider sets `{setting}`, and `aws::expect_account` sets `allowed_account_ids`"),
             )
             .at_path(&origin, vec![PathSeg::key(&setting)], Target::Key)
-            .secondary(
-                Locus::InCall { origin: expected.origin.clone(), path: Vec::new(), target: Target::Call },
-                "the stack's accounts",
-            )
+            .secondary(Locus::from(&expected.origin), "the stack's accounts")
             .help(format!("remove `{setting}` from the provider: `aws::expect_account` gives every aws provider the accounts"))
         })
         .collect()

@@ -321,14 +321,7 @@ fn moved(ctx: &CtxRef, nc: &NativeCallContext, from: Dynamic, to: Dynamic) -> Re
         )
         .at_path(&origin, Vec::new(), Target::Call)
         .label("a second move into it")
-        .secondary(
-            crate::diagnostics::Locus::InCall {
-                origin: first.origin.clone(),
-                path: Vec::new(),
-                target: Target::Call,
-            },
-            "first move into it",
-        )
+        .secondary(crate::diagnostics::Locus::from(&first.origin), "first move into it")
         .help("Terraform moves one address into each resource: keep the move whose object you want, and remove the other (or `removed(...)` it)");
         super::report(ctx, d);
         return Ok(());

@@ -248,14 +248,7 @@ pub(crate) fn duplicate(ctx: &CtxRef, origin: &Origin, what: &str, name: &str) {
             .label("declared again here")
             .help(help);
     if let Some(first) = first {
-        d = d.secondary(
-            crate::diagnostics::Locus::InCall {
-                origin: first,
-                path: Vec::new(),
-                target: Target::Call,
-            },
-            "first declared here",
-        );
+        d = d.secondary(crate::diagnostics::Locus::from(&first), "first declared here");
     }
     report(ctx, d);
 }

@@ -6,7 +6,7 @@
 
 use rhai::{Array, Dynamic, Engine, Map, NativeCallContext};
 
-use crate::diagnostics::{did_you_mean, Code, Diagnostic, Locus, Target};
+use crate::diagnostics::{did_you_mean, Code, Diagnostic, Locus};
 
 use super::super::context::CtxRef;
 use super::super::errors::{bail, raise};
@@ -109,7 +109,7 @@ fn results(ctx: &CtxRef, nc: &NativeCallContext, spec: &Map, values: &Dynamic) -
     // it is reported at the `results(...)` call, where the block returns.
     let here = match origin.innermost() {
         Some(site) => Locus::Site(site.clone()),
-        None => Locus::InCall { origin: origin.clone(), path: Vec::new(), target: Target::Call },
+        None => Locus::from(&origin),
     };
     let bug = |message: String, help: String| {
         raise(
