@@ -33,12 +33,12 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
             (Some(out), true) => out.join(stem(script)),
             (None, _) => default_out_dir(script),
         };
-        let old_disk = match &git {
-            Some(_) => Vec::new(),
-            None => diff::generated_files(&dir)?,
-        };
         // Compare like with like: JSON output is rebuilt as JSON.
-        let json = !old_disk.is_empty() && old_disk.iter().all(|f| f.name.ends_with(".tf.json"));
+        let on_disk = match &git {
+            Some(_) => Vec::new(),
+            None => crate::output::generated_names(&dir),
+        };
+        let json = !on_disk.is_empty() && on_disk.iter().all(|n| n.ends_with(".tf.json"));
         // Offline, as `check` is: a diff needs no credentials (unless `--account-id`).
         let mut opts = build_options(&args.common, None, account_source(&args.common, false)?);
         opts.out_dir = Some(dir.clone());
@@ -49,7 +49,7 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
         } else {
             Vec::new()
         };
-        let old = match &git {
+        let mut old = match &git {
             // What `run` would replace: the files this script generated
             // there; another script's files there are refused, as `run`
             // refuses them, not compared with.
@@ -69,7 +69,6 @@ pub fn diff(args: &DiffArgs) -> Result<bool, Error> {
         if folder && old.is_empty() && new.is_empty() {
             continue; // a module of the folder, not a stack
         }
-        let mut old = old;
         if git.is_some() {
             diff::same_markers(&mut old, &new);
         }

@@ -282,6 +282,19 @@ fn all(per_file: impl Iterator<Item = Option<Vec<Address>>>) -> Option<Vec<Addre
     per_file.collect::<Option<Vec<_>>>().map(|v| v.concat())
 }
 
+/// The names of the files in `dir` that tsdsl generated (from any script),
+/// read no further than their marker: what `diff` tells the format by.
+pub fn generated_names(dir: &Path) -> Vec<String> {
+    let Ok(entries) = std::fs::read_dir(dir) else { return Vec::new() };
+    let mut names: Vec<String> = entries
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| owner::is_config_name(n) && owner::is_generated(&dir.join(n)))
+        .collect();
+    names.sort();
+    names
+}
+
 /// The files of `dir` that `script` generated (name and text), for the
 /// writer to replace and for `diff` to compare with. Refused, all reasons at
 /// once, when another script's output shares the folder or a file `files`
