@@ -163,7 +163,7 @@ fn lines(s: &StackChanges, compact: bool) -> Vec<String> {
         let sign = if k.action == Action::Remove { '-' } else { '+' };
         out.push(format!(
             "  {sign} #checkov:skip={} (on {})",
-            value(&Shown::Code(k.skip.clone()), max.max(MAX_VALUE)),
+            cut(&k.skip, max.max(MAX_VALUE)),
             printable(&k.address, false)
         ));
     }
@@ -220,8 +220,8 @@ fn pair(old: &Shown, new: &Shown, max: usize) -> (String, String) {
     let (Shown::Code(o), Shown::Code(n)) = (old, new) else {
         return (value(old, max), value(new, max));
     };
-    let line = |c: &str| printable(c, false).replace('\n', "\\n");
-    let (o, n): (Vec<char>, Vec<char>) = (line(o).chars().collect(), line(n).chars().collect());
+    let (o, n): (Vec<char>, Vec<char>) =
+        (one_line(o).chars().collect(), one_line(n).chars().collect());
     let first = o.iter().zip(&n).take_while(|(a, b)| a == b).count();
     // Where each side's window starts: from the beginning when the
     // difference shows in the first `max` characters.
@@ -243,16 +243,25 @@ fn pair(old: &Shown, new: &Shown, max: usize) -> (String, String) {
 
 /// A value on one line, cut to `max` characters.
 fn value(v: &Shown, max: usize) -> String {
-    let code = match v {
-        Shown::Sensitive => return SENSITIVE.to_owned(),
-        Shown::Code(c) => printable(c, false),
-    };
-    let one_line = code.replace('\n', "\\n");
+    match v {
+        Shown::Sensitive => SENSITIVE.to_owned(),
+        Shown::Code(c) => cut(c, max),
+    }
+}
+
+/// Code on one line, cut to `max` characters.
+fn cut(code: &str, max: usize) -> String {
+    let one_line = one_line(code);
     if one_line.chars().count() <= max {
         return one_line;
     }
     let cut: String = one_line.chars().take(max.saturating_sub(1)).collect();
     format!("{cut}…")
+}
+
+/// Code as one printable line.
+fn one_line(code: &str) -> String {
+    printable(code, false).replace('\n', "\\n")
 }
 
 fn stack_json(s: &StackChanges) -> J {
