@@ -63,6 +63,8 @@ fn main() {
     pack_relocations();
     order_hot_functions();
     let out_dir = std::env::var("OUT_DIR").expect("cargo sets OUT_DIR");
+    println!("cargo:rerun-if-changed=schemas/sensitive.txt");
+    println!("cargo:rerun-if-changed=schemas/flag_sensitive.rs");
     let mut index = String::new();
     index.push_str("pub(crate) static EMBEDDED: &[EmbeddedProvider] = &[\n");
     for name in PROVIDERS {
@@ -74,11 +76,8 @@ fn main() {
             .unwrap_or_else(|e| panic!("{src}: {e}"))
             .read_to_end(&mut json)
             .unwrap_or_else(|e| panic!("{src}: {e}"));
-        let doc: serde_json::Value =
+        let mut doc: serde_json::Value =
             serde_json::from_slice(&json).unwrap_or_else(|e| panic!("{src}: {e}"));
-        let mut doc = doc;
-        println!("cargo:rerun-if-changed=schemas/sensitive.txt");
-        println!("cargo:rerun-if-changed=schemas/flag_sensitive.rs");
         flag_sensitive(name, &mut doc);
         let (address, schemas) = doc["provider_schemas"]
             .as_object()
