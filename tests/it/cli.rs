@@ -257,6 +257,16 @@ let zone = resource("aws_route53_zone", "main", #{ name: "example.com" });
 output("zone_id", zone.zone_id);
 "#;
 
+/// `tsdsl ARGS` in a folder holding `shared.rhai` and `<reader>.rhai`,
+/// which reads it with `stack("shared")`.
+fn reading_shared(shared: &str, reader: &str, text: &str, args: &[&str]) -> support::Output {
+    Tsdsl::new()
+        .script("shared.rhai", shared)
+        .script(&format!("{reader}.rhai"), text)
+        .args(args.iter().copied())
+        .run()
+}
+
 #[test]
 fn another_stacks_outputs_are_read_through_remote_state() {
     let env = r#"provider("aws", #{ region: "eu-west-1" });
@@ -265,11 +275,7 @@ resource("aws_route53_record", "www", #{
     zone_id: shared.zone_id, name: "www.example.com", type: "CNAME", ttl: 300, records: ["example.com"],
 });
 "#;
-    let out = Tsdsl::new()
-        .script("shared.rhai", SHARED)
-        .script("staging.rhai", env)
-        .args(["run", "staging.rhai", "-o", "out"])
-        .run();
+    let out = reading_shared(SHARED, "staging", env, &["run", "staging.rhai", "-o", "out"]);
     out.assert_success();
     let main = out.read("out/main.tf");
     assert!(main.contains("data \"terraform_remote_state\" \"shared\" {"), "{main}");
@@ -288,11 +294,7 @@ fn arithmetic_on_another_stacks_text_output_is_refused() {
     let shared = "backend(\"s3\", #{ bucket: \"shop-tfstate\", key: \"shared.tfstate\", region: \"eu-west-1\" });\n\
                   output(\"port\", \"80\");\noutput(\"replicas\", 3);\n";
     let env = "let s = stack(\"shared\");\noutput(\"next\", s.port + 1);\n";
-    let out = Tsdsl::new()
-        .script("shared.rhai", shared)
-        .script("staging.rhai", env)
-        .args(["check", "staging.rhai"])
-        .run();
+    let out = reading_shared(shared, "staging", env, &["check", "staging.rhai"]);
     assert_eq!(out.status, Some(1), "{out}");
     assert!(
         out.stderr.contains("`+` works on numbers, but `data.terraform_remote_state.shared.outputs.port` is a string"),
@@ -300,11 +302,12 @@ fn arithmetic_on_another_stacks_text_output_is_refused() {
     );
     assert!(out.stderr.contains("staging.rhai:2:"), "{out}");
     // A number stays a number.
-    let ok = Tsdsl::new()
-        .script("shared.rhai", shared)
-        .script("staging.rhai", "let s = stack(\"shared\");\noutput(\"more\", s.replicas + 1);\n")
-        .args(["check", "staging.rhai"])
-        .run();
+    let ok = reading_shared(
+        shared,
+        "staging",
+        "let s = stack(\"shared\");\noutput(\"more\", s.replicas + 1);\n",
+        &["check", "staging.rhai"],
+    );
     ok.assert_success();
 }
 
@@ -321,11 +324,12 @@ fn a_read_stack_that_expects_another_account_cannot_use_the_callers() {
     );
     let app =
         format!("{guard}let shared = stack(\"shared\");\noutput(\"zone\", shared.zone_id);\n");
-    let out = Tsdsl::new()
-        .script("shared.rhai", &shared)
-        .script("app.rhai", &app)
-        .args(["check", "app.rhai", "--account-id", "222222222222"])
-        .run();
+    let out = reading_shared(
+        &shared,
+        "app",
+        &app,
+        &["check", "app.rhai", "--account-id", "222222222222"],
+    );
     assert_eq!(out.status, Some(1), "{out}");
     // The message is a note of the reader's diagnostic, wrapped to the terminal.
     let flat = out.stderr.split_whitespace().collect::<Vec<_>>().join(" ");
@@ -366,11 +370,12 @@ fn an_output_the_other_stack_does_not_export_is_an_error_at_the_operators_line()
 let shared = stack("shared");
 output("zone", shared.zone_idd);
 "#;
-    let out = Tsdsl::new()
-        .script("shared.rhai", SHARED)
-        .script("staging.rhai", env)
-        .args(["check", "staging.rhai", "--message-format", "short"])
-        .run();
+    let out = reading_shared(
+        SHARED,
+        "staging",
+        env,
+        &["check", "staging.rhai", "--message-format", "short"],
+    );
     out.assert_status(1);
     assert!(
         out.stderr.contains("staging.rhai:3:23: error[tsdsl::model::unknown_stack_output]"),
@@ -382,11 +387,12 @@ output("zone", shared.zone_idd);
 #[test]
 fn a_broken_or_missing_stack_is_reported_where_it_is_read() {
     let env = "let shared = stack(\"shared\");\n";
-    let broken = Tsdsl::new()
-        .script("shared.rhai", &SHARED.replace("zone_id", "zone_idd"))
-        .script("staging.rhai", env)
-        .args(["check", "staging.rhai", "--message-format", "short"])
-        .run();
+    let broken = reading_shared(
+        &SHARED.replace("zone_id", "zone_idd"),
+        "staging",
+        env,
+        &["check", "staging.rhai", "--message-format", "short"],
+    );
     broken
         .assert_status(1)
         .assert_stderr_contains("staging.rhai:1:14: error[tsdsl::model::stack_has_errors]");
@@ -405,11 +411,12 @@ fn a_remote_state_of_the_scripts_own_named_like_a_stack_is_refused_in_either_ord
         (format!("{own}{read}output(\"z\", s.zone_id);\n"), "app.rhai:3:9"),
         (format!("{read}{own}output(\"z\", s.zone_id);\n"), "app.rhai:2:1"),
     ] {
-        let out = Tsdsl::new()
-            .script("shared.rhai", SHARED)
-            .script("app.rhai", &app)
-            .args(["check", "app.rhai", "--message-format", "short"])
-            .run();
+        let out = reading_shared(
+            SHARED,
+            "app",
+            &app,
+            &["check", "app.rhai", "--message-format", "short"],
+        );
         out.assert_status(1).assert_stderr_contains(&format!(
             "{line}: error[tsdsl::model::duplicate_name]: data source `data.terraform_remote_state.shared` is declared twice"
         ));
@@ -420,11 +427,7 @@ fn a_remote_state_of_the_scripts_own_named_like_a_stack_is_refused_in_either_ord
     // Reading one stack twice is still one data source.
     let twice =
         "let a = stack(\"shared\");\nlet b = stack(\"shared\");\noutput(\"z\", b.zone_id);\n";
-    let out = Tsdsl::new()
-        .script("shared.rhai", SHARED)
-        .script("app.rhai", twice)
-        .args(["check", "app.rhai"])
-        .run();
+    let out = reading_shared(SHARED, "app", twice, &["check", "app.rhai"]);
     out.assert_status(0);
 }
 
@@ -434,11 +437,8 @@ fn a_remote_state_of_the_scripts_own_named_like_a_stack_is_refused_in_either_ord
 fn a_stack_keeping_its_state_where_a_stack_it_reads_does_is_refused() {
     let app = "backend(\"s3\", #{ bucket: \"shop-tfstate\", key: \"shared/terraform.tfstate\", region: \"eu-west-1\" });\n\
                let s = stack(\"shared\");\noutput(\"z\", s.zone_id);\n";
-    let out = Tsdsl::new()
-        .script("shared.rhai", SHARED)
-        .script("app.rhai", app)
-        .args(["check", "app.rhai", "--message-format", "short"])
-        .run();
+    let out =
+        reading_shared(SHARED, "app", app, &["check", "app.rhai", "--message-format", "short"]);
     out.assert_status(1).assert_stderr_contains(
         "app.rhai:2:9: error[tsdsl::model::reads_own_state]: stack `app` keeps its state where stack `shared` does",
     );
@@ -448,18 +448,11 @@ fn a_stack_keeping_its_state_where_a_stack_it_reads_does_is_refused() {
     // The backend declared after the read is compared too.
     let late = "let s = stack(\"shared\");\noutput(\"z\", s.zone_id);\n\
                 backend(\"s3\", #{ bucket: \"shop-tfstate\", key: \"shared/terraform.tfstate\", region: \"eu-west-1\" });\n";
-    let out = Tsdsl::new()
-        .script("shared.rhai", SHARED)
-        .script("app.rhai", late)
-        .args(["check", "app.rhai", "--message-format", "short"])
-        .run();
+    let out =
+        reading_shared(SHARED, "app", late, &["check", "app.rhai", "--message-format", "short"]);
     out.assert_status(1).assert_stderr_contains("error[tsdsl::model::reads_own_state]");
     let own_key = app.replace("key: \"shared/", "key: \"app/");
-    let out = Tsdsl::new()
-        .script("shared.rhai", SHARED)
-        .script("app.rhai", &own_key)
-        .args(["check", "app.rhai"])
-        .run();
+    let out = reading_shared(SHARED, "app", &own_key, &["check", "app.rhai"]);
     out.assert_status(0);
 }
 
@@ -473,21 +466,18 @@ fn a_stack_with_a_relative_local_state_cannot_be_read() {
         ["backend(\"local\", #{});", "backend(\"local\", #{ path: \"state/shared.tfstate\" });"]
     {
         let shared = format!("{backend}\noutput(\"bucket\", \"shared-bucket\");\n");
-        let out = Tsdsl::new()
-            .script("shared.rhai", &shared)
-            .script("app.rhai", app)
-            .args(["check", "app.rhai", "--message-format", "short"])
-            .run();
+        let out = reading_shared(
+            &shared,
+            "app",
+            app,
+            &["check", "app.rhai", "--message-format", "short"],
+        );
         out.assert_status(1)
             .assert_stderr_contains("app.rhai:2:9: error[tsdsl::model::relative_local_state]: stack `shared` keeps its state in the local file");
         out.assert_stderr_contains("give the local backend in shared.rhai an absolute `path`");
     }
     let shared = "backend(\"local\", #{ path: \"/srv/tfstate/shared.tfstate\" });\noutput(\"bucket\", \"b\");\n";
-    let out = Tsdsl::new()
-        .script("shared.rhai", shared)
-        .script("app.rhai", app)
-        .args(["run", "app.rhai", "-o", "out"])
-        .run();
+    let out = reading_shared(shared, "app", app, &["run", "app.rhai", "-o", "out"]);
     out.assert_status(0);
     assert!(out.read("out/main.tf").contains("path = \"/srv/tfstate/shared.tfstate\""), "{out}");
 }
@@ -544,11 +534,7 @@ fn a_reader_keeps_the_non_secret_credential_settings_of_the_backend() {
                   sse_customer_key: literal_secret(\"c2VjcmV0LWtleS0xMjM0NTY3ODkwMTIzNDU2Nzg5MDE=\", \"test\") });\n\
                   output(\"zone_id\", \"Z1\");\n";
     let app = "let s = stack(\"shared\");\noutput(\"z\", s.zone_id);\n";
-    let out = Tsdsl::new()
-        .script("shared.rhai", shared)
-        .script("app.rhai", app)
-        .args(["run", "app.rhai", "-o", "out"])
-        .run();
+    let out = reading_shared(shared, "app", app, &["run", "app.rhai", "-o", "out"]);
     out.assert_status(0);
     let main = out.read("out/main.tf");
     assert!(main.contains("skip_credentials_validation = true"), "{main}");
@@ -585,20 +571,13 @@ fn a_sensitive_output_of_another_stack_stays_sensitive() {
                   let v = variable(\"pw\", #{ type: \"string\", sensitive: true });\n\
                   output(\"pw\", v, #{ sensitive: true });\n";
     let app = "let s = stack(\"shared\");\noutput(\"leak\", s.pw);\n";
-    let out = Tsdsl::new()
-        .script("shared.rhai", shared)
-        .script("app.rhai", app)
-        .args(["check", "app.rhai", "--message-format", "short"])
-        .run();
+    let out =
+        reading_shared(shared, "app", app, &["check", "app.rhai", "--message-format", "short"]);
     out.assert_status(1).assert_stderr_contains(
         "app.rhai:2:1: error[tsdsl::secrets::sensitive_output]: output `leak` shows output `pw` of stack `shared`, which is sensitive",
     );
     let fixed = app.replace("s.pw);", "s.pw, #{ sensitive: true });");
-    let out = Tsdsl::new()
-        .script("shared.rhai", shared)
-        .script("app.rhai", &fixed)
-        .args(["check", "app.rhai"])
-        .run();
+    let out = reading_shared(shared, "app", &fixed, &["check", "app.rhai"]);
     out.assert_status(0);
 }
 
